@@ -1,0 +1,154 @@
+"""Per-request context handed to handlers: the request, its database, user and helpers."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from ..backend import BackendRequest, BackendResponse
+from .errors import ArangoError
+
+if TYPE_CHECKING:
+    from .state import Database, Server
+
+_TRUE = frozenset(("true", "1", "yes", "on", "y"))
+_JSON_HEADERS = {"content-type": "application/json; charset=utf-8"}
+
+
+def dumps(value: Any) -> bytes:
+    """Compact JSON as ArangoDB sends it (UTF-8, no ASCII escaping)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode(
+        "utf-8"
+    )
+
+
+def json_response(
+    status: int, body: Any, headers: dict[str, str] | None = None
+) -> BackendResponse:
+    hdrs = dict(_JSON_HEADERS)
+    if headers:
+        hdrs.update(headers)
+    return BackendResponse(status, hdrs, dumps(body))
+
+
+def vpack_error_message(exc: json.JSONDecodeError, text: str) -> str:
+    """Approximate the velocypack parser's message for malformed JSON."""
+    if not text.strip():
+        return "VPackError error: Expecting digit"
+    msg = exc.msg
+    if msg.startswith("Expecting property name"):
+        return "VPackError error: Expecting '\"' or '}'"
+    if msg.startswith("Expecting ',' delimiter") or msg.startswith("Expecting ':' delimiter"):
+        return "VPackError error: Expecting ',' or '}'"
+    if msg.startswith("Extra data"):
+        return "VPackError error: Expecting EOF"
+    if msg.startswith("Unterminated string"):
+        return "VPackError error: Unexpected end of input"
+    return "VPackError error: Expecting digit"
+
+
+class Context:
+    """What a handler sees: request, server, database, user and path parameters."""
+
+    __slots__ = ("_body", "db", "params", "request", "server", "user")
+
+    def __init__(
+        self,
+        server: Server,
+        request: BackendRequest,
+        db: Database,
+        user: str | None,
+        params: dict[str, str],
+    ) -> None:
+        self.server = server
+        self.request = request
+        self.db = db
+        self.user = user
+        self.params = params
+        self._body: Any = ...
+
+    # ----------------------------------------------------------------- request
+    @property
+    def query(self) -> dict[str, str]:
+        return self.request.query
+
+    @property
+    def method(self) -> str:
+        return self.request.method
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        return self.request.headers.get(name, default)
+
+    def flag(self, name: str, default: bool = False) -> bool:
+        """A boolean query parameter, read the way ArangoDB reads them."""
+        value = self.request.query.get(name)
+        if value is None:
+            return default
+        return value.strip().lower() in _TRUE
+
+    def int_param(self, name: str, default: int | None = None) -> int | None:
+        value = self.request.query.get(name)
+        if value is None or value == "":
+            return default
+        try:
+            return int(value)
+        except ValueError:
+            try:
+                return int(float(value))
+            except ValueError:
+                return default
+
+    def body(self, *, allow_empty: bool = False) -> Any:
+        """The parsed JSON body; 400/600 with a velocypack-style message if it is malformed."""
+        if self._body is ...:
+            raw = self.request.body
+            if not raw.strip():
+                if allow_empty:
+                    self._body = None
+                    return None
+                raise ArangoError(600, "VPackError error: Expecting digit", 400)
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ArangoError(600, "VPackError error: Invalid UTF-8 sequence", 400) from None
+            try:
+                self._body = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise ArangoError(600, vpack_error_message(exc, text), 400) from None
+            except RecursionError:
+                raise ArangoError(600, "VPackError error: Nesting too deep", 400) from None
+        return self._body
+
+    def object_body(self, *, allow_empty: bool = False) -> dict[str, Any]:
+        """A body that must be a JSON object (ArangoDB: 400/400 'expecting object' style)."""
+        body = self.body(allow_empty=allow_empty)
+        if body is None and allow_empty:
+            return {}
+        if not isinstance(body, dict):
+            raise ArangoError(400, "body must be an object", 400)
+        return body
+
+    # ---------------------------------------------------------------- responses
+    def json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> BackendResponse:
+        return json_response(status, body, headers)
+
+    def result(self, value: Any, status: int = 200) -> BackendResponse:
+        """ArangoDB's ``{"error": false, "code": N, "result": ...}`` envelope."""
+        return json_response(status, {"error": False, "code": status, "result": value})
+
+    def ok(self, fields: dict[str, Any], status: int = 200) -> BackendResponse:
+        """``{"error": false, "code": N, **fields}``."""
+        body: dict[str, Any] = {"error": False, "code": status}
+        body.update(fields)
+        return json_response(status, body)
+
+    # ------------------------------------------------------------- permissions
+    def require_database(self, level: str) -> None:
+        from .auth import require_database
+
+        require_database(self, level)
+
+    def require_collection(self, name: str, level: str) -> None:
+        from .auth import require_collection
+
+        require_collection(self, name, level)

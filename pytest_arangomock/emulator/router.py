@@ -1,0 +1,135 @@
+"""The route table: every ArangoDB route we know, emulated or not, in one place.
+
+API modules declare their routes beside their handlers with :func:`route`; documented
+operations that are not emulated yet are declared with :func:`not_emulated` and answer 501.
+The same table generates the coverage page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+if TYPE_CHECKING:
+    from ..backend import BackendResponse
+    from .context import Context
+
+Handler = Callable[["Context"], "BackendResponse"]
+
+# Access a route needs before its handler runs (the handler may check more itself).
+PUBLIC = "public"  # no authentication at all
+AUTH = "auth"  # any authenticated user
+DB_RO = "db:ro"  # read access to the request's database
+DB_RW = "db:rw"  # write access to the request's database
+COL_RO = "col:ro"  # read access to the {collection} path parameter
+COL_RW = "col:rw"  # write access to the {collection} path parameter
+SYSTEM_RW = "sys:rw"  # administrative: write access to _system
+
+
+@dataclass
+class Route:
+    method: str
+    pattern: str
+    handler: Handler | None
+    area: str
+    access: str = DB_RO
+    summary: str = ""
+    segments: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        self.segments = tuple(s for s in self.pattern.split("/") if s)
+
+
+ROUTES: list[Route] = []
+
+
+def route(
+    method: str, pattern: str, *, area: str, access: str = DB_RO, summary: str = ""
+) -> Callable[[Handler], Handler]:
+    """Declare ``method pattern`` (``{name}`` segments are path parameters) for a handler."""
+
+    def register(fn: Handler) -> Handler:
+        for m in method.split("|"):
+            ROUTES.append(Route(m, pattern, fn, area, access, summary or (fn.__doc__ or "").strip().split("\n")[0]))
+        return fn
+
+    return register
+
+
+def not_emulated(method: str, pattern: str, *, area: str, summary: str = "") -> None:
+    """Declare a documented ArangoDB route that the emulator answers with 501."""
+    for m in method.split("|"):
+        ROUTES.append(Route(m, pattern, None, area, AUTH, summary))
+
+
+class _Node:
+    __slots__ = ("param", "routes", "static")
+
+    def __init__(self) -> None:
+        self.static: dict[str, _Node] = {}
+        self.param: _Node | None = None
+        self.routes: dict[str, Route] = {}
+
+
+class Router:
+    """Segment trie over the route table: static segments win over parameters."""
+
+    def __init__(self, routes: list[Route]) -> None:
+        self.root = _Node()
+        for r in routes:
+            self._add(r)
+
+    def _add(self, r: Route) -> None:
+        node = self.root
+        for seg in r.segments:
+            if seg.startswith("{") and seg.endswith("}"):
+                if node.param is None:
+                    node.param = _Node()
+                node = node.param
+            else:
+                node = node.static.setdefault(seg, _Node())
+        node.routes.setdefault(r.method, r)
+
+    def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
+        """Find the route for ``method path``.
+
+        Returns ``(route, params, path_known)``; ``path_known`` tells a wrong method (405)
+        from an unknown path (404). Parameter names come from the matched route's pattern.
+        """
+        segments = [s for s in path.split("/") if s]
+        node = self._walk(self.root, segments, 0)
+        if node is None:
+            return None, {}, False
+        r = node.routes.get(method)
+        if r is None and method == "HEAD":
+            r = node.routes.get("GET")
+        if r is None:
+            return None, {}, True
+        params = {
+            pat[1:-1]: unquote(seg)
+            for pat, seg in zip(r.segments, segments)
+            if pat.startswith("{")
+        }
+        return r, params, True
+
+    def _walk(self, node: _Node, segs: list[str], i: int) -> _Node | None:
+        if i == len(segs):
+            return node if node.routes else None
+        child = node.static.get(segs[i])
+        if child is not None:
+            found = self._walk(child, segs, i + 1)
+            if found is not None:
+                return found
+        if node.param is not None:
+            return self._walk(node.param, segs, i + 1)
+        return None
+
+
+def describe_routes() -> list[dict[str, Any]]:
+    """The route table as plain data (for the coverage page)."""
+    return [
+        {"method": r.method, "path": r.pattern, "area": r.area, "emulated": r.handler is not None}
+        for r in ROUTES
+    ]

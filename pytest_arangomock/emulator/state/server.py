@@ -1,0 +1,227 @@
+"""Server, databases and collections: the emulator's in-memory model.
+
+Documents are stored as plain dicts and never mutated in place once stored: every write
+builds a new dict, so readers (handlers, AQL) may hand stored documents out without copying.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from ..errors import ArangoError
+from .clock import Clock
+from .indexes import EdgeIndex, Index, PrimaryIndex
+
+Doc = dict[str, Any]
+
+DOCUMENT = 2
+EDGE = 3
+
+# System collections every database has in 3.12 (``_system`` has a few more).
+SYSTEM_COLLECTIONS = (
+    "_analyzers",
+    "_appbundles",
+    "_apps",
+    "_aqlfunctions",
+    "_frontend",
+    "_graphs",
+    "_jobs",
+    "_queues",
+)
+SYSTEM_DB_COLLECTIONS = ("_statistics", "_statistics15", "_statisticsRaw", "_users")
+
+
+class Collection:
+    """A document or edge collection with its documents, indexes and properties."""
+
+    def __init__(
+        self,
+        db: Database,
+        name: str,
+        cid: str,
+        ctype: int = DOCUMENT,
+        *,
+        is_system: bool = False,
+        properties: dict[str, Any] | None = None,
+        key_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.db = db
+        self.name = name
+        self.id = cid
+        self.object_id = db.server.clock.next_id()
+        self.type = ctype
+        self.is_system = is_system
+        self.docs: dict[str, Doc] = {}
+        # collection-level properties as ArangoDB reports them (waitForSync, schema, ...)
+        self.properties: dict[str, Any] = {
+            "waitForSync": False,
+            "schema": None,
+            "computedValues": None,
+            "cacheEnabled": False,
+            "writeConcern": 1,
+            "replicationFactor": 1,
+            "numberOfShards": 1,
+            "shardKeys": ["_key"],
+            "shardingStrategy": "hash",
+        }
+        if properties:
+            self.properties.update(properties)
+        self.key_options: dict[str, Any] = {"allowUserKeys": True, "type": "traditional"}
+        if key_options:
+            self.key_options.update(key_options)
+        self.last_value = 0  # key generator state (traditional/autoincrement/padded)
+        self.revision = "0"  # rev of the most recent write
+        self.indexes: list[Index] = [PrimaryIndex(self, "0", "primary", ["_key"], unique=True)]
+        if ctype == EDGE:
+            self.indexes.append(EdgeIndex(self, "2"))
+        self._next_index_id = 0
+        # free-form per-collection state owned by other areas (e.g. the schema validator)
+        self.extensions: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def is_edge(self) -> bool:
+        return self.type == EDGE
+
+    @property
+    def edge_index(self) -> EdgeIndex | None:
+        for index in self.indexes:
+            if isinstance(index, EdgeIndex):
+                return index
+        return None
+
+    def next_index_id(self) -> str:
+        return self.db.server.clock.next_id()
+
+    def doc_id(self, key: str) -> str:
+        return f"{self.name}/{key}"
+
+    # ------------------------------------------------------------------ writes
+    def store(self, new: Doc, old: Doc | None) -> None:
+        """Put ``new`` in place of ``old`` (or as a fresh document), keeping indexes in step.
+
+        Every unique index is checked before anything changes, so a violation leaves the
+        collection untouched.
+        """
+        for index in self.indexes:
+            index.check(new, old)
+        if old is not None:
+            for index in self.indexes:
+                index.remove(old)
+        self.docs[new["_key"]] = new
+        for index in self.indexes:
+            index.insert(new)
+        self.revision = new.get("_rev", self.revision)
+
+    def delete(self, old: Doc) -> None:
+        """Remove a stored document and its index entries."""
+        for index in self.indexes:
+            index.remove(old)
+        del self.docs[old["_key"]]
+        self.revision = self.db.server.clock.next_rev()
+
+    def truncate(self) -> None:
+        self.docs.clear()
+        for index in self.indexes:
+            index.clear()
+        self.revision = self.db.server.clock.next_rev()
+
+
+class Database:
+    """One database: collections by name and id, plus per-area state (graphs, views...)."""
+
+    def __init__(self, server: Server, name: str, did: str, *, options: dict[str, Any] | None = None):
+        self.server = server
+        self.name = name
+        self.id = did
+        self.options: dict[str, Any] = {
+            "sharding": "",
+            "replicationFactor": 1,
+            "writeConcern": 1,
+        }
+        if options:
+            self.options.update(options)
+        self.collections: dict[str, Collection] = {}
+        # per-area state owned by other modules (views, analyzers, graphs caches...)
+        self.extensions: dict[str, Any] = {}
+        for cname in SYSTEM_COLLECTIONS + (SYSTEM_DB_COLLECTIONS if name == "_system" else ()):
+            self.create_collection(cname, is_system=True)
+
+    @property
+    def is_system(self) -> bool:
+        return self.name == "_system"
+
+    def create_collection(
+        self,
+        name: str,
+        ctype: int = DOCUMENT,
+        *,
+        is_system: bool = False,
+        properties: dict[str, Any] | None = None,
+        key_options: dict[str, Any] | None = None,
+    ) -> Collection:
+        if name in self.collections:
+            raise ArangoError(1207, f"duplicate name: {name}", 409)
+        col = Collection(
+            self,
+            name,
+            self.server.clock.next_id(),
+            ctype,
+            is_system=is_system,
+            properties=properties,
+            key_options=key_options,
+        )
+        self.collections[name] = col
+        return col
+
+    def collection(self, name_or_id: str) -> Collection:
+        """Look a collection up by name or numeric id; 404/1203 if there is none."""
+        col = self.collections.get(name_or_id)
+        if col is None and name_or_id.isdigit():
+            for candidate in self.collections.values():
+                if candidate.id == name_or_id:
+                    return candidate
+        if col is None:
+            raise ArangoError(1203, f"collection or view not found: {name_or_id}", 404)
+        return col
+
+    def get_collection(self, name: str) -> Collection | None:
+        return self.collections.get(name)
+
+    def drop_collection(self, name: str) -> None:
+        del self.collections[name]
+
+
+class Server:
+    """The whole emulated deployment: databases, users, clock and a lock around mutation."""
+
+    def __init__(self, *, root_password: str = "", seed: int | None = None, jwt_secret: str | None = None):
+        self.lock = threading.RLock()
+        self.clock = Clock(seed)
+        self.jwt_secret = jwt_secret
+        self.databases: dict[str, Database] = {}
+        # users: name -> record (owned by the users area; see emulator/api/users.py)
+        self.users: dict[str, Any] = {}
+        # per-area server-wide state (cursors, jobs, transactions, tasks...)
+        self.extensions: dict[str, Any] = {}
+        self.create_database("_system")
+        from .users import ensure_root
+
+        ensure_root(self, root_password)
+
+    def create_database(self, name: str, options: dict[str, Any] | None = None) -> Database:
+        if name in self.databases:
+            raise ArangoError(1207, "duplicate database name", 409)
+        db = Database(self, name, self.clock.next_id() if name != "_system" else "1", options=options)
+        self.databases[name] = db
+        return db
+
+    def database(self, name: str) -> Database:
+        db = self.databases.get(name)
+        if db is None:
+            raise ArangoError(1228, "database not found", 404)
+        return db
+
+    def drop_database(self, name: str) -> None:
+        del self.databases[name]

@@ -1,0 +1,1 @@
+"""Thin adapters between drivers and backends."""
