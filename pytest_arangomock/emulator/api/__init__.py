@@ -1,3 +1,13 @@
 """One module per API area; importing this package registers every route."""
 
-from . import server  # noqa: F401
+from . import (  # noqa: F401
+    collections,
+    cursor,
+    databases,
+    documents,
+    gharial,
+    imports,
+    indexes,
+    server,
+    users,
+)

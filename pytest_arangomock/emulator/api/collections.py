@@ -1,0 +1,3 @@
+"""collections API (routes beside handlers)."""
+
+from __future__ import annotations

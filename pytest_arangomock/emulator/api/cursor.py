@@ -1,0 +1,3 @@
+"""cursor API (routes beside handlers)."""
+
+from __future__ import annotations

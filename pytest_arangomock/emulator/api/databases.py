@@ -1,0 +1,3 @@
+"""databases API (routes beside handlers)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""documents API (routes beside handlers)."""
+
+from __future__ import annotations

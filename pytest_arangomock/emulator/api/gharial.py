@@ -1,0 +1,3 @@
+"""gharial API (routes beside handlers)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""imports API (routes beside handlers)."""
+
+from __future__ import annotations

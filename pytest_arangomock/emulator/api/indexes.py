@@ -1,0 +1,3 @@
+"""indexes API (routes beside handlers)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""users API (routes beside handlers)."""
+
+from __future__ import annotations
