@@ -1,0 +1,1 @@
+"""AQL: parser (lark, a port of ArangoDB's grammar), compiler to Python closures, executor."""
