@@ -11,7 +11,18 @@ from ..backend import Backend, BackendRequest, BackendResponse
 from . import auth
 from .context import Context, json_response
 from .errors import ArangoError, error_body
-from .router import AUTH, COL_RO, COL_RW, DB_RO, DB_RW, PUBLIC, ROUTES, SYSTEM_RW, Router
+from .router import (
+    AUTH,
+    COL_RO,
+    COL_RW,
+    DB_RO,
+    DB_RW,
+    PUBLIC,
+    ROUTES,
+    SYSTEM_RW,
+    Router,
+    complete_table,
+)
 from .state import Server
 from .state.users import RO, RW
 
@@ -106,7 +117,7 @@ class Emulator(Backend):
         ctx = Context(self.server, request, db, user, params)
         if r.handler is None:
             raise ArangoError(
-                9, f"not implemented: {request.method} {request.path} is not emulated", 501
+                9, f"not implemented: {request.method} {request.path} is not emulated by pytest-arangomock", 501
             )
         if r.access not in (PUBLIC, AUTH):
             _check_access(ctx, r.access)
@@ -147,6 +158,6 @@ def _router() -> Router:
     """One trie for the whole process, rebuilt only if more routes were registered."""
     global _ROUTER, _ROUTER_SIZE
     if _ROUTER is None or _ROUTER_SIZE != len(ROUTES):
-        _ROUTER = Router(ROUTES)
+        _ROUTER = Router(complete_table(ROUTES))
         _ROUTER_SIZE = len(ROUTES)
     return _ROUTER

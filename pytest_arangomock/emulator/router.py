@@ -127,6 +127,46 @@ class Router:
         return None
 
 
+def _shape(pattern: str) -> str:
+    """A pattern with its parameter names erased, for comparing route templates."""
+    pattern = pattern.split("#", 1)[0]
+    if pattern.startswith("/_db/{database-name}"):
+        pattern = pattern[len("/_db/{database-name}") :] or "/"
+    return "/".join("{}" if seg.startswith("{") else seg for seg in pattern.split("/"))
+
+
+def documented_operations() -> list[tuple[str, str, str, str]]:
+    """ArangoDB's documented operations as (method, path without db prefix, tag, operationId)."""
+    from .documented import DOCUMENTED
+
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for method, path, tag, op_id in DOCUMENTED:
+        plain = path.split("#", 1)[0]
+        if plain.startswith("/_db/{database-name}"):
+            plain = plain[len("/_db/{database-name}") :] or "/"
+        if (method, plain) not in seen:
+            seen.add((method, plain))
+            out.append((method, plain, tag, op_id))
+    return out
+
+
+def complete_table(routes: list[Route]) -> list[Route]:
+    """``routes`` plus a 501 entry for every documented operation that none of them covers."""
+    have = {(r.method, _shape(r.pattern)) for r in routes}
+    extra = []
+    for method, path, tag, op_id in documented_operations():
+        if (method, _shape(path)) not in have:
+            have.add((method, _shape(path)))
+            extra.append(Route(method, path, None, tag.lower().replace(" ", "-"), AUTH, op_id))
+    return routes + extra
+
+
+def is_emulated(method: str, path: str, routes: list[Route]) -> bool:
+    shape = _shape(path)
+    return any(r.method == method and _shape(r.pattern) == shape and r.handler for r in routes)
+
+
 def describe_routes() -> list[dict[str, Any]]:
     """The route table as plain data (for the coverage page)."""
     return [
