@@ -23,19 +23,7 @@ from .backend import Backend, BackendRequest, BackendResponse
 __all__ = ["ServerThread", "make_app", "run_server", "serve_in_thread"]
 
 _BACKEND_KEY = web.AppKey("backend", Backend)
-_MIN_COMPRESS = 1024
-
-
-def _inflate(body: bytes, encoding: str) -> bytes:
-    encoding = encoding.strip().lower()
-    if encoding == "gzip":
-        return gzip.decompress(body)
-    if encoding == "deflate":
-        try:
-            return zlib.decompress(body)
-        except zlib.error:
-            return zlib.decompress(body, -zlib.MAX_WBITS)
-    return body
+_MIN_COMPRESS = 512
 
 
 def _compress(resp: BackendResponse, accept: str) -> tuple[bytes, str | None]:
@@ -51,18 +39,16 @@ def _compress(resp: BackendResponse, accept: str) -> tuple[bytes, str | None]:
 
 async def _handle(request: web.Request) -> web.StreamResponse:
     backend = request.app[_BACKEND_KEY]
-    body = await request.read()
-    encoding = request.headers.get("content-encoding")
-    if encoding and body:
-        try:
-            body = _inflate(body, encoding)
-        except (OSError, zlib.error, EOFError):
-            return web.Response(
-                status=400,
-                content_type="application/json",
-                text='{"code":400,"error":true,"errorMessage":"invalid compressed request body",'
-                '"errorNum":400}',
-            )
+    # aiohttp inflates gzip/deflate request bodies itself (auto_decompress)
+    try:
+        body = await request.read()
+    except Exception:  # a corrupt compressed body surfaces here
+        return web.Response(
+            status=400,
+            content_type="application/json",
+            text='{"code":400,"error":true,"errorMessage":"invalid compressed request body",'
+            '"errorNum":400}',
+        )
     headers = {k.lower(): v for k, v in request.headers.items()}
     headers.pop("content-encoding", None)
     breq = BackendRequest(
