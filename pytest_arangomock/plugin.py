@@ -108,6 +108,37 @@ async def arango_db(
                 server.drop_database(name)
 
 
+@pytest.fixture
+def arango_sync_client(arango_emulator: Emulator) -> Iterator[Any]:
+    """A python-arango ``ArangoClient`` wired to ``arango_emulator`` in-process."""
+    from arango import ArangoClient
+
+    from .transports.python_arango import InProcessSyncHTTPClient
+
+    client = ArangoClient(hosts=DEFAULT_HOST, http_client=InProcessSyncHTTPClient(arango_emulator))
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def arango_sync_db(
+    arango_sync_client: Any, arango_emulator: Emulator, arango_root_password: str
+) -> Iterator[Any]:
+    """A fresh database through python-arango (as root), dropped afterwards."""
+    name = f"test_{next(_db_counter)}"
+    server = arango_emulator.server
+    with server.lock:
+        server.create_database(name)
+    try:
+        yield arango_sync_client.db(name, username="root", password=arango_root_password)
+    finally:
+        with server.lock:
+            if name in server.databases:
+                server.drop_database(name)
+
+
 @pytest.fixture(scope="session")
 def _arangomock_served() -> Iterator[tuple[_Switch, str]]:
     from .serve import serve_in_thread
