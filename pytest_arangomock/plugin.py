@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -36,6 +37,21 @@ def _root_password(config: pytest.Config) -> str:
     if value is None:
         value = config.getini("arango_root_password")
     return str(value or "")
+
+
+@contextlib.contextmanager
+def fresh_database(emulator: Emulator) -> Iterator[str]:
+    """Create a uniquely named database straight in the state (microseconds), drop it after."""
+    name = f"test_{next(_db_counter)}"
+    server = emulator.server
+    with server.lock:
+        server.create_database(name)
+    try:
+        yield name
+    finally:
+        with server.lock:
+            if name in server.databases:
+                server.drop_database(name)
 
 
 class _Switch(Backend):
@@ -96,16 +112,8 @@ async def arango_db(
     """A fresh, uniquely named database for this test (as root), dropped afterwards."""
     from arangoasync.auth import Auth
 
-    name = f"test_{next(_db_counter)}"
-    server = arango_emulator.server
-    with server.lock:
-        server.create_database(name)
-    try:
+    with fresh_database(arango_emulator) as name:
         yield await arango_client.db(name, auth=Auth("root", arango_root_password))
-    finally:
-        with server.lock:
-            if name in server.databases:
-                server.drop_database(name)
 
 
 @pytest.fixture
@@ -127,16 +135,33 @@ def arango_sync_db(
     arango_sync_client: Any, arango_emulator: Emulator, arango_root_password: str
 ) -> Iterator[Any]:
     """A fresh database through python-arango (as root), dropped afterwards."""
-    name = f"test_{next(_db_counter)}"
-    server = arango_emulator.server
-    with server.lock:
-        server.create_database(name)
-    try:
+    with fresh_database(arango_emulator) as name:
         yield arango_sync_client.db(name, username="root", password=arango_root_password)
+
+
+@pytest_asyncio.fixture
+async def aioarango_client(arango_emulator: Emulator) -> AsyncIterator[Any]:
+    """An aioarango ``ArangoClient`` wired to ``arango_emulator`` in-process."""
+    from aioarango import ArangoClient
+
+    from .transports.aioarango import InProcessAioArangoHTTPClient
+
+    client = ArangoClient(
+        hosts=DEFAULT_HOST, http_client=InProcessAioArangoHTTPClient(arango_emulator)
+    )
+    try:
+        yield client
     finally:
-        with server.lock:
-            if name in server.databases:
-                server.drop_database(name)
+        await client.close()
+
+
+@pytest_asyncio.fixture
+async def aioarango_db(
+    aioarango_client: Any, arango_emulator: Emulator, arango_root_password: str
+) -> AsyncIterator[Any]:
+    """A fresh database through aioarango (as root), dropped afterwards."""
+    with fresh_database(arango_emulator) as name:
+        yield await aioarango_client.db(name, username="root", password=arango_root_password)
 
 
 @pytest.fixture(scope="session")
