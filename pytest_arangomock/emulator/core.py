@@ -100,20 +100,19 @@ class Emulator(Backend):
             name, slash, tail = rest.partition("/")
             db_name = unquote(name)
             path = "/" + tail if slash else "/"
+        r, params, known = self.router.match(request.method, path)
+        user: str | None = auth.SUPERUSER
+        if self.authentication:
+            # credentials and path access are checked before routing, as ArangoDB does
+            public = r is not None and r.access == PUBLIC
+            user = auth.admit(self.server, request, db_name, path, public)
         db = self.server.databases.get(db_name)
         if db is None:
-            raise ArangoError(1228, "database not found", 404)
-        r, params, known = self.router.match(request.method, path)
+            raise auth.TransportError(1228, "database not found", 404)
         if r is None:
             if known:
                 raise ArangoError(405, "method not supported", 405)
             raise ArangoError(404, f"unknown path '{path}'", 404)
-        user: str | None = None
-        if r.access != PUBLIC:
-            if self.authentication:
-                user = auth.authenticate(self.server, request.headers)
-            else:
-                user = auth.SUPERUSER
         ctx = Context(self.server, request, db, user, params)
         if r.handler is None:
             raise ArangoError(

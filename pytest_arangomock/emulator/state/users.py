@@ -1,64 +1,253 @@
-"""Users and their permissions (database and collection level)."""
+"""Users, their permissions and access tokens, resolved the way ArangoDB 3.12 resolves them.
+
+Grants are stored as configured (database name or ``*`` -> level, and per database a map of
+collection name or ``*`` -> level); the *effective* level falls back from the specific grant
+to the ``*`` wildcard and to the ``_system`` grant, as ArangoDB's ``auth::User`` does.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
+import string
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from ..errors import ArangoError
 
 if TYPE_CHECKING:
     from .server import Server
 
 RW, RO, NONE = "rw", "ro", "none"
-_LEVEL_RANK = {NONE: 0, RO: 1, RW: 2}
+UNDEFINED = "undefined"
+_LEVEL_RANK = {UNDEFINED: -1, NONE: 0, RO: 1, RW: 2}
+SYSTEM = "_system"
+ROOT = "root"
+# system collections with fixed access levels for everybody (auth::User::collectionAuthLevel)
+_FIXED_SYSTEM_LEVELS = {"_queues": RO, "_frontend": RW}
+
+
+def _best(*levels: str) -> str:
+    return max(levels, key=lambda lvl: _LEVEL_RANK.get(lvl, -1))
+
+
+def at_least(level: str, wanted: str) -> bool:
+    return _LEVEL_RANK.get(level, -1) >= _LEVEL_RANK[wanted]
+
+
+def parse_level(grant: str) -> str:
+    """A ``grant`` string as ArangoDB reads it: unknown strings are ``undefined``."""
+    if grant in (RW, RO):
+        return grant
+    if grant in (NONE, ""):
+        return NONE
+    return UNDEFINED
+
+
+def hash_password(password: str, salt: str = "") -> str:
+    return hashlib.sha256((salt + password).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class DatabaseGrant:
+    """The configured level for one database (or ``*``) plus its collection grants."""
+
+    level: str = UNDEFINED
+    collections: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class AccessToken:
+    """A user access token (3.12.5+): only its hash is kept after creation."""
+
+    id: int
+    name: str
+    valid_until: int
+    created_at: int
+    fingerprint: str
+    digest: str
+
+    def active(self, now: float) -> bool:
+        return now < self.valid_until
+
+    def describe(self, now: float) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "valid_until": self.valid_until,
+            "created_at": self.created_at,
+            "fingerprint": self.fingerprint,
+            "active": self.active(now),
+        }
 
 
 @dataclass
 class User:
-    """A user: password hash, active flag, extra data and granted access levels."""
+    """A user account: password hash, active flag, extra data, grants and access tokens."""
 
     name: str
     password_hash: str
     active: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
-    # database name (or "*") -> level
-    databases: dict[str, str] = field(default_factory=dict)
-    # (database name or "*", collection name or "*") -> level
-    collections: dict[tuple[str, str], str] = field(default_factory=dict)
+    salt: str = field(default_factory=lambda: secrets.token_hex(4))
+    grants: dict[str, DatabaseGrant] = field(default_factory=dict)
+    config: dict[str, Any] = field(default_factory=dict)
+    tokens: list[AccessToken] = field(default_factory=list)
+    next_token_id: int = 1
+
+    @classmethod
+    def new(cls, name: str, password: str, active: bool = True, extra: Any = None) -> User:
+        user = cls(name, "", active, dict(extra) if isinstance(extra, dict) else {})
+        user.set_password(password)
+        if name == ROOT:
+            user.ensure_root_rights()
+        return user
+
+    # ---------------------------------------------------------------- password
+    def set_password(self, password: str) -> None:
+        self.password_hash = hash_password(password, self.salt)
 
     def check_password(self, password: str) -> bool:
-        return hmac.compare_digest(self.password_hash, hash_password(password))
+        return hmac.compare_digest(self.password_hash, hash_password(password, self.salt))
 
+    def serialize(self) -> dict[str, Any]:
+        """The public view ``/_api/user`` returns (``user``, ``active``, ``extra``)."""
+        return {"user": self.name, "active": self.active, "extra": dict(self.extra)}
+
+    def ensure_root_rights(self) -> None:
+        """``root`` always keeps rw on ``_system`` and its collections."""
+        grant = self.grants.setdefault(SYSTEM, DatabaseGrant())
+        grant.level = RW
+        grant.collections["*"] = RW
+
+    # ------------------------------------------------------------------ grants
+    def grant_database(self, db: str, level: str) -> None:
+        if not db or level == UNDEFINED:
+            raise ArangoError(10, "Cannot set rights for empty db name", 400)
+        if self.name == ROOT and db == SYSTEM and level != RW:
+            raise ArangoError(11, "Cannot lower access level of 'root' to _system", 403)
+        self.grants.setdefault(db, DatabaseGrant()).level = level
+
+    def remove_database(self, db: str) -> bool:
+        if not db:
+            raise ArangoError(10, "Cannot remove rights for empty db name", 400)
+        if self.name == ROOT and db == SYSTEM:
+            raise ArangoError(11, "Cannot remove access level of 'root' to _system", 403)
+        return self.grants.pop(db, None) is not None
+
+    def grant_collection(self, db: str, col: str, level: str) -> None:
+        if not db or not col or level == UNDEFINED:
+            raise ArangoError(10, "Cannot set rights for empty db / collection name", 400)
+        if col.startswith("_"):
+            raise ArangoError(10, "Cannot set rights for system collections", 400)
+        if self.name == ROOT and db == SYSTEM and col == "*" and level != RW:
+            raise ArangoError(
+                11, "Cannot lower access level of 'root' to  a system collection", 403
+            )
+        if db == "*" and col != "*":
+            raise ArangoError(10, "Invalid database / collection pair", 400)
+        self.grants.setdefault(db, DatabaseGrant()).collections[col] = level
+
+    def remove_collection(self, db: str, col: str) -> bool:
+        if not db or not col:
+            raise ArangoError(10, "Cannot set rights for empty db / collection name", 400)
+        if self.name == ROOT and db == SYSTEM and col == "*":
+            raise ArangoError(
+                11, "Cannot lower access level of 'root' to  a collection in _system", 403
+            )
+        grant = self.grants.get(db)
+        return grant is not None and grant.collections.pop(col, None) is not None
+
+    # ---------------------------------------------------------- configured view
+    def configured_database_level(self, db: str) -> str:
+        grant = self.grants.get(db)
+        return grant.level if grant is not None else UNDEFINED
+
+    def configured_collection_level(self, db: str, col: str) -> str:
+        grant = self.grants.get(db)
+        if grant is None:
+            return UNDEFINED
+        return grant.collections.get(col, UNDEFINED)
+
+    # ----------------------------------------------------------- effective view
     def database_level(self, db: str) -> str:
-        """Effective access to database ``db``: explicit grant, else the ``*`` grant, else none."""
-        level = self.databases.get(db)
-        if level is None:
-            level = self.databases.get("*", NONE)
-        return level
+        """Effective access: the explicit grant, else the best of ``*`` and ``_system``."""
+        level = self.configured_database_level(db)
+        if level == UNDEFINED and db != "*":
+            level = _best(level, self.configured_database_level("*"))
+            if db != SYSTEM:
+                level = _best(level, self.configured_database_level(SYSTEM))
+        return _best(level, NONE)
 
     def collection_level(self, db: str, col: str) -> str:
-        """Effective collection access, falling back as ArangoDB does: db/col, db/*, */*, db."""
-        for probe in ((db, col), (db, "*"), ("*", "*")):
-            level = self.collections.get(probe)
-            if level is not None:
-                return level
-        return self.database_level(db)
+        """Effective collection access with ArangoDB's fallback chain."""
+        if not col or (db == "*" and col != "*"):
+            return NONE
+        if col.startswith("_"):
+            if db == SYSTEM and col == "_users":
+                return NONE
+            fixed = _FIXED_SYSTEM_LEVELS.get(col)
+            return fixed if fixed is not None else self.database_level(db)
+        level = NONE
+        if db != "*":
+            grant = self.grants.get(db)
+            if grant is not None:
+                specific = grant.collections.get(col)
+                if specific is not None:
+                    return specific
+                if col == "*":
+                    return NONE
+                level = grant.level
+                wildcard = grant.collections.get("*")
+                if wildcard is not None:
+                    level = _best(level, wildcard)
+            if db != SYSTEM:
+                level = _best(level, self.configured_database_level(SYSTEM))
+        star = self.grants.get("*")
+        if star is not None:
+            level = _best(level, star.level, star.collections.get("*", UNDEFINED))
+        return _best(level, NONE)
 
+    # ------------------------------------------------------------ access tokens
+    def create_token(self, name: str, valid_until: int, now: float) -> tuple[AccessToken, str]:
+        """Mint a ``v1.<hex>`` token; return its record and the one-time token string."""
+        if any(token.name == name for token in self.tokens):
+            raise ArangoError(1207, "duplicate access token name", 409)
+        alphabet = string.ascii_letters + string.digits
+        nonce = "".join(secrets.choice(alphabet) for _ in range(20))
+        payload = f'{{"e":{valid_until},"c":{int(now)},"u":"{self.name}","r":"{nonce}"}}'
+        text = "v1." + payload.encode("utf-8").hex()
+        token = AccessToken(
+            self.next_token_id,
+            name,
+            valid_until,
+            int(now),
+            "v1..." + text[-6:],
+            hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        )
+        self.next_token_id += 1
+        self.tokens.append(token)
+        return token, text
 
-def hash_password(password: str) -> str:
-    return hashlib.sha256(password.encode("utf-8")).hexdigest()
-
-
-def at_least(level: str, wanted: str) -> bool:
-    return _LEVEL_RANK.get(level, 0) >= _LEVEL_RANK[wanted]
+    def match_token(self, text: str, now: float) -> bool:
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return any(t.digest == digest and t.active(now) for t in self.tokens)
 
 
 def ensure_root(server: Server, password: str) -> None:
     """Create ``root`` with full access to everything, as a fresh server has it."""
-    server.users["root"] = User(
-        "root",
-        hash_password(password),
-        databases={"*": RW, "_system": RW},
-        collections={("*", "*"): RW},
-    )
+    root = User.new(ROOT, password)
+    root.grant_database("*", RW)
+    root.grant_collection("*", "*", RW)
+    server.users[ROOT] = root
+
+
+def token_owner(server: Server, text: str, now: float) -> User | None:
+    """The active user an access token string belongs to, if any."""
+    if not text.startswith("v1."):
+        return None
+    for user in server.users.values():
+        if isinstance(user, User) and user.active and user.match_token(text, now):
+            return user
+    return None
