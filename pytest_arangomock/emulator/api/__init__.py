@@ -5,6 +5,7 @@ from . import (  # noqa: F401
     cursor,
     databases,
     documents,
+    edges,
     gharial,
     imports,
     indexes,
