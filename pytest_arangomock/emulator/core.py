@@ -24,6 +24,7 @@ from .router import (
     complete_table,
 )
 from .state import Server
+from .state.ttl import purge_hook
 from .state.users import RO, RW
 
 log = logging.getLogger("pytest_arangomock")
@@ -64,6 +65,7 @@ class Emulator(Backend):
         self.internal_errors: list[str] = []
         # hooks run before routing (async jobs, stream transactions, TTL purges...)
         self.before: list[Hook] = []
+        self.before.append(purge_hook)  # TTL indexes: expired documents disappear
 
     # ------------------------------------------------------------------ backend
     def handle_sync(self, request: BackendRequest) -> BackendResponse:
