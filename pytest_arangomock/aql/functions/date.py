@@ -1,0 +1,1219 @@
+"""AQL date functions (ArangoDB 3.12), time zones included.
+
+ArangoDB represents dates as millisecond timestamps or ISO 8601 strings and computes on
+integer time points with Howard Hinnant's ``date``/``tz`` library, for years 0..9999.
+Python's ``datetime`` cannot hold year 0 and ``zoneinfo`` does not expose a zone's periods
+(``sys_info``: begin, end, offset, DST, abbreviation), so this module keeps its own
+proleptic Gregorian arithmetic and reads the compiled TZif files directly (the system
+database, or the ``tzdata`` package when the system has none), evaluating their POSIX
+footer rules for instants past the last listed transition.
+
+Instants are integer milliseconds since the Unix epoch (seconds inside the zone code);
+offsets are seconds east of UTC. :func:`parse_date` and :func:`is_date_string` are shared
+with IS_DATESTRING.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import os
+import re
+import struct
+import time
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from typing import Any
+
+from ...emulator.errors import ArangoError
+from ..values import INT64_MIN, is_number, to_number
+from . import FunctionContext, function, invalid_argument
+
+__all__ = ["format_date", "is_date_string", "parse_date", "parse_date_ms"]
+
+DAY_S = 86400
+
+
+# ----------------------------------------------------------------- proleptic Gregorian
+def days_from_civil(y: int, m: int, d: int) -> int:
+    """Days since 1970-01-01 for y/m/d; ``d`` may overflow the month (as ``date::sys_days``)."""
+    y -= 1 if m <= 2 else 0
+    era = y // 400
+    yoe = y - era * 400
+    mp = m - 3 if m > 2 else m + 9
+    doy = (153 * mp + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def civil_from_days(z: int) -> tuple[int, int, int]:
+    """(year, month, day) of a day count since 1970-01-01."""
+    z += 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    y = yoe + era * 400
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = mp + 3 if mp < 10 else mp - 9
+    return y + (1 if m <= 2 else 0), m, d
+
+
+def is_leap(y: int) -> bool:
+    return y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+
+
+def days_in_month(y: int, m: int) -> int:
+    if m == 2:
+        return 29 if is_leap(y) else 28
+    return 30 if m in (4, 6, 9, 11) else 31
+
+
+# ----------------------------------------------------------------- zone periods
+@dataclass(frozen=True)
+class Period:
+    """One ``sys_info``: ``begin``/``end`` are None when unbounded."""
+
+    begin: int | None
+    end: int | None
+    offset: int
+    dst: bool
+    abbrev: str
+
+
+_Type = tuple[int, bool, str]  # (utc offset, is dst, abbreviation)
+
+_OFF = r"[+-]?\d{1,3}(?::\d{1,2}(?::\d{1,2})?)?"
+_NAME = r"<[^>]+>|[A-Za-z]{3,}"
+_POSIX = re.compile(
+    rf"^(?P<std>{_NAME})(?P<stdoff>{_OFF})"
+    rf"(?:(?P<dst>{_NAME})(?P<dstoff>{_OFF})?"
+    rf"(?:,(?P<start>[^,/]+)(?:/(?P<stime>{_OFF}))?,(?P<end>[^,/]+)(?:/(?P<etime>{_OFF}))?)?)?$"
+)
+
+
+def _seconds(text: str) -> int:
+    sign = -1 if text.startswith("-") else 1
+    parts = [int(p) for p in text.lstrip("+-").split(":")]
+    parts += [0] * (3 - len(parts))
+    return sign * (parts[0] * 3600 + parts[1] * 60 + parts[2])
+
+
+def _rule_day(rule: str, year: int) -> int:
+    """Day number (since the epoch) a POSIX TZ rule date falls on in ``year``."""
+    jan1 = days_from_civil(year, 1, 1)
+    if rule.startswith("J"):
+        n = int(rule[1:])
+        return jan1 + n - 1 + (1 if is_leap(year) and n >= 60 else 0)
+    if rule.startswith("M"):
+        m, w, d = (int(p) for p in rule[1:].split("."))
+        first = days_from_civil(year, m, 1)
+        wd_first = (first + 4) % 7  # 1970-01-01 was a Thursday
+        day = first + (d - wd_first) % 7 + 7 * (w - 1)
+        last = first + days_in_month(year, m) - 1
+        while day > last:
+            day -= 7
+        return day
+    return jan1 + int(rule)
+
+
+@dataclass(frozen=True)
+class _Footer:
+    std: _Type
+    dst: _Type | None
+    start: str = ""
+    stime: int = 7200
+    end: str = ""
+    etime: int = 7200
+
+    def transitions(self, year: int) -> list[tuple[int, _Type]]:
+        if self.dst is None:
+            return []
+        on = _rule_day(self.start, year) * DAY_S + self.stime - self.std[0]
+        off = _rule_day(self.end, year) * DAY_S + self.etime - self.dst[0]
+        return sorted([(on, self.dst), (off, self.std)])
+
+
+def _parse_footer(text: str) -> _Footer | None:
+    match = _POSIX.match(text)
+    if match is None:
+        return None
+    std_off = -_seconds(match["stdoff"])
+    std: _Type = (std_off, False, match["std"].strip("<>"))
+    if not match["dst"]:
+        return _Footer(std, None)
+    dst_off = -_seconds(match["dstoff"]) if match["dstoff"] else std_off + 3600
+    dst: _Type = (dst_off, True, match["dst"].strip("<>"))
+    if not match["start"]:  # no rule given: POSIX default (US rules)
+        return _Footer(std, dst, "M3.2.0", 7200, "M11.1.0", 7200)
+    return _Footer(
+        std,
+        dst,
+        match["start"],
+        _seconds(match["stime"]) if match["stime"] else 7200,
+        match["end"],
+        _seconds(match["etime"]) if match["etime"] else 7200,
+    )
+
+
+class Zone:
+    """A time zone's transitions and rules, answering ``sys_info`` queries."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self.name = name
+        self.times, self.kinds, self.types, footer = _read_tzif(data)
+        self.footer = _parse_footer(footer) if footer else None
+
+    def _year_of(self, t: int) -> int:
+        return civil_from_days(t // DAY_S)[0]
+
+    def info(self, t: int) -> Period:
+        """The period in effect at instant ``t``."""
+        times = self.times
+        i = bisect.bisect_right(times, t) - 1
+        if times and i < len(times) - 1:
+            if i < 0:
+                return self._period(None, times[0], self._initial())
+            return self._period(times[i], times[i + 1], self.types[self.kinds[i]])
+        last_begin = times[-1] if times else None
+        last_type = self.types[self.kinds[-1]] if times else self._initial()
+        footer = self.footer
+        if footer is None:
+            return self._period(last_begin, None, last_type)
+        if footer.dst is None:
+            return self._period(last_begin, None, footer.std)
+        year = self._year_of(t)
+        rules = [
+            tr
+            for y in (year - 1, year, year + 1)
+            for tr in footer.transitions(y)
+            if last_begin is None or tr[0] > last_begin
+        ]
+        begin, kind = last_begin, last_type
+        end: int | None = None
+        for at, rule_type in rules:
+            if at <= t:
+                begin, kind = at, rule_type
+            else:
+                end = at
+                break
+        return self._period(begin, end, kind)
+
+    def _initial(self) -> _Type:
+        if self.types:
+            return self.types[0]
+        if self.footer is not None:
+            return self.footer.std
+        return (0, False, "UTC")
+
+    @staticmethod
+    def _period(begin: int | None, end: int | None, kind: _Type) -> Period:
+        return Period(begin, end, kind[0], kind[1], kind[2])
+
+    def local_candidates(self, local: int) -> list[Period]:
+        """Periods in which local time ``local`` (seconds) exists: 0 (gap), 1, or 2 (fold)."""
+        offsets = {self.info(local + delta).offset for delta in (-DAY_S, 0, DAY_S)}
+        found: dict[int, Period] = {}
+        for off in sorted(offsets, reverse=True):
+            period = self.info(local - off)
+            if period.offset == off:
+                found.setdefault(local - off, period)
+        return [found[k] for k in sorted(found)]
+
+
+def _read_tzif(data: bytes) -> tuple[list[int], list[int], list[_Type], str]:
+    """Transitions, their type indices, the types and the POSIX footer of a TZif file."""
+    if data[:4] != b"TZif":
+        raise ValueError("not a TZif file")
+    version = data[4:5]
+
+    def counts(at: int) -> tuple[int, ...]:
+        return struct.unpack(">6l", data[at + 20 : at + 44])
+
+    isut, isstd, leap, timecnt, typecnt, charcnt = counts(0)
+    pos, size, fmt = 0, 4, "l"
+    if version >= b"2":
+        pos = 44 + timecnt * 5 + typecnt * 6 + charcnt + leap * 8 + isstd + isut
+        isut, isstd, leap, timecnt, typecnt, charcnt = counts(pos)
+        size, fmt = 8, "q"
+    p = pos + 44
+    times = list(struct.unpack(f">{timecnt}{fmt}", data[p : p + timecnt * size]))
+    p += timecnt * size
+    kinds = list(data[p : p + timecnt])
+    p += timecnt
+    raw = [struct.unpack(">lBB", data[p + 6 * k : p + 6 * k + 6]) for k in range(typecnt)]
+    p += 6 * typecnt
+    chars = data[p : p + charcnt]
+    p += charcnt + leap * (size + 4) + isstd + isut
+    types: list[_Type] = []
+    for off, dst, idx in raw:
+        end = chars.find(b"\0", idx)
+        types.append((off, bool(dst), chars[idx : end if end >= 0 else None].decode("ascii")))
+    footer = ""
+    if version >= b"2" and data[p : p + 1] == b"\n":
+        nl = data.find(b"\n", p + 1)
+        footer = data[p + 1 : nl if nl >= 0 else None].decode("ascii")
+    return times, kinds, types, footer
+
+
+# ----------------------------------------------------------------- the database
+def _zone_bytes(name: str) -> bytes | None:
+    for root in zoneinfo.TZPATH:
+        path = os.path.join(root, name)
+        if os.path.isfile(path):
+            with open(path, "rb") as fh:
+                return fh.read()
+    try:
+        from importlib import resources
+
+        package, _, leaf = f"tzdata.zoneinfo.{name}".replace("/", ".").rpartition(".")
+        return resources.files(package).joinpath(leaf).read_bytes()
+    except (ImportError, FileNotFoundError, OSError, ValueError):
+        return None
+
+
+def _tzdata_zi() -> str | None:
+    for root in zoneinfo.TZPATH:
+        path = os.path.join(root, "tzdata.zi")
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8") as fh:
+                return fh.read()
+    try:
+        from importlib import resources
+
+        return resources.files("tzdata.zoneinfo").joinpath("tzdata.zi").read_text("utf-8")
+    except (ImportError, FileNotFoundError, OSError):
+        return None
+
+
+@lru_cache(maxsize=1)
+def _names() -> tuple[tuple[str, ...], frozenset[str]]:
+    """(zones followed by links, as DATE_TIMEZONES lists them; every valid name)."""
+    text = _tzdata_zi()
+    zones: list[str] = []
+    links: list[str] = []
+    if text:
+        for line in text.splitlines():
+            parts = line.split()
+            if len(parts) >= 2 and parts[0] == "Z":
+                zones.append(parts[1])
+            elif len(parts) >= 3 and parts[0] == "L":
+                links.append(parts[2])
+    if not zones:
+        zones = sorted(zoneinfo.available_timezones())
+    ordered = tuple(sorted(zones)) + tuple(sorted(links))
+    return ordered, frozenset(ordered) | frozenset(zoneinfo.available_timezones())
+
+
+def zone_names() -> list[str]:
+    return list(_names()[0])
+
+
+@lru_cache(maxsize=1)
+def tzdb_version() -> str:
+    """Version of the tz database in use (ArangoDB reports its bundled one)."""
+    text = _tzdata_zi()
+    if text:
+        first = text.split("\n", 1)[0]
+        if first.startswith("# version "):
+            return first[len("# version ") :].strip()
+    try:
+        import importlib
+
+        return str(importlib.import_module("tzdata").IANA_VERSION)
+    except ImportError:
+        return "unknown"
+
+
+@lru_cache(maxsize=512)
+def _load(name: str) -> Zone | None:
+    if name not in _names()[1]:
+        return None
+    data = _zone_bytes(name)
+    if data is None:
+        return None
+    try:
+        return Zone(name, data)
+    except (ValueError, struct.error):
+        return None
+
+
+def load_zone(name: str) -> Zone:
+    """The named zone; unknown names fail the query like ArangoDB's ``locate_zone``."""
+    zone = _load(name)
+    if zone is None:
+        raise ArangoError(4, f"{name} not found in timezone database", status=500)
+    return zone
+
+
+def system_zone_name() -> str:
+    """DATE_TIMEZONE(): the host's zone name, ``Etc/UTC`` when it cannot be determined."""
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if tz and tz in _names()[1]:
+        return tz
+    try:
+        target = os.path.realpath("/etc/localtime")
+    except OSError:
+        return "Etc/UTC"
+    for root in zoneinfo.TZPATH:
+        prefix = os.path.realpath(root) + os.sep
+        if target.startswith(prefix):
+            name = target[len(prefix) :]
+            if name in _names()[1]:
+                return name
+    return "Etc/UTC"
+
+
+# ----------------------------------------------------------------- time points
+MIN_MS = -62167219200000  # 0000-01-01T00:00:00.000Z
+MAX_MS = 253402300799999  # 9999-12-31T23:59:59.999Z
+DAY_MS = DAY_S * 1000
+
+MILLI, SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, YEAR = range(1, 9)
+_UNITS = {
+    "y": YEAR,
+    "year": YEAR,
+    "years": YEAR,
+    "m": MONTH,
+    "month": MONTH,
+    "months": MONTH,
+    "w": WEEK,
+    "week": WEEK,
+    "weeks": WEEK,
+    "d": DAY,
+    "day": DAY,
+    "days": DAY,
+    "h": HOUR,
+    "hour": HOUR,
+    "hours": HOUR,
+    "i": MINUTE,
+    "minute": MINUTE,
+    "minutes": MINUTE,
+    "s": SECOND,
+    "second": SECOND,
+    "seconds": SECOND,
+    "f": MILLI,
+    "millisecond": MILLI,
+    "milliseconds": MILLI,
+}
+_UNIT_MS = {MILLI: 1, SECOND: 1000, MINUTE: 60000, HOUR: 3600000, DAY: DAY_MS, WEEK: 7 * DAY_MS}
+
+
+def _unit(value: Any) -> int:
+    """ArangoDB's date unit flag (case-insensitive); 0 when invalid or not a string."""
+    if not isinstance(value, str):
+        return 0
+    return _UNITS.get(value.lower(), 0)
+
+
+def _digits(text: str, pos: int) -> tuple[int, int]:
+    """(value, length) of the digit run at ``pos``."""
+    end = pos
+    while end < len(text) and "0" <= text[end] <= "9":
+        end += 1
+    return (int(text[pos:end]) if end > pos else 0), end - pos
+
+
+def parse_date_ms(text: str) -> int | None:
+    """Milliseconds since the epoch for an ArangoDB date string, None if it is not one.
+
+    Accepts what ArangoDB's parser accepts: ``YYYY[-MM[-DD]]`` (short fields allowed),
+    an optional ``T``/space time ``HH:MM[:SS[.fff...]]``, then ``Z`` or ``+HH:MM``/``-HH:MM``;
+    surrounding whitespace and a leading ``+`` are ignored. Days up to 31 roll over into
+    the next month (``2015-02-31`` is March 3rd); the year must stay within 0..9999.
+    """
+    s = text.strip(" \t\r\n")
+    if s.startswith("+"):
+        s = s[1:]
+    elif s.startswith("-"):
+        return None
+    year, n = _digits(s, 0)
+    if n == 0 or year > 9999:
+        return None
+    pos = n
+    month = day = 1
+    if s[pos : pos + 1] == "-":
+        month, n = _digits(s, pos + 1)
+        if n == 0 or n > 2 or not 1 <= month <= 12:
+            return None
+        pos += 1 + n
+        if s[pos : pos + 1] == "-":
+            day, n = _digits(s, pos + 1)
+            if n == 0 or n > 2 or not 1 <= day <= 31:
+                return None
+            pos += 1 + n
+    hour = minute = second = milli = 0
+    if s[pos : pos + 1] in (" ", "T"):
+        hour, n = _digits(s, pos + 1)
+        if n == 0 or n > 2 or hour > 23 or s[pos + 1 + n : pos + 2 + n] != ":":
+            return None
+        pos += 2 + n
+        minute, n = _digits(s, pos)
+        if n == 0 or n > 2 or minute > 59:
+            return None
+        pos += n
+        if s[pos : pos + 1] == ":":
+            second, n = _digits(s, pos + 1)
+            if n == 0 or n > 2 or second > 59:
+                return None
+            pos += 1 + n
+            if s[pos : pos + 1] == ".":
+                _, n = _digits(s, pos + 1)
+                if n == 0:
+                    return None
+                milli = int(s[pos + 1 : pos + 1 + min(n, 3)].ljust(3, "0"))
+                pos += 1 + n
+    offset = 0
+    if s[pos : pos + 1] in ("z", "Z"):
+        pos += 1
+    elif s[pos : pos + 1] in ("+", "-"):
+        factor = 1 if s[pos] == "+" else -1
+        oh, n = _digits(s, pos + 1)
+        if n == 0 or n > 2 or oh > 23 or s[pos + 1 + n : pos + 2 + n] != ":":
+            return None
+        pos += 2 + n
+        om, n = _digits(s, pos)
+        if n == 0 or n > 2 or om > 59:
+            return None
+        pos += n
+        offset = factor * (oh * 60 + om)
+    if pos != len(s):
+        return None
+    ms = days_from_civil(year, month, day) * DAY_MS
+    ms += ((hour * 60 + minute) * 60 + second) * 1000 + milli - offset * 60000
+    if offset and not 0 <= civil_from_days(ms // DAY_MS)[0] <= 9999:
+        return None
+    return ms
+
+
+def is_date_string(value: Any) -> bool:
+    """IS_DATESTRING(): a string ArangoDB's date functions accept."""
+    return isinstance(value, str) and parse_date_ms(value) is not None
+
+
+def parse_date(value: Any) -> datetime | None:
+    """A date string or timestamp as an aware UTC datetime; None if invalid or year 0.
+
+    Python's datetime cannot hold year 0, which ArangoDB accepts: use
+    :func:`is_date_string` for validity checks.
+    """
+    if isinstance(value, str):
+        ms = parse_date_ms(value)
+    elif is_number(value) and MIN_MS <= value <= MAX_MS:
+        ms = int(value)
+    else:
+        return None
+    if ms is None or ms < _YEAR1_MS:
+        return None
+    return _EPOCH + timedelta(milliseconds=ms)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_YEAR1_MS = days_from_civil(1, 1, 1) * DAY_MS
+
+
+def _to_int64(value: Any) -> int:
+    """AqlValue::toInt64 for numbers and strings (strings parsed, else 0)."""
+    number = to_number(value)
+    if isinstance(number, float):
+        if math.isnan(number):
+            return 0
+        if abs(number) >= 2**63:
+            return INT64_MIN
+        return int(number)
+    return number
+
+
+def _warn_date(ctx: FunctionContext, name: str) -> None:
+    ctx.warn(1572, f"in function '{name}()': invalid date value")
+
+
+def _time_point(ctx: FunctionContext, value: Any, name: str) -> int | None:
+    """A date argument as milliseconds; warns (1572 or 1542) and returns None otherwise."""
+    if is_number(value):
+        ms = _to_int64(value)
+        if MIN_MS <= ms <= MAX_MS:
+            return ms
+        _warn_date(ctx, name)
+        return None
+    if isinstance(value, str):
+        parsed = parse_date_ms(value)
+        if parsed is None:
+            _warn_date(ctx, name)
+        return parsed
+    invalid_argument(ctx, name)
+    return None
+
+
+def _split(ms: int) -> tuple[int, int, int, int, int, int, int]:
+    """(year, month, day, hour, minute, second, millisecond) of a time point."""
+    days, rest = divmod(ms, DAY_MS)
+    y, m, d = civil_from_days(days)
+    return y, m, d, rest // 3600000, rest // 60000 % 60, rest // 1000 % 60, rest % 1000
+
+
+def _year4(y: int) -> str:
+    return f"-{-y:04d}" if y < 0 else f"{y:04d}"
+
+
+def _iso(ctx: FunctionContext | None, name: str, ms: int, utc: bool = True) -> str | None:
+    """ArangoDB's ``YYYY-MM-DDTHH:MM:SS.mmmZ``; null (and 1572 if ``ctx``) out of 0..9999."""
+    y, m, d, hh, mi, ss, ff = _split(ms)
+    if not 0 <= y <= 9999:
+        if ctx is not None:
+            _warn_date(ctx, name)
+        return None
+    text = f"{y:04d}-{m:02d}-{d:02d}T{hh:02d}:{mi:02d}:{ss:02d}.{ff:03d}"
+    return text + "Z" if utc else text
+
+
+def localize(tz: str, ms: int) -> int:
+    """UTC time point -> the same wall-clock reading in ``tz`` (as a UTC-based number)."""
+    return ms + load_zone(tz).info(ms // 1000).offset * 1000
+
+
+def _fmt_local(ms: int) -> str:
+    y, m, d, hh, mi, ss, ff = _split(ms)
+    return f"{_year4(y)}-{m:02d}-{d:02d} {hh:02d}:{mi:02d}:{ss:02d}.{ff:03d}"
+
+
+def _fmt_secs(secs: int) -> str:
+    return _fmt_local(secs * 1000)[:-4]
+
+
+def unlocalize(tz: str, ms: int) -> tuple[int, Period]:
+    """Wall-clock time in ``tz`` -> UTC; fails the query in a gap or a fold, as ArangoDB does."""
+    zone = load_zone(tz)
+    local = ms // 1000
+    found = zone.local_candidates(local)
+    if len(found) == 1:
+        return ms - found[0].offset * 1000, found[0]
+    if found:
+        first, second = found[0], found[1]
+        when = _fmt_local(ms)
+        message = (
+            f"{when} is ambiguous.  It could be\n"
+            f"{when} {first.abbrev} == {_fmt_local(ms - first.offset * 1000)} UTC or\n"
+            f"{when} {second.abbrev} == {_fmt_local(ms - second.offset * 1000)} UTC"
+        )
+        raise ArangoError(4, message, status=500)
+    after = zone.info(local - zone.info(local - DAY_S).offset)
+    change = after.begin if after.begin is not None else local
+    before = zone.info(change - 1)
+    message = (
+        f"{_fmt_local(ms)} is in a gap between\n"
+        f"{_fmt_secs(change + before.offset)} {before.abbrev} and\n"
+        f"{_fmt_secs(change + after.offset)} {after.abbrev} which are both equivalent to\n"
+        f"{_fmt_secs(change)} UTC"
+    )
+    raise ArangoError(4, message, status=500)
+
+
+def _tz_arg(ctx: FunctionContext, name: str, value: Any) -> str | None:
+    """A timezone argument: must be a string (else 1542 and None)."""
+    if isinstance(value, str):
+        return value
+    invalid_argument(ctx, name)
+    return None
+
+
+# ----------------------------------------------------------------- components
+def _iso_week(days: int) -> tuple[int, int]:
+    """(ISO week-numbering year, ISO week) of a day number."""
+    weekday = (days + 3) % 7 + 1  # Monday 1 .. Sunday 7
+    thursday = days - weekday + 4
+    year = civil_from_days(thursday)[0]
+    return year, (thursday - days_from_civil(year, 1, 1)) // 7 + 1
+
+
+def _week_year(days: int) -> dict[str, int]:
+    year, week = _iso_week(days)
+    return {"week": week, "year": year}
+
+
+def _day_of_year(ms: int) -> int:
+    days = ms // DAY_MS
+    return days - days_from_civil(civil_from_days(days)[0], 1, 0)
+
+
+_COMPONENTS: dict[str, Callable[[int], Any]] = {
+    "DATE_DAYOFWEEK": lambda ms: (ms // DAY_MS + 4) % 7,
+    "DATE_YEAR": lambda ms: _split(ms)[0],
+    "DATE_MONTH": lambda ms: _split(ms)[1],
+    "DATE_DAY": lambda ms: _split(ms)[2],
+    "DATE_HOUR": lambda ms: _split(ms)[3],
+    "DATE_MINUTE": lambda ms: _split(ms)[4],
+    "DATE_DAYOFYEAR": _day_of_year,
+    "DATE_ISOWEEK": lambda ms: _iso_week(ms // DAY_MS)[1],
+    "DATE_ISOWEEKYEAR": lambda ms: _week_year(ms // DAY_MS),
+    "DATE_LEAPYEAR": lambda ms: is_leap(_split(ms)[0]),
+    "DATE_QUARTER": lambda ms: (_split(ms)[1] + 2) // 3,
+    "DATE_DAYS_IN_MONTH": lambda ms: days_in_month(*_split(ms)[:2]),
+}
+
+
+def _component(name: str) -> Callable[..., Any]:
+    extract = _COMPONENTS[name]
+
+    def fn(ctx: FunctionContext, date: Any, *tz: Any) -> Any:
+        ms = _time_point(ctx, date, name)
+        if ms is None:
+            return None
+        if tz:
+            zone = _tz_arg(ctx, name, tz[0])
+            if zone is None:
+                return None
+            ms = localize(zone, ms)
+        return extract(ms)
+
+    fn.__name__ = name.lower()
+    fn.__doc__ = f"{name}(date, timezone?): one calendar component of the (localized) date."
+    return fn
+
+
+for _name in _COMPONENTS:
+    function(_name, 1, 2, family="date")(_component(_name))
+
+
+@function("DATE_SECOND", 1, family="date")
+def date_second(ctx: FunctionContext, date: Any) -> Any:
+    ms = _time_point(ctx, date, "DATE_SECOND")
+    return None if ms is None else _split(ms)[5]
+
+
+@function("DATE_MILLISECOND", 1, family="date")
+def date_millisecond(ctx: FunctionContext, date: Any) -> Any:
+    ms = _time_point(ctx, date, "DATE_MILLISECOND")
+    return None if ms is None else _split(ms)[6]
+
+
+@function("DATE_NOW", 0, deterministic=False, family="date")
+def date_now(ctx: FunctionContext) -> int:
+    """Wall-clock milliseconds, evaluated on every call like ArangoDB's."""
+    return time.time_ns() // 1_000_000
+
+
+# ----------------------------------------------------------------- conversion
+def _from_parameters(ctx: FunctionContext, name: str, args: tuple[Any, ...]) -> int | None:
+    """DATE_TIMESTAMP/DATE_ISO8601 input: one date, or year, month, day[, h, i, s, f]."""
+    if len(args) == 1:
+        return _time_point(ctx, args[0], name)
+    if len(args) < 3 or any(not (is_number(a) or isinstance(a, str)) for a in args):
+        invalid_argument(ctx, name)
+        return None
+    y, m, d, *rest = (_to_int64(a) for a in args)
+    rest += [0] * (4 - len(rest))
+    hh, mi, ss, ff = rest
+    if not 0 <= y <= 9999 or m < 0 or d < 0 or min(hh, mi, ss, ff) < 0:
+        _warn_date(ctx, name)
+        return None
+    # date::month and date::day hold an unsigned char: larger values wrap
+    days = days_from_civil(y, m & 0xFF, d & 0xFF)
+    return days * DAY_MS + ((hh * 60 + mi) * 60 + ss) * 1000 + min(ff, 999)
+
+
+@function("DATE_TIMESTAMP", 1, 7, family="date")
+def date_timestamp(ctx: FunctionContext, *args: Any) -> int | None:
+    return _from_parameters(ctx, "DATE_TIMESTAMP", args)
+
+
+@function("DATE_ISO8601", 1, 7, family="date")
+def date_iso8601(ctx: FunctionContext, *args: Any) -> str | None:
+    ms = _from_parameters(ctx, "DATE_ISO8601", args)
+    return None if ms is None else _iso(ctx, "DATE_ISO8601", ms)
+
+
+# ----------------------------------------------------------------- arithmetic
+def _add_months(y: int, m: int, delta: int) -> tuple[int, int]:
+    index = m - 1 + delta
+    return y + index // 12, index % 12 + 1
+
+
+def _rebuild(y: int, m: int, d: int, day_ms: int, extra_ms: int) -> int:
+    return days_from_civil(y, m, d) * DAY_MS + day_ms + extra_ms
+
+
+def _add_unit(amount: float | int, unit: int, ms: int, subtract: bool) -> int | None:
+    """Add ``amount`` units (fractions of years/months cascade down like ArangoDB's)."""
+    days, day_ms = divmod(ms, DAY_MS)
+    y, m, d = civil_from_days(days)
+    if amount < 0:
+        subtract, amount = not subtract, -amount
+    sign = -1 if subtract else 1
+    exact = isinstance(amount, int)
+    delta = 0.0
+    if unit in (YEAR, MONTH):
+        if unit == YEAR:
+            frac, whole = math.modf(amount)
+            y += sign * int(whole)
+            amount = frac * 12
+        if unit == MONTH or not (exact or amount == 0):
+            frac, whole = math.modf(amount)
+            y, m = _add_months(y, m, sign * int(whole))
+            if not (exact or frac == 0):
+                delta = frac * 30 * DAY_MS
+    elif unit in _UNIT_MS:
+        delta = float(_UNIT_MS[unit]) * amount
+    else:
+        return None
+    return _rebuild(y, m, d, day_ms, sign * int(delta))
+
+
+_DURATION = re.compile(
+    r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
+    r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:[.,](\d{1,3}))?S)?)?"
+)
+
+
+def _add_duration(text: str, ms: int, subtract: bool) -> int | None:
+    """Add an ISO 8601 duration (``P1Y2M3W4DT5H6M7.890S``); None if it does not parse."""
+    match = _DURATION.fullmatch(text) if len(text) > 1 else None
+    if match is None:
+        return None
+    yy, mm, ww, dd, hh, mi, ss = (int(g) if g else 0 for g in match.groups()[:7])
+    frac = match.group(8) or ""
+    sign = -1 if subtract else 1
+    days, day_ms = divmod(ms, DAY_MS)
+    y, m, d = civil_from_days(days)
+    y, m = _add_months(y + sign * yy, m, sign * mm)
+    extra = (((ww * 7 + dd) * 24 + hh) * 60 + mi) * 60000 + ss * 1000
+    extra += int(frac.ljust(3, "0")) if frac else 0
+    return _rebuild(y, m, d, day_ms, sign * extra)
+
+
+def _date_add(ctx: FunctionContext, name: str, args: tuple[Any, ...], subtract: bool) -> Any:
+    ms = _time_point(ctx, args[0], name)
+    if ms is None:
+        return None
+    timezoned = len(args) == 4 or (len(args) == 3 and isinstance(args[1], str))
+    tz = "UTC"
+    if timezoned:
+        given = _tz_arg(ctx, name, args[3 if len(args) == 4 else 2])
+        if given is None:
+            return None
+        tz = given
+        ms = localize(tz, ms)
+    result: int | None
+    if (len(args) == 3 and not timezoned) or len(args) == 4:
+        amount, unit = args[1], args[2]
+        if not is_number(amount) or not isinstance(unit, str):
+            invalid_argument(ctx, name)
+            return None
+        result = _add_unit(amount, _unit(unit), ms, subtract)
+    else:
+        if not isinstance(args[1], str):
+            invalid_argument(ctx, name)
+            return None
+        result = _add_duration(args[1], ms, subtract)
+    if result is None:
+        _warn_date(ctx, name)
+        return None
+    if tz != "UTC":
+        result = unlocalize(tz, result)[0]
+    return _iso(ctx, name, result)
+
+
+@function("DATE_ADD", 2, 4, family="date")
+def date_add(ctx: FunctionContext, *args: Any) -> Any:
+    """DATE_ADD(date, amount, unit, tz?) or DATE_ADD(date, isoDuration, tz?)."""
+    return _date_add(ctx, "DATE_ADD", args, subtract=False)
+
+
+@function("DATE_SUBTRACT", 2, 4, family="date")
+def date_subtract(ctx: FunctionContext, *args: Any) -> Any:
+    return _date_add(ctx, "DATE_SUBTRACT", args, subtract=True)
+
+
+# milliseconds per unit, as std::chrono converts (a year is 365.2425 days)
+_DIFF_DIVISOR = {
+    YEAR: 31556952000.0,
+    MONTH: 2629746000.0,
+    WEEK: 604800000.0,
+    DAY: 86400000.0,
+    HOUR: 3600000.0,
+    MINUTE: 60000.0,
+    SECOND: 1000.0,
+    MILLI: 1.0,
+}
+
+
+def _round_half_away(x: float) -> int:
+    return math.floor(x + 0.5) if x >= 0 else -math.floor(-x + 0.5)
+
+
+@function("DATE_DIFF", 3, 6, family="date")
+def date_diff(ctx: FunctionContext, *args: Any) -> Any:
+    """DATE_DIFF(date1, date2, unit, asFloat?, tz1?, tz2?): ``date2 - date1`` in ``unit``."""
+    name = "DATE_DIFF"
+    tp1 = _time_point(ctx, args[0], name)
+    if tp1 is None:
+        return None
+    tp2 = _time_point(ctx, args[1], name)
+    if tp2 is None:
+        return None
+    if not isinstance(args[2], str):
+        invalid_argument(ctx, name)
+        return None
+    unit = _unit(args[2])
+    as_float = False
+    n = len(args)
+    if n > 3:
+        p4 = args[3]
+        if isinstance(p4, bool):
+            as_float = p4
+        elif isinstance(p4, str):
+            tp1 = localize(p4, tp1)
+            if n == 4:
+                tp2 = localize(p4, tp2)
+        else:
+            invalid_argument(ctx, name)
+            return None
+        if n > 4:
+            p5 = _tz_arg(ctx, name, args[4])
+            if p5 is None:
+                return None
+            if isinstance(p4, bool):
+                tp1 = localize(p5, tp1)
+                if n == 5:
+                    tp2 = localize(p5, tp2)
+            else:
+                tp2 = localize(p5, tp2)
+            if n == 6:
+                p6 = _tz_arg(ctx, name, args[5])
+                if p6 is None:
+                    return None
+                tp2 = localize(p6, tp2)
+    if not unit:
+        _warn_date(ctx, name)
+        return None
+    diff = (tp2 - tp1) / _DIFF_DIVISOR[unit]
+    return diff if as_float else _round_half_away(diff)
+
+
+@function("DATE_COMPARE", 3, 6, family="date")
+def date_compare(ctx: FunctionContext, *args: Any) -> Any:
+    """Compare the components from ``unitRangeStart`` down to ``unitRangeEnd``."""
+    name = "DATE_COMPARE"
+    tp1 = _time_point(ctx, args[0], name)
+    if tp1 is None:
+        return None
+    tp2 = _time_point(ctx, args[1], name)
+    if tp2 is None:
+        return None
+    start = _unit(args[2])
+    if not start:
+        invalid_argument(ctx, name)
+        return None
+    end = start
+    n = len(args)
+    if n > 3:
+        end = _unit(args[3])
+        tz_start = tz_end = 0
+        if not end:
+            end, tz_start = start, 3
+            if n > 5:
+                invalid_argument(ctx, name)
+                return None
+            tz_end = 3 if n == 4 else 4
+        elif n > 4:
+            tz_start = 4
+            tz_end = 4 if n == 5 else 5
+        if tz_start:
+            zone1 = _tz_arg(ctx, name, args[tz_start])
+            if zone1 is None:
+                return None
+            tp1 = localize(zone1, tp1)
+            zone2 = zone1 if tz_end == tz_start else _tz_arg(ctx, name, args[tz_end])
+            if zone2 is None:
+                return None
+            tp2 = localize(zone2, tp2)
+    if start == WEEK:
+        return True
+    parts1, parts2 = _split(tp1), _split(tp2)
+    # components in descending order with the unit flag that selects each one
+    order = ((YEAR, 0), (MONTH, 1), (DAY, 2), (HOUR, 3), (MINUTE, 4), (SECOND, 5), (MILLI, 6))
+    for flag, index in order:
+        if flag > start:
+            continue
+        if flag != YEAR and end > flag:
+            break
+        if parts1[index] != parts2[index]:
+            return False
+    return True
+
+
+@function("DATE_ROUND", 3, 4, family="date")
+def date_round(ctx: FunctionContext, *args: Any) -> Any:
+    """Bin a date into buckets of ``amount`` units (units are case-sensitive here)."""
+    name = "DATE_ROUND"
+    ms = _time_point(ctx, args[0], name)
+    if ms is None:
+        return None
+    amount, unit = args[1], args[2]
+    if not is_number(amount) or not isinstance(unit, str):
+        invalid_argument(ctx, name)
+        return None
+    tz = None
+    if len(args) == 4:
+        tz = _tz_arg(ctx, name, args[3])
+        if tz is None:
+            return None
+        ms = localize(tz, ms)
+    count = _to_int64(amount)
+    factor = {
+        "milliseconds": 1,
+        "millisecond": 1,
+        "f": 1,
+        "seconds": 1000,
+        "second": 1000,
+        "s": 1000,
+        "minutes": 60000,
+        "minute": 60000,
+        "i": 60000,
+        "hours": 3600000,
+        "hour": 3600000,
+        "h": 3600000,
+        "days": DAY_MS,
+        "day": DAY_MS,
+        "d": DAY_MS,
+    }.get(unit)
+    if count <= 0 or factor is None:
+        invalid_argument(ctx, name)
+        return None
+    step = factor * count
+    bucket = abs(ms) // step * step  # C++ integer division truncates toward zero
+    ms = bucket if ms >= 0 else -bucket
+    if tz is not None:
+        ms = unlocalize(tz, ms)[0]
+    return _iso(ctx, name, ms)
+
+
+@function("DATE_TRUNC", 2, 3, family="date")
+def date_trunc(ctx: FunctionContext, *args: Any) -> Any:
+    """Truncate to the start of the given unit (weeks are not a unit here)."""
+    name = "DATE_TRUNC"
+    ms = _time_point(ctx, args[0], name)
+    if ms is None:
+        return None
+    if not isinstance(args[1], str):
+        invalid_argument(ctx, name)
+        return None
+    unit = _unit(args[1])
+    tz = None
+    if len(args) == 3:
+        tz = _tz_arg(ctx, name, args[2])
+        if tz is None:
+            return None
+        ms = localize(tz, ms)
+    days, day_ms = divmod(ms, DAY_MS)
+    y, m, d = civil_from_days(days)
+    if unit == YEAR:
+        m = d = 1
+        day_ms = 0
+    elif unit == MONTH:
+        d = 1
+        day_ms = 0
+    elif unit in (DAY, HOUR, MINUTE, SECOND):
+        day_ms -= day_ms % _UNIT_MS[unit]
+    elif unit != MILLI:
+        _warn_date(ctx, name)
+        return None
+    ms = _rebuild(y, m, d, day_ms, 0)
+    if tz is not None:
+        ms = unlocalize(tz, ms)[0]
+    return _iso(ctx, name, ms)
+
+
+# ----------------------------------------------------------------- DATE_FORMAT
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_WEEKDAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+
+
+def _fmt_yyyyyy(y: int) -> str:
+    if y < 0:
+        return f"-{-y:06d}"
+    return str(y) if y > 99999 else f"+{y:06d}"
+
+
+def _fmt_yyyy(y: int) -> str:
+    # ArangoDB pads with "< 9 / < 99 / < 999" thresholds: year 9 prints "009"
+    if y < 0:
+        return f"-{-y:04d}"
+    if y < 9:
+        return f"000{y}"
+    if y < 99:
+        return f"00{y}"
+    if y < 999:
+        return f"0{y}"
+    return str(y)[-4:]
+
+
+def _fmt_yy(y: int) -> str:
+    return f"0{abs(y)}" if -10 < y < 10 else str(abs(y))[-2:]
+
+
+def _fmt_z(ms: int) -> str:
+    y, m, d, hh, mi, ss, ff = _split(ms)
+    return f"{_year4(y)}-{m:02d}-{d:02d}T{hh:02d}:{mi:02d}:{ss:02d}.{ff:03d}Z"
+
+
+# placeholders in the order ArangoDB's regex alternation tries them (first match wins)
+_PLACEHOLDERS: tuple[tuple[str, Callable[[int], str]], ...] = (
+    ("%&", lambda ms: ""),
+    ("%yyyyyy", lambda ms: _fmt_yyyyyy(_split(ms)[0])),
+    ("%mmmm", lambda ms: _MONTHS[_split(ms)[1] - 1]),
+    ("%yyyy", lambda ms: _fmt_yyyy(_split(ms)[0])),
+    ("%wwww", lambda ms: _WEEKDAYS[(ms // DAY_MS + 4) % 7]),
+    ("%mmm", lambda ms: _MONTHS[_split(ms)[1] - 1][:3]),
+    ("%www", lambda ms: _WEEKDAYS[(ms // DAY_MS + 4) % 7][:3]),
+    ("%fff", lambda ms: f"{ms % 1000:03d}"),
+    ("%xxx", lambda ms: f"{_day_of_year(ms):03d}"),
+    ("%yy", lambda ms: _fmt_yy(_split(ms)[0])),
+    ("%mm", lambda ms: f"{_split(ms)[1]:02d}"),
+    ("%dd", lambda ms: f"{_split(ms)[2]:02d}"),
+    ("%hh", lambda ms: f"{_split(ms)[3]:02d}"),
+    ("%ii", lambda ms: f"{_split(ms)[4]:02d}"),
+    ("%ss", lambda ms: f"{_split(ms)[5]:02d}"),
+    ("%kk", lambda ms: f"{_iso_week(ms // DAY_MS)[1]:02d}"),
+    ("%t", str),
+    ("%z", _fmt_z),
+    ("%w", lambda ms: str((ms // DAY_MS + 4) % 7)),
+    ("%y", lambda ms: str(_split(ms)[0])),
+    ("%m", lambda ms: str(_split(ms)[1])),
+    ("%d", lambda ms: str(_split(ms)[2])),
+    ("%h", lambda ms: str(_split(ms)[3])),
+    ("%i", lambda ms: str(_split(ms)[4])),
+    ("%s", lambda ms: str(_split(ms)[5])),
+    ("%f", lambda ms: str(ms % 1000)),
+    ("%x", lambda ms: str(_day_of_year(ms))),
+    ("%k", lambda ms: str(_iso_week(ms // DAY_MS)[1])),
+    ("%l", lambda ms: "1" if is_leap(_split(ms)[0]) else "0"),
+    ("%q", lambda ms: str((_split(ms)[1] + 2) // 3)),
+    ("%a", lambda ms: str(days_in_month(*_split(ms)[:2]))),
+    ("%%", lambda ms: "%"),
+    ("%", lambda ms: ""),
+)
+
+
+def format_date(fmt: str, ms: int) -> str:
+    """Expand DATE_FORMAT placeholders (case-sensitive, as ArangoDB's regex is)."""
+    out: list[str] = []
+    i = 0
+    while i < len(fmt):
+        j = fmt.find("%", i)
+        if j < 0:
+            out.append(fmt[i:])
+            break
+        out.append(fmt[i:j])
+        for token, render in _PLACEHOLDERS:
+            if fmt.startswith(token, j):
+                out.append(render(ms))
+                i = j + len(token)
+                break
+    return "".join(out)
+
+
+@function("DATE_FORMAT", 2, 3, family="date")
+def date_format(ctx: FunctionContext, *args: Any) -> Any:
+    name = "DATE_FORMAT"
+    ms = _time_point(ctx, args[0], name)
+    if ms is None:
+        return None
+    if not isinstance(args[1], str):
+        invalid_argument(ctx, name)
+        return None
+    if len(args) == 3:
+        tz = _tz_arg(ctx, name, args[2])
+        if tz is None:
+            return None
+        ms = localize(tz, ms)
+    return format_date(args[1], ms)
+
+
+# ----------------------------------------------------------------- time zones
+def _zone_info(period: Period) -> dict[str, Any]:
+    def edge(secs: int | None) -> str | None:
+        return None if secs is None else _iso(None, "", secs * 1000)
+
+    return {
+        "name": period.abbrev,
+        "begin": edge(period.begin),
+        "end": edge(period.end),
+        "dst": period.dst,
+        "offset": period.offset,
+    }
+
+
+def _conversion_args(ctx: FunctionContext, name: str, args: tuple[Any, ...]) -> Any:
+    """(time point, zone name, detail flag) for DATE_UTCTOLOCAL/DATE_LOCALTOUTC, or None."""
+    ms = _time_point(ctx, args[0], name)
+    if ms is None:
+        return None
+    tz = _tz_arg(ctx, name, args[1])
+    if tz is None:
+        return None
+    detail = False
+    if len(args) == 3:
+        if not isinstance(args[2], bool):
+            invalid_argument(ctx, name)
+            return None
+        detail = args[2]
+    return ms, tz, detail
+
+
+@function("DATE_UTCTOLOCAL", 2, 3, family="date")
+def date_utctolocal(ctx: FunctionContext, *args: Any) -> Any:
+    """UTC -> local wall-clock string (no ``Z`` unless the zone is UTC right then)."""
+    name = "DATE_UTCTOLOCAL"
+    parsed = _conversion_args(ctx, name, args)
+    if parsed is None:
+        return None
+    ms, tz, detail = parsed
+    period = load_zone(tz).info(ms // 1000)
+    local = _iso(ctx, name, ms + period.offset * 1000, period.offset == 0 and not period.dst)
+    if not detail:
+        return local
+    return {"local": local, "tzdb": tzdb_version(), "zoneInfo": _zone_info(period)}
+
+
+@function("DATE_LOCALTOUTC", 2, 3, family="date")
+def date_localtoutc(ctx: FunctionContext, *args: Any) -> Any:
+    """Local wall-clock time in ``timezone`` -> UTC string."""
+    name = "DATE_LOCALTOUTC"
+    parsed = _conversion_args(ctx, name, args)
+    if parsed is None:
+        return None
+    ms, tz, detail = parsed
+    utc_ms, period = unlocalize(tz, ms)
+    utc = _iso(ctx, name, utc_ms)
+    if not detail:
+        return utc
+    return {"utc": utc, "tzdb": tzdb_version(), "zoneInfo": _zone_info(period)}
+
+
+@function("DATE_TIMEZONE", 0, family="date")
+def date_timezone(ctx: FunctionContext) -> str:
+    return system_zone_name()
+
+
+@function("DATE_TIMEZONES", 0, family="date")
+def date_timezones(ctx: FunctionContext) -> list[str]:
+    """Every zone name, then every link name, as ArangoDB's tz database lists them."""
+    return zone_names()
