@@ -7,8 +7,11 @@ import time
 from typing import Any
 
 from ...backend import BackendResponse
+from .. import auth
 from ..context import Context
+from ..errors import ArangoError
 from ..router import AUTH, PUBLIC, route
+from ..state.users import RW, User
 
 VERSION = "3.12.10"
 LICENSE = "enterprise"
@@ -26,40 +29,71 @@ def get_version(ctx: Context) -> BackendResponse:
     return ctx.json(200, body)
 
 
+BUILD = "refs/" + VERSION
+
+
 def version_details() -> dict[str, str]:
+    """``details=true`` fields of a 3.12 enterprise single server (values are the emulator's)."""
+    openssl = "OpenSSL 3.0.13 30 Jan 2024"
     return {
         "architecture": "64bit",
+        "arm": "false",
         "asan": "false",
         "assertions": "false",
-        "build-date": "2024-11-01 00:00:00",
-        "build-repository": "refs/tags/v" + VERSION,
+        "avx": "true",
+        "avx2": "false",
+        "boost-version": "1.78.0",
+        "build-date": "2025-01-01 00:00:00",
+        "build-id": "0" * 40,
+        "build-repository": BUILD,
         "compiler": "clang [16.0.6]",
+        "coverage": "false",
         "cplusplus": "202002",
+        "curl-version": "none",
+        "debug": "false",
         "endianness": "little",
+        "enterprise-build-repository": BUILD,
+        "enterprise-version": "enterprise",
+        "failure-tests": "false",
+        "faiss": "1.14.2",
         "fd-client-event-handler": "poll",
         "fd-setsize": "1024",
-        "full-version-string": f"ArangoDB {VERSION} [linux] 64bit, using build tags/v{VERSION}",
-        "host": "arangomock",
+        "full-version-string": (
+            f"ArangoDB {VERSION} enterprise [linux] 64bit, using jemalloc, build {BUILD}, "
+            f"VPack 0.2.1, RocksDB 9.6.0, ICU 64.2, V8 12.1.165, {openssl}"
+        ),
         "icu-version": "64.2",
+        "ipo": "false",
+        "iresearch-version": "1.3.0.0",
         "jemalloc": "true",
+        "libunwind": "true",
         "license": LICENSE,
         "maintainer-mode": "false",
-        "mode": "server",
-        "openssl-version-compile-time": "OpenSSL 3.0.13 30 Jan 2024",
-        "openssl-version-run-time": "OpenSSL 3.0.13 30 Jan 2024",
-        "pic": "true",
+        "memory-profiler": "true",
+        "ndebug": "true",
+        "openmp": "5.1",
+        "openssl-version-compile-time": openssl,
+        "openssl-version-run-time": openssl,
+        "optimization-flags": "-mfxsr -mmmx -msse -msse2 -mcx16 -msahf -mpopcnt -msse3",
+        "pic": "2",
+        "pie": "2",
         "platform": "linux",
         "reactor-type": "epoll",
-        "rocksdb-version": "7.2.0",
+        "replication2-enabled": "false",
+        "rocksdb-version": "9.6.0",
         "server-version": VERSION,
         "sizeof int": "4",
         "sizeof long": "8",
         "sizeof void*": "8",
+        "sse42": "true",
         "tsan": "false",
-        "unaligned-access": "true",
-        "v8-version": "none",
-        "vpack-version": "1.1.0",
-        "zlib-version": "1.3.1",
+        "unaligned-access": "false",
+        "v8-version": "12.1.165",
+        "vpack-version": "0.2.1",
+        "zlib-version": "1.2.13",
+        "mode": "server",
+        "role": "SINGLE",
+        "host": "arangomock",
     }
 
 
@@ -98,10 +132,76 @@ def get_role(ctx: Context) -> BackendResponse:
     return ctx.json(200, {"error": False, "code": 200, "role": "SINGLE", "mode": "default"})
 
 
+def server_mode(ctx: Context) -> str:
+    """``default`` or ``readonly`` (set with ``PUT /_admin/server/mode``)."""
+    return str(ctx.server.extensions.get("server_mode", "default"))
+
+
+def _mode_result(ctx: Context) -> BackendResponse:
+    return ctx.ok({"mode": server_mode(ctx)})
+
+
 @route("GET", "/_admin/server/availability", area="admin", access=PUBLIC)
 def get_availability(ctx: Context) -> BackendResponse:
-    """Return whether the server accepts requests."""
-    return ctx.json(200, {"mode": "default", "operationMode": "default"})
+    """Return whether the server accepts requests (and its mode)."""
+    return _mode_result(ctx)
+
+
+@route("GET", "/_admin/server/mode", area="admin", access=AUTH)
+def get_mode(ctx: Context) -> BackendResponse:
+    """Return whether the server is read-only."""
+    return _mode_result(ctx)
+
+
+@route("PUT", "/_admin/server/mode", area="admin", access=AUTH)
+def set_mode(ctx: Context) -> BackendResponse:
+    """Switch between ``default`` and ``readonly`` (configured rw on ``_system`` needed)."""
+    user = ctx.server.users.get(ctx.user or "")
+    if isinstance(user, User) and user.configured_database_level("_system") != RW:
+        raise ArangoError(11, "forbidden", 403)
+    try:
+        body = ctx.body()
+    except ArangoError:
+        raise ArangoError(400, "invalid JSON", 400) from None
+    if not isinstance(body, dict):
+        raise ArangoError(400, "body must be an object", 400)
+    mode = body.get("mode")
+    if not isinstance(mode, str):
+        raise ArangoError(400, "mode must be a string", 400)
+    if mode not in ("default", "readonly"):
+        raise ArangoError(400, "mode invalid", 400)
+    ctx.server.extensions["server_mode"] = mode
+    return _mode_result(ctx)
+
+
+@route("GET", "/_admin/server/id", area="admin", access=AUTH)
+def get_server_id(ctx: Context) -> BackendResponse:
+    """Only cluster servers have an id; a single server answers 500 as ArangoDB does."""
+    raise ArangoError(500, "internal server error", 500)
+
+
+@route("GET|POST", "/_admin/server/tls", area="admin", access=AUTH)
+def server_tls(ctx: Context) -> BackendResponse:
+    """TLS data: none, the emulator serves plain HTTP (reloading needs a superuser)."""
+    if ctx.method == "POST" and auth.identify(ctx.server, ctx.request.headers) != "":
+        raise ArangoError(11, "only superusers may reload TLS data", 403)
+    return ctx.result({})
+
+
+@route("GET|POST", "/_admin/server/jwt", area="admin", access=AUTH)
+def server_jwt(ctx: Context) -> BackendResponse:
+    """Hashes of the loaded JWT secrets (superuser JWT only); POST reloads them."""
+    if auth.identify(ctx.server, ctx.request.headers) != "":
+        raise ArangoError(11, "forbidden", 403)
+    return ctx.result(auth.secret_info(ctx.server))
+
+
+@route("GET", "/_api/key-generators", area="server", access=AUTH)
+def get_key_generators(ctx: Context) -> BackendResponse:
+    """The key generator types collections can use."""
+    return ctx.json(
+        200, {"keyGenerators": ["upgrade", "padded", "uuid", "autoincrement", "traditional"]}
+    )
 
 
 @route("GET", "/_admin/time", area="admin", access=AUTH)
@@ -110,7 +210,7 @@ def get_time(ctx: Context) -> BackendResponse:
     return ctx.json(200, {"error": False, "code": 200, "time": time.time()})
 
 
-_STARTED = time.time()
+STARTED = time.time()
 
 
 @route("GET", "/_admin/status", area="admin", access=AUTH)
@@ -131,9 +231,9 @@ def get_status(ctx: Context) -> BackendResponse:
                 "progress": {"phase": "in wait", "feature": "", "recoveryTick": 0},
                 "maintenance": False,
                 "role": "SINGLE",
-                "writeOpsEnabled": True,
-                "readOnly": False,
+                "writeOpsEnabled": server_mode(ctx) != "readonly",
+                "readOnly": server_mode(ctx) == "readonly",
             },
-            "uptime": time.time() - _STARTED,
+            "uptime": time.time() - STARTED,
         },
     )

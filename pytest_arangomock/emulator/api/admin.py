@@ -1,0 +1,416 @@
+"""Administration endpoints drivers call: logs, statistics, metrics, echo, license, support info,
+routing reload, compaction and shutdown.
+
+Nothing here touches the data; the answers have ArangoDB 3.12's shapes with plausible values,
+and the settable parts (log levels, structured log settings) keep in-memory state per server.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import platform
+import time
+from datetime import datetime, timezone
+from typing import Any
+
+from ...backend import BackendResponse
+from .. import auth
+from ..context import Context
+from ..errors import ArangoError
+from ..router import AUTH, route
+from .server import BUILD, LICENSE, STARTED, VERSION
+
+AREA = "admin"
+_TEXT = {"content-type": "text/plain; charset=utf-8"}
+_LOG_TOPICS = (
+    "agency", "agencycomm", "agencystore", "aql", "arangosearch", "audit-authentication",
+    "audit-authorization", "audit-collection", "audit-database", "audit-document",
+    "audit-hotbackup", "audit-service", "audit-view", "authentication", "authorization",
+    "backup", "bench", "cache", "cluster", "communication", "config", "crash", "development",
+    "dump", "engines", "flush", "general", "graphs", "heartbeat", "httpclient", "libiresearch",
+    "license", "maintenance", "memory", "mmap", "performance", "pregel", "queries",
+    "replication", "replication2", "requests", "restore", "rocksdb", "security", "ssl",
+    "startup", "statistics", "supervision", "syscall", "threads", "trx", "ttl", "validation",
+    "v8", "views",
+)  # fmt: skip
+_DEFAULT_LEVEL = "INFO"
+_LEVELS = ("FATAL", "ERROR", "WARNING", "INFO", "DEBUG", "TRACE", "DEFAULT")
+_STRUCTURED = ("database", "hostname", "pid", "url", "user", "username")
+
+
+def _state(ctx: Context) -> dict[str, Any]:
+    """Per-server admin state: log levels and structured log settings."""
+    state = ctx.server.extensions.get("admin")
+    if state is None:
+        state = {
+            "levels": dict.fromkeys(_LOG_TOPICS, _DEFAULT_LEVEL),
+            "structured": dict.fromkeys(_STRUCTURED, False),
+        }
+        ctx.server.extensions["admin"] = state
+    return state
+
+
+def _require_admin(ctx: Context) -> None:
+    if not auth.is_admin(ctx):
+        raise ArangoError(11, "forbidden", 403)
+
+
+def _require_system(ctx: Context) -> None:
+    if not ctx.db.is_system:
+        raise ArangoError(1230, "operation only allowed in system database", 403)
+
+
+# ------------------------------------------------------------------------ logs
+@route("GET", "/_admin/log", area=AREA, access=AUTH)
+def read_log(ctx: Context) -> BackendResponse:
+    """The legacy log API: parallel arrays of (no) log entries."""
+    _require_admin(ctx)
+    empty: list[Any] = []
+    body = {"totalAmount": 0, "lid": empty, "topic": empty, "level": empty}
+    body.update({"timestamp": empty, "text": empty})
+    return ctx.json(200, body)
+
+
+@route("GET", "/_admin/log/entries", area=AREA, access=AUTH)
+def read_log_entries(ctx: Context) -> BackendResponse:
+    """Log entries (the emulator writes none)."""
+    _require_admin(ctx)
+    return ctx.json(200, {"total": 0, "messages": []})
+
+
+def _levels(ctx: Context) -> BackendResponse:
+    levels = dict(_state(ctx)["levels"])
+    if ctx.flag("withAppenders"):
+        return ctx.json(200, {"global": levels, "appenders": {"-": {}}})
+    return ctx.json(200, levels)
+
+
+@route("GET", "/_admin/log/level", area=AREA, access=AUTH)
+def get_log_levels(ctx: Context) -> BackendResponse:
+    """Log level per topic."""
+    _require_admin(ctx)
+    return _levels(ctx)
+
+
+@route("PUT", "/_admin/log/level", area=AREA, access=AUTH)
+def set_log_levels(ctx: Context) -> BackendResponse:
+    """Change log levels: ``{"topic": "LEVEL"}``, ``{"all": "LEVEL"}`` or a ``"LEVEL"`` string."""
+    _require_admin(ctx)
+    body = ctx.body()
+    levels: dict[str, str] = _state(ctx)["levels"]
+    changes = {"all": body} if isinstance(body, str) else body
+    if not isinstance(changes, dict):
+        raise ArangoError(400, "expecting a JSON object or string", 400)
+    for topic, level in changes.items():
+        if not isinstance(level, str) or level.upper() not in _LEVELS:
+            continue
+        value = _DEFAULT_LEVEL if level.upper() == "DEFAULT" else level.upper()
+        if topic == "all":
+            for name in levels:
+                levels[name] = value
+        elif topic.lower() in levels:
+            levels[topic.lower()] = value
+    return _levels(ctx)
+
+
+@route("DELETE", "/_admin/log/level", area=AREA, access=AUTH)
+def reset_log_levels(ctx: Context) -> BackendResponse:
+    """Reset every topic to its startup level."""
+    _require_admin(ctx)
+    _state(ctx)["levels"] = dict.fromkeys(_LOG_TOPICS, _DEFAULT_LEVEL)
+    return _levels(ctx)
+
+
+@route("GET|PUT", "/_admin/log/structured", area=AREA, access=AUTH)
+def structured_log(ctx: Context) -> BackendResponse:
+    """Structured log parameters (PUT changes the known ones)."""
+    _require_admin(ctx)
+    settings: dict[str, bool] = _state(ctx)["structured"]
+    if ctx.method == "PUT":
+        body = ctx.object_body()
+        for key, value in body.items():
+            if key in settings and isinstance(value, bool):
+                settings[key] = value
+    return ctx.json(200, dict(settings))
+
+
+# ------------------------------------------------------------------ statistics
+def _uptime() -> float:
+    return time.time() - STARTED
+
+
+def _distribution(cuts: list[float]) -> dict[str, Any]:
+    return {"sum": 0, "count": 0, "counts": [0] * (len(cuts) + 1)}
+
+
+_CUTS = [0.01, 0.05, 0.1, 0.2, 0.5, 1.0]
+
+
+@route("GET", "/_admin/statistics", area=AREA, access=AUTH)
+def statistics(ctx: Context) -> BackendResponse:
+    """Server statistics with ArangoDB's groups (values are the emulator's own)."""
+    now = time.time()
+    body = {
+        "time": now,
+        "enabled": True,
+        "system": {
+            "minorPageFaults": 0,
+            "majorPageFaults": 0,
+            "userTime": time.process_time(),
+            "systemTime": 0.0,
+            "numberOfThreads": 1,
+            "residentSize": 0,
+            "residentSizePercent": 0.0,
+            "virtualSize": 0,
+        },
+        "client": {
+            "httpConnections": 1,
+            "connectionTime": _distribution([0.1, 1, 60]),
+            "totalTime": _distribution(_CUTS),
+            "requestTime": _distribution(_CUTS),
+            "queueTime": _distribution(_CUTS),
+            "ioTime": _distribution(_CUTS),
+            "bytesSent": _distribution([250, 1000, 2000, 5000, 10000]),
+            "bytesReceived": _distribution([250, 1000, 2000, 5000, 10000]),
+        },
+        "http": {
+            f"requests{name}": 0
+            for name in (
+                "Total",
+                "Async",
+                "Get",
+                "Head",
+                "Post",
+                "Put",
+                "Patch",
+                "Delete",
+                "Options",
+                "Other",
+                "Superuser",
+                "User",
+            )
+        },
+        "server": {
+            "uptime": _uptime(),
+            "physicalMemory": 0,
+            "transactions": {"started": 0, "aborted": 0, "committed": 0, "intermediateCommits": 0},
+            "v8Context": {"available": 0, "busy": 0, "dirty": 0, "free": 0, "max": 0, "min": 0},
+            "threads": {"scheduler-threads": 1, "in-progress": 0, "queued": 0},
+        },
+    }
+    return ctx.ok(body)
+
+
+@route("GET", "/_admin/statistics-description", area=AREA, access=AUTH)
+def statistics_description(ctx: Context) -> BackendResponse:
+    """The statistics groups and figures ``/_admin/statistics`` reports."""
+    groups = [
+        {"group": g, "name": n, "description": d}
+        for g, n, d in (
+            ("system", "Process Statistics", "Statistics about the ArangoDB process"),
+            ("client", "Client Connection Statistics", "Statistics about the connections."),
+            ("http", "HTTP Request Statistics", "Statistics about the HTTP requests."),
+            ("server", "Server Statistics", "Statistics about the ArangoDB server"),
+        )
+    ]
+    figures = [
+        {"group": "server", "identifier": "uptime", "name": "Server Uptime",
+         "description": "Number of seconds elapsed since server start.", "type": "current",
+         "units": "seconds"},
+        {"group": "http", "identifier": "requestsTotal", "name": "Total requests",
+         "description": "Total number of HTTP requests.", "type": "accumulated",
+         "units": "number"},
+    ]  # fmt: skip
+    return ctx.ok({"groups": groups, "figures": figures})
+
+
+# --------------------------------------------------------------------- metrics
+def _metric(name: str, kind: str, help_text: str, value: float) -> str:
+    return f'# HELP {name} {help_text}\n# TYPE {name} {kind}\n{name}{{role="SINGLE"}} {value:g}\n'
+
+
+def metrics_text(ctx: Context) -> str:
+    """A Prometheus exposition of a few gauges and counters about the emulated server."""
+    docs = sum(
+        len(col.docs) for db in ctx.server.databases.values() for col in db.collections.values()
+    )
+    parts = [
+        _metric("arangodb_client_connection_statistics_client_connections", "gauge",
+                "The number of client connections that are currently open", 1),
+        _metric("arangodb_collections_total", "gauge", "Number of collections",
+                sum(len(db.collections) for db in ctx.server.databases.values())),
+        _metric("arangodb_databases_total", "gauge", "Number of databases",
+                len(ctx.server.databases)),
+        _metric("arangodb_documents_total", "gauge", "Number of documents (emulator)", docs),
+        _metric("arangodb_server_statistics_server_uptime_total", "counter",
+                "Number of seconds elapsed since server start", _uptime()),
+        _metric("arangodb_users_total", "gauge", "Number of users", len(ctx.server.users)),
+    ]  # fmt: skip
+    return "".join(parts)
+
+
+@route("GET", "/_admin/metrics", area=AREA, access=AUTH)
+def metrics(ctx: Context) -> BackendResponse:
+    """Metrics in Prometheus text format."""
+    _require_admin(ctx)
+    return BackendResponse(200, dict(_TEXT), metrics_text(ctx).encode("utf-8"))
+
+
+@route("GET", "/_admin/metrics/v2", area=AREA, access=AUTH)
+def metrics_v2(ctx: Context) -> BackendResponse:
+    """Metrics in Prometheus text format (the v2 path)."""
+    return metrics(ctx)
+
+
+# ---------------------------------------------------------------------- misc
+@route("GET|POST|PUT|PATCH|DELETE", "/_admin/echo", area=AREA, access=AUTH)
+def echo(ctx: Context) -> BackendResponse:
+    """Describe the request as the server received it."""
+    req = ctx.request
+    raw = req.body
+    try:
+        text: Any = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = base64.b64encode(raw).decode("ascii")
+    body = {
+        "authorized": True,
+        "user": ctx.user or "",
+        "isAdminUser": auth.is_admin(ctx),
+        "database": ctx.db.name,
+        "url": req.path
+        + ("?" + "&".join(f"{k}={v}" for k, v in req.query.items()) if req.query else ""),
+        "protocol": "http",
+        "portType": "tcp",
+        "server": {"address": "127.0.0.1", "port": 8529, "endpoint": "http://127.0.0.1:8529"},
+        "client": {"address": "127.0.0.1", "port": 0, "id": "0"},
+        "internals": {},
+        "prefix": "/",
+        "headers": dict(req.headers),
+        "requestType": req.method,
+        "requestBody": text,
+        "parameters": dict(req.query),
+        "cookies": {},
+        "suffix": [],
+        "rawSuffix": [],
+        "path": "/",
+        "rawRequestBody": list(raw),
+    }
+    return ctx.json(200, body)
+
+
+_LICENSE_EXPIRES = int(STARTED) + 30 * 24 * 3600
+
+
+@route("GET", "/_admin/license", area=AREA, access=AUTH)
+def get_license(ctx: Context) -> BackendResponse:
+    """License information of the (enterprise) server."""
+    info = ctx.server.extensions.get("license")
+    if info is None:
+        info = {"features": {"expires": _LICENSE_EXPIRES}, "version": 1, "status": "good"}
+    return ctx.json(200, info)
+
+
+@route("PUT", "/_admin/license", area=AREA, access=AUTH)
+def set_license(ctx: Context) -> BackendResponse:
+    """Install a license string (kept as given)."""
+    _require_admin(ctx)
+    body = ctx.body()
+    if not isinstance(body, str) or not body:
+        raise ArangoError(37, "malformed json", 400)
+    expires = int(time.time()) + 365 * 24 * 3600
+    ctx.server.extensions["license"] = {
+        "features": {"expires": expires},
+        "license": body,
+        "version": 1,
+        "status": "good",
+    }
+    return ctx.json(201, {"result": {"error": False, "code": 201}})
+
+
+@route("GET", "/_admin/support-info", area=AREA, access=AUTH)
+def support_info(ctx: Context) -> BackendResponse:
+    """Deployment information as ArangoDB collects it for support requests."""
+    _require_admin(ctx)
+    uname = platform.uname()
+    readonly = ctx.server.extensions.get("server_mode") == "readonly"
+    host = {
+        "role": "SINGLE",
+        "maintenance": False,
+        "readOnly": readonly,
+        "version": VERSION,
+        "build": BUILD,
+        "license": LICENSE,
+        "os": f"{uname.system} version {uname.release} {uname.version}",
+        "platform": uname.system.lower(),
+        "physicalMemory": {"value": 0, "overridden": False},
+        "numberOfCores": {"value": os.cpu_count() or 1, "overridden": False},
+        "processStats": {
+            "processUptime": _uptime(),
+            "numberOfThreads": 1,
+            "virtualSize": 0,
+            "residentSetSize": 0,
+            "fileDescrtors": 0,
+            "fileDescrtorsLimit": 1024,
+        },
+        "cpuStats": {
+            "userPercent": 0.0,
+            "systemPercent": 0.0,
+            "idlePercent": 100.0,
+            "iowaitPercent": 0.0,
+        },
+        "engineStats": {},
+    }
+    date = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return ctx.json(200, {"deployment": {"type": "single"}, "host": host, "date": date})
+
+
+@route("POST", "/_admin/routing/reload", area=AREA, access=AUTH)
+def reload_routing(ctx: Context) -> BackendResponse:
+    """Reload the routing table (nothing to do here)."""
+    return ctx.json(200, {"error": False, "code": 200})
+
+
+@route("PUT", "/_admin/compact", area=AREA, access=AUTH)
+def compact(ctx: Context) -> BackendResponse:
+    """Compact all databases (a no-op in memory)."""
+    _require_admin(ctx)
+    return ctx.json(200, {})
+
+
+@route("DELETE", "/_admin/shutdown", area=AREA, access=AUTH)
+def shutdown(ctx: Context) -> BackendResponse:
+    """Acknowledge a shutdown request without stopping (tests keep their server)."""
+    _require_admin(ctx)
+    state = _state(ctx)
+    state["soft_shutdown"] = ctx.flag("soft")
+    return BackendResponse(
+        200, {"content-type": "application/json; charset=utf-8"}, json.dumps("OK").encode()
+    )
+
+
+@route("GET", "/_admin/shutdown", area=AREA, access=AUTH)
+def shutdown_progress(ctx: Context) -> BackendResponse:
+    """Soft shutdown progress: nothing is ever pending."""
+    _require_admin(ctx)
+    ongoing = bool(_state(ctx).get("soft_shutdown"))
+    body = {
+        "softShutdownOngoing": ongoing,
+        "AQLcursors": 0,
+        "transactions": 0,
+        "pendingJobs": 0,
+        "doneJobs": 0,
+        "pregelConductors": 0,
+        "lowPrioOngoingRequests": 0,
+        "lowPrioQueuedRequests": 0,
+        "allClear": True,
+    }
+    return ctx.json(200, body)
+
+
+@route("GET", "/_api/endpoint", area=AREA, access=AUTH)
+def endpoints(ctx: Context) -> BackendResponse:
+    """The endpoints the server listens on (from ``_system`` only)."""
+    _require_system(ctx)
+    return ctx.json(200, [{"endpoint": "http://0.0.0.0:8529"}])
