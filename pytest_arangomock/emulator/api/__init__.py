@@ -1,6 +1,7 @@
 """One module per API area; importing this package registers every route."""
 
 from . import (  # noqa: F401
+    admin,
     collections,
     cursor,
     databases,
