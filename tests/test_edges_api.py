@@ -91,5 +91,5 @@ async def test_errors_through_driver(db: Any) -> None:
     assert (exc.value.http_code, exc.value.error_code) == (404, 1203)
     message = "<direction> must by any, in, or out, not: up"
     with pytest.raises(EdgeListError) as exc:
-        await graph.edges("roads", "cities/a", direction="up")  # type: ignore[arg-type]
+        await graph.edges("roads", "cities/a", direction="up")
     assert exc.value.error_message == message

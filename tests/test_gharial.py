@@ -457,3 +457,18 @@ async def test_failed_vertex_removal_keeps_edges(db: Any) -> None:
     with pytest.raises(DocumentDeleteError) as exc:
         await graph.delete_vertex("male/nobody")
     assert (exc.value.http_code, exc.value.error_code) == (404, 1202)
+
+
+async def test_graph_is_looked_up_before_method_and_path(db: Any, raw: Any) -> None:
+    await db.create_graph("g", edge_definitions=KNOWS)
+    base = "/_db/testdb/_api/gharial"
+    cases = [
+        ("PUT", "/nope", 404, 1924),
+        ("PUT", "/g", 405, 405),
+        ("GET", "/g/things", 404, 404),
+        ("GET", "/nope/things/x", 404, 1924),
+        ("GET", "/g/vertex/people", 405, 405),
+    ]
+    for method, path, status, errnum in cases:
+        got, body, _ = raw(method, base + path)
+        assert (got, body["errorNum"]) == (status, errnum), (method, path)

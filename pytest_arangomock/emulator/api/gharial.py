@@ -34,6 +34,7 @@ from ..state.graphs import (
     validate_graph_name,
 )
 from ..state.server import DOCUMENT, EDGE
+from .collections import check_collection_name
 
 if TYPE_CHECKING:
     from ...backend import BackendResponse
@@ -56,24 +57,10 @@ def _graph_answer(ctx: Context, graph: Graph, status: int) -> BackendResponse:
     return ctx.json(status, body, {"etag": graph.rev})
 
 
-def _valid_new_collection_name(name: str) -> bool:
-    """Names a graph may create (extended names, as 3.12 allows by default)."""
-    raw = name.encode("utf-8")
-    return (
-        0 < len(raw) <= 256
-        and "/" not in name
-        and not name[0].isdigit()
-        and not name.startswith("_")
-        and name == name.strip()
-        and all(ord(c) >= 32 for c in name)
-    )
-
-
 def _create_collections(db: Database, edges: list[str], vertices: list[str], sync: bool) -> None:
     """Create missing collections; every name is checked first so a bad one creates none."""
     for name in edges + vertices:
-        if not _valid_new_collection_name(name):
-            raise ArangoError(1208, status=400)
+        check_collection_name(name, False)
     props = {"waitForSync": sync}
     for name in edges:
         db.create_collection(name, EDGE, properties=dict(props))
@@ -631,3 +618,31 @@ def edge_remove(ctx: Context) -> BackendResponse:
     graph = load_graph(ctx.db, ctx.params["graph"])
     col = _check_edge_collection(ctx.db, graph, ctx.params["collection"])
     return _remove(ctx, graph, col)
+
+
+# ------------------------------------------------------------------ fallbacks
+# ArangoDB looks the graph up before it looks at the method or the rest of the path, so
+# a wrong method on an unknown graph is a 1924, and an unknown kind of set is a 404.
+_KINDS = ("vertex", "edge")
+
+
+def _unsupported(ctx: Context) -> BackendResponse:
+    load_graph(ctx.db, ctx.params["graph"])
+    if ctx.params.get("kind", "vertex") not in _KINDS:
+        raise ArangoError(404, status=404)
+    raise ArangoError(405, "method not supported", 405)
+
+
+for _method, _pattern in (
+    ("POST|PUT|PATCH", "/{graph}"),
+    ("PUT|PATCH|DELETE", "/{graph}/vertex"),
+    ("PUT|PATCH|DELETE", "/{graph}/edge"),
+    ("GET|PUT|PATCH", "/{graph}/vertex/{collection}"),
+    ("GET|PATCH", "/{graph}/edge/{collection}"),
+    ("POST", "/{graph}/vertex/{collection}/{key}"),
+    ("POST", "/{graph}/edge/{collection}/{key}"),
+    ("GET|POST|PUT|PATCH|DELETE", "/{graph}/{kind}"),
+    ("GET|POST|PUT|PATCH|DELETE", "/{graph}/{kind}/{collection}"),
+    ("GET|POST|PUT|PATCH|DELETE", "/{graph}/{kind}/{collection}/{key}"),
+):
+    route(_method, BASE + _pattern, area=AREA, access=DB_RO)(_unsupported)
