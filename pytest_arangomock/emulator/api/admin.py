@@ -269,7 +269,9 @@ def metrics_v2(ctx: Context) -> BackendResponse:
 def echo(ctx: Context) -> BackendResponse:
     """Describe the request as the server received it."""
     req = ctx.request
-    raw = req.body
+    raw: Any = req.body
+    if not isinstance(raw, bytes):  # a transport handed over an unserialised body
+        raw = json.dumps(raw).encode("utf-8")
     try:
         text: Any = raw.decode("utf-8")
     except UnicodeDecodeError:
