@@ -363,7 +363,7 @@ async def test_wait_for_sync_status_codes(db: Any, raw: Any) -> None:
     status, body, _ = raw("POST", base + "?waitForSync=true", {"_key": "b"})
     assert status == 201
     status, body, _ = raw("PATCH", base + "/a?waitForSync=true", {"x": 1})
-    assert (status, list(body["vertex"])) == (200, ["_id", "_key", "_rev", "_oldRev"])
+    assert (status, list(body["vertex"])) == (200, ["_id", "_key", "_oldRev", "_rev"])
     status, body, _ = raw("DELETE", base + "/a")
     assert (status, body) == (202, {"error": False, "code": 202, "removed": True})
     status, body, _ = raw("DELETE", base + "/b?waitForSync=true")

@@ -452,9 +452,12 @@ def _synced(ctx: Context, col: Collection) -> bool:
 
 
 def _meta(doc: Doc, old: Doc | None = None) -> Doc:
-    out: Doc = {"_id": doc["_id"], "_key": doc["_key"], "_rev": doc["_rev"]}
+    """``_id``, ``_key``, (``_oldRev``,) ``_rev``: gharial strips ``old``/``new`` from the
+    operation result with a velocypack copy, which leaves the keys sorted."""
+    out: Doc = {"_id": doc["_id"], "_key": doc["_key"]}
     if old is not None:
         out["_oldRev"] = old["_rev"]
+    out["_rev"] = doc["_rev"]
     return out
 
 
