@@ -257,14 +257,36 @@ def format_number(x: float | int) -> str:
         return str(x)
     if math.isnan(x) or math.isinf(x):
         return "null"
-    if x == int(x) and abs(x) < 1e21:
-        return str(int(x))
+    if x == 0:
+        return "0"
+    return ("-" if x < 0 else "") + _fpconv(abs(x))
+
+
+def _fpconv(x: float) -> str:
+    """Shortest round-trip digits laid out like ArangoDB's fpconv_dtoa (grisu2 + emit_digits):
+    plain integers up to 7 trailing zeros, plain decimals down to 1e-6, else ``1.5e+21``."""
     text = repr(x)
-    if "e" in text:
-        mant, _, exp = text.partition("e")
-        sign = "-" if exp.startswith("-") else "+"
-        text = f"{mant}e{sign}{exp.lstrip('+-').lstrip('0') or '0'}"
-    return text
+    mant, _, e = text.partition("e")
+    whole, _, frac = mant.partition(".")
+    if frac == "0":
+        frac = ""
+    digits = (whole + frac).lstrip("0")
+    k = (int(e) if e else 0) - len(frac)
+    stripped = digits.rstrip("0")
+    k += len(digits) - len(stripped)
+    digits = stripped
+    nd = len(digits)
+    exp = abs(k + nd - 1)
+    if k >= 0 and exp < nd + 7:
+        return digits + "0" * k
+    if k < 0 and (k > -7 or exp < 4):
+        offset = nd + k
+        if offset <= 0:
+            return "0." + "0" * -offset + digits
+        return digits[:offset] + "." + digits[offset:]
+    sign = "-" if k + nd - 1 < 0 else "+"
+    body = digits[0] + ("." + digits[1:] if nd > 1 else "")
+    return f"{body}e{sign}{exp}"
 
 
 def to_string(v: Any) -> str:
