@@ -306,10 +306,26 @@ def to_string(v: Any) -> str:
 
 
 def to_json(v: Any) -> str:
-    """Compact JSON the way AQL stringifies arrays and objects."""
+    """Compact JSON the way AQL stringifies arrays and objects (VelocyPack's dumper:
+    numbers as :func:`format_number`, non-ASCII characters unescaped)."""
     import json
 
+    t = type(v)
+    if t is list:
+        return "[" + ",".join(to_json(x) for x in v) + "]"
+    if t is dict:
+        return "{" + ",".join(_json_str(k) + ":" + to_json(x) for k, x in v.items()) + "}"
+    if t is float:
+        return format_number(v)
+    if t is str:
+        return _json_str(v)
     return json.dumps(_json_ready(v), ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_str(s: str) -> str:
+    import json
+
+    return json.dumps(s, ensure_ascii=False)
 
 
 def _json_ready(v: Any) -> Any:

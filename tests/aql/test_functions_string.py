@@ -317,3 +317,17 @@ def test_in_range() -> None:
     assert ok("IN_RANGE", "b", "a", "c", False, False) is True
     assert ok("IN_RANGE", 1, 1, 5, False, True) is False
     warned("IN_RANGE", 1, 1, 5, 1, True)
+
+
+def test_starts_with() -> None:
+    assert ok("STARTS_WITH", "foobar", "foo") is True
+    assert ok("STARTS_WITH", "foobar", "baz") is False
+    assert ok("STARTS_WITH", "foobar", ["bar", "foo"]) is True
+    assert ok("STARTS_WITH", "foobar", ["bar", "baz"]) is False
+    assert ok("STARTS_WITH", "foobar", ["f", "fo", "x"], 2) is True
+    assert ok("STARTS_WITH", "foobar", ["f", "x"], 2) is False
+    assert ok("STARTS_WITH", 123, "1") is False
+
+
+def test_arrays_stringify_numbers_like_arangodb() -> None:
+    assert ok("TO_STRING", [1.0, 0.000001, 1e21]) == "[1,0.000001,1e+21]"

@@ -672,6 +672,21 @@ def _rtrim(ctx: FunctionContext, value: Any, *rest: Any) -> Any:
     return to_string(value).rstrip(_trim_chars(rest))
 
 
+@_fn("STARTS_WITH", 2, 3)
+def _starts_with(ctx: FunctionContext, text: Any, prefix: Any, *rest: Any) -> Any:
+    """STARTS_WITH(text, prefix) or (text, prefixes, minMatchCount); documented with the
+    string functions and usable outside SEARCH."""
+    if type(prefix) is list:
+        wanted = to_int(rest[0]) if rest else 1
+        if type(text) is not str:
+            return wanted <= 0
+        hits = sum(1 for p in prefix if type(p) is str and text.startswith(p))
+        return hits >= wanted
+    if type(text) is not str or type(prefix) is not str:
+        return False
+    return text.startswith(prefix)
+
+
 @_fn("CONTAINS", 2, 3)
 def _contains(ctx: FunctionContext, text: Any, search: Any, return_index: Any = False) -> Any:
     haystack = to_string(text).encode("utf-8")
