@@ -47,6 +47,11 @@ def vpack_error_message(exc: json.JSONDecodeError, text: str) -> str:
     return "VPackError error: Expecting digit"
 
 
+def reject_constant(name: str) -> Any:
+    """JSON has no NaN/Infinity (Python's parser would accept them; velocypack does not)."""
+    raise json.JSONDecodeError(f"invalid constant {name}", name, 0)
+
+
 class Context:
     """What a handler sees: request, server, database, user and path parameters."""
 
@@ -112,7 +117,7 @@ class Context:
             except UnicodeDecodeError:
                 raise ArangoError(600, "VPackError error: Invalid UTF-8 sequence", 400) from None
             try:
-                self._body = json.loads(text)
+                self._body = json.loads(text, parse_constant=reject_constant)
             except json.JSONDecodeError as exc:
                 raise ArangoError(600, vpack_error_message(exc, text), 400) from None
             except RecursionError:

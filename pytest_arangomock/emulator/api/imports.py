@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...backend import BackendResponse
-from ..context import Context, vpack_error_message
+from ..context import Context, reject_constant, vpack_error_message
 from ..errors import ArangoError, message_for
 from ..router import DB_RO, route
 from ..state import Collection
@@ -194,7 +194,7 @@ def _raw_text(ctx: Context) -> str:
 
 def _parse(text: str) -> tuple[bool, Any]:
     try:
-        return True, json.loads(text)
+        return True, json.loads(text, parse_constant=reject_constant)
     except (ValueError, RecursionError):
         return False, None
 
@@ -239,7 +239,7 @@ def _from_json(ctx: Context, kind: str) -> BackendResponse:
 
     def array() -> int:
         try:
-            documents = json.loads(text)
+            documents = json.loads(text, parse_constant=reject_constant)
         except json.JSONDecodeError as exc:
             detail = vpack_error_message(exc, text).removeprefix("VPackError error: ")
             raise ArangoError(

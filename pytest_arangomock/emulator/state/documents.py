@@ -97,7 +97,7 @@ def _expected_rev(value: Any) -> str | int | None:
         return value or None
     if isinstance(value, int):
         return value or None
-    if isinstance(value, float) and value > 0:
+    if isinstance(value, float) and 1 <= value < 2**64:
         return int(value)
     return None
 
@@ -328,9 +328,9 @@ def _older_version(old: Doc, body: Doc, attribute: str | None) -> bool:
         return False
 
     def version(value: Any) -> int | None:
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        if isinstance(value, bool) or not isinstance(value, int | float):
             return None
-        return int(value)
+        return int(value) if 0 <= value < 2**64 else None
 
     previous, current = version(old.get(attribute)), version(body.get(attribute))
     return previous is not None and current is not None and current <= previous
