@@ -1,0 +1,204 @@
+"""The AQL engine's interface for the HTTP layer: execute, parse, explain, evaluate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..emulator.errors import ArangoError
+from . import ast as A
+from .compiler import walk
+from .executor import STAT_FIELDS, run
+from .parser import parse_query
+
+__all__ = ["QueryResult", "evaluate_expression", "execute", "explain", "parse"]
+
+
+@dataclass
+class QueryResult:
+    rows: list[Any]
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+    full_count: int | None = None
+
+
+def execute(
+    db: Any,
+    query: str,
+    bind_vars: dict[str, Any] | None,
+    options: dict[str, Any] | None,
+    user: str | None = None,
+) -> QueryResult:
+    """Parse (cached), compile and run ``query`` against ``db``."""
+    if not isinstance(query, str) or not query.strip():
+        raise ArangoError(1502, "query is empty", 400)
+    ast = parse_query(query)
+    opts = options or {}
+    rows, ctx = run(db, ast, dict(bind_vars or {}), opts, user, query)
+    stats = {k: ctx.stats[k] for k in STAT_FIELDS}
+    full_count = None
+    if ctx.full_count is not None:
+        full_count = ctx.full_count[0] if _has_limit(ast) else len(rows)
+        stats["fullCount"] = full_count
+    return QueryResult(rows, ctx.warnings, stats, full_count)
+
+
+def _has_limit(ast: A.Query) -> bool:
+    return any(isinstance(s, A.Limit) for s in ast.statements)
+
+
+def _collections(ast: A.Query) -> list[str]:
+    names: list[str] = []
+    for node in walk(ast):
+        if isinstance(node, A.For) and isinstance(node.expr, A.Name):
+            names.append(node.expr.name)
+        elif isinstance(node, (A.Modify, A.Upsert)) and isinstance(node.collection, A.Const):
+            names.append(str(node.collection.value))
+    return sorted(set(names))
+
+
+def _bind_names(ast: A.Query) -> list[str]:
+    seen: dict[str, None] = {}
+    for node in walk(ast):
+        if isinstance(node, A.Param):
+            seen[("@" + node.name) if node.datasource else node.name] = None
+    return sorted(seen)
+
+
+def parse(query: str) -> dict[str, Any]:
+    """What ``POST /_api/query`` answers: parsed flag, collections, bind parameters, AST."""
+    if not isinstance(query, str) or not query.strip():
+        raise ArangoError(1502, "query is empty", 400)
+    ast = parse_query(query)
+    return {
+        "parsed": True,
+        "collections": _collections(ast),
+        "bindVars": _bind_names(ast),
+        "ast": [_ast_json(ast)],
+    }
+
+
+def _ast_json(node: Any) -> Any:
+    """A best-effort rendering of the AST in ArangoDB's ``{type, subNodes}`` shape."""
+    if isinstance(node, A.Query):
+        return {"type": "root", "subNodes": [_ast_json(s) for s in node.statements]}
+    if isinstance(node, A.Const):
+        return {"type": "value", "value": node.value}
+    if isinstance(node, A.Name):
+        return {"type": "reference", "name": node.name}
+    if isinstance(node, A.Param):
+        return {
+            "type": "datasource parameter" if node.datasource else "parameter",
+            "name": node.name,
+        }
+    if isinstance(node, A.Node):
+        out: dict[str, Any] = {"type": type(node).__name__.lower()}
+        subs = []
+        for value in vars(node).values() if hasattr(node, "__dict__") else []:
+            if isinstance(value, A.Node):
+                subs.append(_ast_json(value))
+            elif isinstance(value, list):
+                subs.extend(_ast_json(v) for v in value if isinstance(v, A.Node))
+        if subs:
+            out["subNodes"] = subs
+        return out
+    return node
+
+
+def explain(
+    db: Any, query: str, bind_vars: dict[str, Any] | None, options: dict[str, Any] | None
+) -> dict[str, Any]:
+    """A plausible execution plan: one node per statement, no optimizer rules."""
+    if not isinstance(query, str) or not query.strip():
+        raise ArangoError(1502, "query is empty", 400)
+    ast = parse_query(query)
+    from .executor import bind_parameters
+
+    bind_parameters(ast, dict(bind_vars or {}))
+    for name in _collections(ast):
+        if db.get_collection(name) is None:
+            raise ArangoError(1203, f"collection or view not found: {name}", 404)
+    nodes: list[dict[str, Any]] = [
+        {
+            "type": "SingletonNode",
+            "dependencies": [],
+            "id": 1,
+            "estimatedCost": 1,
+            "estimatedNrItems": 1,
+        }
+    ]
+    variables: list[dict[str, Any]] = []
+    for i, st in enumerate(ast.statements, start=2):
+        kind = _PLAN_NODE.get(type(st).__name__, "CalculationNode")
+        nodes.append(
+            {
+                "type": kind,
+                "dependencies": [i - 1],
+                "id": i,
+                "estimatedCost": float(i),
+                "estimatedNrItems": 1,
+            }
+        )
+        for name in ("var", "vars"):
+            value = getattr(st, name, None)
+            for v in [value] if isinstance(value, str) else value or []:
+                variables.append(
+                    {"id": len(variables), "name": v, "isFullDocumentFromCollection": False}
+                )
+    plan = {
+        "nodes": nodes,
+        "rules": [],
+        "collections": [{"name": n, "type": "read"} for n in _collections(ast)],
+        "variables": variables,
+        "estimatedCost": float(len(nodes)),
+        "estimatedNrItems": 1,
+        "isModificationQuery": any(isinstance(s, (A.Modify, A.Upsert)) for s in ast.statements),
+    }
+    return {
+        "plan": plan,
+        "warnings": [],
+        "stats": {
+            "rulesExecuted": 0,
+            "rulesSkipped": 0,
+            "plansCreated": 1,
+            "peakMemoryUsage": 0,
+            "executionTime": 0.0,
+        },
+        "cacheable": not plan["isModificationQuery"],
+    }
+
+
+_PLAN_NODE = {
+    "For": "EnumerateCollectionNode",
+    "Traversal": "TraversalNode",
+    "PathSearch": "ShortestPathNode",
+    "Let": "CalculationNode",
+    "Filter": "FilterNode",
+    "Sort": "SortNode",
+    "Limit": "LimitNode",
+    "Collect": "CollectNode",
+    "Window": "WindowNode",
+    "Return": "ReturnNode",
+    "Modify": "InsertNode",
+    "Upsert": "UpsertNode",
+}
+
+
+def evaluate_expression(
+    db: Any,
+    expr_text: str,
+    bind_vars: dict[str, Any] | None = None,
+    doc: dict[str, Any] | None = None,
+) -> Any:
+    """Evaluate ``RETURN <expr>`` (computed values): the single result, or null."""
+    binds = dict(bind_vars or {})
+    if doc is not None:
+        binds["doc"] = doc
+    text = expr_text.strip()
+    if not text[:6].upper() == "RETURN":
+        text = "RETURN " + text
+    ast = parse_query(text)
+    declared = set(_bind_names(ast))
+    binds = {k: v for k, v in binds.items() if k in declared}
+    rows, _ = run(db, ast, binds, {}, None, text)
+    return rows[0] if rows else None

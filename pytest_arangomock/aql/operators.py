@@ -1,0 +1,266 @@
+"""AQL operators on values: arithmetic with TO_NUMBER casts, comparisons, IN, ranges,
+quantifiers, LIKE and regular expressions (with fallbacks until functions/string.py exists).
+
+Arithmetic results go through :func:`values.normalize_number`: int64 overflow becomes a
+double, NaN/infinity become null. Division or modulo by zero warns 1562 and yields null.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from .values import compare, equals, hash_key, normalize_number, to_bool, to_number
+
+Warn = Callable[[int, str], None]
+
+
+def num(v: Any) -> int | float:
+    """Operand cast for arithmetic (bool is not a number in AQL)."""
+    t = type(v)
+    if t is int or t is float:
+        return v  # type: ignore[no-any-return]
+    return to_number(v)
+
+
+def add(a: Any, b: Any) -> Any:
+    return normalize_number(num(a) + num(b))
+
+
+def sub(a: Any, b: Any) -> Any:
+    return normalize_number(num(a) - num(b))
+
+
+def mul(a: Any, b: Any) -> Any:
+    return normalize_number(num(a) * num(b))
+
+
+def div(a: Any, b: Any, warn: Warn) -> Any:
+    x, y = num(a), num(b)
+    if y == 0:
+        warn(1562, "division by zero")
+        return None
+    if type(x) is int and type(y) is int and x % y == 0:
+        return normalize_number(x // y)
+    try:
+        return normalize_number(x / y)
+    except OverflowError:
+        return None
+
+
+def mod(a: Any, b: Any, warn: Warn) -> Any:
+    x, y = num(a), num(b)
+    if y == 0:
+        warn(1562, "division by zero")
+        return None
+    if type(x) is int and type(y) is int:
+        r = abs(x) % abs(y)
+        return -r if x < 0 else r
+    return normalize_number(math.fmod(x, y))
+
+
+def neg(a: Any) -> Any:
+    x = num(a)
+    if x == 0:
+        return 0 if type(x) is int else 0.0
+    return normalize_number(-x)
+
+
+def pos(a: Any) -> Any:
+    return num(a)
+
+
+def not_(a: Any) -> bool:
+    return not to_bool(a)
+
+
+def eq(a: Any, b: Any) -> bool:
+    return equals(a, b)
+
+
+def ne(a: Any, b: Any) -> bool:
+    return not equals(a, b)
+
+
+def lt(a: Any, b: Any) -> bool:
+    return compare(a, b) < 0
+
+
+def gt(a: Any, b: Any) -> bool:
+    return compare(a, b) > 0
+
+
+def le(a: Any, b: Any) -> bool:
+    return compare(a, b) <= 0
+
+
+def ge(a: Any, b: Any) -> bool:
+    return compare(a, b) >= 0
+
+
+def in_(a: Any, b: Any) -> bool:
+    """``a IN b``: strict equality against the elements of array ``b`` (false otherwise)."""
+    if type(b) is not list:
+        return False
+    t = type(a)
+    if t is str or t is int or t is float or a is None:
+        for x in b:
+            if type(x) is t and x == a:
+                return True
+        if t is str or a is None:
+            return False
+    return any(equals(a, x) for x in b)
+
+
+def not_in(a: Any, b: Any) -> bool:
+    if type(b) is not list:
+        return True
+    return not in_(a, b)
+
+
+def in_set(values: list[Any]) -> Callable[[Any], bool]:
+    """A fast membership test against a constant array."""
+    keys = {hash_key(v) for v in values}
+    return lambda a: hash_key(a) in keys
+
+
+COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "==": eq,
+    "!=": ne,
+    "<": lt,
+    ">": gt,
+    "<=": le,
+    ">=": ge,
+    "IN": in_,
+    "NOT IN": not_in,
+}
+
+
+def to_int64(v: Any) -> int:
+    x = num(v)
+    if type(x) is float:
+        if math.isnan(x) or math.isinf(x):
+            return 0
+        return int(x)
+    return int(x)
+
+
+def make_range(low: Any, high: Any) -> list[int]:
+    """``low..high``: bounds cast to integers; descending when ``low > high``."""
+    lo, hi = to_int64(low), to_int64(high)
+    if hi - lo > 10_000_000 or lo - hi > 10_000_000:
+        from ..emulator.errors import ArangoError
+
+        raise ArangoError(32, "resource limit exceeded", 400)
+    if lo <= hi:
+        return list(range(lo, hi + 1))
+    return list(range(lo, hi - 1, -1))
+
+
+def quantified(quant: str, count: Any, op: str, left: Any, right: Any) -> bool:
+    """``left ALL|ANY|NONE|AT LEAST (n) op right``."""
+    if type(left) is not list:
+        return False
+    cmp = COMPARE[op]
+    n = len(left)
+    if quant == "AT LEAST":
+        need = to_int64(count)
+        if need <= 0:
+            return True
+        hits = 0
+        for x in left:
+            if cmp(x, right):
+                hits += 1
+                if hits >= need:
+                    return True
+        return False
+    if n == 0:
+        return quant != "ANY"
+    if quant == "ALL":
+        return all(cmp(x, right) for x in left)
+    if quant == "ANY":
+        return any(cmp(x, right) for x in left)
+    return not any(cmp(x, right) for x in left)
+
+
+# ------------------------------------------------------------------ LIKE / regex
+@lru_cache(maxsize=4096)
+def _like_regex(pattern: str, case_insensitive: bool) -> re.Pattern[str]:
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\" and i + 1 < n:
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        if c == "%":
+            out.append(".*")
+        elif c == "_":
+            out.append(".")
+        else:
+            out.append(re.escape(c))
+        i += 1
+    flags = re.DOTALL | (re.IGNORECASE if case_insensitive else 0)
+    return re.compile("".join(out), flags)
+
+
+def like_fallback(text: Any, pattern: Any, case_insensitive: bool = False) -> bool:
+    """LIKE semantics when functions/string.py is not there: % and _ wildcards, \\ escapes."""
+    if not isinstance(text, str):
+        from .values import to_string
+
+        text = to_string(text)
+    if not isinstance(pattern, str):
+        from .values import to_string
+
+        pattern = to_string(pattern)
+    return _like_regex(pattern, bool(case_insensitive)).fullmatch(text) is not None
+
+
+def like(text: Any, pattern: Any, case_insensitive: bool = False) -> bool:
+    """LIKE, through functions/string.py when present."""
+    try:
+        from .functions import string as string_functions
+    except ImportError:
+        return like_fallback(text, pattern, case_insensitive)
+    fn = getattr(string_functions, "like", None)
+    if fn is None:
+        return like_fallback(text, pattern, case_insensitive)
+    return bool(fn(text, pattern, case_insensitive))
+
+
+def regex_fallback(warn: Warn, text: Any, pattern: Any, ci: bool = False) -> bool | None:
+    from .values import to_string
+
+    text = text if isinstance(text, str) else to_string(text)
+    pattern = pattern if isinstance(pattern, str) else to_string(pattern)
+    try:
+        rx = re.compile(pattern, re.IGNORECASE if ci else 0)
+    except re.error:
+        warn(1543, "invalid regex value")
+        return None
+    return rx.search(text) is not None
+
+
+def to_bool_any(v: Any) -> bool:
+    return to_bool(v)
+
+
+__all__ = [
+    "COMPARE",
+    "add",
+    "div",
+    "in_",
+    "like",
+    "make_range",
+    "mod",
+    "mul",
+    "neg",
+    "not_in",
+    "quantified",
+    "sub",
+]
