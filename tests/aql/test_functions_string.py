@@ -331,3 +331,13 @@ def test_starts_with() -> None:
 
 def test_arrays_stringify_numbers_like_arangodb() -> None:
     assert ok("TO_STRING", [1.0, 0.000001, 1e21]) == "[1,0.000001,1e+21]"
+
+
+def test_partition() -> None:
+    assert ok("PARTITION", "a:b:c", ":") == ["a", ":", "b:c"]
+    assert ok("PARTITION", "a:b:c", ":", 2) == ["a:b", ":", "c"]
+    assert ok("PARTITION", "a:b:c", ":", -1) == ["a:b", ":", "c"]
+    assert ok("PARTITION", "a:b:c", ":", -2) == ["a", ":", "b:c"]
+    assert ok("PARTITION", "a-b", "-", 3) == ["a-b", "", ""]
+    assert ok("PARTITION", "a-b", "-", -3) == ["", "", "a-b"]
+    assert ok("PARTITION", "x::y", "::") == ["x", "::", "y"]

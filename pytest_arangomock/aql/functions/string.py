@@ -687,6 +687,26 @@ def _starts_with(ctx: FunctionContext, text: Any, prefix: Any, *rest: Any) -> An
     return text.startswith(prefix)
 
 
+@_fn("PARTITION", 2, 3)
+def _partition(ctx: FunctionContext, value: Any, separator: Any, *rest: Any) -> Any:
+    """PARTITION(value, separator, occurrence=1) -> [before, separator, after]; a negative
+    occurrence counts from the end; a missing one leaves the whole value on the far side."""
+    text, sep = to_string(value), to_string(separator)
+    nth = to_int(rest[0]) if rest else 1
+    if not sep or nth == 0:
+        invalid_argument(ctx, "PARTITION")
+        return None
+    positions: list[int] = []
+    i = text.find(sep)
+    while i >= 0:
+        positions.append(i)
+        i = text.find(sep, i + len(sep))
+    if abs(nth) > len(positions):
+        return [text, "", ""] if nth > 0 else ["", "", text]
+    at = positions[nth - 1] if nth > 0 else positions[nth]
+    return [text[:at], sep, text[at + len(sep) :]]
+
+
 @_fn("CONTAINS", 2, 3)
 def _contains(ctx: FunctionContext, text: Any, search: Any, return_index: Any = False) -> Any:
     haystack = to_string(text).encode("utf-8")
