@@ -148,3 +148,26 @@ async def test_computed_values(state, db):
     assert new["copy"] == "mine"  # overwrite false keeps the user's value
     new = (await c.replace({"_key": "k", "other": 1}, return_new=True))["new"]
     assert "const" not in new and "copy" not in new  # null with keepNull false: left out
+
+
+async def test_computed_value_with_an_aql_expression(state, db):
+    state.create_collection(
+        "full",
+        properties={
+            "computedValues": [
+                {
+                    "name": "full",
+                    "expression": 'RETURN CONCAT(@doc.first, " ", UPPER(@doc.last))',
+                    "overwrite": True,
+                    "computeOn": ["insert", "update"],
+                    "keepNull": True,
+                    "failOnWarning": False,
+                }
+            ]
+        },
+    )
+    c = db.collection("full")
+    await c.insert({"_key": "p", "first": "ada", "last": "lovelace"})
+    assert (await c.get("p"))["full"] == "ada LOVELACE"
+    await c.update({"_key": "p", "last": "byron"})
+    assert (await c.get("p"))["full"] == "ada BYRON"

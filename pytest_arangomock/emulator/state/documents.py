@@ -204,7 +204,8 @@ def _evaluate_expression(col: Collection, expression: str, doc: Doc) -> Any:
         aql_api = None
     evaluate = getattr(aql_api, "evaluate_expression", None)
     if evaluate is not None:
-        return evaluate(col.db, expression, {"doc": doc})
+        # AQL rejects bind parameters a query does not use, so bind @doc only when used
+        return evaluate(col.db, expression, {"doc": doc} if "@doc" in expression else {})
     text = expression.strip()
     if text[:6].upper() == "RETURN":
         text = text[6:].strip()
