@@ -12,6 +12,7 @@ import abc
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from urllib.parse import parse_qsl, urlsplit
 
 __all__ = ["Backend", "BackendRequest", "BackendResponse"]
@@ -59,6 +60,9 @@ class BackendRequest:
         return cls(method.upper(), parts.path or "/", query, hdrs, body or b"")
 
 
+_REASONS = {int(s): s.phrase for s in HTTPStatus}
+
+
 @dataclass
 class BackendResponse:
     """An HTTP response: status, lower-case headers and the raw body bytes."""
@@ -69,12 +73,7 @@ class BackendResponse:
 
     @property
     def reason(self) -> str:
-        from http import HTTPStatus
-
-        try:
-            return HTTPStatus(self.status).phrase
-        except ValueError:
-            return ""
+        return _REASONS.get(self.status, "")
 
 
 class Backend(abc.ABC):

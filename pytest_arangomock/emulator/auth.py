@@ -134,6 +134,12 @@ def identify(server: Server, headers: dict[str, str]) -> str | None:
     scheme = scheme.lower()
     cred = cred.strip()
     if scheme == "basic":
+        cache: dict[str, tuple[str, User, str]] = server.extensions.setdefault("basic_auth", {})
+        hit = cache.get(value)
+        if hit is not None:
+            name, user, digest = hit
+            if server.users.get(name) is user and user.active and user.password_hash == digest:
+                return name
         try:
             decoded = base64.b64decode(cred, validate=False).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError, ValueError):
@@ -141,7 +147,14 @@ def identify(server: Server, headers: dict[str, str]) -> str | None:
         name, sep, password = decoded.partition(":")
         if not sep:
             return None
-        return check_credentials(server, name, password)
+        found = check_credentials(server, name, password)
+        record = server.users.get(name)
+        if found == name and isinstance(record, User) and record.check_password(password):
+            # remembered only for password logins, re-validated against the user record
+            if len(cache) > 1024:
+                cache.clear()
+            cache[value] = (name, record, record.password_hash)
+        return found
     if scheme == "bearer":
         data = _decode(server, cred)
         if data is None:

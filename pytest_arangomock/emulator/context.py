@@ -15,11 +15,12 @@ _TRUE = frozenset(("true", "1", "yes", "on", "y"))
 _JSON_HEADERS = {"content-type": "application/json; charset=utf-8"}
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
 def dumps(value: Any) -> bytes:
-    """Compact JSON as ArangoDB sends it (UTF-8, no ASCII escaping)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode(
-        "utf-8"
-    )
+    """Compact JSON as ArangoDB sends it (UTF-8, no ASCII escaping); one shared encoder."""
+    return _ENCODE(value).encode("utf-8")
 
 
 def json_response(

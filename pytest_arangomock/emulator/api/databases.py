@@ -184,4 +184,5 @@ def drop_database(ctx: Context) -> BackendResponse:
     for user in ctx.server.users.values():
         if isinstance(user, User):
             user.grants.pop(name, None)
+            user.grants_changed()
     return ctx.result(True)

@@ -29,7 +29,12 @@ _FIXED_SYSTEM_LEVELS = {"_queues": RO, "_frontend": RW}
 
 
 def _best(*levels: str) -> str:
-    return max(levels, key=lambda lvl: _LEVEL_RANK.get(lvl, -1))
+    best, rank = levels[0], _LEVEL_RANK.get(levels[0], -1)
+    for level in levels[1:]:
+        r = _LEVEL_RANK.get(level, -1)
+        if r > rank:
+            best, rank = level, r
+    return best
 
 
 def at_least(level: str, wanted: str) -> bool:
@@ -95,6 +100,14 @@ class User:
     config: dict[str, Any] = field(default_factory=dict)
     tokens: list[AccessToken] = field(default_factory=list)
     next_token_id: int = 1
+    # effective levels, memoised per (database, collection); cleared whenever grants change
+    _memo: dict[tuple[str, str | None], str] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def grants_changed(self) -> None:
+        """Forget memoised levels; every change to ``grants`` must call this."""
+        self._memo.clear()
 
     @classmethod
     def new(cls, name: str, password: str, active: bool = True, extra: Any = None) -> User:
@@ -120,6 +133,7 @@ class User:
         grant = self.grants.setdefault(SYSTEM, DatabaseGrant())
         grant.level = RW
         grant.collections["*"] = RW
+        self.grants_changed()
 
     # ------------------------------------------------------------------ grants
     def grant_database(self, db: str, level: str) -> None:
@@ -128,12 +142,14 @@ class User:
         if self.name == ROOT and db == SYSTEM and level != RW:
             raise ArangoError(11, "Cannot lower access level of 'root' to _system", 403)
         self.grants.setdefault(db, DatabaseGrant()).level = level
+        self.grants_changed()
 
     def remove_database(self, db: str) -> bool:
         if not db:
             raise ArangoError(10, "Cannot remove rights for empty db name", 400)
         if self.name == ROOT and db == SYSTEM:
             raise ArangoError(11, "Cannot remove access level of 'root' to _system", 403)
+        self.grants_changed()
         return self.grants.pop(db, None) is not None
 
     def grant_collection(self, db: str, col: str, level: str) -> None:
@@ -148,6 +164,7 @@ class User:
         if db == "*" and col != "*":
             raise ArangoError(10, "Invalid database / collection pair", 400)
         self.grants.setdefault(db, DatabaseGrant()).collections[col] = level
+        self.grants_changed()
 
     def remove_collection(self, db: str, col: str) -> bool:
         if not db or not col:
@@ -157,6 +174,7 @@ class User:
                 11, "Cannot lower access level of 'root' to  a collection in _system", 403
             )
         grant = self.grants.get(db)
+        self.grants_changed()
         return grant is not None and grant.collections.pop(col, None) is not None
 
     # ---------------------------------------------------------- configured view
@@ -173,6 +191,12 @@ class User:
     # ----------------------------------------------------------- effective view
     def database_level(self, db: str) -> str:
         """Effective access: the explicit grant, else the best of ``*`` and ``_system``."""
+        level = self._memo.get((db, None))
+        if level is None:
+            level = self._memo[(db, None)] = self._database_level(db)
+        return level
+
+    def _database_level(self, db: str) -> str:
         level = self.configured_database_level(db)
         if level == UNDEFINED and db != "*":
             level = _best(level, self.configured_database_level("*"))
@@ -182,6 +206,12 @@ class User:
 
     def collection_level(self, db: str, col: str) -> str:
         """Effective collection access with ArangoDB's fallback chain."""
+        level = self._memo.get((db, col))
+        if level is None:
+            level = self._memo[(db, col)] = self._collection_level(db, col)
+        return level
+
+    def _collection_level(self, db: str, col: str) -> str:
         if not col or (db == "*" and col != "*"):
             return NONE
         if col.startswith("_"):
