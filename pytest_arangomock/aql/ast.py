@@ -154,6 +154,13 @@ class Question(Expr):
 
 
 @dataclass(eq=False)
+class Spread(Expr):
+    """``...expr`` inside an array or object literal (array/object spread)."""
+
+    expr: Expr
+
+
+@dataclass(eq=False)
 class Passthru(Expr):
     """A parenthesised expansion: it ends the expansion chain."""
 

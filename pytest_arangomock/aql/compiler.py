@@ -55,6 +55,11 @@ AGGREGATES = frozenset(
     ]
 )
 _IDENTITY_FUNCTIONS = ("NOOPT", "PASSTHRU", "NOEVAL")
+# functions whose arguments may name a collection (signature "h"): the name is passed
+_COLLECTION_NAME_ARGS = frozenset(
+    ("DOCUMENT", "IS_SAME_COLLECTION", "COLLECTION_COUNT", "NEAR", "WITHIN", "WITHIN_RECTANGLE", "FULLTEXT")
+)
+_SPREAD = object()
 _RECOVERABLE = (TypeError, ValueError, AttributeError, IndexError, KeyError, OverflowError)
 
 
@@ -503,12 +508,10 @@ class Compiler:
                     raise ArangoError(
                         1512, f"use of COLLECT variable '{n}' inside same COLLECT", 400
                     )
-            spec = self.registry.get(call.name)
-            if spec is not None and (
-                len(call.args) < spec.min_args
-                or (spec.max_args is not None and len(call.args) > spec.max_args)
-            ):
-                raise _arity_error(call.name, spec.min_args, spec.max_args)
+            if len(call.args) > 1 or (not call.args and call.name not in ("LENGTH", "COUNT")):
+                spec = self.registry.get(call.name)
+                lo, hi = (spec.min_args, spec.max_args) if spec is not None else (1, 1)
+                raise _arity_error(call.name, lo, hi)
             arg = self.expr(call.args[0], vars) if call.args else None
             out.append((arg, _FINALIZERS[_AGG_ALIAS.get(call.name, call.name)]))
         return out
@@ -641,7 +644,14 @@ class Compiler:
                         r[s] = fin(vals[lo:hi])
                     yield r
                 return
-            keys = [_range_key(range_fn(r), uses_dates) for r in buf]
+            # the optimizer sorts a range window's input by the range expression
+            keyed = sorted(
+                ((_range_key(range_fn(r), uses_dates), r) for r in buf),
+                key=lambda kr: (kr[0] is not None, kr[0] or 0.0),
+            )
+            buf = [r for _, r in keyed]
+            keys = [k for k, _ in keyed]
+            values = [[arg(r) if arg is not None else None for r in buf] for arg, _ in aggs]
             for i, r in enumerate(buf):
                 k = keys[i]
                 members = [
@@ -765,9 +775,23 @@ class Compiler:
         return get
 
     def x_ArrayLit(self, e: A.ArrayLit, vars: dict[str, int]) -> Fn:
-        if self.is_const(e) and all(
-            isinstance(x, (A.Const, A.ArrayLit, A.ObjectLit)) for x in e.items
-        ):
+        if any(isinstance(x, A.Spread) for x in e.items):
+            parts = [(isinstance(x, A.Spread), self.expr(x.expr if isinstance(x, A.Spread) else x, vars)) for x in e.items]
+
+            def build(r: Row) -> list[Any]:
+                out: list[Any] = []
+                for spread, f in parts:
+                    v = f(r)
+                    if not spread:
+                        out.append(v)
+                    elif type(v) is list:
+                        out.extend(v)
+                    elif type(v) is dict:
+                        out.extend(v.values())
+                return out
+
+            return build
+        if self.is_const(e) and all(isinstance(x, (A.Const, A.ArrayLit, A.ObjectLit)) for x in e.items):
             value = [self.expr(x, vars)([]) for x in e.items]
             return lambda r: value
         fns = [self.expr(x, vars) for x in e.items]
@@ -784,6 +808,10 @@ class Compiler:
                     raise ArangoError(
                         1512, f"use of unknown variable '{value.name}' in object literal", 400
                     )
+            if isinstance(key, A.Spread):
+                parts.append((_SPREAD, self.expr(key.expr, vars)))
+                dynamic = True
+                continue
             vf = self.expr(value, vars)
             if isinstance(key, str):
                 parts.append((key, vf))
@@ -804,13 +832,20 @@ class Compiler:
 
         def build(r: Row) -> dict[str, Any]:
             out: dict[str, Any] = {}
+            spread_seen = False
             for k, f in parts:
+                if k is _SPREAD:
+                    v = f(r)
+                    if type(v) is dict:
+                        out.update(v)
+                        spread_seen = True
+                    continue
                 if callable(k):
                     kv = k(r)
                     name = kv if type(kv) is str else to_string(kv)
                 else:
                     name = k
-                if name not in out:
+                if spread_seen or name not in out:
                     out[name] = f(r)
             return out
 
@@ -1005,7 +1040,8 @@ class Compiler:
     def x_Call(self, e: A.Call, vars: dict[str, int]) -> Fn:
         name = e.name
         spec = self.registry.get(name)
-        argfns = [self.call_arg(a, vars) for a in e.args]
+        by_name = name in _COLLECTION_NAME_ARGS
+        argfns = [self.call_arg(a, vars, by_name) for a in e.args]
         if spec is None:
             if name in _IDENTITY_FUNCTIONS and len(argfns) == 1:
                 return argfns[0]
@@ -1036,8 +1072,16 @@ class Compiler:
 
         return call
 
-    def call_arg(self, a: A.Expr, vars: dict[str, int]) -> Fn:
-        """A function argument; a bare collection name passes the collection's documents."""
+    def call_arg(self, a: A.Expr, vars: dict[str, int], by_name: bool = False) -> Fn:
+        """A function argument; a bare collection name passes the collection's documents
+        (or its name, for functions that take a collection name)."""
+        if by_name and (
+            (isinstance(a, A.Param) and a.datasource)
+            or (isinstance(a, A.Name) and a.name not in vars)
+        ):
+            cname = self.collection_name(a)
+            self.ctx.collection(cname)
+            return lambda r: cname
         if (
             isinstance(a, A.Name)
             and a.name not in vars

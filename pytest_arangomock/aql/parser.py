@@ -137,6 +137,7 @@ NICE: dict[str, str] = {
     "NONE": "none modifier",
     "AT_LEAST": "at least modifier",
     "DOT": "'.'",
+    "SPREAD": "...",
 }
 _ORDER = {name: i for i, name in enumerate(NICE)}
 _QUANT_NICE = {"ALL": "all modifier", "ANY": "any modifier", "NONE": "none modifier"}
@@ -151,6 +152,7 @@ _PUNCT = [
     ("&&", "AND"),
     ("||", "OR"),
     ("::", "SCOPE"),
+    ("...", "SPREAD"),
     ("..", "RANGE"),
     (">", "GT"),
     ("<", "LT"),
@@ -341,7 +343,9 @@ class _Scanner:
                     out.append(self._tok("NOT_IN", "NOT IN", start))
                     continue
             for sym, kind in _PUNCT:
-                if text.startswith(sym, self.i):
+                if text.startswith(sym, self.i) and not (
+                    kind == "SPREAD" and text[self.i + 3 : self.i + 4].isdigit()
+                ):
                     self.advance(len(sym))
                     out.append(self._tok(kind, sym, start))
                     break
@@ -493,6 +497,22 @@ class _Builder(Transformer):  # type: ignore[type-arg]
             ):
                 raise ParseError("SEARCH condition used on non-view", _pos(quals[0][0]))
         return A.For(names[0].value, items[3], search, options, _pos(names[0]))
+
+    def _for_destructure(self, kind: str, items: list[Any]) -> list[A.Node]:
+        ident = f"#d{next(self.ids)}"
+        targets: list[tuple[str | int, str | None]]
+        if kind == "array":
+            targets = [(i, name) for i, name in enumerate(items[2]) if name is not None]
+        else:
+            targets = list(items[2])
+        plain = self.for_plain([items[0], [Token("NAME", ident)], *items[4:]])
+        return [plain, A.LetDestructure(kind, targets, A.Name(ident))]
+
+    def for_destructure_array(self, items: list[Any]) -> list[A.Node]:
+        return self._for_destructure("array", items)
+
+    def for_destructure_object(self, items: list[Any]) -> list[A.Node]:
+        return self._for_destructure("object", items)
 
     def for_opts(self, items: list[Any]) -> list[tuple[Token, A.Expr]]:
         return [(items[i], items[i + 1]) for i in range(0, len(items), 2)]
@@ -1035,6 +1055,12 @@ class _Builder(Transformer):  # type: ignore[type-arg]
 
     def obj_shorthand(self, items: list[Token]) -> tuple[str, A.Expr]:
         return items[0].value, A.Name(items[0].value, _pos(items[0]))
+
+    def spread(self, items: list[Any]) -> A.Expr:
+        return A.Spread(items[1])
+
+    def obj_spread(self, items: list[Any]) -> tuple[A.Expr, A.Expr]:
+        return A.Spread(items[1]), A.Const(None)
 
     def obj_named(self, items: list[Any]) -> tuple[str, A.Expr]:
         return items[0].value, items[2]
