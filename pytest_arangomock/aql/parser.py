@@ -1222,7 +1222,9 @@ def _syntax_error(query: str, exc: UnexpectedToken, last: Token | None) -> Arang
         pos = _pos(tok)
     expected = sorted({e for e in exc.expected if e in _ORDER}, key=lambda e: _ORDER[e])
     msg = f"syntax error, unexpected {name}"
-    if 0 < len(expected) <= 4:
+    # bison lists expected tokens only when there are few; LALR states merged differently
+    # make longer lists unreliable, so only an unambiguous single expectation is named
+    if len(expected) == 1:
         msg += ", expecting " + " or ".join(NICE[e] for e in expected)
     return error_at(query, msg, pos)
 
