@@ -2,6 +2,7 @@
 
 from . import (  # noqa: F401
     admin,
+    analyzers,
     collections,
     cursor,
     databases,
@@ -12,4 +13,5 @@ from . import (  # noqa: F401
     indexes,
     server,
     users,
+    views,
 )

@@ -161,7 +161,7 @@ class Database:
         properties: dict[str, Any] | None = None,
         key_options: dict[str, Any] | None = None,
     ) -> Collection:
-        if name in self.collections:
+        if name in self.collections or name in self.extensions.get("views", {}):
             raise ArangoError(1207, f"duplicate name: {name}", 409)
         col = Collection(
             self,
