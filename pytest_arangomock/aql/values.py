@@ -195,7 +195,7 @@ def to_bool(v: Any) -> bool:
     if t is int or t is float:
         return bool(v != 0)
     if t is str:
-        return v != ""
+        return bool(v != "")
     return True
 
 

@@ -162,8 +162,8 @@ def identify(server: Server, headers: dict[str, str]) -> str | None:
         username = data.get("preferred_username")
         if username is None:
             return "" if "server_id" in data else None
-        user = server.users.get(str(username))
-        if not isinstance(user, User) or not user.active:
+        record = server.users.get(str(username))
+        if not isinstance(record, User) or not record.active:
             return None
         return str(username)
     return None
