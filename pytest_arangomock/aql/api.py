@@ -195,7 +195,7 @@ def evaluate_expression(
     if doc is not None:
         binds["doc"] = doc
     text = expr_text.strip()
-    if not text[:6].upper() == "RETURN":
+    if text[:6].upper() != "RETURN":
         text = "RETURN " + text
     ast = parse_query(text)
     declared = set(_bind_names(ast))

@@ -18,7 +18,7 @@ from ..emulator.errors import ArangoError
 from . import ast as A
 from . import operators as O
 from .functions import REGISTRY, load_all
-from .values import hash_key, sort_key, to_bool, to_string, typename
+from .values import hash_key, normalize_number, sort_key, to_bool, to_string, typename
 
 if TYPE_CHECKING:
     from .executor import QueryContext
@@ -57,7 +57,15 @@ AGGREGATES = frozenset(
 _IDENTITY_FUNCTIONS = ("NOOPT", "PASSTHRU", "NOEVAL")
 # functions whose arguments may name a collection (signature "h"): the name is passed
 _COLLECTION_NAME_ARGS = frozenset(
-    ("DOCUMENT", "IS_SAME_COLLECTION", "COLLECTION_COUNT", "NEAR", "WITHIN", "WITHIN_RECTANGLE", "FULLTEXT")
+    (
+        "DOCUMENT",
+        "IS_SAME_COLLECTION",
+        "COLLECTION_COUNT",
+        "NEAR",
+        "WITHIN",
+        "WITHIN_RECTANGLE",
+        "FULLTEXT",
+    )
 )
 _SPREAD = object()
 _RECOVERABLE = (TypeError, ValueError, AttributeError, IndexError, KeyError, OverflowError)
@@ -100,7 +108,7 @@ class Compiler:
         self.current: dict[int, int] = {}
         self.current_stack: list[int] = []
         self.modified: dict[str, str] = {}
-        self.registry = load_all() if not REGISTRY else REGISTRY
+        self.registry = REGISTRY if REGISTRY else load_all()
         self.depth = 0  # subquery nesting (fullCount only counts the main query)
 
     # ------------------------------------------------------------------ helpers
@@ -430,9 +438,9 @@ class Compiler:
             else:
                 asc = to_bool(d) if d is not None else True
             keys.append((self.expr(expr, level.vars), asc))
-        if len(st.elements) == 1 and isinstance(st.elements[0][0], A.Const):
-            if st.elements[0][0].value is None:
-                return lambda rows: rows  # SORT null: keep the order
+        first = st.elements[0][0]
+        if len(st.elements) == 1 and isinstance(first, A.Const) and first.value is None:
+            return lambda rows: rows  # SORT null: keep the order
 
         def stage(rows: Iterable[Row]) -> Iterator[Row]:
             buf = list(rows)
@@ -443,7 +451,11 @@ class Compiler:
             decorated = [([fn(r) for fn, _ in keys], r) for r in buf]
             for idx in range(len(keys) - 1, -1, -1):
                 asc = keys[idx][1]
-                decorated.sort(key=lambda x, idx=idx: sort_key(x[0][idx]), reverse=not asc)
+
+                def by(x: tuple[list[Any], Row], idx: int = idx) -> tuple[Any, ...]:
+                    return sort_key(x[0][idx])
+
+                decorated.sort(key=by, reverse=not asc)
             return (r for _, r in decorated)
 
         return stage
@@ -519,7 +531,7 @@ class Compiler:
     def collect(self, st: A.Collect, level: Level, nxt: A.Node | None) -> Stage:
         vars = level.vars
         introduced = {n for n, _ in st.groups}
-        for name, expr in st.groups:
+        for _name, expr in st.groups:
             for n in names_used(expr):
                 if n in introduced and n not in vars:
                     raise ArangoError(
@@ -594,9 +606,9 @@ class Compiler:
                 out = first.copy() if first is not None else [None] * width
                 if len(out) < width:
                     out.extend([None] * (width - len(out)))
-                for s, v in zip(group_slots, gv):
+                for s, v in zip(group_slots, gv, strict=False):
                     out[s] = v
-                for s, (_, fin), values in zip(agg_slots, aggs, acc):
+                for s, (_, fin), values in zip(agg_slots, aggs, acc, strict=False):
                     out[s] = fin(values)
                 if into_slot is not None:
                     out[into_slot] = into
@@ -640,7 +652,7 @@ class Compiler:
                 for i, r in enumerate(buf):
                     lo = 0 if before is None else max(0, i - int(before))
                     hi = n if after is None else min(n, i + int(after) + 1)
-                    for s, (_, fin), vals in zip(slots, aggs, values):
+                    for s, (_, fin), vals in zip(slots, aggs, values, strict=False):
                         r[s] = fin(vals[lo:hi])
                     yield r
                 return
@@ -662,7 +674,7 @@ class Compiler:
                     and (before is None or kj >= k - before)
                     and (after is None or kj <= k + after)
                 ]
-                for s, (_, fin), vals in zip(slots, aggs, values):
+                for s, (_, fin), vals in zip(slots, aggs, values, strict=False):
                     r[s] = fin([vals[j] for j in members])
                 yield r
 
@@ -776,7 +788,10 @@ class Compiler:
 
     def x_ArrayLit(self, e: A.ArrayLit, vars: dict[str, int]) -> Fn:
         if any(isinstance(x, A.Spread) for x in e.items):
-            parts = [(isinstance(x, A.Spread), self.expr(x.expr if isinstance(x, A.Spread) else x, vars)) for x in e.items]
+            parts = [
+                (isinstance(x, A.Spread), self.expr(x.expr if isinstance(x, A.Spread) else x, vars))
+                for x in e.items
+            ]
 
             def build(r: Row) -> list[Any]:
                 out: list[Any] = []
@@ -791,7 +806,9 @@ class Compiler:
                 return out
 
             return build
-        if self.is_const(e) and all(isinstance(x, (A.Const, A.ArrayLit, A.ObjectLit)) for x in e.items):
+        if self.is_const(e) and all(
+            isinstance(x, (A.Const, A.ArrayLit, A.ObjectLit)) for x in e.items
+        ):
             value = [self.expr(x, vars)([]) for x in e.items]
             return lambda r: value
         fns = [self.expr(x, vars) for x in e.items]
@@ -801,13 +818,16 @@ class Compiler:
         parts: list[tuple[Any, Fn]] = []
         dynamic = False
         for key, value in e.items:
-            if isinstance(value, A.Name) and isinstance(key, str) and key == value.name:
-                if value.name not in vars and not (
-                    value.name in ("CURRENT", "$CURRENT") and self.current_stack
-                ):
-                    raise ArangoError(
-                        1512, f"use of unknown variable '{value.name}' in object literal", 400
-                    )
+            if (
+                isinstance(value, A.Name)
+                and isinstance(key, str)
+                and key == value.name
+                and value.name not in vars
+                and not (value.name in ("CURRENT", "$CURRENT") and self.current_stack)
+            ):
+                raise ArangoError(
+                    1512, f"use of unknown variable '{value.name}' in object literal", 400
+                )
             if isinstance(key, A.Spread):
                 parts.append((_SPREAD, self.expr(key.expr, vars)))
                 dynamic = True
@@ -1199,14 +1219,14 @@ def _agg_sum(values: list[Any]) -> Any:
     nums = _numbers(values)
     if nums is None:
         return None
-    return O.normalize_number(sum(nums)) if nums else 0
+    return normalize_number(sum(nums)) if nums else 0
 
 
 def _agg_avg(values: list[Any]) -> Any:
     nums = _numbers(values)
     if not nums:
         return None
-    return O.normalize_number(sum(nums) / len(nums))
+    return normalize_number(sum(nums) / len(nums))
 
 
 def _variance(values: list[Any], sample: bool) -> Any:

@@ -1169,7 +1169,8 @@ def _window_spec(expr: A.Expr, kw: Token) -> A.ObjectLit:
     for key, _ in expr.items:
         if key not in ("preceding", "following"):
             raise ParseError(
-                f'Invalid WINDOW attribute \'{key}\'; only "preceding" and "following" are supported',
+                f"Invalid WINDOW attribute '{key}'; "
+                'only "preceding" and "following" are supported',
                 _pos(kw),
             )
         if key in seen:
@@ -1241,7 +1242,7 @@ def parse_query(query: str) -> A.Query:
     if not tokens:
         raise ArangoError(1502, "query is empty", 400)
     try:
-        tree = _lark().parse(tokens)  # type: ignore[arg-type]
+        tree = _lark().parse(tokens)
         return _Builder().transform(tree)  # type: ignore[no-any-return]
     except UnexpectedToken as exc:
         raise _syntax_error(query, exc, tokens[-1]) from None

@@ -128,7 +128,9 @@ def compile_graph(compiler: Compiler, st: Any, level: Level) -> Stage:
     return _path_search(compiler, st, level)
 
 
-def _depths(compiler: Compiler, low: A.Expr | None, high: A.Expr | None, vars: dict[str, int]) -> tuple[Fn, Fn]:
+def _depths(
+    compiler: Compiler, low: A.Expr | None, high: A.Expr | None, vars: dict[str, int]
+) -> tuple[Fn, Fn]:
     from .operators import to_int64
 
     lf = compiler.expr(low, vars) if low is not None else (lambda r: 1)
@@ -148,7 +150,9 @@ def _traversal(compiler: Compiler, st: A.Traversal, level: Level) -> Stage:
         order = "bfs" if options.get("bfs") else "dfs"
     unique_vertices = options.get("uniqueVertices", "none")
     unique_edges = options.get("uniqueEdges", "path")
-    weight_attr = options.get("weightAttribute") if isinstance(options.get("weightAttribute"), str) else None
+    weight_attr = (
+        options.get("weightAttribute") if isinstance(options.get("weightAttribute"), str) else None
+    )
     default_weight = options.get("defaultWeight", 1)
     weighted = order == "weighted"
     slots = [compiler.declare(level, name) for name in st.vars]
@@ -174,7 +178,9 @@ def _traversal(compiler: Compiler, st: A.Traversal, level: Level) -> Stage:
             out[p_slot] = path_obj(edges, verts, weights)
         return out
 
-    def pruned(out: Row, edges: list[Doc], verts: list[Doc | None], weights: list[float] | None) -> bool:
+    def pruned(
+        out: Row, edges: list[Doc], verts: list[Doc | None], weights: list[float] | None
+    ) -> bool:
         if prune_fn is None:
             return False
         if p_slot is None:
@@ -189,7 +195,7 @@ def _traversal(compiler: Compiler, st: A.Traversal, level: Level) -> Stage:
         start_doc = source.vertex(vid)
         visited: set[str] = {vid}
         # state: (vertex id, edges, vertex docs, vertex ids, edge ids, weights)
-        init = (vid, [], [start_doc], [vid], [], [0.0] if weighted else None)
+        init: tuple[Any, ...] = (vid, [], [start_doc], [vid], [], [0.0] if weighted else None)
 
         def expand(state: tuple[Any, ...]) -> list[tuple[Any, ...]]:
             cur, edges, verts, vids, eids, weights = state
@@ -207,9 +213,16 @@ def _traversal(compiler: Compiler, st: A.Traversal, level: Level) -> Stage:
                     visited.add(nxt)
                 w = None
                 if weights is not None:
-                    w = weights + [weights[-1] + _weight(edge, weight_attr, default_weight)]
+                    w = [*weights, weights[-1] + _weight(edge, weight_attr, default_weight)]
                 out.append(
-                    (nxt, edges + [edge], verts + [source.vertex(nxt)], vids + [nxt], eids + [edge.get("_id")], w)
+                    (
+                        nxt,
+                        [*edges, edge],
+                        [*verts, source.vertex(nxt)],
+                        [*vids, nxt],
+                        [*eids, edge.get("_id")],
+                        w,
+                    )
                 )
             return out
 
@@ -273,7 +286,9 @@ def _path_search(compiler: Compiler, st: A.PathSearch, level: Level) -> Stage:
         min_fn, max_fn = _depths(compiler, st.min_depth, st.max_depth, vars)
     else:
         min_fn, max_fn = (lambda r: 0), (lambda r: 1 << 62)
-    weight_attr = options.get("weightAttribute") if isinstance(options.get("weightAttribute"), str) else None
+    weight_attr = (
+        options.get("weightAttribute") if isinstance(options.get("weightAttribute"), str) else None
+    )
     default_weight = options.get("defaultWeight", 1)
     slots = [compiler.declare(level, name) for name in st.vars]
     ctx = compiler.ctx
@@ -300,7 +315,9 @@ def _path_search(compiler: Compiler, st: A.PathSearch, level: Level) -> Stage:
                 yield out
             return
         if kind == "ALL_SHORTEST_PATHS":
-            paths: Iterable[tuple[list[Doc], list[str], float]] = _all_shortest(source, start, target)
+            paths: Iterable[tuple[list[Doc], list[str], float]] = _all_shortest(
+                source, start, target
+            )
         elif kind == "K_PATHS":
             lo, hi = min_fn(r), max_fn(r)
             paths = _k_paths(source, start, target, lo, hi)
@@ -374,7 +391,7 @@ def _k_shortest(
                 continue
             heapq.heappush(
                 heap,
-                (total + weight(edge), hops + 1, next(counter), nxt, edges + [edge], vids + [nxt]),
+                (total + weight(edge), hops + 1, next(counter), nxt, [*edges, edge], [*vids, nxt]),
             )
 
 
@@ -437,7 +454,7 @@ def _all_shortest(
             return
         for p, e in parents.get(v, []):
             for edges, vids in back(p):
-                yield edges + [e], vids + [v]
+                yield [*edges, e], [*vids, v]
 
     for edges, vids in back(target):
         yield edges, vids, float(len(edges))

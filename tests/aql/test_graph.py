@@ -37,7 +37,13 @@ def db() -> Any:
 
 
 def test_depth_first_traversal_order(db: Any) -> None:
-    assert q(db, "FOR x IN 1..3 OUTBOUND 'v/a' GRAPH 'g' RETURN x._key") == ["b", "c", "d", "e", "d"]
+    assert q(db, "FOR x IN 1..3 OUTBOUND 'v/a' GRAPH 'g' RETURN x._key") == [
+        "b",
+        "c",
+        "d",
+        "e",
+        "d",
+    ]
     assert q(db, "FOR x IN 1..3 OUTBOUND 'v/a' e OPTIONS {order: 'bfs'} RETURN x._key") == [
         "b",
         "e",
@@ -48,7 +54,11 @@ def test_depth_first_traversal_order(db: Any) -> None:
 
 
 def test_min_depth_zero_and_vars(db: Any) -> None:
-    rows = q(db, "FOR x, e, p IN 0..1 OUTBOUND 'v/a' e RETURN [x._key, e.label, LENGTH(p.edges), p.vertices[*]._key]")
+    rows = q(
+        db,
+        "FOR x, e, p IN 0..1 OUTBOUND 'v/a' e "
+        "RETURN [x._key, e.label, LENGTH(p.edges), p.vertices[*]._key]",
+    )
     assert rows == [["a", None, 0, ["a"]], ["b", "ab", 1, ["a", "b"]], ["e", "ae", 1, ["a", "e"]]]
 
 
@@ -61,7 +71,11 @@ def test_directions(db: Any) -> None:
 def test_prune_and_unique_vertices(db: Any) -> None:
     rows = q(db, "FOR x IN 1..3 OUTBOUND 'v/a' e PRUNE stop = x._key == 'b' RETURN [x._key, stop]")
     assert rows == [["b", True], ["e", False], ["d", False]]
-    rows = q(db, "FOR x IN 1..3 OUTBOUND 'v/a' e OPTIONS {order: 'bfs', uniqueVertices: 'global'} RETURN x._key")
+    rows = q(
+        db,
+        "FOR x IN 1..3 OUTBOUND 'v/a' e OPTIONS {order: 'bfs', uniqueVertices: 'global'} "
+        "RETURN x._key",
+    )
     assert rows == ["b", "e", "c", "d"]
 
 
@@ -75,7 +89,11 @@ def test_weighted_traversal_has_weights(db: Any) -> None:
 
 
 def test_shortest_paths(db: Any) -> None:
-    assert q(db, "FOR x IN OUTBOUND SHORTEST_PATH 'v/a' TO 'v/d' GRAPH 'g' RETURN x._key") == ["a", "e", "d"]
+    assert q(db, "FOR x IN OUTBOUND SHORTEST_PATH 'v/a' TO 'v/d' GRAPH 'g' RETURN x._key") == [
+        "a",
+        "e",
+        "d",
+    ]
     rows = q(
         db,
         "FOR x, e IN OUTBOUND SHORTEST_PATH 'v/a' TO 'v/d' e OPTIONS {weightAttribute: 'w'} "

@@ -63,8 +63,7 @@ def test_precedence(db: Any, query: str, expected: Any) -> None:
     [
         (
             "FOR i IN 1..100 FILTER i = 1 LIMIT 2 RETURN i * 3",
-            "syntax error, unexpected assignment near '= 1 LIMIT 2 RETURN i * 3' "
-            "at position 1:26",
+            "syntax error, unexpected assignment near '= 1 LIMIT 2 RETURN i * 3' at position 1:26",
         ),
         (
             "LET x 1 RETURN x",

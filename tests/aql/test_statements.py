@@ -30,7 +30,9 @@ def db() -> Any:
 
 
 def test_for_filter_sort_limit(db: Any) -> None:
-    rows = q(db, "FOR u IN users FILTER u.age >= 25 SORT u.age DESC, u.name LIMIT 1, 2 RETURN u.name")
+    rows = q(
+        db, "FOR u IN users FILTER u.age >= 25 SORT u.age DESC, u.name LIMIT 1, 2 RETURN u.name"
+    )
     assert rows == ["Ann", "Bob"]
     assert q(db, "FOR i IN 1..10 LIMIT 8, null RETURN i") == [9, 10]
     assert q(db, "FOR x IN [3, 1, 2] SORT x @dir RETURN x", {"dir": "DESC"}) == [3, 2, 1]
@@ -82,18 +84,23 @@ def test_collect_aggregates(db: Any) -> None:
         "FOR u IN users COLLECT AGGREGATE n = COUNT(1), lo = MIN(u.age), hi = MAX(u.age), "
         "s = SUM(u.age), avg = AVERAGE(u.age), cities = UNIQUE(u.city), "
         "sc = SORTED_UNIQUE(u.city), d = COUNT_DISTINCT(u.age), pushed = PUSH(u.city), "
-        "v = VARIANCE(u.age), o = BIT_OR(u.age) RETURN [n, lo, hi, s, avg, cities, sc, d, pushed, v, o]",
+        "v = VARIANCE(u.age), o = BIT_OR(u.age) "
+        "RETURN [n, lo, hi, s, avg, cities, sc, d, pushed, v, o]",
     )
     n, lo, hi, s, avg, cities, sc, d, all_, v, o = rows[0]
     assert (n, lo, hi, s, avg, d, o) == (4, 25, 40, 121, 30.25, 3, 31 | 25 | 40)
     assert sorted(cities) == ["Bonn", "Köln"] and sc == ["Bonn", "Köln"]
     assert all_ == ["Bonn", "Köln", "Bonn", None]
     assert v == pytest.approx(37.6875)
-    assert q(db, "FOR u IN [] COLLECT AGGREGATE s = SUM(u), m = MAX(u) RETURN [s, m]") == [[0, None]]
+    assert q(db, "FOR u IN [] COLLECT AGGREGATE s = SUM(u), m = MAX(u) RETURN [s, m]") == [
+        [0, None]
+    ]
 
 
 def test_collect_variable_scope_and_errors(db: Any) -> None:
-    assert err(db, "FOR u IN users COLLECT a = u.age AGGREGATE m = NOPE(u.age) RETURN a").num == 1540
+    assert (
+        err(db, "FOR u IN users COLLECT a = u.age AGGREGATE m = NOPE(u.age) RETURN a").num == 1540
+    )
     assert err(db, "FOR u IN users COLLECT AGGREGATE m = CONCAT(u.age) RETURN m").num == 1574
     # after COLLECT the loop variable is gone: the name now means a collection
     assert err(db, "FOR u IN users COLLECT a = u.age RETURN u").num == 1203
@@ -120,12 +127,18 @@ def test_search_is_reported_as_not_emulated(db: Any) -> None:
 def test_insert_update_replace_remove_with_old_new(db: Any) -> None:
     new = q(db, "INSERT {_key: 'e', name: 'Eve'} INTO users RETURN NEW")[0]
     assert (new["_key"], new["_id"], new["name"]) == ("e", "users/e", "Eve")
-    rows = q(db, "UPDATE 'e' WITH {age: 7, name: null} IN users OPTIONS {keepNull: false} RETURN [OLD.name, NEW]")
+    rows = q(
+        db,
+        "UPDATE 'e' WITH {age: 7, name: null} IN users OPTIONS {keepNull: false} "
+        "RETURN [OLD.name, NEW]",
+    )
     assert rows[0][0] == "Eve" and "name" not in rows[0][1] and rows[0][1]["age"] == 7
     rows = q(db, "REPLACE {_key: 'e', z: 1} IN users RETURN NEW")
     assert "age" not in rows[0] and rows[0]["z"] == 1
     assert q(db, "REMOVE 'e' IN users RETURN OLD._key") == ["e"]
-    res = api.execute(db, "FOR u IN users FILTER u.age == 25 UPDATE u WITH {young: true} IN users", None, {})
+    res = api.execute(
+        db, "FOR u IN users FILTER u.age == 25 UPDATE u WITH {young: true} IN users", None, {}
+    )
     assert res.rows == [] and res.stats["writesExecuted"] == 2
     assert q(db, "FOR u IN users FILTER u.young RETURN u._key") == ["b", "d"]
 
@@ -136,7 +149,8 @@ def test_upsert_both_forms(db: Any) -> None:
     assert q(db, "FOR u IN users FILTER u.name == 'Zed' RETURN u.n") == [2]
     rows = q(
         db,
-        "UPSERT FILTER CURRENT.age > 35 INSERT {} REPLACE {name: 'Old'} IN users RETURN [OLD._key, NEW.name]",
+        "UPSERT FILTER CURRENT.age > 35 INSERT {} REPLACE {name: 'Old'} IN users "
+        "RETURN [OLD._key, NEW.name]",
     )
     assert rows == [["c", "Old"]]
 
@@ -145,7 +159,10 @@ def test_modification_errors_and_ignore_errors(db: Any) -> None:
     e = err(db, "INSERT {_key: 'a'} INTO users")
     assert (e.num, e.status) == (1210, 409)
     res = api.execute(
-        db, "FOR k IN ['a', 'new'] INSERT {_key: k} INTO users OPTIONS {ignoreErrors: true}", None, {}
+        db,
+        "FOR k IN ['a', 'new'] INSERT {_key: k} INTO users OPTIONS {ignoreErrors: true}",
+        None,
+        {},
     )
     assert (res.stats["writesExecuted"], res.stats["writesIgnored"]) == (1, 1)
     e = err(db, "REMOVE 'missing' IN users")
@@ -156,7 +173,10 @@ def test_failed_query_rolls_back_its_writes(db: Any) -> None:
     before = {k: dict(v) for k, v in db.collection("users").docs.items()}
     e = err(db, "FOR k IN ['x1', 'x2', 'a'] INSERT {_key: k} INTO users")
     assert e.num == 1210
-    e = err(db, "FOR u IN users UPDATE u WITH {age: 1} IN users FILTER u._key == 'c' RETURN FAIL('stop')")
+    e = err(
+        db,
+        "FOR u IN users UPDATE u WITH {age: 1} IN users FILTER u._key == 'c' RETURN FAIL('stop')",
+    )
     assert e.num == 1569
     assert db.collection("users").docs == before
 
