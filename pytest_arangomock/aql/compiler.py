@@ -224,6 +224,8 @@ class Compiler:
         raise ArangoError(1501, f"unsupported statement {type(st).__name__}", 400)
 
     def declare(self, level: Level, name: str) -> int:
+        if name in level.vars and name not in ("OLD", "NEW") and not name.startswith("#"):
+            raise ArangoError(1511, f"variable '{name}' is assigned multiple times", 400)
         s = self.slot()
         level.vars[name] = s
         if not level.has_for:
@@ -233,7 +235,9 @@ class Compiler:
     # ------------------------------------------------------------------ FOR
     def for_(self, st: A.For, level: Level, stmts: list[A.Node], i: int) -> Stage:
         if st.search is not None:
-            raise ArangoError(1501, "SEARCH on views is not emulated by pytest-arangomock", 501)
+            raise ArangoError(
+                9, "FOR ... SEARCH (ArangoSearch) is not emulated by pytest-arangomock", 501
+            )
         source = self.for_source(st, level, stmts, i)
         level.has_for = True
         slot = self.declare(level, st.var)
@@ -261,6 +265,8 @@ class Compiler:
         expr = st.expr
         coll = None
         if isinstance(expr, A.Name) and expr.name not in level.vars:
+            if self.ctx.db.get_collection(expr.name) is None and _is_view(self.ctx.db, expr.name):
+                raise ArangoError(9, "FOR over a view is not emulated by pytest-arangomock", 501)
             coll = self.ctx.collection(expr.name)
         elif isinstance(expr, A.Param) and expr.datasource:
             coll = self.ctx.collection(self.collection_name(expr))
@@ -1114,6 +1120,12 @@ class Compiler:
 
 
 # ------------------------------------------------------------------ helpers
+def _is_view(db: Any, name: str) -> bool:
+    """Hook for views: the views area keeps its views in ``db.extensions['views']``."""
+    views = getattr(db, "extensions", {}).get("views")
+    return isinstance(views, dict) and name in views
+
+
 def _drain(rows: Iterable[Row]) -> Iterator[Any]:
     for _ in rows:
         pass

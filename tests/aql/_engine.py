@@ -8,12 +8,12 @@ import pytest
 
 from pytest_arangomock import ArangoError
 from pytest_arangomock.aql import api
-from pytest_arangomock.emulator.core import Emulator
 from pytest_arangomock.emulator.state import documents as D
+from pytest_arangomock.emulator.state.server import Server
 
 
 def fresh_db() -> Any:
-    return Emulator().server.database("_system")
+    return Server().database("_system")
 
 
 def q(db: Any, query: str, bind_vars: dict[str, Any] | None = None, **options: Any) -> list[Any]:

@@ -121,7 +121,12 @@ def test_window_rows_and_range(db: Any) -> None:
 
 def test_search_is_reported_as_not_emulated(db: Any) -> None:
     e = err(db, "FOR d IN users SEARCH d.name == 'x' RETURN d")
-    assert e.status == 501
+    assert (e.num, e.status) == (9, 501)
+
+
+def test_variable_assigned_twice(db: Any) -> None:
+    e = err(db, "LET a = 1 FOR a IN [2] RETURN a")
+    assert (e.num, e.message) == (1511, "variable 'a' is assigned multiple times")
 
 
 def test_insert_update_replace_remove_with_old_new(db: Any) -> None:
@@ -221,10 +226,12 @@ def test_primary_and_persistent_index_lookups_do_not_scan() -> None:
     res = api.execute(db, "FOR d IN big FILTER d._key == @k RETURN d.n", {"k": "4242"}, {})
     assert res.rows == [4242] and res.stats["scannedFull"] == 0 and res.stats["scannedIndex"] == 1
     query = "FOR d IN big FILTER d.n == 99999 RETURN d._key"
-    api.execute(db, query, None, {})
-    started = time.perf_counter()
-    res = api.execute(db, query, None, {})
-    assert time.perf_counter() - started < 0.05
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        res = api.execute(db, query, None, {})
+        timings.append(time.perf_counter() - started)
+    assert min(timings) < 0.005  # a full scan of 100k documents takes far longer
     assert res.rows == ["99999"] and res.stats["scannedFull"] == 0
     res = api.execute(db, "FOR d IN big FILTER d._key IN ['1', '2', 'zz'] RETURN d.n", None, {})
     assert sorted(res.rows) == [1, 2]
