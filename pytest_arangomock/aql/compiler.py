@@ -234,6 +234,11 @@ class Compiler:
 
     # ------------------------------------------------------------------ FOR
     def for_(self, st: A.For, level: Level, stmts: list[A.Node], i: int) -> Stage:
+        from .search import compile_view_for  # FOR over an ArangoSearch/search-alias view
+
+        view_stage = compile_view_for(self, st, level)
+        if view_stage is not None:
+            return view_stage
         if st.search is not None:
             raise ArangoError(
                 9, "FOR ... SEARCH (ArangoSearch) is not emulated by pytest-arangomock", 501

@@ -273,7 +273,7 @@ def _normalize_props(db: Database, atype: str, props: dict[str, Any]) -> dict[st
         return {
             "min": lo,
             "max": hi,
-            "preserveOriginal": _bool(props, "preserveOriginal"),
+            "preserveOriginal": _bool(props, "preserveOriginal", False),
             "streamType": _choice(props, "streamType", "binary", ("binary", "utf8")),
             "startMarker": _str(props, "startMarker", ""),
             "endMarker": _str(props, "endMarker", ""),
@@ -351,7 +351,9 @@ def _normalize_props(db: Database, atype: str, props: dict[str, Any]) -> dict[st
         if isinstance(props.get("options"), dict):
             out["options"].update(props["options"])
         if atype == "geo_s2":
-            out["format"] = _choice(props, "format", "latLngDouble", ("latLngDouble", "latLngInt", "s2Point"))
+            out["format"] = _choice(
+                props, "format", "latLngDouble", ("latLngDouble", "latLngInt", "s2Point")
+            )
         return out
     if atype == "geopoint":
         out = {"options": {"maxCells": 20, "minLevel": 4, "maxLevel": 23}}
@@ -371,12 +373,18 @@ def _analyzer_part(db: Database, props: dict[str, Any]) -> dict[str, Any]:
     sub = props.get("analyzer")
     if sub is None:
         return {}
-    if not isinstance(sub, dict) or not isinstance(sub.get("type"), str) or sub["type"] not in TYPES:
+    if (
+        not isinstance(sub, dict)
+        or not isinstance(sub.get("type"), str)
+        or sub["type"] not in TYPES
+    ):
         raise _Rejected("analyzer")
     inner = sub.get("properties", {})
     if not isinstance(inner, dict):
         raise _Rejected("analyzer")
-    return {"analyzer": {"type": sub["type"], "properties": _normalize_props(db, sub["type"], inner)}}
+    return {
+        "analyzer": {"type": sub["type"], "properties": _normalize_props(db, sub["type"], inner)}
+    }
 
 
 def create(db: Database, body: Any) -> tuple[Analyzer, bool]:
@@ -569,7 +577,11 @@ def tokenize_string(db: Database | None, atype: str, props: dict[str, Any], text
     if atype == "pipeline":
         tokens = [text]
         for part in props.get("pipeline", []):
-            tokens = [t for tok in tokens for t in tokenize_string(db, part["type"], part["properties"], tok)]
+            tokens = [
+                t
+                for tok in tokens
+                for t in tokenize_string(db, part["type"], part["properties"], tok)
+            ]
         return tokens
     if atype == "aql":
         return _aql_tokens(db, props, text)
@@ -635,25 +647,78 @@ _VOWELS = "aeiouy"
 _DOUBLES = ("bb", "dd", "ff", "gg", "mm", "nn", "pp", "rr", "tt")
 _LI_ENDING = "cdeghkmnrt"
 _EXCEPTIONS = {
-    "skis": "ski", "skies": "sky", "dying": "die", "lying": "lie", "tying": "tie",
-    "idly": "idl", "gently": "gentl", "ugly": "ugli", "early": "earli", "only": "onli",
-    "singly": "singl", "sky": "sky", "news": "news", "howe": "howe", "atlas": "atlas",
-    "cosmos": "cosmos", "bias": "bias", "andes": "andes",
+    "skis": "ski",
+    "skies": "sky",
+    "dying": "die",
+    "lying": "lie",
+    "tying": "tie",
+    "idly": "idl",
+    "gently": "gentl",
+    "ugly": "ugli",
+    "early": "earli",
+    "only": "onli",
+    "singly": "singl",
+    "sky": "sky",
+    "news": "news",
+    "howe": "howe",
+    "atlas": "atlas",
+    "cosmos": "cosmos",
+    "bias": "bias",
+    "andes": "andes",
 }
 _STEP2 = (
-    ("ational", "ate"), ("tional", "tion"), ("enci", "ence"), ("anci", "ance"),
-    ("abli", "able"), ("entli", "ent"), ("izer", "ize"), ("ization", "ize"),
-    ("ation", "ate"), ("ator", "ate"), ("alism", "al"), ("aliti", "al"), ("alli", "al"),
-    ("fulness", "ful"), ("ousli", "ous"), ("ousness", "ous"), ("iveness", "ive"),
-    ("iviti", "ive"), ("biliti", "ble"), ("bli", "ble"), ("fulli", "ful"), ("lessli", "less"),
+    ("ational", "ate"),
+    ("tional", "tion"),
+    ("enci", "ence"),
+    ("anci", "ance"),
+    ("abli", "able"),
+    ("entli", "ent"),
+    ("izer", "ize"),
+    ("ization", "ize"),
+    ("ation", "ate"),
+    ("ator", "ate"),
+    ("alism", "al"),
+    ("aliti", "al"),
+    ("alli", "al"),
+    ("fulness", "ful"),
+    ("ousli", "ous"),
+    ("ousness", "ous"),
+    ("iveness", "ive"),
+    ("iviti", "ive"),
+    ("biliti", "ble"),
+    ("bli", "ble"),
+    ("fulli", "ful"),
+    ("lessli", "less"),
 )
 _STEP3 = (
-    ("ational", "ate"), ("tional", "tion"), ("alize", "al"), ("icate", "ic"), ("iciti", "ic"),
-    ("ical", "ic"), ("ful", ""), ("ness", ""),
+    ("ational", "ate"),
+    ("tional", "tion"),
+    ("alize", "al"),
+    ("icate", "ic"),
+    ("iciti", "ic"),
+    ("ical", "ic"),
+    ("ful", ""),
+    ("ness", ""),
 )
 _STEP4 = (
-    "ement", "ance", "ence", "able", "ible", "ment", "ant", "ent", "ism", "ate", "iti", "ous",
-    "ive", "ize", "ion", "al", "er", "ic",
+    "ement",
+    "ance",
+    "ence",
+    "able",
+    "ible",
+    "ment",
+    "ant",
+    "ent",
+    "ism",
+    "ate",
+    "iti",
+    "ous",
+    "ive",
+    "ize",
+    "ion",
+    "al",
+    "er",
+    "ic",
 )
 
 
@@ -754,9 +819,8 @@ def _porter2(word: str) -> str:
     # step 4
     for suf in _STEP4:
         if w.endswith(suf):
-            if len(w) - len(suf) >= r2:
-                if suf != "ion" or w[-4:-3] in ("s", "t"):
-                    w = w[: -len(suf)]
+            if len(w) - len(suf) >= r2 and (suf != "ion" or w[-4:-3] in ("s", "t")):
+                w = w[: -len(suf)]
             break
     # step 5
     if w.endswith("e"):

@@ -73,9 +73,7 @@ class View:
         out = self.summary()
         if self.type == ARANGOSEARCH:
             out.update(copy.deepcopy(self.props))
-            out["links"] = {
-                col.name: copy.deepcopy(link) for col, link in self.linked(db)
-            }
+            out["links"] = {col.name: copy.deepcopy(link) for col, link in self.linked(db)}
         else:
             out["indexes"] = [
                 {"collection": col.name, "index": index} for col, index in self.alias_indexes(db)
@@ -118,7 +116,9 @@ class FieldMeta:
     fields: dict[str, FieldMeta]
 
     @classmethod
-    def from_link(cls, link: dict[str, Any], db_name: str, parent: FieldMeta | None = None) -> FieldMeta:
+    def from_link(
+        cls, link: dict[str, Any], db_name: str, parent: FieldMeta | None = None
+    ) -> FieldMeta:
         analyzers = link.get("analyzers")
         names = (
             [AN.normalize_name(a, db_name) for a in analyzers]
@@ -155,7 +155,9 @@ class FieldMeta:
                     node.fields[seg] = child
                 node = child
             analyzer = spec.get("analyzer")
-            node.analyzers = [AN.normalize_name(analyzer, db_name)] if isinstance(analyzer, str) else [default]
+            node.analyzers = (
+                [AN.normalize_name(analyzer, db_name)] if isinstance(analyzer, str) else [default]
+            )
             node.include_all = bool(spec.get("includeAllFields", False))
             node.track_positions = bool(spec.get("trackListPositions", root.track_positions))
         return root
@@ -183,10 +185,15 @@ def _bad(message: str) -> ArangoError:
     return ArangoError(10, message, 400)
 
 
-def check_name(db: Database, name: Any, *, exclude: View | None = None) -> str:
-    from ..api.collections import valid_collection_name
+def _valid_name(name: str) -> bool:
+    """Data-source names with extended naming (3.12): no '/', controls, leading digit/'_'/'.'."""
+    if not name or len(name.encode("utf-8", "surrogatepass")) > 256 or name[-1] == " ":
+        return False
+    return not (name[0] in "0123456789_. " or any(c == "/" or ord(c) < 32 for c in name))
 
-    if not isinstance(name, str) or not valid_collection_name(name, False):
+
+def check_name(db: Database, name: Any, *, exclude: View | None = None) -> str:
+    if not isinstance(name, str) or not _valid_name(name):
         raise ArangoError(1208, "illegal name", 400)
     other = views(db).get(name)
     if name in db.collections or (other is not None and other is not exclude):
@@ -207,7 +214,12 @@ def _props_error(view_name: str, attr: str, creating: bool) -> ArangoError:
 
 
 def _uint(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0 and int(value) == value
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and value >= 0
+        and int(value) == value
+    )
 
 
 def _consolidation(value: Any, err: Any) -> dict[str, Any]:
@@ -216,7 +228,11 @@ def _consolidation(value: Any, err: Any) -> dict[str, Any]:
     ctype = value.get("type", "tier")
     if ctype == "bytes_accum":
         threshold = value.get("threshold", 0)
-        if not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or not 0 <= threshold <= 1:
+        if (
+            not isinstance(threshold, (int, float))
+            or isinstance(threshold, bool)
+            or not 0 <= threshold <= 1
+        ):
             raise err("consolidationPolicy.threshold")
         return {"type": "bytes_accum", "threshold": threshold}
     if ctype != "tier":
@@ -302,7 +318,9 @@ def _immutable(body: dict[str, Any], err: Any) -> dict[str, Any]:
     return out
 
 
-def normalize_link(db: Database, col_name: str, definition: Any, *, top: bool = True) -> dict[str, Any]:
+def normalize_link(
+    db: Database, col_name: str, definition: Any, *, top: bool = True
+) -> dict[str, Any]:
     """A link (or field) definition as ArangoDB reports it; sub-fields list only overrides."""
 
     def invalid(attr: str) -> ArangoError:
@@ -364,14 +382,17 @@ def normalize_link(db: Database, col_name: str, definition: Any, *, top: bool = 
 def _links(db: Database, value: Any) -> dict[str, dict[str, Any] | None]:
     """Validated link changes: collection id -> normalized link (None removes it)."""
     if not isinstance(value, dict):
-        raise _bad("while validating arangosearch link definition, error: definition is not an object")
+        raise _bad(
+            "while validating arangosearch link definition, error: definition is not an object"
+        )
     out: dict[str, dict[str, Any] | None] = {}
     for name, definition in value.items():
         col = db.collections.get(name)
         if col is None:
             raise ArangoError(
                 1203,
-                f"while validating arangosearch link definition, error: collection '{name}' not found",
+                "while validating arangosearch link definition, error: "
+                f"collection '{name}' not found",
                 404,
             )
         out[col.id] = None if definition is None else normalize_link(db, name, definition)
@@ -396,7 +417,9 @@ def _alias_indexes(db: Database, value: Any) -> list[tuple[str, str, str]]:
         if index is None:
             raise ArangoError(1212, f"Cannot find index '{iname}' in collection '{cname}'", 404)
         if index.type != "inverted":
-            raise _bad(f"Cannot add index '{iname}' with type '{index.type}', only inverted is allowed")
+            raise _bad(
+                f"Cannot add index '{iname}' with type '{index.type}', only inverted is allowed"
+            )
         out.append((col.id, index.name, str(item.get("operation", "add"))))
     return out
 
@@ -417,7 +440,9 @@ def create(db: Database, body: dict[str, Any]) -> View:
         base["consolidationPolicy"] = dict(CONSOLIDATION_DEFAULT)
         props = _mutable(body, base, err)
         props.update(_immutable(body, err))
-        view.props = {k: props[k] for k in (*MUTABLE_DEFAULTS, "consolidationPolicy", *IMMUTABLE_DEFAULTS)}
+        view.props = {
+            k: props[k] for k in (*MUTABLE_DEFAULTS, "consolidationPolicy", *IMMUTABLE_DEFAULTS)
+        }
         if "links" in body:
             for cid, link in _links(db, body["links"]).items():
                 if link is not None:
