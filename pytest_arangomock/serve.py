@@ -2,6 +2,9 @@
 
 Keep-alive comes with aiohttp; request bodies sent with ``content-encoding: gzip`` or
 ``deflate`` are inflated, and responses are compressed when the client accepts it.
+Besides plain TCP the server listens over TLS (``ssl_context=``, see
+:mod:`pytest_arangomock.tls` for a throw-away CA) or on a UNIX socket (``unix_path=``),
+the two other ways ArangoDB is reached in deployments.
 """
 
 from __future__ import annotations
@@ -9,8 +12,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gzip
+import os
 import socket
 import ssl
+import stat
 import threading
 import zlib
 from collections.abc import Iterator
@@ -20,7 +25,14 @@ from aiohttp import web
 
 from .backend import Backend, BackendRequest, BackendResponse
 
-__all__ = ["ServerThread", "make_app", "run_server", "serve_in_thread"]
+__all__ = [
+    "ServerThread",
+    "make_app",
+    "run_server",
+    "serve_in_thread",
+    "server_ssl_context",
+    "serving",
+]
 
 _BACKEND_KEY = web.AppKey("backend", Backend)
 _MIN_COMPRESS = 512
@@ -35,6 +47,19 @@ def _compress(resp: BackendResponse, accept: str) -> tuple[bytes, str | None]:
     if "deflate" in accepted:
         return zlib.compress(resp.body, 1), "deflate"
     return resp.body, None
+
+
+def _origin_path(target: str) -> str:
+    """The path of a request target, also in absolute form (``GET http://host/path``).
+
+    HTTP/1.1 servers must accept absolute-form targets, which clients send through
+    forward proxies and some proxies pass on unchanged.
+    """
+    path = target.split("?", 1)[0]
+    if not path.startswith("/") and "://" in path:
+        rest = path.split("://", 1)[1]
+        path = "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+    return path
 
 
 async def _handle(request: web.Request) -> web.StreamResponse:
@@ -53,7 +78,7 @@ async def _handle(request: web.Request) -> web.StreamResponse:
     headers.pop("content-encoding", None)
     breq = BackendRequest(
         request.method,
-        request.raw_path.split("?", 1)[0],
+        _origin_path(request.raw_path),
         dict(request.query),
         headers,
         body,
@@ -79,6 +104,22 @@ def make_app(backend: Backend) -> web.Application:
     return app
 
 
+def server_ssl_context(certfile: str, keyfile: str | None = None) -> ssl.SSLContext:
+    """A server-side TLS context from PEM files (for ``arangomock serve`` over HTTPS)."""
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(certfile, keyfile)
+    return ctx
+
+
+def _remove_stale_socket(path: str) -> None:
+    """Unlink ``path`` if it is a UNIX socket (left by a previous run); never other files."""
+    try:
+        if stat.S_ISSOCK(os.stat(path).st_mode):
+            os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
 def port_in_use_message(host: str, port: int) -> str:
     return (
         f"arangomock: cannot listen on {host}:{port}: the port is already in use "
@@ -97,18 +138,24 @@ async def run_server(
     started: threading.Event | None = None,
     bound: list[int] | None = None,
 ) -> None:
-    """Serve until ``stop`` is set (or forever)."""
+    """Serve until ``stop`` is set (or forever).
+
+    With ``unix_path`` the server listens on that UNIX socket instead of ``host:port``
+    (a stale socket file there is replaced, and removed again on exit); ``ssl_context``
+    applies to either.
+    """
     runner = web.AppRunner(make_app(backend), access_log=None, handle_signals=False)
     await runner.setup()
     try:
         site: web.BaseSite
         if unix_path:
-            site = web.UnixSite(runner, unix_path)
+            _remove_stale_socket(unix_path)
+            site = web.UnixSite(runner, unix_path, ssl_context=ssl_context)
         else:
             site = web.TCPSite(runner, host, port, ssl_context=ssl_context, reuse_address=True)
         await site.start()
         if bound is not None and not unix_path:
-            server = site._server  # noqa: SLF001 - aiohttp exposes no public accessor
+            server = site._server  # aiohttp exposes no public accessor
             sockets = getattr(server, "sockets", None) or []
             bound.extend(s.getsockname()[1] for s in sockets[:1])
         if started is not None:
@@ -116,17 +163,24 @@ async def run_server(
         await (stop or asyncio.Event()).wait()
     finally:
         await runner.cleanup()
+        if unix_path:
+            _remove_stale_socket(unix_path)
 
 
 @dataclass
 class ServerThread:
-    """A backend served on loopback from a background thread (for fixtures and tests)."""
+    """A backend served on loopback from a background thread (for fixtures and tests).
+
+    ``url`` is what a driver's ``hosts=`` takes; for a UNIX socket it is
+    ``http://localhost`` (the connector decides where bytes go) and ``unix_path`` is set.
+    """
 
     url: str
     port: int
     _loop: asyncio.AbstractEventLoop
     _stop: asyncio.Event
     _thread: threading.Thread
+    unix_path: str | None = None
 
     def close(self) -> None:
         self._loop.call_soon_threadsafe(self._stop.set)
@@ -145,8 +199,12 @@ def serve_in_thread(
     port: int = 0,
     *,
     ssl_context: ssl.SSLContext | None = None,
+    unix_path: str | None = None,
 ) -> ServerThread:
-    """Start serving ``backend`` in a daemon thread; returns once the socket listens."""
+    """Start serving ``backend`` in a daemon thread; returns once the socket listens.
+
+    ``ssl_context`` makes it HTTPS; ``unix_path`` listens on a UNIX socket instead of TCP.
+    """
     loop = asyncio.new_event_loop()
     started = threading.Event()
     bound: list[int] = []
@@ -164,6 +222,7 @@ def serve_in_thread(
                     host,
                     port,
                     ssl_context=ssl_context,
+                    unix_path=unix_path,
                     stop=stop,
                     started=started,
                     bound=bound,
@@ -180,15 +239,26 @@ def serve_in_thread(
     started.wait(timeout=30)
     if failure:
         raise failure[0]
-    actual = bound[0] if bound else port
     scheme = "https" if ssl_context else "http"
-    return ServerThread(f"{scheme}://{host}:{actual}", actual, loop, holder["stop"], thread)
+    if unix_path:
+        url = f"{scheme}://localhost"
+        return ServerThread(url, 0, loop, holder["stop"], thread, unix_path)
+    actual = bound[0] if bound else port
+    netloc = f"[{host}]" if ":" in host else host
+    return ServerThread(f"{scheme}://{netloc}:{actual}", actual, loop, holder["stop"], thread)
 
 
 @contextlib.contextmanager
-def serving(backend: Backend, **kwargs: object) -> Iterator[ServerThread]:
-    """``with serving(Emulator()) as srv: ... srv.url``."""
-    srv = serve_in_thread(backend, **kwargs)  # type: ignore[arg-type]
+def serving(
+    backend: Backend,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+    unix_path: str | None = None,
+) -> Iterator[ServerThread]:
+    """``with serving(Emulator()) as srv: ... srv.url`` (same options as serve_in_thread)."""
+    srv = serve_in_thread(backend, host, port, ssl_context=ssl_context, unix_path=unix_path)
     try:
         yield srv
     finally:
