@@ -70,7 +70,9 @@ def analyzer_in_use(db: Database, full_name: str) -> bool:
                 continue
             names = [index.options.get("analyzer")]
             names += [
-                f.get("analyzer") for f in index.options.get("fields", []) if isinstance(f, dict)
+                f.get("analyzer")
+                for f in index.options.get("fields", index.fields)
+                if isinstance(f, dict)
             ]
             if any(isinstance(n, str) and A.normalize_name(n, db.name) == full_name for n in names):
                 return True

@@ -101,7 +101,8 @@ class View:
         out = []
         for col, name in self.alias_indexes(db):
             index = next(ix for ix in col.indexes if ix.name == name)
-            out.append((col, FieldMeta.from_inverted(index.options, db.name)))
+            definition = {**index.options, "fields": index.options.get("fields", index.fields)}
+            out.append((col, FieldMeta.from_inverted(definition, db.name)))
         return out
 
 
