@@ -7,6 +7,7 @@ import asyncio
 import errno
 import signal
 import sys
+from typing import Any
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -44,6 +45,131 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load(path: str) -> Any:
+    from .backends.cassette import Cassette
+
+    return Cassette.load(path)
+
+
+def _cassette_show(args: argparse.Namespace) -> int:
+    """One line per interaction: position, request line, status, body sizes."""
+    from .backends.replay import describe
+
+    cassette = _load(args.path)
+    out = sys.stdout
+    if cassette.metadata:
+        meta = ", ".join(f"{k}={v}" for k, v in cassette.metadata.items())
+        out.write(f"# {args.path}: {len(cassette.interactions)} interactions ({meta})\n")
+    else:
+        out.write(f"# {args.path}: {len(cassette.interactions)} interactions\n")
+    width = len(str(max(len(cassette.interactions) - 1, 0)))
+    for position, interaction in enumerate(cassette.interactions):
+        req, resp = interaction.request, interaction.response
+        out.write(
+            f"{position:>{width}}  {describe(req)} -> {resp.status} "
+            f"({len(req.body)} B sent, {len(resp.body)} B received)\n"
+        )
+        if args.bodies:
+            from .backends.normalize import body_text
+
+            for label, body in (("request", req.body), ("response", resp.body)):
+                if body:
+                    text = body_text(body, args.limit).replace("\n", "\n      ")
+                    out.write(f"    {label}: {text}\n")
+    return 0
+
+
+def _rules(args: argparse.Namespace) -> Any:
+    from .backends.redact import RedactionRules
+
+    return RedactionRules().extended(args.header, args.field, args.pattern)
+
+
+def _cassette_redact(args: argparse.Namespace) -> int:
+    """Scrub secrets in place (atomically); only rewrites a file that changes."""
+    from .backends.cassette import Cassette
+    from .backends.redact import redact_interaction
+    from .backends.verify import Progress
+
+    rules = _rules(args)
+    status = 0
+    for path in args.path:
+        cassette = _load(path)
+        progress = Progress(f"redact {path}", len(cassette.interactions))
+        total = 0
+        scrubbed = []
+        for position, interaction in enumerate(cassette.interactions):
+            clean, count = redact_interaction(interaction, rules)
+            scrubbed.append(clean)
+            total += count
+            progress.update(position + 1)
+        if total:
+            Cassette(scrubbed, cassette.metadata).save(path)
+            print(f"{path}: redacted {total} value(s)")
+        else:
+            print(f"{path}: nothing to redact")
+    return status
+
+
+def _cassette_verify(args: argparse.Namespace) -> int:
+    """Replay a cassette's requests against a fresh emulator and report where it differs."""
+    from .backends.live import create_database
+    from .backends.verify import Progress, drift_report, metadata_databases, replay_cassette
+    from .emulator import Emulator
+
+    worst = 0
+    for path in args.path:
+        cassette = _load(path)
+        # recorded credentials are redacted: the emulator accepts requests as root
+        emulator = Emulator(authentication=False)
+        for name in metadata_databases(cassette):
+            create_database(emulator, name, "")
+        progress = Progress(f"verify {path}", len(cassette.interactions))
+
+        def report(done: int, found: int, progress: Progress = progress) -> None:
+            progress.update(done, f"({found} differ)")
+
+        drifts = replay_cassette(cassette, emulator, ignore=args.ignore, on_progress=report)
+        count = len(cassette.interactions)
+        if drifts:
+            worst = 1
+            print(f"{path}: {len(drifts)} of {count} interaction(s) differ")
+            print(drift_report(drifts[: args.max], ("recording", "emulator")))
+            if len(drifts) > args.max:
+                print(f"  ... and {len(drifts) - args.max} more (--max)")
+        else:
+            print(f"{path}: all {count} interaction(s) agree with the emulator")
+    return worst
+
+
+def _add_cassette_commands(sub: Any) -> None:
+    cassette = sub.add_parser("cassette", help="inspect, scrub and check recorded cassettes")
+    csub = cassette.add_subparsers(dest="cassette_command", required=True)
+
+    show = csub.add_parser("show", help="list a cassette's interactions")
+    show.add_argument("path")
+    show.add_argument("--bodies", action="store_true", help="print request and response bodies")
+    show.add_argument("--limit", type=int, default=500, help="characters per body (--bodies)")
+    show.set_defaults(func=_cassette_show)
+
+    redact = csub.add_parser("redact", help="scrub secrets in place (atomically)")
+    redact.add_argument("path", nargs="+")
+    redact.add_argument("--header", action="append", default=[], help="extra header to redact")
+    redact.add_argument("--field", action="append", default=[], help="extra JSON field")
+    redact.add_argument("--pattern", action="append", default=[], help="extra regex")
+    redact.set_defaults(func=_cassette_redact)
+
+    verify = csub.add_parser(
+        "verify", help="replay against a fresh emulator and report where it differs (drift)"
+    )
+    verify.add_argument("path", nargs="+")
+    verify.add_argument(
+        "--ignore", action="append", default=[], help="JSON field whose value is not compared"
+    )
+    verify.add_argument("--max", type=int, default=50, help="differences shown per cassette")
+    verify.set_defaults(func=_cassette_verify)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="arangomock", description="In-memory ArangoDB 3.12.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -54,12 +180,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--jwt-secret", default=None)
     serve.add_argument("--no-auth", action="store_true", help="accept requests without credentials")
     serve.set_defaults(func=_serve)
+    _add_cassette_commands(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except (OSError, ValueError) as exc:
+        if args.command != "cassette":
+            raise
+        print(f"arangomock: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

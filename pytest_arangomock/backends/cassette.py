@@ -1,0 +1,332 @@
+"""Cassettes: recorded HTTP interactions in vcrpy's file layout.
+
+The layout is vcrpy's version 1 (``{"interactions": [{"request": ..., "response": ...}],
+"version": 1}`` plus an optional ``metadata`` mapping), so vcrpy can read our cassettes and
+we can read its. YAML goes through libyaml when it is available (loading thousands of
+interactions stays well under a second); a ``.json`` suffix selects JSON. Writes are atomic
+(temporary file in the same directory, then ``os.replace``), so parallel workers and
+interrupted runs never leave a torn cassette behind.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import tempfile
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+
+import yaml
+
+from ..backend import BackendRequest, BackendResponse
+
+__all__ = [
+    "CASSETTE_HOST",
+    "Cassette",
+    "CassetteFormatError",
+    "Interaction",
+    "atomic_write",
+]
+
+try:  # libyaml is an order of magnitude faster; PyYAML's pure-Python classes are the fallback
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+    _Dumper: type[yaml.SafeDumper] = yaml.CSafeDumper  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+    _Dumper = yaml.SafeDumper
+
+#: vcrpy needs an absolute URI; the real host is irrelevant to replay and not worth storing.
+CASSETTE_HOST = "http://arangodb:8529"
+FORMAT_VERSION = 1
+
+# Connection-level headers say nothing about the exchange (bodies are stored decoded).
+_SKIP_HEADERS = frozenset(
+    {"content-length", "transfer-encoding", "connection", "keep-alive", "host", "content-encoding"}
+)
+
+
+class CassetteFormatError(ValueError):
+    """The file is not a cassette this plugin (or vcrpy) can read."""
+
+
+@dataclass
+class Interaction:
+    """One recorded exchange."""
+
+    request: BackendRequest
+    response: BackendResponse
+
+
+@dataclass
+class Cassette:
+    """An ordered list of interactions plus free-form metadata (e.g. the test's database)."""
+
+    interactions: list[Interaction] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ I/O
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Cassette:
+        """Read a cassette (YAML, or JSON for a ``.json`` suffix)."""
+        p = Path(path)
+        text = p.read_text(encoding="utf-8")
+        try:
+            data = json.loads(text) if _is_json(p) else load_yaml(text)
+        except (ValueError, yaml.YAMLError) as exc:
+            raise CassetteFormatError(f"{p}: not a readable cassette: {exc}") from exc
+        return cls.from_dict(data, source=str(p))
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write atomically; the format follows the suffix."""
+        p = Path(path)
+        atomic_write(p, self.dumps(json_format=_is_json(p)))
+
+    def dumps(self, *, json_format: bool = False) -> str:
+        data = self.to_dict()
+        if json_format:
+            return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return yaml.dump(
+            data, Dumper=_Dumper, allow_unicode=True, default_flow_style=False, width=1 << 30
+        )
+
+    # ------------------------------------------------------------ conversion
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "interactions": [_interaction_to_dict(i) for i in self.interactions],
+            "version": FORMAT_VERSION,
+        }
+        if self.metadata:
+            out["metadata"] = self.metadata
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Any, source: str = "cassette") -> Cassette:
+        if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
+            raise CassetteFormatError(f"{source}: no 'interactions' list (not a vcrpy cassette)")
+        if data.get("version") != FORMAT_VERSION:
+            raise CassetteFormatError(
+                f"{source}: cassette format version {data.get('version')!r}, expected 1"
+            )
+        try:
+            interactions = [_interaction_from_dict(i) for i in data["interactions"]]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CassetteFormatError(f"{source}: malformed interaction: {exc!r}") from exc
+        metadata = data.get("metadata") or {}
+        return cls(interactions, dict(metadata) if isinstance(metadata, dict) else {})
+
+
+class _Unsupported(Exception):
+    """A YAML feature the fast builder leaves to PyYAML's own constructor."""
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_BINARY_TAG = "tag:yaml.org,2002:binary"
+# plain scalars starting with anything else can only be strings (YAML 1.1 implicit types)
+_MAYBE_TYPED = frozenset("-+.0123456789~nNyYtTfFoO=<")
+_resolver = yaml.resolver.Resolver()
+_constructor = yaml.constructor.SafeConstructor()
+_typed_cache: dict[str, Any] = {}
+_NO_KEY: Any = object()
+
+
+def _plain(value: str) -> Any:
+    """The value of an untagged plain scalar, resolved exactly as PyYAML's safe loader does."""
+    if not value:
+        return None
+    if value[0] not in _MAYBE_TYPED:
+        return value
+    cached = _typed_cache.get(value, _NO_KEY)
+    if cached is not _NO_KEY:
+        return cached
+    tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    result = value if tag == _STR_TAG else _tagged(tag, value)
+    if len(_typed_cache) < 4096:
+        _typed_cache[value] = result
+    return result
+
+
+def _tagged(tag: str, value: str) -> Any:
+    if tag == _STR_TAG:
+        return value
+    if tag == _BINARY_TAG:
+        return base64.decodebytes(value.encode("ascii"))
+    constructor = _constructor.yaml_constructors.get(tag)
+    if constructor is None or not tag.startswith("tag:yaml.org,2002:") or tag.endswith(":merge"):
+        raise _Unsupported(tag)
+    return constructor(_constructor, yaml.ScalarNode(tag, value))
+
+
+def load_yaml(text: str) -> Any:
+    """Parse with libyaml's event stream and build the data directly.
+
+    PyYAML's node composition and per-scalar resolution cost seconds on cassettes with
+    thousands of interactions; building from events takes a fraction of that. Anything
+    unusual (merge keys, non-standard tags) falls back to PyYAML's safe loader.
+    """
+    try:
+        return _build(yaml.parse(text, Loader=_Loader))
+    except _Unsupported:
+        return yaml.load(text, Loader=_Loader)
+
+
+class _Builder:
+    """Turns a stream of YAML events into Python containers and scalars."""
+
+    def __init__(self) -> None:
+        self.stack: list[Any] = []  # containers being filled
+        self.keys: list[Any] = []  # per container: the pending mapping key, or _NO_KEY
+        self.anchors: dict[str, Any] = {}
+        self.root: Any = None
+        self.done = False
+
+    def add(self, value: Any) -> None:
+        if not self.stack:
+            if self.done:
+                raise _Unsupported("several documents")
+            self.root, self.done = value, True
+            return
+        top = self.stack[-1]
+        if type(top) is list:
+            top.append(value)
+        elif self.keys[-1] is _NO_KEY:
+            if value == "<<" or not isinstance(value, Hashable):
+                raise _Unsupported("merge key or complex key")
+            self.keys[-1] = value
+        else:
+            top[self.keys[-1]] = value
+            self.keys[-1] = _NO_KEY
+
+    def open(self, event: Any, container: Any) -> None:
+        if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+            raise _Unsupported(event.tag)
+        if event.anchor:
+            self.anchors[event.anchor] = container
+        self.add(container)
+        self.stack.append(container)
+        self.keys.append(_NO_KEY)
+
+
+def _build(events: Iterable[Any]) -> Any:
+    builder = _Builder()
+    add = builder.add
+    for event in events:
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            tag = event.tag
+            if tag is None or tag == "!":
+                plain = event.implicit[0] and not event.style
+                value: Any = _plain(event.value) if plain else event.value
+            else:
+                value = _tagged(tag, event.value)
+            if event.anchor:
+                builder.anchors[event.anchor] = value
+            add(value)
+        elif kind is yaml.MappingStartEvent:
+            builder.open(event, {})
+        elif kind is yaml.SequenceStartEvent:
+            builder.open(event, [])
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            builder.stack.pop()
+            builder.keys.pop()
+        elif kind is yaml.AliasEvent:
+            if event.anchor not in builder.anchors:
+                raise _Unsupported("unknown alias")
+            add(builder.anchors[event.anchor])
+    return builder.root
+
+
+def _is_json(path: Path) -> bool:
+    return path.suffix.lower() == ".json"
+
+
+def request_uri(request: BackendRequest) -> str:
+    """The absolute URI vcrpy stores for ``request``."""
+    query = urlencode(request.query, quote_via=quote) if request.query else ""
+    return CASSETTE_HOST + request.path + ("?" + query if query else "")
+
+
+def _headers_to_dict(headers: dict[str, str]) -> dict[str, list[str]]:
+    return {k: [v] for k, v in headers.items() if k not in _SKIP_HEADERS}
+
+
+def _headers_from_dict(raw: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, value in (raw or {}).items():
+        values: Iterable[Any] = value if isinstance(value, list) else [value]
+        out[str(name).lower()] = ", ".join(str(v) for v in values)
+    return out
+
+
+def _body_out(body: bytes) -> str | bytes:
+    """Text when it is UTF-8 (readable, what vcrpy writes), bytes (``!!binary``) otherwise."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body
+
+
+def _body_in(raw: Any) -> bytes:
+    if raw is None:
+        return b""
+    if isinstance(raw, bytes):
+        return raw
+    return str(raw).encode("utf-8")
+
+
+def _interaction_to_dict(interaction: Interaction) -> dict[str, Any]:
+    req, resp = interaction.request, interaction.response
+    return {
+        "request": {
+            "body": _body_out(req.body) if req.body else None,
+            "headers": _headers_to_dict(req.headers),
+            "method": req.method,
+            "uri": request_uri(req),
+        },
+        "response": {
+            "body": {"string": _body_out(resp.body)},
+            "headers": _headers_to_dict(resp.headers),
+            "status": {"code": resp.status, "message": resp.reason},
+        },
+    }
+
+
+def _interaction_from_dict(raw: dict[str, Any]) -> Interaction:
+    rq, rs = raw["request"], raw["response"]
+    parts = urlsplit(rq["uri"])
+    request = BackendRequest(
+        str(rq["method"]).upper(),
+        parts.path or "/",
+        dict(parse_qsl(parts.query, keep_blank_values=True)),
+        _headers_from_dict(rq.get("headers")),
+        _body_in(rq.get("body")),
+    )
+    body = rs.get("body")
+    response = BackendResponse(
+        int(rs["status"]["code"]),
+        _headers_from_dict(rs.get("headers")),
+        _body_in(body.get("string") if isinstance(body, dict) else body),
+    )
+    return Interaction(request, response)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one step: readers see the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
