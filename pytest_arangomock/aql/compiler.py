@@ -1081,8 +1081,8 @@ class Compiler:
             if name == "REGEX_TEST" and 2 <= len(argfns) <= 3:
                 warn = self.ctx.warn
                 return lambda r: O.regex_fallback(warn, *[f(r) for f in argfns])
-            if "::" in name:
-                raise ArangoError(1582, f"user function '{name}()' not found", 404)
+            if "::" in name:  # user functions are JavaScript, which the emulator has none of
+                raise ArangoError(9, "this version of ArangoDB is built without JavaScript support", 501)
             raise ArangoError(1540, f"usage of unknown function '{name}()'", 400)
         if len(argfns) < spec.min_args or (
             spec.max_args is not None and len(argfns) > spec.max_args

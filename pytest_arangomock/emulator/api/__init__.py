@@ -3,6 +3,7 @@
 from . import (  # noqa: F401
     admin,
     analyzers,
+    aqlfunctions,
     collections,
     cursor,
     databases,
@@ -12,6 +13,7 @@ from . import (  # noqa: F401
     imports,
     indexes,
     server,
+    tasks,
     users,
     views,
 )
