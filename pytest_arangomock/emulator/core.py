@@ -58,6 +58,7 @@ class Emulator(Backend):
             "jwt_secret": jwt_secret,
         }
         self.server = Server(**self._settings)
+        self.server.extensions["emulator"] = self  # /_api/batch re-dispatches its parts
         self.authentication = authentication
         self.router = _router()
         self.requests: list[BackendRequest] = []

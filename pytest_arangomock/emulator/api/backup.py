@@ -1,0 +1,262 @@
+"""Hot backups (``/_admin/backup/*``): in-memory snapshots of the whole server.
+
+The emulated server reports an Enterprise licence (like the 3.12 servers the examples were
+recorded on), so hot backups work: ``create`` snapshots every database and user, ``restore``
+puts a snapshot back, ``list``/``delete`` manage them, and ``upload``/``download`` move them to
+and from in-memory "remote repositories" keyed by their URL, with progress reports shaped like
+ArangoDB's (``STARTED`` on the first status query, ``COMPLETED`` afterwards). Drivers call these
+endpoints without a database prefix; every operation needs admin rights and ``POST``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...backend import BackendResponse
+from .. import auth
+from ..context import Context
+from ..errors import ArangoError
+from ..router import AUTH, route
+from ..state import Server
+from .server import VERSION
+
+AREA = "admin/backup"
+_OPERATIONS = ("create", "delete", "list", "restore", "upload", "download")
+
+
+@dataclass
+class Snapshot:
+    """One hot backup: deep copies of the databases and users, plus its listing metadata."""
+
+    id: str
+    datetime: str
+    databases: dict[str, Any]
+    users: dict[str, Any]
+    size: int
+    files: int
+    inconsistent: bool = False
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "version": VERSION,
+            "datetime": self.datetime,
+            "keys": [],
+            "sizeInBytes": self.size,
+            "nrFiles": self.files,
+            "nrDBServers": 1,
+            "available": True,
+            "nrPiecesPresent": 1,
+            "potentiallyInconsistent": self.inconsistent,
+            "countIncludesFilesOnly": True,
+        }
+
+
+@dataclass
+class Transfer:
+    """An upload or download job; reports ``STARTED`` once, then ``COMPLETED``."""
+
+    id: str
+    backup: str
+    kind: str  # "Upload" | "Download"
+    timestamp: str
+    cancelled: bool = False
+    polled: bool = False
+
+    def report(self) -> dict[str, Any]:
+        status = "CANCELLED" if self.cancelled else ("COMPLETED" if self.polled else "STARTED")
+        self.polled = True
+        return {
+            "Timestamp": self.timestamp,
+            f"{self.kind}Id": self.id,
+            "Cancelled": self.cancelled,
+            "BackupId": self.backup,
+            "DBServers": {"SNGL": {"Status": status}},
+        }
+
+
+@dataclass
+class BackupState:
+    server_id: str = field(default_factory=lambda: f"SNGL-{uuid.uuid4()}")
+    local: dict[str, Snapshot] = field(default_factory=dict)
+    remote: dict[str, dict[str, Snapshot]] = field(default_factory=dict)
+    transfers: dict[str, Transfer] = field(default_factory=dict)
+
+
+def _state(ctx: Context) -> BackupState:
+    state = ctx.server.extensions.get("backup")
+    if not isinstance(state, BackupState):
+        state = ctx.server.extensions["backup"] = BackupState()
+    return state
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _clone(server: Server, value: Any) -> Any:
+    """Deep-copy server state while keeping the server, its clock and lock shared."""
+    memo = {id(server): server, id(server.clock): server.clock, id(server.lock): server.lock}
+    return copy.deepcopy(value, memo)
+
+
+def _size(server: Server) -> tuple[int, int]:
+    """A plausible size: the JSON size of every document, and one file per collection."""
+    size = files = 0
+    for db in server.databases.values():
+        for col in db.collections.values():
+            files += 1
+            size += sum(len(json.dumps(doc, default=str)) for doc in col.docs.values())
+    return size, files
+
+
+def _missing(backup_id: str) -> ArangoError:
+    return ArangoError(7007, f"no such hot backup set can be found: {backup_id}", 404)
+
+
+def _string(body: dict[str, Any], name: str) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or not value:
+        raise ArangoError(400, f"'{name}' must be a non-empty string", 400)
+    return value
+
+
+# ------------------------------------------------------------------ operations
+def _create(ctx: Context, body: dict[str, Any]) -> BackendResponse:
+    label = body.get("label")
+    if label is not None and not isinstance(label, str):
+        raise ArangoError(400, "'label' must be a string", 400)
+    stamp = _now()
+    backup_id = f"{stamp.replace(':', '.')}_{label or uuid.uuid4()}"
+    size, files = _size(ctx.server)
+    inconsistent = False  # an in-memory snapshot is always consistent
+    snap = Snapshot(
+        backup_id,
+        stamp,
+        _clone(ctx.server, ctx.server.databases),
+        _clone(ctx.server, ctx.server.users),
+        size,
+        files,
+        inconsistent,
+    )
+    _state(ctx).local[backup_id] = snap
+    result = {
+        "id": backup_id,
+        "potentiallyInconsistent": inconsistent,
+        "sizeInBytes": size,
+        "datetime": stamp,
+        "nrDBServers": 1,
+        "nrFiles": files,
+    }
+    return ctx.json(201, {"error": False, "code": 201, "result": result})
+
+
+def _list(ctx: Context, body: dict[str, Any]) -> BackendResponse:
+    state = _state(ctx)
+    wanted = body.get("id")
+    if wanted is None:
+        chosen = list(state.local.values())
+    else:
+        ids = [wanted] if isinstance(wanted, str) else wanted
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise ArangoError(400, "'id' must be a string or an array of strings", 400)
+        missing = [i for i in ids if i not in state.local]
+        if missing:
+            raise _missing(missing[0])
+        chosen = [state.local[i] for i in ids]
+    listing = {snap.id: snap.describe() for snap in chosen}
+    return ctx.result({"server": state.server_id, "list": listing})
+
+
+def _delete(ctx: Context, body: dict[str, Any]) -> BackendResponse:
+    backup_id = _string(body, "id")
+    if _state(ctx).local.pop(backup_id, None) is None:
+        raise _missing(backup_id)
+    return ctx.result({})
+
+
+def _restore(ctx: Context, body: dict[str, Any]) -> BackendResponse:
+    backup_id = _string(body, "id")
+    snap = _state(ctx).local.get(backup_id)
+    if snap is None:
+        raise _missing(backup_id)
+    ctx.server.databases = _clone(ctx.server, snap.databases)
+    ctx.server.users = _clone(ctx.server, snap.users)
+    return ctx.result({"previous": "FAILSAFE", "isCluster": False})
+
+
+def _transfer(ctx: Context, body: dict[str, Any], kind: str) -> BackendResponse:
+    state = _state(ctx)
+    job_key = f"{kind.lower()}Id"
+    if job_key in body:
+        job_id = body[job_key]
+        job = state.transfers.get(job_id) if isinstance(job_id, str) else None
+        if job is None or job.kind != kind:
+            raise ArangoError(404, f"no such {kind.lower()} job: {job_id}", 404)
+        if body.get("abort") is True:
+            job.cancelled = True
+        return ctx.result(job.report())
+    backup_id = _string(body, "id")
+    repository = _string(body, "remoteRepository")
+    if not isinstance(body.get("config"), dict):
+        raise ArangoError(400, "'config' must be an object", 400)
+    remote = state.remote.setdefault(repository, {})
+    if kind == "Upload":
+        snap = state.local.get(backup_id)
+        if snap is None:
+            raise _missing(backup_id)
+        remote[backup_id] = snap
+    else:
+        snap = remote.get(backup_id)
+        if snap is None:
+            raise _missing(backup_id)
+        state.local[backup_id] = snap
+    job = Transfer(ctx.server.clock.next_id(), backup_id, kind, _now())
+    state.transfers[job.id] = job
+    return ctx.json(202, {"error": False, "code": 202, "result": {job_key: job.id}})
+
+
+# -------------------------------------------------------------------- handlers
+def hot_backup(ctx: Context) -> BackendResponse:
+    """Dispatch one hot backup operation (admin rights needed, body must be JSON)."""
+    if not auth.is_admin(ctx):
+        raise ArangoError(403, "you need admin rights for hotbackup operations", 403)
+    operation = ctx.request.path.rstrip("/").rsplit("/", 1)[-1]
+    try:
+        body = ctx.body(allow_empty=True)
+    except ArangoError:
+        raise ArangoError(600, "failed to parse backup body", 400) from None
+    if body is None:
+        body = {}
+    if not isinstance(body, dict):
+        raise ArangoError(400, "backup body must be an object", 400)
+    if operation == "create":
+        return _create(ctx, body)
+    if operation == "list":
+        return _list(ctx, body)
+    if operation == "delete":
+        return _delete(ctx, body)
+    if operation == "restore":
+        return _restore(ctx, body)
+    return _transfer(ctx, body, "Upload" if operation == "upload" else "Download")
+
+
+def hot_backup_wrong_method(ctx: Context) -> BackendResponse:
+    """Every hot backup operation is a POST."""
+    raise ArangoError(405, "backup endpoint only handles POST requests", 405)
+
+
+def _register() -> None:
+    """One static route per operation (documented paths would otherwise shadow a pattern)."""
+    for operation in _OPERATIONS:
+        path = f"/_admin/backup/{operation}"
+        route("POST", path, area=AREA, access=AUTH)(hot_backup)
+        route("GET|PUT|DELETE|PATCH", path, area=AREA, access=AUTH)(hot_backup_wrong_method)
+
+
+_register()
