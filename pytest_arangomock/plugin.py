@@ -34,6 +34,8 @@ import pytest_asyncio
 from .backend import Backend, BackendRequest, BackendResponse
 from .emulator import Emulator
 
+pytest_plugins = ["pytest_arangomock.fixtures_intercept"]  # interception, coordinators
+
 _db_counter = itertools.count(1)
 
 DEFAULT_HOST = "http://arangomock:8529"
@@ -385,10 +387,6 @@ def arango_root_password(request: pytest.FixtureRequest) -> str:
     return _root_password(request.config)
 
 
-def _setup_failure(exc: Exception) -> None:
-    pytest.fail(str(exc), pytrace=False)
-
-
 @pytest.fixture
 def arango_backend(
     request: pytest.FixtureRequest, arango_settings: Settings, _arangomock_live: Any
@@ -425,10 +423,11 @@ def arango_backend(
             match_on = tuple(m.strip() for m in match_on.split(","))
         path = _cassette_path(node, s, options.get("cassette"))
         try:
+            record_mode = check_record_mode(str(options.get("record_mode", s.record_mode)))
+            inner: Backend | None = None
             if s.mode == "replay":
-                record_mode, inner = "none", None
+                record_mode = "none"  # replay never reaches a server
             else:
-                record_mode = check_record_mode(str(options.get("record_mode", s.record_mode)))
                 inner = _arangomock_live or request.getfixturevalue("arango_emulator")
             backend = CassetteBackend(
                 path,
@@ -438,8 +437,11 @@ def arango_backend(
                 rules=s.rules(),
             )
         except (CassetteError, ValueError) as exc:
-            _setup_failure(exc)
-            raise
+            failure = str(exc)
+        else:
+            failure = ""
+        if failure:  # outside the except block: no chained traceback in the report
+            pytest.fail(failure, pytrace=False)
         run = _Run(backend, s, bool(allow_unused))
     node.stash[_RUN_KEY] = run
     yield backend
@@ -453,11 +455,15 @@ def _finish(run: _Run) -> None:
     backend = run.backend
     if isinstance(backend, CassetteBackend):
         backend.save()
-        if not run.allow_unused:
+        if not run.allow_unused and not backend.errors:  # a failed test reports its own error
             try:
                 backend.check_unused()
             except CassetteError as exc:
-                pytest.fail(str(exc), pytrace=False)
+                failure = str(exc)
+            else:
+                failure = ""
+            if failure:
+                pytest.fail(failure, pytrace=False)
 
 
 @contextlib.contextmanager

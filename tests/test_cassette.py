@@ -25,7 +25,9 @@ from pytest_arangomock.backends import (
 from pytest_arangomock.backends.cassette import CassetteFormatError
 
 
-def req(method: str, url: str, body: Any = None, headers: dict[str, str] | None = None) -> BackendRequest:
+def req(
+    method: str, url: str, body: Any = None, headers: dict[str, str] | None = None
+) -> BackendRequest:
     data = b"" if body is None else json.dumps(body).encode()
     return BackendRequest.from_url(method, url, headers or {}, data)
 
@@ -36,7 +38,9 @@ def emulator() -> Emulator:
     return emu
 
 
-def record(path: Path, *requests: BackendRequest, mode: str = "once", inner: Any = None) -> list[BackendResponse]:
+def record(
+    path: Path, *requests: BackendRequest, mode: str = "once", inner: Any = None
+) -> list[BackendResponse]:
     backend = CassetteBackend(path, record_mode=mode, inner=inner or emulator())
     answers = [backend.handle_sync(r) for r in requests]
     backend.save()
@@ -50,12 +54,21 @@ def sample() -> Cassette:
     return Cassette(
         [
             Interaction(
-                req("POST", "/_db/db/_api/collection?waitForSync=true", {"name": "c"}, {"content-type": "application/json"}),
-                BackendResponse(200, {"content-type": "application/json"}, b'{"name":"c","error":false}'),
+                req(
+                    "POST",
+                    "/_db/db/_api/collection?waitForSync=true",
+                    {"name": "c"},
+                    {"content-type": "application/json"},
+                ),
+                BackendResponse(
+                    200, {"content-type": "application/json"}, b'{"name":"c","error":false}'
+                ),
             ),
             Interaction(
                 req("GET", "/_api/version"),
-                BackendResponse(200, {"x-arango-queue-time-seconds": "0"}, "{\"server\":\"arango\",\"é\":1}".encode()),
+                BackendResponse(
+                    200, {"x-arango-queue-time-seconds": "0"}, '{"server":"arango","é":1}'.encode()
+                ),
             ),
         ],
         {"database": "db"},
@@ -75,7 +88,7 @@ def test_round_trip(tmp_path: Path, suffix: str) -> None:
     assert json.loads(first.request.body) == {"name": "c"}
     assert first.response.status == 200
     assert first.response.headers["content-type"] == "application/json"
-    assert second.response.body == "{\"server\":\"arango\",\"é\":1}".encode()
+    assert second.response.body == '{"server":"arango","é":1}'.encode()
     assert second.request.body == b""
 
 
@@ -102,7 +115,12 @@ def test_we_read_vcrpy_cassettes(tmp_path: Path) -> None:
     from vcr.serialize import serialize
     from vcr.serializers import yamlserializer
 
-    request = Request("GET", "http://db.example:8529/_api/version?details=true", None, {"Accept": "application/json"})
+    request = Request(
+        "GET",
+        "http://db.example:8529/_api/version?details=true",
+        None,
+        {"Accept": "application/json"},
+    )
     response = {
         "status": {"code": 200, "message": "OK"},
         "headers": {"Content-Type": ["application/json"]},
@@ -128,7 +146,11 @@ def test_binary_bodies_survive(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("just text", "no 'interactions' list"), ("interactions: []\nversion: 2\n", "format version 2"), ("{", "not a readable cassette")],
+    [
+        ("just text", "no 'interactions' list"),
+        ("interactions: []\nversion: 2\n", "format version 2"),
+        ("{", "not a readable cassette"),
+    ],
 )
 def test_unreadable_files(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "bad.yaml"
@@ -154,7 +176,12 @@ def test_failed_write_keeps_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 def test_concurrent_writers_never_tear_the_file(tmp_path: Path) -> None:
     path = tmp_path / "shared.yaml"
-    big = Cassette([Interaction(req("GET", f"/_api/version?i={i}"), BackendResponse(200, {}, b"{}")) for i in range(300)])
+    big = Cassette(
+        [
+            Interaction(req("GET", f"/_api/version?i={i}"), BackendResponse(200, {}, b"{}"))
+            for i in range(300)
+        ]
+    )
     big.save(path)
     stop = threading.Event()
     errors: list[BaseException] = []
@@ -185,12 +212,18 @@ def test_concurrent_writers_never_tear_the_file(tmp_path: Path) -> None:
 
 def test_once_records_then_replays_without_a_server(tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
-    recorded = record(path, req("POST", "/_db/db/_api/collection", {"name": "c"}), req("GET", "/_db/db/_api/collection/c"))
+    recorded = record(
+        path,
+        req("POST", "/_db/db/_api/collection", {"name": "c"}),
+        req("GET", "/_db/db/_api/collection/c"),
+    )
     assert [r.status for r in recorded] == [200, 200]
     replay = CassetteBackend(path, record_mode="none")
     again = replay.handle_sync(req("POST", "/_db/db/_api/collection", {"name": "c"}))
     assert again.status == 200 and again.body == recorded[0].body
-    assert json.loads(replay.handle_sync(req("GET", "/_db/db/_api/collection/c")).body)["name"] == "c"
+    assert (
+        json.loads(replay.handle_sync(req("GET", "/_db/db/_api/collection/c")).body)["name"] == "c"
+    )
     assert replay.unused() == []
 
 
@@ -201,7 +234,9 @@ def test_once_refuses_new_requests_once_the_cassette_exists(tmp_path: Path) -> N
     assert backend.handle_sync(req("GET", "/_api/version")).status == 200
     with pytest.raises(UnmatchedRequestError) as exc:
         backend.handle_sync(req("GET", "/_api/collection"))
-    assert "record mode 'once' does not record new requests into an existing cassette" in str(exc.value)
+    assert "record mode 'once' does not record new requests into an existing cassette" in str(
+        exc.value
+    )
     assert backend.errors and backend.errors[0] is exc.value
     assert not backend.save()  # nothing recorded, file untouched
 
@@ -261,7 +296,9 @@ def test_query_order_and_json_key_order_do_not_matter(tmp_path: Path) -> None:
     record(path, req("POST", "/_db/db/_api/cursor?a=1&b=2", {"query": "RETURN 1", "batchSize": 1}))
     backend = CassetteBackend(path, record_mode="none")
     body = b'{ "batchSize" : 1, "query" : "RETURN 1" }'
-    answer = backend.handle_sync(BackendRequest("POST", "/_db/db/_api/cursor", {"b": "2", "a": "1"}, {}, body))
+    answer = backend.handle_sync(
+        BackendRequest("POST", "/_db/db/_api/cursor", {"b": "2", "a": "1"}, {}, body)
+    )
     assert json.loads(answer.body)["result"] == [1]
 
 
@@ -281,20 +318,49 @@ def test_learned_values_are_normalised_in_the_key(tmp_path: Path) -> None:
     inner = emulator()
     inner.server.database("db").create_collection("c")
     path = tmp_path / "t.yaml"
-    backend = CassetteBackend(path, record_mode="once", inner=inner, match_on=("method", "path", "query", "body", "headers"))
-    cursor = json.loads(backend.handle_sync(req("POST", "/_db/db/_api/cursor", {"query": "FOR i IN 1..3 RETURN i", "batchSize": 1})).body)
+    backend = CassetteBackend(
+        path,
+        record_mode="once",
+        inner=inner,
+        match_on=("method", "path", "query", "body", "headers"),
+    )
+    cursor = json.loads(
+        backend.handle_sync(
+            req("POST", "/_db/db/_api/cursor", {"query": "FOR i IN 1..3 RETURN i", "batchSize": 1})
+        ).body
+    )
     backend.handle_sync(req("POST", f"/_db/db/_api/cursor/{cursor['id']}"))
-    doc = json.loads(backend.handle_sync(req("POST", "/_db/db/_api/document/c", {"_key": "k"})).body)
-    backend.handle_sync(req("PUT", "/_db/db/_api/document/c/k", {"_key": "k", "_rev": doc["_rev"], "v": 1}, {"if-match": f'"{doc["_rev"]}"'}))
+    doc = json.loads(
+        backend.handle_sync(req("POST", "/_db/db/_api/document/c", {"_key": "k"})).body
+    )
+    backend.handle_sync(
+        req(
+            "PUT",
+            "/_db/db/_api/document/c/k",
+            {"_key": "k", "_rev": doc["_rev"], "v": 1},
+            {"if-match": f'"{doc["_rev"]}"'},
+        )
+    )
     backend.save()
 
-    replay = CassetteBackend(path, record_mode="none", match_on=("method", "path", "query", "body", "headers"))
-    replay.handle_sync(req("POST", "/_db/db/_api/cursor", {"query": "FOR i IN 1..3 RETURN i", "batchSize": 1}))
+    replay = CassetteBackend(
+        path, record_mode="none", match_on=("method", "path", "query", "body", "headers")
+    )
+    replay.handle_sync(
+        req("POST", "/_db/db/_api/cursor", {"query": "FOR i IN 1..3 RETURN i", "batchSize": 1})
+    )
     # another cursor id and revision than recorded: still the same request
     nxt = replay.handle_sync(req("POST", "/_db/db/_api/cursor/999999"))
     assert json.loads(nxt.body)["result"] == [2]
     replay.handle_sync(req("POST", "/_db/db/_api/document/c", {"_key": "k"}))
-    put = replay.handle_sync(req("PUT", "/_db/db/_api/document/c/k", {"_key": "k", "_rev": "_other", "v": 1}, {"if-match": '"_other"'}))
+    put = replay.handle_sync(
+        req(
+            "PUT",
+            "/_db/db/_api/document/c/k",
+            {"_key": "k", "_rev": "_other", "v": 1},
+            {"if-match": '"_other"'},
+        )
+    )
     assert put.status in (201, 202)
     assert replay.unused() == []
 
@@ -303,7 +369,9 @@ def test_matchers_are_configurable(tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
     record(path, req("POST", "/_db/db/_api/cursor", {"query": "RETURN 1"}))
     loose = CassetteBackend(path, record_mode="none", match_on=("method", "path"))
-    assert loose.handle_sync(req("POST", "/_db/db/_api/cursor", {"query": "RETURN 2"})).status == 201
+    assert (
+        loose.handle_sync(req("POST", "/_db/db/_api/cursor", {"query": "RETURN 2"})).status == 201
+    )
     register_matcher("first_segment", lambda r, rules: r.path.split("/")[1])
     custom = CassetteBackend(path, record_mode="none", match_on=("method", "first_segment"))
     assert custom.handle_sync(req("POST", "/_db/other/_api/whatever")).status == 201
@@ -320,9 +388,15 @@ def test_unmatched_request_shows_closest_candidates_and_diff(tmp_path: Path) -> 
     )
     backend = CassetteBackend(path, record_mode="none")
     with pytest.raises(UnmatchedRequestError) as exc:
-        backend.handle_sync(req("POST", "/_db/db/_api/cursor", {"query": "FOR d IN c RETURN d._key", "batchSize": 2}))
+        backend.handle_sync(
+            req(
+                "POST", "/_db/db/_api/cursor", {"query": "FOR d IN c RETURN d._key", "batchSize": 2}
+            )
+        )
     message = str(exc.value)
-    assert message.startswith("arangomock: no recorded interaction matches POST /_db/db/_api/cursor")
+    assert message.startswith(
+        "arangomock: no recorded interaction matches POST /_db/db/_api/cursor"
+    )
     assert f"cassette: {path} (record mode 'none', 2 interactions, 2 unused)" in message
     assert "closest recorded candidates:" in message
     assert "#0 POST /_db/db/_api/cursor -> " in message
@@ -358,7 +432,11 @@ async def test_async_path_records_and_replays(tmp_path: Path) -> None:
 def _big_cassette(path: Path, n: int) -> list[BackendRequest]:
     requests = [req("GET", f"/_db/db/_api/document/c/k{i}?x={i}") for i in range(n)]
     body = b'{"_key":"k","_id":"c/k","_rev":"_h1h2h3---","value":123,"name":"some text"}'
-    headers = {"content-type": "application/json; charset=utf-8", "etag": '"_h1h2h3---"', "x-content-type-options": "nosniff"}
+    headers = {
+        "content-type": "application/json; charset=utf-8",
+        "etag": '"_h1h2h3---"',
+        "x-content-type-options": "nosniff",
+    }
     Cassette([Interaction(r, BackendResponse(200, headers, body)) for r in requests]).save(path)
     return requests
 
