@@ -2,31 +2,32 @@
 
 aioarango's own default client needs an old httpx; this one needs none, so aioarango can be
 installed without its dependencies (``pip install --no-deps aioarango``) beside a current httpx.
+
+    from aioarango import ArangoClient
+    from pytest_arangomock import Emulator
+    from pytest_arangomock.transports.aioarango import InProcessAioArangoHTTPClient
+
+    client = ArangoClient(hosts="http://arangomock:8529",
+                          http_client=InProcessAioArangoHTTPClient(Emulator()))
+
+A host switched off with ``emulator.faults.host_down(host)`` raises ``httpx.ConnectError``,
+what aioarango's default httpx client raises; aioarango itself does not fail over.
 """
 
 from __future__ import annotations
 
-import base64
 from collections.abc import MutableMapping
 from typing import Any
 
+import httpx
 from aioarango.http import HTTPClient
 from aioarango.response import Response
 
-from ..backend import Backend, BackendRequest
+from ..backend import Backend
+from ..emulator.faults import check_host
+from ._classic import SessionStub, backend_request, response_text, response_url
 
 __all__ = ["InProcessAioArangoHTTPClient"]
-
-
-class _Session:
-    """Stands in for ``httpx.AsyncClient``: aioarango only calls ``aclose()`` on it."""
-
-    def __init__(self, host: str) -> None:
-        self.host = host
-        self.closed = False
-
-    async def aclose(self) -> None:
-        self.closed = True
 
 
 class InProcessAioArangoHTTPClient(HTTPClient):
@@ -36,7 +37,7 @@ class InProcessAioArangoHTTPClient(HTTPClient):
         self.backend = backend
 
     def create_session(self, host: str) -> Any:
-        return _Session(host)
+        return SessionStub(host)
 
     async def send_request(
         self,
@@ -48,19 +49,15 @@ class InProcessAioArangoHTTPClient(HTTPClient):
         data: Any = None,
         auth: tuple[str, str] | None = None,
     ) -> Response:
-        hdrs = dict(headers or {})
-        if auth is not None:
-            token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
-            hdrs["Authorization"] = f"Basic {token}"
-        if data is not None and not isinstance(data, (str, bytes)):
-            hdrs["Content-Type"] = getattr(data, "content_type", hdrs.get("Content-Type", ""))
-            data = data.to_string()
-        bresp = await self.backend.handle(BackendRequest.from_url(method, url, hdrs, data, params))
+        breq = backend_request(method, url, headers, params, data, auth)
+        bresp = check_host(self.backend, session.host, httpx.ConnectError)
+        if bresp is None:
+            bresp = await self.backend.handle(breq)
         return Response(
             method=method,
-            url=url,
-            headers=dict(bresp.headers),
+            url=response_url(url, params),
+            headers=httpx.Headers(bresp.headers),
             status_code=bresp.status,
             status_text=bresp.reason,
-            raw_body=bresp.body.decode("utf-8", errors="replace"),
+            raw_body=response_text(bresp),
         )

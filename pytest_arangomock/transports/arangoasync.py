@@ -1,22 +1,26 @@
 """In-process ``HTTPClient`` for python-arango-async: requests go to a backend, no socket.
 
-    from arangoasync import ArangoClient
-    from pytest_arangomock import Emulator, InProcessHTTPClient
+from arangoasync import ArangoClient
+from pytest_arangomock import Emulator, InProcessHTTPClient
 
-    client = ArangoClient(hosts="http://arangomock", http_client=InProcessHTTPClient(Emulator()))
+client = ArangoClient(hosts="http://arangomock", http_client=InProcessHTTPClient(Emulator()))
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from arangoasync.auth import Auth
+from arangoasync.exceptions import ClientConnectionError
 from arangoasync.http import HTTPClient
 from arangoasync.request import Request
 from arangoasync.response import Response
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from ..backend import Backend, BackendRequest
+from ..emulator.faults import check_host
 
 __all__ = ["InProcessHTTPClient"]
 
@@ -38,8 +42,26 @@ class _Session:
         self.closed = False
 
 
+def _body(data: Any) -> bytes:
+    """The bytes the driver's default ``AioHTTPClient`` would put on the wire for ``data``.
+
+    Most calls serialise their payload first; a few (``db.echo()``) hand over a dict, which
+    aiohttp form-encodes (``ping=1``) while keeping the driver's JSON content type.
+    """
+    if isinstance(data, str):
+        return data.encode("utf-8")
+    if isinstance(data, Mapping):
+        return urlencode(list(data.items()), doseq=True).encode("utf-8")
+    return bytes(data or b"")
+
+
 class InProcessHTTPClient(HTTPClient):
-    """Hands each request of python-arango-async to ``backend`` in the same process."""
+    """Hands each request of python-arango-async to ``backend`` in the same process.
+
+    Each session stands for one host of ``hosts=[...]``; a host switched off with
+    ``emulator.faults.host_down(host)`` raises ``ClientConnectionError``, on which the
+    driver fails over to the next host.
+    """
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
@@ -54,17 +76,16 @@ class InProcessHTTPClient(HTTPClient):
         headers = request.normalized_headers()
         if request.auth is not None:
             headers["authorization"] = _basic(request.auth)
-        data = request.data
-        if isinstance(data, str):
-            data = data.encode("utf-8")
         breq = BackendRequest(
             request.method.name,
             request.endpoint,
             request.normalized_params(),
             headers,
-            data or b"",
+            _body(request.data),
         )
-        bresp = await self.backend.handle(breq)
+        bresp = check_host(self.backend, session.host, ClientConnectionError)
+        if bresp is None:
+            bresp = await self.backend.handle(breq)
         query = "&".join(f"{k}={v}" for k, v in breq.query.items())
         return Response(
             method=request.method,

@@ -6,45 +6,45 @@
 
     client = ArangoClient(hosts="http://arangomock:8529",
                           http_client=InProcessSyncHTTPClient(Emulator()))
+
+The driver sees what its default requests-based client would give it: the body as text,
+case-insensitive headers, the URL with its query, and ``requests.ConnectionError`` for a
+host switched off with ``emulator.faults.host_down(host)`` (python-arango then tries the
+next of its ``hosts``, as it does for a 503 with errorNum 503).
 """
 
 from __future__ import annotations
 
-import base64
 from collections.abc import MutableMapping
 from typing import Any
 
-from arango.http import HTTPClient
+import requests
+from arango.http import DEFAULT_REQUEST_TIMEOUT, HTTPClient
 from arango.response import Response
 from requests.structures import CaseInsensitiveDict
 
-from ..backend import Backend, BackendRequest
+from ..backend import Backend
+from ..emulator.faults import check_host
+from ._classic import SessionStub, backend_request, response_text, response_url
 
 __all__ = ["InProcessSyncHTTPClient"]
 
 
-class _Session:
-    """Stands in for ``requests.Session``: python-arango sets ``verify`` and calls ``close()``."""
-
-    def __init__(self, host: str) -> None:
-        self.host = host
-        self.verify: Any = True
-        self.closed = False
-        self.headers: dict[str, str] = {}
-
-    def close(self) -> None:
-        self.closed = True
-
-
 class InProcessSyncHTTPClient(HTTPClient):
-    """Hands each request of python-arango to ``backend`` synchronously, in the same process."""
+    """Hands each request of python-arango to ``backend`` synchronously, in the same process.
 
-    def __init__(self, backend: Backend, request_timeout: float | None = 60) -> None:
+    ``request_timeout`` is kept (``ArangoClient.request_timeout`` reads and sets it) but
+    nothing here waits: an in-process request never times out.
+    """
+
+    def __init__(
+        self, backend: Backend, request_timeout: float | None = DEFAULT_REQUEST_TIMEOUT
+    ) -> None:
         self.backend = backend
         self.request_timeout = request_timeout
 
     def create_session(self, host: str) -> Any:
-        return _Session(host)
+        return SessionStub(host)
 
     def send_request(
         self,
@@ -56,21 +56,15 @@ class InProcessSyncHTTPClient(HTTPClient):
         data: Any = None,
         auth: tuple[str, str] | None = None,
     ) -> Response:
-        hdrs = dict(headers or {})
-        if auth is not None:
-            token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
-            hdrs["Authorization"] = f"Basic {token}"
-        if data is not None and not isinstance(data, (str, bytes)):
-            # requests_toolbelt's MultipartEncoder (batch API)
-            hdrs["Content-Type"] = getattr(data, "content_type", hdrs.get("Content-Type", ""))
-            data = data.to_string()
-        breq = BackendRequest.from_url(method, url, hdrs, data, params)
-        bresp = self.backend.handle_sync(breq)
+        breq = backend_request(method, url, headers, params, data, auth)
+        bresp = check_host(self.backend, session.host, requests.ConnectionError)
+        if bresp is None:
+            bresp = self.backend.handle_sync(breq)
         return Response(
             method=method,
-            url=url,
+            url=response_url(url, params),
             headers=CaseInsensitiveDict(bresp.headers),
             status_code=bresp.status,
             status_text=bresp.reason,
-            raw_body=bresp.body.decode("utf-8", errors="replace"),
+            raw_body=response_text(bresp),
         )
