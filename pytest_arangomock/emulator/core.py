@@ -129,6 +129,7 @@ class Emulator(Backend):
     def reset(self) -> None:
         """Forget everything: a fresh server with the same settings."""
         self.server = Server(**self._settings)
+        self.server.extensions["emulator"] = self  # /_api/batch re-dispatches its parts
         self.requests.clear()
 
     def database(self, name: str = "_system") -> Any:
