@@ -18,6 +18,10 @@ Doc = dict[str, Any]
 DOCUMENT = 2
 EDGE = 3
 
+#: ``Server.extensions`` key of the callable every collection write passes first
+#: (installed by stream transactions, see ``state/transactions.py``)
+WRITE_GUARD = "write_guard"
+
 # System collections every database has in 3.12 (``_system`` has a few more).
 SYSTEM_COLLECTIONS = (
     "_analyzers",
@@ -98,12 +102,20 @@ class Collection:
         return f"{self.name}/{key}"
 
     # ------------------------------------------------------------------ writes
+    def guard_write(self, key: str | None) -> None:
+        """Before a write of ``key`` (None: every document): running stream transactions
+        may object (write-write conflict) or take their snapshot of this collection."""
+        guard = self.db.server.extensions.get(WRITE_GUARD)
+        if guard is not None:
+            guard(self, key)
+
     def store(self, new: Doc, old: Doc | None) -> None:
         """Put ``new`` in place of ``old`` (or as a fresh document), keeping indexes in step.
 
         Every unique index is checked before anything changes, so a violation leaves the
         collection untouched.
         """
+        self.guard_write(new["_key"])
         for index in self.indexes:
             index.check(new, old)
         if old is not None:
@@ -116,12 +128,14 @@ class Collection:
 
     def delete(self, old: Doc) -> None:
         """Remove a stored document and its index entries."""
+        self.guard_write(old["_key"])
         for index in self.indexes:
             index.remove(old)
         del self.docs[old["_key"]]
         self.revision = self.db.server.clock.next_rev()
 
     def truncate(self) -> None:
+        self.guard_write(None)
         self.docs.clear()
         for index in self.indexes:
             index.clear()

@@ -1,0 +1,374 @@
+"""Stream transactions: snapshot isolation by copy-on-write, ArangoDB's manager semantics.
+
+A transaction sees each collection through a :class:`TrxCollection`. At first the view
+shares the real collection's documents and indexes (nothing is copied); it takes a private
+copy (documents dict plus rebuilt index structures) the moment it is about to diverge:
+
+* when the transaction writes the collection, or
+* when somebody else is about to write a collection the transaction declared, so the
+  transaction keeps reading the state it began with (RocksDB's snapshot).
+
+Requests carrying ``x-arango-trx-id`` see the database through a :class:`TrxDatabase`
+whose ``collections`` are these views, so the documents API and AQL run unchanged.
+Commit replays the transaction's writes onto the real collections through
+``Collection.store``/``delete`` (unique indexes are checked; a failure undoes what was
+applied); abort drops the views.
+
+Conflicts follow RocksDB's pessimistic locking: a key written by a running transaction is
+locked, so anybody else writing it fails with 1200 ("timeout waiting to lock key ..."); a
+transaction writing a key somebody else changed after its snapshot fails with 1200
+("write-write conflict").
+
+Collections read without being declared (``allowImplicit``) are read live, not from the
+snapshot. The idle timeout is ``extensions["trx_idle_timeout"]`` (60 s, ArangoDB's
+``--transaction.streaming-idle-timeout``); ``extensions["trx_clock"]`` may replace
+``time.monotonic`` (tests move time forward with it).
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from ..errors import ArangoError
+from .server import WRITE_GUARD, Collection, Database, Doc, Server
+
+__all__ = [
+    "EXCLUSIVE",
+    "READ",
+    "WRITE",
+    "StreamTransaction",
+    "TransactionManager",
+    "TrxCollection",
+    "TrxDatabase",
+    "manager",
+]
+
+READ = "read"
+WRITE = "write"
+EXCLUSIVE = "exclusive"
+_RANK = {READ: 1, WRITE: 2, EXCLUSIVE: 3}
+
+RUNNING = "running"
+COMMITTED = "committed"
+ABORTED = "aborted"
+
+IDLE_TIMEOUT = 60.0  # --transaction.streaming-idle-timeout
+TOMBSTONE_TTL = 600.0  # finished transactions answer status queries this long
+_EXTENSION = "stream_transactions"
+
+
+def _now(server: Server) -> float:
+    clock: Callable[[], float] | None = server.extensions.get("trx_clock")
+    return clock() if clock is not None else time.monotonic()
+
+
+def _idle_timeout(server: Server) -> float:
+    return float(server.extensions.get("trx_idle_timeout", IDLE_TIMEOUT))
+
+
+def lock_conflict(key: str) -> ArangoError:
+    """A write to a key another transaction holds (RocksDB's lock timeout, as 1200)."""
+    return ArangoError(
+        1200,
+        "timeout waiting to lock key - in index primary of type primary over '_key'; "
+        f"conflicting key: {key}",
+        409,
+    )
+
+
+def unregistered(name: str, mode: str) -> ArangoError:
+    """1652 for a collection used beyond what the transaction declared."""
+    return ArangoError(1652, f"unregistered collection used in transaction: {name} [{mode}]", 400)
+
+
+class TrxCollection(Collection):
+    """A collection as one transaction sees it: shared with the real one until it diverges.
+
+    Built by :meth:`over` (no ``Collection.__init__``); every attribute but ``docs``,
+    ``indexes`` and ``revision`` stays shared with the real collection, and the key
+    generator state (``last_value``) is read and written through, as ArangoDB's key
+    generators are not transactional.
+    """
+
+    base: Collection
+    trx: StreamTransaction
+    own: bool
+
+    @classmethod
+    def over(cls, base: Collection, trx: StreamTransaction) -> TrxCollection:
+        view = cls.__new__(cls)
+        view.__dict__.update(base.__dict__)
+        view.__dict__.pop("last_value", None)
+        view.base = base
+        view.trx = trx
+        view.own = False
+        return view
+
+    @property
+    def last_value(self) -> int:
+        return self.base.last_value
+
+    @last_value.setter
+    def last_value(self, value: int) -> None:
+        self.base.last_value = value
+
+    def materialize(self) -> None:
+        """Take a private copy of the documents and index structures (once)."""
+        if self.own:
+            return
+        self.docs = dict(self.base.docs)
+        # index structures hold keys, never documents: a deep copy that maps the real
+        # collection onto this view rebuilds every kind of index without knowing it
+        memo: dict[int, Any] = {id(self.base): self}
+        self.indexes = [copy.deepcopy(index, memo) for index in self.base.indexes]
+        self.own = True
+
+    def guard_write(self, key: str | None) -> None:
+        self.trx.before_write(self, key)
+
+
+class TrxDatabase(Database):
+    """The database as a transaction's requests see it: ``collections`` are its views."""
+
+    trx: StreamTransaction
+
+    @classmethod
+    def of(cls, trx: StreamTransaction) -> TrxDatabase:
+        view = cls.__new__(cls)
+        view.__dict__.update(trx.db.__dict__)
+        view.trx = trx
+        view.collections = {name: trx.view(col) for name, col in trx.db.collections.items()}
+        return view
+
+    def collection(self, name_or_id: str) -> Collection:
+        col = super().collection(name_or_id)
+        self.trx.check_read(col.name)
+        return col
+
+
+class StreamTransaction:
+    """One stream transaction: declared collections, options, views, locks, state."""
+
+    def __init__(
+        self,
+        manager: TransactionManager,
+        tid: str,
+        db: Database,
+        user: str | None,
+        modes: dict[str, str],
+        options: dict[str, Any],
+    ) -> None:
+        self.manager = manager
+        self.id = tid
+        self.db = db
+        self.user = user
+        self.modes = modes  # declared collection name -> read/write/exclusive
+        self.options = options
+        self.allow_implicit = bool(options.get("allowImplicit", True))
+        self.status = RUNNING
+        self.was_expired = False
+        self.expiry = 0.0
+        self.views: dict[str, TrxCollection] = {}
+        # collection name -> keys this transaction wrote (locked until it ends)
+        self.written: dict[str, dict[str, None]] = {}
+        # collection name -> keys others changed since this transaction's snapshot
+        self.changed: dict[str, set[str]] = {}
+        self.touch()
+
+    # ------------------------------------------------------------------ state
+    @property
+    def server(self) -> Server:
+        return self.db.server
+
+    def touch(self) -> None:
+        """Restart the idle timeout (every use of the transaction does)."""
+        now = _now(self.server)
+        ttl = TOMBSTONE_TTL if self.status != RUNNING else _idle_timeout(self.server)
+        self.expiry = now + ttl
+
+    def expired(self) -> bool:
+        return _now(self.server) > self.expiry
+
+    @property
+    def read_only(self) -> bool:
+        return all(mode == READ for mode in self.modes.values())
+
+    # ------------------------------------------------------------------ views
+    def view(self, base: Collection) -> TrxCollection:
+        """This transaction's view of ``base`` (made on first use)."""
+        view = self.views.get(base.name)
+        if view is None or view.base is not base:
+            view = TrxCollection.over(base, self)
+            self.views[base.name] = view
+        return view
+
+    def check_read(self, name: str) -> None:
+        if name in self.modes or self.allow_implicit or name.startswith("_"):
+            return
+        raise unregistered(name, READ)
+
+    def check_write(self, name: str) -> None:
+        if _RANK.get(self.modes.get(name, ""), 0) < _RANK[WRITE]:
+            raise unregistered(name, WRITE)
+
+    def before_write(self, view: TrxCollection, key: str | None) -> None:
+        """Called before this transaction writes ``key`` of ``view`` (None: truncate)."""
+        name = view.name
+        self.check_write(name)
+        keys = list(view.docs) if key is None else [key]
+        for other in self.manager.running(self.db):
+            if other is not self:
+                held = other.written.get(name)
+                if held:
+                    for k in keys:
+                        if k in held:
+                            raise lock_conflict(k)
+        changed = self.changed.get(name)
+        if changed and any(k in changed for k in keys):
+            raise ArangoError(1200, "write-write conflict", 409)
+        view.materialize()
+        mine = self.written.setdefault(name, {})
+        for k in keys:
+            mine[k] = None
+
+    def outside_write(self, col: Collection, key: str | None) -> None:
+        """Somebody else is about to write ``key`` of ``col``: keep this snapshot intact."""
+        view = self.views.get(col.name)
+        if view is not None and view.base is not col:
+            return
+        if col.name not in self.modes and (view is None or not view.own):
+            return  # implicitly read collections are read live
+        self.view(col).materialize()
+        changed = self.changed.setdefault(col.name, set())
+        if key is None:
+            changed.update(col.docs)
+        else:
+            changed.add(key)
+
+    # ------------------------------------------------------------------ endings
+    def finish(self, status: str, *, expired: bool = False) -> None:
+        """Become a tombstone: drop views and locks."""
+        self.status = status
+        self.was_expired = expired
+        self.views.clear()
+        self.written.clear()
+        self.changed.clear()
+        self.touch()
+
+    def apply(self) -> None:
+        """Replay this transaction's writes onto the real collections, all or nothing."""
+        applied: list[tuple[Collection, Doc | None, Doc | None]] = []
+        try:
+            for name, keys in self.written.items():
+                view = self.views.get(name)
+                if view is None or self.db.collections.get(name) is not view.base:
+                    continue  # the collection went away meanwhile
+                base = view.base
+                for key in keys:
+                    new = view.docs.get(key)
+                    old = base.docs.get(key)
+                    if new is old:
+                        continue
+                    if new is None:
+                        assert old is not None
+                        base.delete(old)
+                    else:
+                        base.store(new, old)
+                    applied.append((base, old, new))
+        except ArangoError:
+            for base, old, new in reversed(applied):
+                if new is None:
+                    assert old is not None
+                    base.store(old, None)
+                elif old is None:
+                    base.delete(new)
+                else:
+                    base.store(old, new)
+            raise
+
+
+class TransactionManager:
+    """All stream transactions of one server (ArangoDB's transaction::Manager)."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.transactions: dict[str, StreamTransaction] = {}
+        self.committing: StreamTransaction | None = None
+        server.extensions[WRITE_GUARD] = self.guard
+
+    def running(self, db: Database | None = None) -> Iterator[StreamTransaction]:
+        for trx in self.transactions.values():
+            if trx.status == RUNNING and (db is None or trx.db is db):
+                yield trx
+
+    def collect(self) -> None:
+        """Garbage collection: expired transactions are aborted, old tombstones forgotten."""
+        for tid, trx in list(self.transactions.items()):
+            if trx.expired():
+                if trx.status == RUNNING:
+                    trx.finish(ABORTED, expired=True)
+                else:
+                    del self.transactions[tid]
+
+    def guard(self, col: Collection, key: str | None) -> None:
+        """``Collection.guard_write`` for writes outside any transaction (or by a commit)."""
+        self.collect()
+        others = [t for t in self.running(col.db) if t is not self.committing]
+        for trx in others:
+            held = trx.written.get(col.name)
+            if held:
+                if key is None:
+                    raise lock_conflict(next(iter(held)))
+                if key in held:
+                    raise lock_conflict(key)
+        for trx in others:
+            trx.outside_write(col, key)
+
+    # ------------------------------------------------------------------ lifecycle
+    def begin(
+        self, db: Database, user: str | None, modes: dict[str, str], options: dict[str, Any]
+    ) -> StreamTransaction:
+        self.collect()
+        trx = StreamTransaction(self, self.server.clock.next_id(), db, user, modes, options)
+        self.transactions[trx.id] = trx
+        return trx
+
+    def find(self, tid: str, db: Database, user: str | None) -> StreamTransaction | None:
+        """The transaction ``tid`` if this user may see it from this database."""
+        self.collect()
+        trx = self.transactions.get(tid)
+        if trx is None or trx.db is not db or trx.user != user:
+            return None
+        return trx
+
+    def commit(self, trx: StreamTransaction) -> None:
+        self.committing = trx
+        try:
+            trx.apply()
+        except ArangoError:
+            trx.finish(ABORTED)
+            raise
+        finally:
+            self.committing = None
+        trx.finish(COMMITTED)
+
+    def abort(self, trx: StreamTransaction) -> None:
+        trx.finish(ABORTED)
+
+    def remember_aborted(self, tid: str, db: Database, user: str | None) -> None:
+        """ArangoDB leaves an aborted tombstone for an id it is asked to end but never saw."""
+        trx = StreamTransaction(self, tid, db, user, {}, {})
+        trx.finish(ABORTED)
+        self.transactions[tid] = trx
+
+
+def manager(server: Server) -> TransactionManager:
+    """The server's transaction manager (created on first use)."""
+    mgr: TransactionManager | None = server.extensions.get(_EXTENSION)
+    if mgr is None:
+        mgr = TransactionManager(server)
+        server.extensions[_EXTENSION] = mgr
+    return mgr
