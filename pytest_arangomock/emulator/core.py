@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from ..backend import Backend, BackendRequest, BackendResponse
@@ -20,16 +20,29 @@ from .router import (
     PUBLIC,
     ROUTES,
     SYSTEM_RW,
+    Route,
     Router,
     complete_table,
 )
-from .state import Server
+from .state import Database, Server
 from .state.ttl import purge_hook
 from .state.users import RO, RW
 
 log = logging.getLogger("pytest_arangomock")
 
 Hook = Callable[["Emulator", BackendRequest], "BackendResponse | None"]
+Prepare = Callable[[Context, Route], None]
+
+
+class Admission(NamedTuple):
+    """A request past the communication layer: its database, path, route and user."""
+
+    db: Database
+    path: str
+    route: Route | None
+    params: dict[str, str]
+    known: bool
+    user: str | None
 
 
 class Emulator(Backend):
@@ -50,7 +63,7 @@ class Emulator(Backend):
         authentication: bool = True,
         keep_requests: int = 10_000,
     ) -> None:
-        from . import api  # noqa: F401 - registers every route
+        from . import api  # registers every route
 
         self._settings: dict[str, Any] = {
             "root_password": root_password,
@@ -67,6 +80,10 @@ class Emulator(Backend):
         # hooks run before routing (async jobs, stream transactions, TTL purges...)
         self.before: list[Hook] = []
         self.before.append(purge_hook)  # TTL indexes: expired documents disappear
+        # hooks run before the server lock is taken (async jobs wait for their job there)
+        self.outer: list[Hook] = [api.jobs.async_hook]
+        # run with each request's context just before its handler (stream transactions)
+        self.prepare: list[Prepare] = [api.transactions.bind_transaction]
 
     # ------------------------------------------------------------------ backend
     def handle_sync(self, request: BackendRequest) -> BackendResponse:
@@ -74,6 +91,10 @@ class Emulator(Backend):
             if len(self.requests) >= self.keep_requests:
                 del self.requests[: self.keep_requests // 2]
             self.requests.append(request)
+        for hook in self.outer:
+            early = hook(self, request)
+            if early is not None:
+                return early
         with self.server.lock:
             response = self.dispatch(request)
         if request.method == "HEAD" and response.body:
@@ -95,7 +116,9 @@ class Emulator(Backend):
             self.internal_errors.append(f"{request.method} {request.path}: {exc!r}")
             return json_response(500, error_body(500, 4, f"internal error: {exc!r}"))
 
-    def _dispatch(self, request: BackendRequest) -> BackendResponse:
+    def admit(self, request: BackendRequest) -> Admission:
+        """What the communication layer checks before any handler: credentials, path
+        access and the database (401, 404/1228 are raised); also the matched route."""
         path = request.path
         db_name = "_system"
         if path.startswith("/_db/"):
@@ -112,6 +135,10 @@ class Emulator(Backend):
         db = self.server.databases.get(db_name)
         if db is None:
             raise auth.TransportError(1228, "database not found", 404)
+        return Admission(db, path, r, params, known, user)
+
+    def _dispatch(self, request: BackendRequest) -> BackendResponse:
+        db, path, r, params, known, user = self.admit(request)
         if r is None:
             if known:
                 raise ArangoError(405, "method not supported", 405)
@@ -123,6 +150,8 @@ class Emulator(Backend):
             )
         if r.access not in (PUBLIC, AUTH):
             _check_access(ctx, r.access)
+        for prepare in self.prepare:
+            prepare(ctx, r)
         return r.handler(ctx)
 
     # -------------------------------------------------------------- conveniences
