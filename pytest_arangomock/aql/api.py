@@ -8,7 +8,7 @@ from typing import Any
 from ..emulator.errors import ArangoError
 from . import ast as A
 from .compiler import walk
-from .executor import STAT_FIELDS, run
+from .executor import STAT_FIELDS, phase, run
 from .parser import parse_query
 
 __all__ = ["QueryResult", "evaluate_expression", "execute", "explain", "parse"]
@@ -32,7 +32,8 @@ def execute(
     """Parse (cached), compile and run ``query`` against ``db``."""
     if not isinstance(query, str) or not query.strip():
         raise ArangoError(1502, "query is empty", 400)
-    ast = parse_query(query)
+    with phase("parsing"):
+        ast = parse_query(query)
     opts = options or {}
     rows, ctx = run(db, ast, dict(bind_vars or {}), opts, user, query)
     stats = {k: ctx.stats[k] for k in STAT_FIELDS}

@@ -9,6 +9,7 @@ inlined as constants.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields, is_dataclass
@@ -110,6 +111,10 @@ class Compiler:
         self.modified: dict[str, str] = {}
         self.registry = REGISTRY if REGISTRY else load_all()
         self.depth = 0  # subquery nesting (fullCount only counts the main query)
+        # execution-node numbering as ArangoDB's initial plan has it (1 is the singleton):
+        # runtime errors name the nodes they passed through, "[node #3: RemoveNode]"
+        self.node_id = 1
+        self.last_node: tuple[int, str] = (1, "SingletonNode")
 
     # ------------------------------------------------------------------ helpers
     def error_at(self, message: str, pos: A.Pos | None, num: int = 1501) -> ArangoError:
@@ -171,18 +176,32 @@ class Compiler:
         stages: list[Stage] = []
         stmts = q.statements
         final: Callable[[Iterable[Row]], Iterator[Any]] | None = None
-        for i, st in enumerate(stmts):
-            last = i == len(stmts) - 1
-            nxt = stmts[i + 1] if not last else None
+        self.node_id += 1  # the (sub)query's singleton
+        i = 0
+        while i < len(stmts):
+            st = stmts[i]
             if isinstance(st, A.Return):
-                final = self.return_(st, level)
+                ret = self.return_(st, level)
+                final = _tag_final(ret, self.plan_nodes(st, level))
                 break
             stage = self.statement(st, level, stmts, i)
+            tags = self.plan_nodes(st, level)
+            i += 1
+            if isinstance(stage, _ForStage):
+                # FILTERs right after a FOR run inside its loop: no row is built for a
+                # document the filters reject
+                preds: list[Fn] = []
+                while i < len(stmts) and isinstance(stmts[i], A.Filter):
+                    flt = stmts[i]
+                    assert isinstance(flt, A.Filter)
+                    preds.append(self.expr(flt.expr, level.vars))
+                    tags += self.plan_nodes(flt, level)
+                    i += 1
+                stage = stage.build(preds)
             if stage is not None:
-                stages.append(stage)
-            if last:
+                stages.append(_tag_stage(stage, tags) if tags else stage)
+            if i == len(stmts):
                 final = _drain
-            _ = nxt
         assert final is not None
         run_final = final
 
@@ -194,7 +213,21 @@ class Compiler:
 
         return run
 
-    def statement(self, st: A.Node, level: Level, stmts: list[A.Node], i: int) -> Stage | None:
+    def plan_nodes(self, st: A.Node, level: Level) -> list[tuple[int, str]]:
+        """Number the execution nodes ArangoDB's initial plan makes for ``st``."""
+        from .plan import statement_nodes
+
+        out = []
+        for kind in statement_nodes(st, level.vars.__contains__):
+            self.node_id += 1
+            out.append((self.node_id, kind))
+        if out:
+            self.last_node = out[-1]
+        return out
+
+    def statement(
+        self, st: A.Node, level: Level, stmts: list[A.Node], i: int
+    ) -> Stage | _ForStage | None:
         if isinstance(st, A.For):
             return self.for_(st, level, stmts, i)
         if isinstance(st, A.Let):
@@ -204,7 +237,7 @@ class Compiler:
         if isinstance(st, A.Filter):
             return self.filter(st, level)
         if isinstance(st, A.Sort):
-            return self.sort(st, level)
+            return self.sort(st, level, stmts, i)
         if isinstance(st, A.Limit):
             return self.limit(st, level, stmts, i)
         if isinstance(st, A.Collect):
@@ -233,7 +266,7 @@ class Compiler:
         return s
 
     # ------------------------------------------------------------------ FOR
-    def for_(self, st: A.For, level: Level, stmts: list[A.Node], i: int) -> Stage:
+    def for_(self, st: A.For, level: Level, stmts: list[A.Node], i: int) -> Stage | _ForStage:
         from .search import compile_view_for  # FOR over an ArangoSearch/search-alias view
 
         view_stage = compile_view_for(self, st, level)
@@ -246,25 +279,7 @@ class Compiler:
         source = self.for_source(st, level, stmts, i)
         level.has_for = True
         slot = self.declare(level, st.var)
-        ctx = self.ctx
-
-        def stage(rows: Iterable[Row]) -> Iterator[Row]:
-            for r in rows:
-                items = source(r)
-                if type(items) is not list:
-                    raise ArangoError(
-                        1563,
-                        "collection or array expected as operand to FOR loop; "
-                        f"you provided a value of type '{typename(items)}'",
-                        400,
-                    )
-                for item in items:
-                    r2 = r.copy()
-                    r2[slot] = item
-                    yield r2
-            _ = ctx
-
-        return stage
+        return _ForStage(source, slot, self.ctx)
 
     def for_source(self, st: A.For, level: Level, stmts: list[A.Node], i: int) -> Fn:
         expr = st.expr
@@ -440,7 +455,7 @@ class Compiler:
         return stage
 
     # ------------------------------------------------------------------ SORT / LIMIT
-    def sort(self, st: A.Sort, level: Level) -> Stage:
+    def sort(self, st: A.Sort, level: Level, stmts: list[A.Node], i: int) -> Stage:
         keys: list[tuple[Fn, bool]] = []
         for expr, direction in st.elements:
             d = self.const_value(direction, level.vars) if self.is_const(direction) else True
@@ -452,24 +467,36 @@ class Compiler:
         first = st.elements[0][0]
         if len(st.elements) == 1 and isinstance(first, A.Const) and first.value is None:
             return lambda rows: rows  # SORT null: keep the order
+        key = _row_sort_key(keys)
+        top = self.top_k(stmts, i, level)
+        ctx = self.ctx
+        upstream = self.last_node
 
         def stage(rows: Iterable[Row]) -> Iterator[Row]:
-            buf = list(rows)
-            if len(keys) == 1:
-                fn, asc = keys[0]
-                buf.sort(key=lambda r: sort_key(fn(r)), reverse=not asc)
-                return iter(buf)
-            decorated = [([fn(r) for fn, _ in keys], r) for r in buf]
-            for idx in range(len(keys) - 1, -1, -1):
-                asc = keys[idx][1]
-
-                def by(x: tuple[list[Any], Row], idx: int = idx) -> tuple[Any, ...]:
-                    return sort_key(x[0][idx])
-
-                decorated.sort(key=by, reverse=not asc)
-            return (r for _, r in decorated)
+            if top is not None:
+                # SORT + LIMIT: keep the best rows only (heapq's n-smallest is stable)
+                return iter(heapq.nsmallest(top, rows, key=key))
+            buf = ctx.buffer(rows, upstream)
+            buf.sort(key=key)
+            return iter(buf)
 
         return stage
+
+    def top_k(self, stmts: list[A.Node], i: int, level: Level) -> int | None:
+        """offset + count of a constant LIMIT right after a SORT (None: sort everything)."""
+        nxt = stmts[i + 1] if i + 1 < len(stmts) else None
+        if not isinstance(nxt, A.Limit) or not (
+            self.is_const(nxt.offset) and self.is_const(nxt.count)
+        ):
+            return None
+        if self.ctx.full_count is not None and self.depth == 0:
+            return None
+        off = self.const_value(nxt.offset, level.vars)
+        cnt = self.const_value(nxt.count, level.vars)
+        off = 0 if off is None else off
+        if type(off) not in (int, float) or type(cnt) not in (int, float) or off < 0 or cnt < 0:
+            return None  # LIMIT reports the error
+        return int(off) + int(cnt)
 
     def limit(self, st: A.Limit, level: Level, stmts: list[A.Node], i: int) -> Stage:
         for e in (st.offset, st.count):
@@ -756,6 +783,14 @@ class Compiler:
                 return get_path
             name = value
         key = name
+        slot = self.var_slot(e.obj, vars)
+        if slot is not None:  # ``var.attr``: the common case, one call less
+
+            def get_var(r: Row) -> Any:
+                v = r[slot]
+                return v.get(key) if type(v) is dict else None
+
+            return get_var
 
         def get(r: Row) -> Any:
             v = obj(r)
@@ -764,6 +799,12 @@ class Compiler:
             return None
 
         return get
+
+    def var_slot(self, e: A.Expr, vars: dict[str, int]) -> int | None:
+        """The row slot of a plain variable reference (None for anything else)."""
+        if isinstance(e, A.Name):
+            return vars.get(e.name)
+        return None
 
     def x_Index(self, e: A.Index, vars: dict[str, int]) -> Fn:
         obj = self.expr(e.obj, vars)
@@ -917,6 +958,8 @@ class Compiler:
         if op == "%":
             return lambda r: O.mod(lf(r), rf(r), warn)
         cmp = O.COMPARE[op]
+        if isinstance(e.right, A.Const) and type(e.right.value) in (int, float):
+            return _compare_number(op, lf, e.right.value, cmp)
         return lambda r: cmp(lf(r), rf(r))
 
     def x_Logical(self, e: A.Logical, vars: dict[str, int]) -> Fn:
@@ -1082,7 +1125,9 @@ class Compiler:
                 warn = self.ctx.warn
                 return lambda r: O.regex_fallback(warn, *[f(r) for f in argfns])
             if "::" in name:  # user functions are JavaScript, which the emulator has none of
-                raise ArangoError(9, "this version of ArangoDB is built without JavaScript support", 501)
+                raise ArangoError(
+                    9, "this version of ArangoDB is built without JavaScript support", 501
+                )
             raise ArangoError(1540, f"usage of unknown function '{name}()'", 400)
         if len(argfns) < spec.min_args or (
             spec.max_args is not None and len(argfns) > spec.max_args
@@ -1090,6 +1135,8 @@ class Compiler:
             raise _arity_error(name, spec.min_args, spec.max_args)
         fn = spec.fn
         ctx = self.ctx
+        if name == "SLEEP" and ctx.deadline is not None:
+            fn = _bounded_sleep(fn)
 
         def call(r: Row) -> Any:
             args = [f(r) for f in argfns]
@@ -1125,6 +1172,216 @@ class Compiler:
 
 
 # ------------------------------------------------------------------ helpers
+class _ForStage:
+    """A FOR loop waiting for the FILTERs that follow it (compiled into its loop)."""
+
+    def __init__(self, source: Fn, slot: int, ctx: QueryContext) -> None:
+        self.source = source
+        self.slot = slot
+        self.ctx = ctx
+
+    def build(self, preds: list[Fn]) -> Stage:
+        source, slot, stats, ctx = self.source, self.slot, self.ctx.stats, self.ctx
+
+        def items_of(r: Row) -> list[Any]:
+            items = source(r)
+            if type(items) is not list:
+                raise ArangoError(
+                    1563,
+                    "collection or array expected as operand to FOR loop; "
+                    f"you provided a value of type '{typename(items)}'",
+                    400,
+                )
+            if ctx.deadline is not None:
+                ctx.check_deadline()
+            return items
+
+        if not preds:
+
+            def stage(rows: Iterable[Row]) -> Iterator[Row]:
+                for r in rows:
+                    for item in items_of(r):
+                        r2 = r.copy()
+                        r2[slot] = item
+                        yield r2
+
+            return stage
+        pred = preds[0] if len(preds) == 1 else _all_of(preds)
+
+        def filtered(rows: Iterable[Row]) -> Iterator[Row]:
+            for r in rows:
+                items = items_of(r)
+                rejected = 0
+                try:
+                    for item in items:
+                        r[slot] = item
+                        v = pred(r)
+                        if v is True or (v is not False and to_bool(v)):
+                            yield r.copy()
+                        else:
+                            rejected += 1
+                finally:
+                    stats["filtered"] += rejected
+
+        return filtered
+
+
+class _Desc:
+    """Reverses the order of a sort key (SORT ... DESC on values other than numbers)."""
+
+    __slots__ = ("k",)
+
+    def __init__(self, k: Any) -> None:
+        self.k = k
+
+    def __lt__(self, other: _Desc) -> bool:
+        return bool(other.k < self.k)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Desc) and bool(self.k == other.k)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _key_fn(fn: Fn, asc: bool) -> Fn:
+    """One SORT element's key: AQL's type order, then the value (numbers fast)."""
+    if asc:
+
+        def up(r: Row) -> Any:
+            v = fn(r)
+            t = type(v)
+            if t is int or t is float:
+                return (2, v)
+            return sort_key(v)
+
+        return up
+
+    def down(r: Row) -> Any:
+        v = fn(r)
+        t = type(v)
+        if t is int or t is float:
+            return (-2, -v)
+        k = sort_key(v)
+        return (-k[0], _Desc(k))
+
+    return down
+
+
+def _row_sort_key(keys: list[tuple[Fn, bool]]) -> Fn:
+    fns = [_key_fn(fn, asc) for fn, asc in keys]
+    if len(fns) == 1:
+        return fns[0]
+    if len(fns) == 2:
+        k1, k2 = fns
+        return lambda r: (k1(r), k2(r))
+    return lambda r: tuple(f(r) for f in fns)
+
+
+_NUMBER_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": lambda a, b: bool(a == b),
+    "!=": lambda a, b: bool(a != b),
+    "<": lambda a, b: bool(a < b),
+    "<=": lambda a, b: bool(a <= b),
+    ">": lambda a, b: bool(a > b),
+    ">=": lambda a, b: bool(a >= b),
+}
+
+
+def _compare_number(op: str, lf: Fn, c: Any, cmp: Callable[[Any, Any], bool]) -> Fn:
+    """``expr <op> number``: plain Python comparison when the value is a number too."""
+    if op == ">":
+
+        def gt(r: Row) -> bool:
+            v = lf(r)
+            t = type(v)
+            return v > c if (t is int or t is float) else cmp(v, c)
+
+        return gt
+    if op == "<":
+
+        def lt(r: Row) -> bool:
+            v = lf(r)
+            t = type(v)
+            return v < c if (t is int or t is float) else cmp(v, c)
+
+        return lt
+    if op == "==":
+
+        def eq(r: Row) -> bool:
+            v = lf(r)
+            t = type(v)
+            return v == c if (t is int or t is float) else cmp(v, c)
+
+        return eq
+    fast = _NUMBER_OPS.get(op)
+    if fast is None:
+        return lambda r: cmp(lf(r), c)
+
+    def other(r: Row) -> bool:
+        v = lf(r)
+        t = type(v)
+        return fast(v, c) if (t is int or t is float) else cmp(v, c)
+
+    return other
+
+
+def _bounded_sleep(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """SLEEP() under ``maxRuntime``: sleep no longer than the query may run."""
+
+    def sleep(ctx: QueryContext, seconds: Any = None, *rest: Any) -> Any:
+        if type(seconds) in (int, float) and seconds >= 0 and not rest:
+            ctx.sleep(float(seconds))
+            return None
+        return fn(ctx, seconds, *rest)
+
+    return sleep
+
+
+def _all_of(preds: list[Fn]) -> Fn:
+    def both(r: Row) -> bool:
+        for p in preds:
+            v = p(r)
+            if not (v is True or (v is not False and to_bool(v))):
+                return False
+        return True
+
+    return both
+
+
+def _tag(exc: ArangoError, tags: list[tuple[int, str]]) -> None:
+    """Name the nodes an error passed through, as ArangoDB's execution blocks do (a SORT
+    block reports twice: once while fetching its input, once while sorting)."""
+    seen: list[tuple[int, str]] = exc.__dict__.setdefault("aql_nodes", [])
+    for tag in tags:
+        seen.append(tag)
+        if tag[1] == "SortNode":
+            seen.append(tag)
+
+
+def _tag_stage(stage: Stage, tags: list[tuple[int, str]]) -> Stage:
+    def tagged(rows: Iterable[Row]) -> Iterator[Row]:
+        try:
+            yield from stage(rows)
+        except ArangoError as exc:
+            _tag(exc, tags)
+            raise
+
+    return tagged
+
+
+def _tag_final(
+    final: Callable[[Iterable[Row]], Iterator[Any]], tags: list[tuple[int, str]]
+) -> Callable[[Iterable[Row]], Iterator[Any]]:
+    def tagged(rows: Iterable[Row]) -> Iterator[Any]:
+        try:
+            yield from final(rows)
+        except ArangoError as exc:
+            _tag(exc, tags)
+            raise
+
+    return tagged
+
+
 def _is_view(db: Any, name: str) -> bool:
     """Hook for views: the views area keeps its views in ``db.extensions['views']``."""
     views = getattr(db, "extensions", {}).get("views")

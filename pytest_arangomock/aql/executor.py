@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import math
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from ..emulator.errors import ArangoError
 from . import ast as A
 from .compiler import Compiler, walk
 from .functions import REGISTRY, load_all
+
+# what one value in one row costs in ArangoDB's accounting (an AqlValue slot), for memoryLimit
+ROW_SLOT_BYTES = 16
 
 STAT_FIELDS = (
     "writesExecuted",
@@ -24,6 +29,13 @@ STAT_FIELDS = (
     "peakMemoryUsage",
     "intermediateCommits",
 )
+
+
+def _positive(value: Any) -> float | None:
+    """A positive number option (``maxRuntime``, ``memoryLimit``), None when unset or 0."""
+    if type(value) in (int, float) and value > 0:
+        return float(value)
+    return None
 
 
 class QueryContext:
@@ -42,6 +54,12 @@ class QueryContext:
         self.writes_collections: set[str] = set()
         self.full_count: list[int] | None = [0] if options.get("fullCount") else None
         self.query_text = ""
+        self.started = time.monotonic()
+        max_runtime = _positive(options.get("maxRuntime"))
+        self.deadline = None if max_runtime is None else self.started + max_runtime
+        self.memory_limit = int(_positive(options.get("memoryLimit")) or 0)
+        self.memory = 0
+        self.peak_memory = 0
 
     # FunctionContext -------------------------------------------------------
     @property
@@ -76,6 +94,40 @@ class QueryContext:
         return spec.fn(self, *args)
 
     # engine ----------------------------------------------------------------
+    def check_deadline(self) -> None:
+        """``maxRuntime``: a query that outlives it is killed (1500, as ArangoDB answers)."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise ArangoError(1500, "query killed", 410)
+
+    def sleep(self, seconds: float) -> None:
+        """SLEEP() that a ``maxRuntime`` cuts short."""
+        if self.deadline is None:
+            time.sleep(seconds)
+            return
+        remaining = self.deadline - time.monotonic()
+        time.sleep(max(0.0, min(seconds, remaining)))
+        if seconds > remaining:
+            raise ArangoError(1500, "query killed", 410)
+
+    def charge(self, rows: int, width: int) -> None:
+        """Account for ``rows`` materialised rows; over ``memoryLimit`` the query fails."""
+        self.memory += rows * max(width, 1) * ROW_SLOT_BYTES
+        self.peak_memory = max(self.peak_memory, self.memory)
+        if self.memory_limit and self.memory > self.memory_limit:
+            raise ArangoError(32, "query would use more memory than allowed", 500)
+
+    def buffer(self, rows: Iterable[list[Any]], upstream: tuple[int, str]) -> list[list[Any]]:
+        """Materialise rows for a blocking operation (SORT), charging their memory; the
+        error names the node whose output no longer fit, as ArangoDB's does."""
+        buf = list(rows)
+        if buf:
+            try:
+                self.charge(len(buf), len(buf[0]))
+            except ArangoError as exc:
+                exc.__dict__.setdefault("aql_nodes", []).append(upstream)
+                raise
+        return buf
+
     def full_count_counter(
         self, compiler: Compiler, stmts: list[A.Node], i: int
     ) -> list[int] | None:
@@ -114,12 +166,13 @@ def run(
 ) -> tuple[list[Any], QueryContext]:
     """Compile and run ``query``; undo its writes if anything fails."""
     started = time.perf_counter()
-    bind_parameters(query, bind_vars)
-    ctx = QueryContext(db, options, user)
-    ctx.query_text = text
-    compiler = Compiler(ctx, bind_vars)
-    for coll in query.with_collections:
-        ctx.collection(compiler.collection_name(coll))
+    with phase("parsing"):
+        bind_parameters(query, bind_vars)
+        ctx = QueryContext(db, options, user)
+        ctx.query_text = text
+        compiler = Compiler(ctx, bind_vars)
+        for coll in query.with_collections:
+            ctx.collection(compiler.collection_name(coll))
     server = getattr(db, "server", None)
     lock = getattr(server, "lock", None)
     if lock is None:
@@ -128,16 +181,80 @@ def run(
         return _execute(compiler, query, ctx, started), ctx
 
 
+class phase:
+    """Mark ArangoErrors raised inside with the query phase (``(while parsing)``)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> None:
+        if isinstance(exc, ArangoError):
+            exc.__dict__.setdefault("aql_phase", self.name)
+
+
+def decorated_message(exc: ArangoError, prefix: str = "AQL: ") -> str:
+    """The message a cursor reports: ``AQL: <message> [node #N: Type] (while <phase>)``."""
+    where = exc.__dict__.get("aql_phase")
+    if where is None:
+        return exc.message
+    nodes = "".join(f" [node #{i}: {kind}]" for i, kind in exc.__dict__.get("aql_nodes", []))
+    return f"{prefix}{exc.message}{nodes} (while {where})"
+
+
 def _execute(compiler: Compiler, query: A.Query, ctx: QueryContext, started: float) -> list[Any]:
-    from .values import output_value
     from .writes import undo
 
     try:
-        runner = compiler.query(query, {})
+        with phase("parsing"):
+            runner = compiler.query(query, {})
         row: list[Any] = [None] * max(compiler.nslots, 1)
-        rows = [output_value(v) for v in runner(row)]
+        with phase("executing"):
+            rows = [_output(v) for v in runner(row)]
+            ctx.check_deadline()
     except BaseException:
         undo(ctx.undo)
         raise
     ctx.stats["executionTime"] = time.perf_counter() - started
+    ctx.stats["peakMemoryUsage"] = ctx.peak_memory
     return rows
+
+
+def _output(v: Any) -> Any:
+    """A result value ready for JSON: integral doubles as ints, -0 as 0, non-finite null.
+
+    Returns ``v`` itself when nothing needs changing (stored documents are never mutated
+    in place, so sharing them is safe), which spares a deep copy of every result.
+    """
+    t = type(v)
+    if t is float:
+        if v != v or v in (math.inf, -math.inf):
+            return None
+        if v == int(v) and abs(v) < 1e15:
+            return int(v)
+        return v
+    if t is dict:
+        out: dict[str, Any] | None = None
+        for k, x in v.items():
+            tx = type(x)
+            if tx is float or tx is dict or tx is list:
+                y = _output(x)
+                if y is not x:
+                    if out is None:
+                        out = dict(v)
+                    out[k] = y
+        return v if out is None else out
+    if t is list:
+        lst: list[Any] | None = None
+        for i, x in enumerate(v):
+            tx = type(x)
+            if tx is float or tx is dict or tx is list:
+                y = _output(x)
+                if y is not x:
+                    if lst is None:
+                        lst = list(v)
+                    lst[i] = y
+        return v if lst is None else lst
+    return v
