@@ -134,7 +134,7 @@ def _cassette_verify(args: argparse.Namespace) -> int:
         if drifts:
             worst = 1
             print(f"{path}: {len(drifts)} of {count} interaction(s) differ")
-            print(drift_report(drifts[: args.max], ("recording", "emulator")))
+            print(drift_report(drifts[: args.max], "the recording"))
             if len(drifts) > args.max:
                 print(f"  ... and {len(drifts) - args.max} more (--max)")
         else:

@@ -31,7 +31,7 @@ def start_pytest(
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARANGO_")}
     env.pop("PYTEST_ADDOPTS", None)
     cmd = [
-        sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "-p", "no:xdist",
+        sys.executable, "-m", "pytest", "-q", "-rfEs", "-p", "no:cacheprovider", "-p", "no:xdist",
         "-o", "asyncio_mode=auto", "--rootdir", str(tmp_path), *args, str(tmp_path / name),
     ]  # fmt: skip
     return subprocess.Popen(

@@ -185,6 +185,9 @@ MASKED_FIELDS = frozenset(
         "peakMemoryUsage",
         "runTime",
         "started",
+        "lastValue",
+        "revision",
+        "checksum",
     }
 )
 # Identity values a server generates: learnt when both sides look generated (digits).

@@ -46,8 +46,8 @@ class Drift:
         return f"  #{self.index} {self.request}\n{body}"
 
 
-def drift_report(drifts: list[Drift], labels: tuple[str, str] = ("live", "emulator")) -> str:
-    head = f"arangomock: the {labels[1]} differs from the {labels[0]} on {len(drifts)} request(s):"
+def drift_report(drifts: list[Drift], reference: str = "the live server") -> str:
+    head = f"arangomock: the emulator differs from {reference} on {len(drifts)} request(s):"
     return "\n".join([head, *(d.render() for d in drifts)])
 
 
