@@ -11,6 +11,7 @@ from ..backend import Backend, BackendRequest, BackendResponse
 from . import auth
 from .context import Context, json_response
 from .errors import ArangoError, error_body
+from .faults import Faults
 from .router import (
     AUTH,
     COL_RO,
@@ -79,6 +80,9 @@ class Emulator(Backend):
         self.internal_errors: list[str] = []
         # hooks run before routing (async jobs, stream transactions, TTL purges...)
         self.before: list[Hook] = []
+        # coordinator faults for failover tests: emulator.faults.host_down(url) / unavailable(url)
+        self.faults = Faults()
+        self.before.append(self.faults.hook)
         self.before.append(purge_hook)  # TTL indexes: expired documents disappear
         # hooks run before the server lock is taken (async jobs wait for their job there)
         self.outer: list[Hook] = [api.jobs.async_hook]
