@@ -130,3 +130,12 @@ async def test_jwt_login_goes_through_the_database_prefix(
         r.headers.get("authorization", "").lower().startswith("bearer ")
         for r in arango_emulator.requests
     )
+
+
+async def test_stream_transaction(aio_db: Any) -> None:
+    await aio_db.create_collection("accounts")
+    txn = await aio_db.begin_transaction(write="accounts")
+    await txn.collection("accounts").insert({"_key": "a"})
+    assert not await aio_db.collection("accounts").has("a")
+    assert await txn.commit_transaction() is True
+    assert await aio_db.collection("accounts").has("a")

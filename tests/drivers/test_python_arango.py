@@ -215,3 +215,31 @@ def test_view_path_fragment_is_not_sent(pa_db: Any) -> None:
     view = pa_db.create_arangosearch_view("v", properties={})
     assert view["name"] == "v" and view["type"] == "arangosearch"
     assert pa_db.view("v")["name"] == "v"
+
+
+def test_stream_transaction_commit_and_abort(pa_db: Any) -> None:
+    pa_db.create_collection("accounts").insert({"_key": "a", "balance": 10})
+    txn = pa_db.begin_transaction(write="accounts")
+    txn.collection("accounts").update({"_key": "a", "balance": 5})
+    assert pa_db.collection("accounts").get("a")["balance"] == 10  # not yet visible
+    assert txn.transaction_status() == "running"
+    assert txn.commit_transaction() is True
+    assert pa_db.collection("accounts").get("a")["balance"] == 5
+    txn = pa_db.begin_transaction(write="accounts")
+    txn.collection("accounts").insert({"_key": "b"})
+    assert txn.abort_transaction() is True
+    assert not pa_db.has_document("accounts/b")
+
+
+def test_async_job_returns_its_result(pa_db: Any) -> None:
+    import time
+
+    pa_db.create_collection("items")
+    async_db = pa_db.begin_async_execution(return_result=True)
+    job = async_db.collection("items").insert({"_key": "a"})
+    for _ in range(100):
+        if job.status() == "done":
+            break
+        time.sleep(0.01)
+    assert job.result()["_key"] == "a"
+    assert pa_db.collection("items").has("a")
