@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,80 +110,70 @@ def _ast_json(node: Any) -> Any:
 def explain(
     db: Any, query: str, bind_vars: dict[str, Any] | None, options: dict[str, Any] | None
 ) -> dict[str, Any]:
-    """A plausible execution plan: one node per statement, no optimizer rules."""
+    """What ``POST /_api/explain`` answers: the plan (or ``allPlans``), warnings, stats and
+    whether the results cache could hold the result."""
     if not isinstance(query, str) or not query.strip():
         raise ArangoError(1502, "query is empty", 400)
-    ast = parse_query(query)
     from .executor import bind_parameters
+    from .plan import PlanBuilder
 
-    bind_parameters(ast, dict(bind_vars or {}))
-    for name in _collections(ast):
-        if db.get_collection(name) is None:
-            raise ArangoError(1203, f"collection or view not found: {name}", 404)
-    nodes: list[dict[str, Any]] = [
-        {
-            "type": "SingletonNode",
-            "dependencies": [],
-            "id": 1,
-            "estimatedCost": 1,
-            "estimatedNrItems": 1,
-        }
-    ]
-    variables: list[dict[str, Any]] = []
-    for i, st in enumerate(ast.statements, start=2):
-        kind = _PLAN_NODE.get(type(st).__name__, "CalculationNode")
-        nodes.append(
-            {
-                "type": kind,
-                "dependencies": [i - 1],
-                "id": i,
-                "estimatedCost": float(i),
-                "estimatedNrItems": 1,
-            }
-        )
-        for name in ("var", "vars"):
-            value = getattr(st, name, None)
-            for v in [value] if isinstance(value, str) else value or []:
-                variables.append(
-                    {"id": len(variables), "name": v, "isFullDocumentFromCollection": False}
-                )
-    plan = {
-        "nodes": nodes,
-        "rules": [],
-        "collections": [{"name": n, "type": "read"} for n in _collections(ast)],
-        "variables": variables,
-        "estimatedCost": float(len(nodes)),
-        "estimatedNrItems": 1,
-        "isModificationQuery": any(isinstance(s, (A.Modify, A.Upsert)) for s in ast.statements),
+    started = time.perf_counter()
+    binds = dict(bind_vars or {})
+    with phase("parsing"):
+        ast = parse_query(query)
+        bind_parameters(ast, binds)
+        for name in _collections(ast):
+            if db.get_collection(name) is None and not _is_view(db, name):
+                raise ArangoError(1203, f"collection or view not found: {name}", 404)
+    plan = PlanBuilder(db, binds, _folder(db, binds)).build(ast)
+    opts = options or {}
+    stats = {
+        "rulesExecuted": len(plan["rules"]),
+        "rulesSkipped": 0,
+        "plansCreated": 1,
+        "rules": {},
+        "peakMemoryUsage": 0,
+        "executionTime": time.perf_counter() - started,
     }
-    return {
-        "plan": plan,
-        "warnings": [],
-        "stats": {
-            "rulesExecuted": 0,
-            "rulesSkipped": 0,
-            "plansCreated": 1,
-            "peakMemoryUsage": 0,
-            "executionTime": 0.0,
-        },
-        "cacheable": not plan["isModificationQuery"],
-    }
+    cacheable = not plan["isModificationQuery"] and _deterministic(ast)
+    if opts.get("allPlans") is True:
+        return {"plans": [plan], "warnings": [], "stats": stats}
+    return {"plan": plan, "cacheable": cacheable, "warnings": [], "stats": stats}
 
 
-_PLAN_NODE = {
-    "For": "EnumerateCollectionNode",
-    "Traversal": "TraversalNode",
-    "PathSearch": "ShortestPathNode",
-    "Let": "CalculationNode",
-    "Filter": "FilterNode",
-    "Sort": "SortNode",
-    "Limit": "LimitNode",
-    "Collect": "CollectNode",
-    "Window": "WindowNode",
-    "Return": "ReturnNode",
-    "Modify": "InsertNode",
-    "Upsert": "UpsertNode",
-}
+def _folder(db: Any, binds: dict[str, Any]) -> Any:
+    """Constant folding for plans: the value of an expression without variables."""
+    from .compiler import Compiler
+    from .executor import QueryContext
+
+    compiler = Compiler(QueryContext(db, {}, None), binds)
+
+    def fold(expr: A.Expr) -> tuple[bool, Any]:
+        if not compiler.is_const(expr):
+            return False, None
+        try:
+            return True, compiler.const_value(expr, {})
+        except ArangoError:
+            return False, None
+
+    return fold
+
+
+def _deterministic(ast: A.Query) -> bool:
+    from .functions import REGISTRY, load_all
+
+    registry = REGISTRY or load_all()
+    for node in walk(ast):
+        if isinstance(node, A.Call):
+            spec = registry.get(node.name)
+            if spec is None or not spec.deterministic:
+                return False
+    return True
+
+
+def _is_view(db: Any, name: str) -> bool:
+    views = getattr(db, "extensions", {}).get("views")
+    return isinstance(views, dict) and name in views
 
 
 def evaluate_expression(

@@ -113,7 +113,7 @@ class Compiler:
         self.depth = 0  # subquery nesting (fullCount only counts the main query)
         # execution-node numbering as ArangoDB's initial plan has it (1 is the singleton):
         # runtime errors name the nodes they passed through, "[node #3: RemoveNode]"
-        self.node_id = 1
+        self.node_id = 0
         self.last_node: tuple[int, str] = (1, "SingletonNode")
 
     # ------------------------------------------------------------------ helpers
@@ -186,6 +186,8 @@ class Compiler:
                 break
             stage = self.statement(st, level, stmts, i)
             tags = self.plan_nodes(st, level)
+            if isinstance(st, (A.Modify, A.Upsert)):
+                tags = tags[-1:]  # a write fails in its own node, after its calculations
             i += 1
             if isinstance(stage, _ForStage):
                 # FILTERs right after a FOR run inside its loop: no row is built for a

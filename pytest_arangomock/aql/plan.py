@@ -10,11 +10,13 @@ they change what a client sees: constant FILTERs and index lookups.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from typing import Any
 
 from . import ast as A
 
-__all__ = ["statement_nodes"]
+__all__ = ["PlanBuilder", "expression_json", "optimizer_rules", "statement_nodes"]
 
 _MODIFY_NODES = {
     "INSERT": "InsertNode",
@@ -76,3 +78,713 @@ def statement_nodes(st: A.Node, is_var: Callable[[str], bool]) -> list[str]:
             _PATH_NODES.get(st.kind, "EnumeratePathsNode"),
         ]
     return ["CalculationNode"]
+
+
+# ----------------------------------------------------------------- optimizer rules
+# ArangoDB 3.12's single-server optimizer rules in their order, with the flags
+# GET /_api/query/rules reports: h hidden, c canBeDisabled, a canCreateAdditionalPlans,
+# d disabledByDefault, e enterpriseOnly. The descriptions are short summaries.
+_RULES = (
+    (
+        "replace-function-with-index",
+        "",
+        "Turn legacy index functions (NEAR, WITHIN...) into subqueries.",
+    ),
+    ("inline-subqueries", "c", "Pull subqueries into their surrounding scope."),
+    ("replace-like-with-range", "", "Use range scans for LIKE prefixes."),
+    ("replace-entries-with-object-iteration", "c", "Iterate objects directly for ENTRIES()."),
+    ("simplify-conditions", "c", "Replace constant parts of conditions with their values."),
+    ("move-calculations-up", "c", "Evaluate calculations as early as possible."),
+    ("move-filters-up", "c", "Apply filters as early as possible."),
+    ("remove-redundant-calculations", "c", "Reuse results of identical calculations."),
+    ("remove-unnecessary-filters", "c", "Drop filters that are always true."),
+    ("remove-unnecessary-calculations", "c", "Drop calculations whose result is unused."),
+    ("specialize-collect", "ha", "Pick the hash or sorted method for COLLECT."),
+    ("remove-redundant-sorts", "c", "Drop sorts made redundant by other sorts."),
+    ("optimize-subqueries", "c", "Stop subqueries once their result is known."),
+    ("interchange-adjacent-enumerations", "ca", "Try other orders of nested loops."),
+    ("move-calculations-up-2", "c", "Evaluate calculations early (second pass)."),
+    ("move-filters-up-2", "c", "Apply filters early (second pass)."),
+    ("replace-equal-attribute-accesses", "cd", "Reuse equal attribute accesses."),
+    ("remove-redundant-sorts-2", "c", "Drop redundant sorts (second pass)."),
+    ("remove-sort-rand-limit-1", "c", "Turn SORT RAND() LIMIT 1 into a random pick."),
+    ("remove-collect-variables", "c", "Drop unused COLLECT variables."),
+    ("propagate-constant-attributes", "c", "Propagate constant attribute values."),
+    ("remove-data-modification-out-variables", "c", "Skip building unused OLD/NEW."),
+    ("replace-or-with-in", "c", "Merge OR equalities into IN."),
+    ("replace-any-eq-with-in", "c", "Replace ANY == with IN."),
+    ("remove-redundant-or", "c", "Simplify redundant OR conditions."),
+    ("geo-index-optimizer", "c", "Use geo indexes for distance filters and sorts."),
+    ("use-vector-index", "c", "Use vector indexes for approximate nearest neighbours."),
+    ("push-filter-into-enumerate-near", "hd", "Push filters into geo index lookups."),
+    ("materialize-for-enumerate-near", "h", "Materialize documents after geo lookups."),
+    ("use-indexes", "c", "Use indexes to find documents."),
+    ("remove-filter-covered-by-index", "c", "Drop filters an index lookup already ensures."),
+    ("remove-unnecessary-filters-2", "c", "Drop always-true filters (second pass)."),
+    ("use-index-for-sort", "c", "Read sorted from an index instead of sorting."),
+    ("sort-in-values", "c", "Sort constant IN lists for faster lookups."),
+    ("optimize-traversal-last-element-access", "c", "Access the last path element directly."),
+    ("optimize-traversals", "c", "Build only the traversal variables that are used."),
+    ("optimize-enumerate-path-filters", "c", "Push filters into path searches."),
+    ("optimize-paths", "c", "Build only the path variables that are used."),
+    ("remove-filter-covered-by-traversal", "c", "Drop filters a traversal already ensures."),
+    ("handle-arangosearch-views", "", "Compile SEARCH conditions for views."),
+    ("arangosearch-constrained-sort", "c", "Sort and limit inside the view."),
+    ("remove-unnecessary-calculations-2", "c", "Drop unused calculations (second pass)."),
+    ("remove-redundant-path-var", "c", "Drop unused path variables."),
+    ("move-calculations-down", "c", "Evaluate calculations as late as possible."),
+    ("fuse-filters", "c", "Merge adjacent filters."),
+    ("move-filters-into-enumerate", "c", "Evaluate filters inside collection or index scans."),
+    ("remove-unnecessary-calculations-3", "hcd", "Drop unused calculations (third pass)."),
+    ("sort-limit", "c", "Keep only the top rows when SORT is followed by LIMIT."),
+    ("reduce-extraction-to-projection", "c", "Read only the attributes that are used."),
+    ("optimize-count", "c", "Count without building documents."),
+    ("late-document-materialization-arangosearch", "c", "Fetch view documents after SORT/LIMIT."),
+    ("late-document-materialization", "c", "Fetch documents after SORT/LIMIT."),
+    ("push-limit-into-index", "c", "Let index scans stop at the LIMIT."),
+    ("batch-materialize-documents", "c", "Fetch documents in batches."),
+    ("late-materialization-offset-info", "ce", "Use offset information for late materialization."),
+    ("join-index-nodes", "c", "Join index scans."),
+    ("use-index-for-collect", "c", "Read distinct values from an index for COLLECT."),
+    ("push-down-late-materialization", "c", "Materialize documents as late as possible."),
+    ("materialize-into-separate-variable", "", "Materialize documents into their own variable."),
+    ("optimize-projections", "c", "Share projections between nodes."),
+    ("remove-unnecessary-calculations-4", "c", "Drop unused calculations (last pass)."),
+    ("async-prefetch", "c", "Prefetch data for the next node asynchronously."),
+    ("immutable-search-condition", "c", "Evaluate immutable SEARCH conditions once."),
+    ("splice-subqueries", "", "Inline subqueries into the surrounding plan."),
+)
+
+
+def optimizer_rules() -> list[dict[str, Any]]:
+    """What ``GET /_api/query/rules`` lists."""
+    return [
+        {
+            "name": name,
+            "description": text,
+            "flags": {
+                "hidden": "h" in flags,
+                "clusterOnly": False,
+                "canBeDisabled": "c" in flags,
+                "canCreateAdditionalPlans": "a" in flags,
+                "disabledByDefault": "d" in flags,
+                "enterpriseOnly": "e" in flags,
+            },
+        }
+        for name, flags, text in _RULES
+    ]
+
+
+# ----------------------------------------------------------------- expressions
+_BINARY = {
+    "+": ("plus", 20),
+    "-": ("minus", 21),
+    "*": ("times", 22),
+    "/": ("division", 23),
+    "%": ("modulus", 24),
+    "==": ("compare ==", 25),
+    "!=": ("compare !=", 26),
+    "<": ("compare <", 27),
+    "<=": ("compare <=", 28),
+    ">": ("compare >", 29),
+    ">=": ("compare >=", 30),
+    "IN": ("compare in", 31),
+    "NOT IN": ("compare not in", 32),
+}
+_UNARY = {"+": ("unary plus", 15), "-": ("unary minus", 16), "!": ("unary not", 17)}
+
+
+def _value_type(v: Any) -> int:
+    if v is None:
+        return 0
+    if isinstance(v, bool):
+        return 1
+    if isinstance(v, int):
+        return 2
+    if isinstance(v, float):
+        return 3
+    return 4
+
+
+def _is_constant(e: Any) -> bool:
+    if isinstance(e, A.Const):
+        return True
+    if isinstance(e, A.ArrayLit):
+        return all(_is_constant(x) for x in e.items)
+    if isinstance(e, A.ObjectLit):
+        return all(isinstance(k, str) and _is_constant(v) for k, v in e.items)
+    return False
+
+
+def _constant(e: Any) -> Any:
+    if isinstance(e, A.Const):
+        return e.value
+    if isinstance(e, A.ArrayLit):
+        return [_constant(x) for x in e.items]
+    return {k: _constant(v) for k, v in e.items}
+
+
+def expression_json(e: Any, var: Callable[[str], dict[str, Any]], binds: dict[str, Any]) -> Any:
+    """An expression in ArangoDB's AST JSON (``type``, ``typeID``, ``subNodes``)."""
+
+    def node(kind: str, tid: int, *subs: Any, **fields: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": kind, "typeID": tid, **fields}
+        if subs:
+            out["subNodes"] = [expression_json(x, var, binds) for x in subs]
+        return out
+
+    if isinstance(e, A.Param) and not e.datasource:
+        return expression_json(A.Const(binds.get(e.name)), var, binds)
+    if isinstance(e, (A.ArrayLit, A.ObjectLit)) and _is_constant(e):
+        kind, tid = ("array", 41) if isinstance(e, A.ArrayLit) else ("object", 42)
+        return {"type": kind, "typeID": tid, "raw": _constant(e)}
+    if isinstance(e, A.Const):
+        return {"type": "value", "typeID": 40, "value": e.value, "vTypeID": _value_type(e.value)}
+    if isinstance(e, A.Name):
+        v = var(e.name)
+        return {
+            "type": "reference",
+            "typeID": 45,
+            "name": v["name"],
+            "id": v["id"],
+            "subqueryReference": False,
+        }
+    if isinstance(e, A.Param):
+        return {"type": "collection", "typeID": 44, "name": binds.get("@" + e.name)}
+    if isinstance(e, A.Attr):
+        name = e.name if isinstance(e.name, str) else binds.get(e.name.name)
+        return node("attribute access", 35, e.obj, name=name)
+    if isinstance(e, A.Index):
+        return node("indexed access", 37, e.obj, e.index)
+    if isinstance(e, A.ArrayLit):
+        return node("array", 41, *e.items)
+    if isinstance(e, A.ObjectLit):
+        elements = []
+        for k, val in e.items:
+            if isinstance(k, str):
+                elements.append(
+                    {
+                        "type": "object element",
+                        "typeID": 43,
+                        "name": k,
+                        "subNodes": [expression_json(val, var, binds)],
+                    }
+                )
+            else:
+                elements.append(
+                    {
+                        "type": "calculated object element",
+                        "typeID": 53,
+                        "subNodes": [
+                            expression_json(k, var, binds),
+                            expression_json(val, var, binds),
+                        ],
+                    }
+                )
+        return {"type": "object", "typeID": 42, "subNodes": elements}
+    if isinstance(e, A.Unary):
+        kind, tid = _UNARY[e.op]
+        return node(kind, tid, e.operand)
+    if isinstance(e, A.Binary):
+        kind, tid = _BINARY[e.op]
+        extra = {"excludesNull": False} if tid >= 25 else {}
+        return node(kind, tid, e.left, e.right, **extra)
+    if isinstance(e, A.Logical):
+        kind, tid = ("logical and", 18) if e.op == "AND" else ("logical or", 19)
+        return node(kind, tid, e.left, e.right)
+    if isinstance(e, A.Ternary):
+        parts = [e.cond, e.then, e.otherwise] if e.then is not None else [e.cond, e.otherwise]
+        return node("ternary", 33, *parts)
+    if isinstance(e, A.Range):
+        return node("range", 49, e.low, e.high)
+    if isinstance(e, A.Call):
+        args = {
+            "type": "array",
+            "typeID": 41,
+            "subNodes": [expression_json(a, var, binds) for a in e.args],
+        }
+        return {"type": "function call", "typeID": 47, "name": e.name, "subNodes": [args]}
+    if isinstance(e, A.Passthru):
+        return expression_json(e.expr, var, binds)
+    if isinstance(e, A.Expansion):
+        return node("expansion", 38, e.source)
+    return {"type": "nop", "typeID": 50}
+
+
+def _expression_type(e: Any) -> str:
+    if _is_constant(e):
+        return "json"
+    if isinstance(e, A.Attr) and isinstance(e.obj, A.Name):
+        return "attribute"
+    return "simple"
+
+
+# ----------------------------------------------------------------- plans
+class PlanBuilder:
+    """One query's plan: nodes (a chain, subqueries spliced in), variables, collections."""
+
+    def __init__(
+        self,
+        db: Any,
+        binds: dict[str, Any],
+        fold: Callable[[A.Expr], tuple[bool, Any]] | None = None,
+    ) -> None:
+        self.db = db
+        self.binds = binds
+        # constant folding, as ArangoDB's AST optimizer does: (is constant, value)
+        self.fold = fold or (lambda e: (_is_constant(e), _constant(e) if _is_constant(e) else None))
+        self.lengths: dict[int, int] = {}  # constant arrays' lengths, by variable id
+        self.nodes: list[dict[str, Any]] = []
+        self.variables: list[dict[str, Any]] = []
+        self.scopes: list[dict[str, dict[str, Any]]] = [{}]
+        self.collections: dict[str, str] = {}
+        self.rules: list[str] = []
+        self.next_id = 0
+        self.cost = 0.0
+        self.items = 1.0
+        self.dead = False  # after a NoResultsNode
+        self.modifies = False
+        self.pending: list[dict[str, Any]] = []
+
+    # variables ----------------------------------------------------------------
+    def declare_all(self, stmts: list[A.Node]) -> None:
+        """User variables get their ids at parse time, in the order the parser meets
+        them (a statement's own variables after the subqueries in its expressions)."""
+        for st in stmts:
+            for sub in _subqueries(st):
+                self.declare_all(sub.query.statements)
+            for name in _declared(st):
+                self.pending.append(self.variable(name, pending=True))
+
+    def variable(self, name: str | None = None, pending: bool = False) -> dict[str, Any]:
+        if name is not None and not pending:
+            for i, v in enumerate(self.pending):
+                if v["name"] == name:
+                    del self.pending[i]
+                    self.scopes[-1][name] = v
+                    return v
+        vid = len(self.variables)
+        v = {
+            "id": vid,
+            "name": name if name is not None else str(vid),
+            "isFullDocumentFromCollection": False,
+        }
+        self.variables.append(v)
+        if name is not None and not pending:
+            self.scopes[-1][name] = v
+        return v
+
+    def lookup(self, name: str) -> dict[str, Any]:
+        for scope in reversed(self.scopes):
+            if name in scope:
+                found: dict[str, Any] = scope[name]
+                return found
+        return {"id": -1, "name": name, "isFullDocumentFromCollection": False}
+
+    def is_var(self, name: str) -> bool:
+        return any(name in scope for scope in self.scopes)
+
+    # nodes --------------------------------------------------------------------
+    def add(
+        self, kind: str, cost: float = 1.0, items: float | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        self.next_id += 1
+        if self.dead:
+            self.cost, self.items = 0.5, 0.0
+        else:
+            if items is not None:
+                self.items = items
+            self.cost += cost
+        node: dict[str, Any] = {
+            "type": kind,
+            "dependencies": [self.nodes[-1]["id"]] if self.nodes else [],
+            "id": self.next_id,
+            "estimatedCost": _number(self.cost),
+            "estimatedNrItems": _number(self.items),
+        }
+        node.update(fields)
+        self.nodes.append(node)
+        return node
+
+    def calc(self, e: A.Expr, name: str | None = None) -> dict[str, Any]:
+        """The variable holding ``e`` (a new one, or ``name`` for LET): a reference needs
+        no node, a subquery is spliced in."""
+        if name is None and isinstance(e, A.Name) and self.is_var(e.name):
+            return self.lookup(e.name)
+        if isinstance(e, A.Subquery):
+            return self.subquery(e.query, name)
+        out = self.variable(name)
+        listed = out
+        if _is_constant(e):
+            listed["constantValue"] = _constant(e)
+            out = {k: v for k, v in out.items() if k != "constantValue"}
+            if isinstance(listed["constantValue"], list):
+                self.lengths[out["id"]] = len(listed["constantValue"])
+        self.add(
+            "CalculationNode",
+            cost=self.items,
+            expression=expression_json(e, self.lookup, self.binds),
+            outVariable=out,
+            canThrow=False,
+            expressionType=_expression_type(e),
+        )
+        return out
+
+    def subquery(self, q: A.Query, name: str | None = None) -> dict[str, Any]:
+        out = self.variable(name)
+        outer = (self.cost, self.items)
+        self.add("SubqueryStartNode", cost=self.items, subqueryOutVariable=out)
+        self.scopes.append({})
+        result = self.statements(q.statements, spliced=True)
+        self.scopes.pop()
+        self.cost, self.items = self.cost, outer[1]
+        self.add(
+            "SubqueryEndNode",
+            cost=self.items,
+            inVariable=result,
+            outVariable=out,
+            isModificationSubquery=any(isinstance(s, (A.Modify, A.Upsert)) for s in q.statements),
+        )
+        return out
+
+    # statements ---------------------------------------------------------------
+    def build(self, query: A.Query) -> dict[str, Any]:
+        self.declare_all(query.statements)
+        self.add("SingletonNode", cost=1.0, items=1.0, bindParameterVariables={})
+        self.cost = 1.0
+        self.nodes[0]["estimatedCost"] = 1
+        self.statements(query.statements, spliced=False)
+        last = self.nodes[-1]
+        return {
+            "nodes": self.nodes,
+            "rules": self.rules,
+            "asyncPrefetchNodes": 0,
+            "estimatedCost": last["estimatedCost"],
+            "estimatedNrItems": last["estimatedNrItems"],
+            "collections": [{"name": n, "type": t} for n, t in sorted(self.collections.items())],
+            "variables": sorted(self.variables, key=lambda v: -int(v["id"])),
+            "isModificationQuery": self.modifies,
+        }
+
+    def statements(self, stmts: list[A.Node], spliced: bool) -> dict[str, Any] | None:
+        result = None
+        i = 0
+        while i < len(stmts):
+            st = stmts[i]
+            i += 1
+            if isinstance(st, A.For):
+                i = self.for_(st, stmts, i)
+            elif isinstance(st, A.Let):
+                self.calc(st.expr, st.var)
+            elif isinstance(st, A.Filter):
+                self.filter(st.expr)
+            elif isinstance(st, A.Sort):
+                elements = [
+                    {"inVariable": self.calc(e), "ascending": _ascending(d)} for e, d in st.elements
+                ]
+                n = max(self.items, 1.0)
+                self.add(
+                    "SortNode",
+                    cost=n * math.log2(n) if n > 3 else n,
+                    elements=elements,
+                    stable=False,
+                    limit=0,
+                    strategy="standard",
+                )
+            elif isinstance(st, A.Limit):
+                off = _const_int(st.offset, self.binds)
+                cnt = _const_int(st.count, self.binds)
+                items = min(float(cnt), max(0.0, self.items - off))
+                self.add(
+                    "LimitNode", cost=items, items=items, offset=off, limit=cnt, fullCount=False
+                )
+            elif isinstance(st, A.Return):
+                value = self.calc(st.expr)
+                if spliced:
+                    return value
+                self.add("ReturnNode", cost=self.items, inVariable=value, count=True)
+                result = value
+            elif isinstance(st, A.Modify):
+                self.modify(st)
+            elif isinstance(st, A.Collect):
+                self.collect(st)
+            else:
+                kinds = statement_nodes(st, self.is_var)
+                for name in _declared(st):
+                    self.variable(name)
+                self.add(kinds[-1], cost=self.items)
+        return result
+
+    def for_(self, st: A.For, stmts: list[A.Node], i: int) -> int:
+        coll = _collection_name(st.expr, self.is_var, self.binds)
+        if coll is None:
+            source = self.calc(st.expr)
+            out = self.variable(st.var)
+            length = self.lengths.get(source["id"], 100)
+            self.add(
+                "EnumerateListNode",
+                cost=self.items * length,
+                items=self.items * length,
+                inVariable=source,
+                outVariable=out,
+            )
+            return i
+        self.collections.setdefault(coll, "read")
+        col = self.db.get_collection(coll) if self.db is not None else None
+        count = float(len(col.docs)) if col is not None else 0.0
+        out = self.variable(st.var)
+        common = {
+            "outVariable": out,
+            "projections": [],
+            "filterProjections": [],
+            "count": False,
+            "producesResult": True,
+            "readOwnWrites": False,
+            "useCache": True,
+            "maxProjections": 5,
+            "collection": coll,
+            "satellite": False,
+            "isSatellite": False,
+            "isSatelliteOf": None,
+        }
+        index, cond = self.pick_index(col, st.var, stmts, i)
+        if index is None:
+            self.add(
+                "EnumerateCollectionNode",
+                cost=self.items * count + 1,
+                items=self.items * count,
+                **common,
+                random=False,
+            )
+            return i
+        self.rules.append("use-indexes")
+        items = 1.0 if index.get("unique") or index["type"] == "primary" else max(1.0, count / 10)
+        self.add(
+            "IndexNode",
+            cost=self.items * math.log2(max(count, 2.0)) + 1,
+            items=self.items * items,
+            **common,
+            strategy="document",
+            indexes=[index],
+            condition={
+                "type": "n-ary or",
+                "typeID": 63,
+                "subNodes": [
+                    {
+                        "type": "n-ary and",
+                        "typeID": 62,
+                        "subNodes": [expression_json(cond, self.lookup, self.binds)],
+                    }
+                ],
+            },
+            allCoveredByOneIndex=False,
+            sorted=True,
+            ascending=True,
+            evalFCalls=True,
+            waitForSync=False,
+            limit=0,
+            isLateMaterialized=False,
+            lookahead=1,
+        )
+        return i
+
+    def pick_index(
+        self, col: Any, var: str, stmts: list[A.Node], i: int
+    ) -> tuple[dict[str, Any] | None, A.Expr | None]:
+        """The index an equality FILTER right after the FOR can use (as the engine does)."""
+        if col is None:
+            return None, None
+        eqs: dict[str, A.Expr] = {}
+        j = i
+        while j < len(stmts) and isinstance(stmts[j], A.Filter):
+            for c in _conjuncts(stmts[j].expr):  # type: ignore[attr-defined]
+                if isinstance(c, A.Binary) and c.op in ("==", "IN"):
+                    path = _attr_path(c.left, var)
+                    if path is not None and not _mentions(c.right, var):
+                        eqs.setdefault(path, c)
+            j += 1
+        for index in getattr(col, "indexes", []):
+            fields = list(getattr(index, "fields", []) or [])
+            kind = getattr(index, "type", "")
+            usable = (
+                (kind == "primary" and ("_key" in eqs or "_id" in eqs))
+                or (kind == "edge" and ("_from" in eqs or "_to" in eqs))
+                or (kind in ("persistent", "hash", "skiplist") and fields and fields[0] in eqs)
+            )
+            if usable:
+                field = next(f for f in ("_key", "_id", "_from", "_to", *fields) if f in eqs)
+                return index.describe(), eqs[field]
+        return None, None
+
+    def filter(self, e: A.Expr) -> None:
+        known, value = self.fold(e)
+        if known:
+            if _truthy(value):
+                return
+            self.add("NoResultsNode", cost=0.0, items=0.0)
+            self.dead = True
+            self.nodes[-1]["estimatedCost"] = 0.5
+            self.nodes[-1]["estimatedNrItems"] = 0
+            return
+        value = self.calc(e)
+        self.add(
+            "FilterNode",
+            cost=self.items,
+            items=self.items / 2 if self.items > 1 else self.items,
+            inVariable=value,
+        )
+
+    def modify(self, st: A.Modify) -> None:
+        self.modifies = True
+        name = _collection_name(st.collection, lambda _n: False, self.binds) or ""
+        self.collections[name] = "write"
+        key = self.calc(st.key) if st.key is not None else None
+        doc = self.calc(st.doc) if st.doc is not None else None
+        fields: dict[str, Any] = {
+            "collection": name,
+            "satellite": False,
+            "isSatellite": False,
+            "isSatelliteOf": None,
+            "countStats": True,
+            "producesResults": False,
+        }
+        if st.op == "REMOVE":
+            fields["inVariable"] = key
+        elif st.op == "INSERT":
+            fields["inVariable"] = doc
+        else:
+            fields["inDocVariable"] = doc
+            if key is not None:
+                fields["inKeyVariable"] = key
+        self.add(_MODIFY_NODES[st.op], cost=self.items, **fields)
+        self.scopes[-1]["OLD"] = self.variable("OLD")
+        self.scopes[-1]["NEW"] = self.variable("NEW")
+
+    def collect(self, st: A.Collect) -> None:
+        groups = [{"outVariable": None, "inVariable": self.calc(e)} for _, e in st.groups]
+        aggregates = [
+            {
+                "outVariable": None,
+                "inVariable": self.calc(call.args[0]) if call.args else None,
+                "type": call.name,
+            }
+            for _, call in st.aggregates
+        ]
+        for g, (name, _) in zip(groups, st.groups, strict=False):
+            g["outVariable"] = self.variable(name)
+        for a, (name, _) in zip(aggregates, st.aggregates, strict=False):
+            a["outVariable"] = self.variable(name)
+        fields: dict[str, Any] = {"groups": groups, "aggregates": aggregates}
+        if st.into:
+            fields["expressionVariable" if st.into_expr is not None else "outVariable"] = (
+                self.variable(st.into)
+            )
+        if st.count_var:
+            self.variable(st.count_var)
+        fields["isDistinctCommand"] = False
+        fields["collectOptions"] = {"method": "hash" if groups else "count"}
+        self.add("CollectNode", cost=self.items, **fields)
+
+
+def _number(v: float) -> float | int:
+    return int(v) if float(v).is_integer() else v
+
+
+def _truthy(v: Any) -> bool:
+    if v is None or v is False:
+        return False
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return v != 0
+    if isinstance(v, str):
+        return v != ""
+    return True
+
+
+def _ascending(d: A.Expr) -> bool:
+    if isinstance(d, A.Const):
+        if isinstance(d.value, str):
+            return d.value.upper() != "DESC"
+        return d.value is not False
+    return True
+
+
+def _const_int(e: A.Expr, binds: dict[str, Any]) -> int:
+    if isinstance(e, A.Param):
+        v = binds.get(e.name)
+    elif isinstance(e, A.Const):
+        v = e.value
+    else:
+        return 0
+    return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else 0
+
+
+def _collection_name(e: A.Expr, is_var: Callable[[str], bool], binds: dict[str, Any]) -> str | None:
+    if isinstance(e, A.Name) and not is_var(e.name):
+        return e.name
+    if isinstance(e, A.Param) and e.datasource:
+        v = binds.get("@" + e.name)
+        return v if isinstance(v, str) else None
+    if isinstance(e, A.Const) and isinstance(e.value, str):
+        return e.value
+    return None
+
+
+def _declared(st: A.Node) -> list[str]:
+    """The user variables a statement declares."""
+    if isinstance(st, A.Collect):
+        names = [n for n, _ in st.groups] + [n for n, _ in st.aggregates]
+        return names + [n for n in (st.into, st.count_var) if n]
+    if isinstance(st, A.Window):
+        return [n for n, _ in st.aggregates]
+    if isinstance(st, A.LetDestructure):
+        return [n for _, n in st.targets if n]
+    listed = getattr(st, "vars", None)
+    if isinstance(listed, list):
+        return [n for n in listed if isinstance(n, str)]
+    name = getattr(st, "var", None)
+    return [name] if isinstance(name, str) else []
+
+
+def _subqueries(st: A.Node) -> list[A.Subquery]:
+    """The subqueries directly inside a statement's expressions (not nested deeper)."""
+    found: list[A.Subquery] = []
+
+    def visit(x: Any) -> None:
+        if isinstance(x, A.Subquery):
+            found.append(x)
+        elif isinstance(x, A.Node):
+            for f in getattr(x, "__dataclass_fields__", {}):
+                visit(getattr(x, f))
+        elif isinstance(x, (list, tuple)):
+            for y in x:
+                visit(y)
+
+    for f in getattr(st, "__dataclass_fields__", {}):
+        visit(getattr(st, f))
+    return found
+
+
+def _conjuncts(e: A.Expr) -> list[A.Expr]:
+    if isinstance(e, A.Logical) and e.op == "AND":
+        return _conjuncts(e.left) + _conjuncts(e.right)
+    return [e]
+
+
+def _attr_path(e: A.Expr, var: str) -> str | None:
+    parts: list[str] = []
+    while isinstance(e, A.Attr) and isinstance(e.name, str):
+        parts.append(e.name)
+        e = e.obj
+    if isinstance(e, A.Name) and e.name == var and parts:
+        return ".".join(reversed(parts))
+    return None
+
+
+def _mentions(e: Any, var: str) -> bool:
+    if isinstance(e, A.Name):
+        return e.name == var
+    if isinstance(e, A.Node):
+        return any(_mentions(getattr(e, f), var) for f in getattr(e, "__dataclass_fields__", {}))
+    if isinstance(e, (list, tuple)):
+        return any(_mentions(x, var) for x in e)
+    return False

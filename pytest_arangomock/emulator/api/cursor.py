@@ -33,6 +33,17 @@ _STATS_KEYS = (
 )
 DEFAULT_BATCH_SIZE = 1000
 DEFAULT_TTL = 30.0
+_PROFILE_PHASES = (
+    "initializing",
+    "parsing",
+    "optimizing ast",
+    "loading collections",
+    "instantiating plan",
+    "optimizing plan",
+    "instantiating executors",
+    "executing",
+    "finalizing",
+)
 
 
 @dataclass
@@ -48,14 +59,36 @@ class Cursor:
     count: int | None
     extra: dict[str, Any]
     allow_retry: bool
+    stream: bool = False
     position: int = 0
-    batch_id: int = 1
+    batch_id: int = 1  # the id of the batch handed out last
     last_batch: dict[str, Any] | None = None
-    last_batch_id: int = 0
     expires: float = field(default=0.0)
 
     def touch(self) -> None:
         self.expires = time.monotonic() + self.ttl
+
+    def dump(self) -> dict[str, Any]:
+        """Cut the next batch, keys in ArangoDB's order for a cursor's batches."""
+        chunk = self.rows[self.position : self.position + self.batch_size]
+        self.position += len(chunk)
+        has_more = self.position < len(self.rows)
+        payload: dict[str, Any] = {"result": chunk, "hasMore": has_more}
+        if has_more or self.allow_retry:
+            payload["id"] = self.id
+        if self.count is not None:
+            payload["count"] = self.count
+        if self.stream:
+            payload["cached"] = False
+            if not has_more:
+                payload["extra"] = self.extra
+        else:
+            payload["extra"] = self.extra
+            payload["cached"] = False
+        if has_more:
+            payload["nextBatchId"] = str(self.batch_id + 1)
+        self.last_batch = payload
+        return payload
 
 
 def _cursors(ctx: Context) -> dict[str, Cursor]:
@@ -67,70 +100,107 @@ def _cursors(ctx: Context) -> dict[str, Cursor]:
 
 
 def _stats(raw: dict[str, Any], full_count: int | None) -> dict[str, Any]:
-    stats: dict[str, Any] = {key: 0 for key in _STATS_KEYS}
+    """The stats object in ArangoDB's key order (``fullCount`` after ``httpRequests``)."""
+    stats: dict[str, Any] = {}
+    for key in _STATS_KEYS:
+        if key == "executionTime" and full_count is not None:
+            stats["fullCount"] = full_count
+        stats[key] = raw.get(key, 0)
     stats["searchParallelism"] = 1
-    stats["executionTime"] = 0.0
-    stats.update(raw)
-    if full_count is not None:
-        stats["fullCount"] = full_count
+    stats["peakMemoryUsage"] = raw.get("peakMemoryUsage", 0)
     return stats
 
 
-def _positive_number(value: Any, name: str, default: float) -> float:
-    if value is None:
-        return default
+def _batch_size(body: dict[str, Any]) -> int:
+    """``batchSize``: a positive number (17 otherwise); anything but a number: 1000."""
+    value = body.get("batchSize")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ArangoError(10, f"expecting non-negative number for <{name}>", 400)
+        return DEFAULT_BATCH_SIZE
+    if value <= 0:
+        raise ArangoError(17, "expecting positive value for <batchSize>", 400)
+    return max(1, int(value))
+
+
+def _ttl(body: dict[str, Any]) -> float:
+    value = body.get("ttl")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        return DEFAULT_TTL
     return float(value)
+
+
+def _options(body: dict[str, Any]) -> dict[str, Any]:
+    """The query options as ArangoDB builds them: ``options`` without the keys that only
+    count at the top level, then ``stream``, ``count``, ``cache`` and ``memoryLimit``."""
+    given = body.get("options")
+    opts = given if isinstance(given, dict) else {}
+    stream = body.get("stream") is True or opts.get("stream") is True
+    merged = {
+        k: v
+        for k, v in opts.items()
+        if k not in ("count", "batchSize", "ttl", "stream") and not (stream and k == "fullCount")
+    }
+    merged["stream"] = stream
+    if not stream:
+        merged["count"] = body.get("count") is True
+        if "cache" not in opts and "cache" in body:
+            merged["cache"] = body.get("cache") is True
+    if "memoryLimit" not in merged and isinstance(body.get("memoryLimit"), (int, float)):
+        merged["memoryLimit"] = body["memoryLimit"]
+    return merged
+
+
+def run_query(ctx: Context, query: str, bind_vars: Any, options: dict[str, Any]) -> Any:
+    """Run a query for the cursor API: errors carry ``AQL: ... (while <phase>)`` as
+    ArangoDB's query execution reports them."""
+    from ...aql import api as aql
+    from ...aql.executor import decorated_message
+
+    try:
+        return aql.execute(ctx.db, query, bind_vars, options, user=ctx.user)
+    except ArangoError as exc:
+        exc.message = decorated_message(exc)
+        raise
+
+
+def _profile(elapsed: float) -> dict[str, float]:
+    phases = dict.fromkeys(_PROFILE_PHASES, 0.0)
+    phases["executing"] = elapsed
+    return phases
 
 
 @route("POST", "/_api/cursor", area="cursor", access=DB_RO)
 def create_cursor(ctx: Context) -> BackendResponse:
     """Run an AQL query and return its first batch (and a cursor id if more remain)."""
-    from ...aql import api as aql
-
     body = ctx.body(allow_empty=True)
-    if body is None or (isinstance(body, dict) and not body.get("query")):
-        raise ArangoError(1502, "query is empty", 400)
+    if isinstance(body, dict) and not body:
+        raise ArangoError(600, status=400)
     if not isinstance(body, dict):
-        raise ArangoError(10, "expecting JSON object body", 400)
-    query = body["query"]
-    if not isinstance(query, str):
-        raise ArangoError(10, "expecting string for <query>", 400)
+        raise ArangoError(1502, "query is empty", 400)
+    query = body.get("query")
+    if not isinstance(query, str) or not query:
+        raise ArangoError(1502, "query is empty", 400)
     bind_vars = body.get("bindVars")
     if bind_vars is not None and not isinstance(bind_vars, dict):
-        raise ArangoError(1550, "invalid bind parameter value", 400)
-    options = body.get("options") or {}
-    if not isinstance(options, dict):
-        raise ArangoError(10, "expecting object for <options>", 400)
-    batch_size = body.get("batchSize", DEFAULT_BATCH_SIZE)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
-        raise ArangoError(10, "expecting non-zero value for <batchSize>", 400)
-    ttl = _positive_number(body.get("ttl"), "ttl", DEFAULT_TTL) or DEFAULT_TTL
-    merged = dict(options)
-    for key in ("memoryLimit", "count", "cache"):
-        if key in body:
-            merged.setdefault(key, body[key])
+        raise ArangoError(17, "expecting object for <bindVars>", 400)
+    options = _options(body)
+    batch_size = _batch_size(body)
+    ttl = _ttl(body)
+    stream = options["stream"]
+    if stream and body.get("count") is True:
+        raise ArangoError(10, "cannot use 'count' option for a streaming query", 400)
     started = time.perf_counter()
-    result = aql.execute(ctx.db, query, bind_vars, merged, user=ctx.user)
+    result = run_query(ctx, query, bind_vars, options)
     elapsed = time.perf_counter() - started
-    stats = _stats(result.stats, result.full_count if options.get("fullCount") else None)
-    stats["executionTime"] = elapsed
-    extra: dict[str, Any] = {"warnings": result.warnings, "stats": stats}
-    if options.get("profile"):
-        extra["profile"] = {
-            "initializing": 0.0,
-            "parsing": 0.0,
-            "optimizing ast": 0.0,
-            "loading collections": 0.0,
-            "instantiating plan": 0.0,
-            "optimizing plan": 0.0,
-            "instantiating executors": 0.0,
-            "executing": elapsed,
-            "finalizing": 0.0,
-        }
-    want_count = bool(body.get("count")) and not options.get("stream")
+    extra = _extra(ctx, query, bind_vars, options, result, elapsed)
     rows = result.rows
+    count = len(rows) if options.get("count") else None
+    if not stream and len(rows) <= batch_size:
+        payload: dict[str, Any] = {"result": rows, "hasMore": False}
+        if count is not None:
+            payload["count"] = count
+        payload["cached"] = False
+        payload["extra"] = extra
+        return ctx.json(201, {**payload, "error": False, "code": 201})
     cursor = Cursor(
         id=ctx.server.clock.next_id(),
         db_name=ctx.db.name,
@@ -138,42 +208,63 @@ def create_cursor(ctx: Context) -> BackendResponse:
         rows=rows,
         batch_size=batch_size,
         ttl=ttl,
-        count=len(rows) if want_count else None,
+        count=count,
         extra=extra,
-        allow_retry=bool(options.get("allowRetry")),
+        allow_retry=options.get("allowRetry") is True,
+        stream=stream,
     )
-    payload = _next_batch(cursor, first=True)
-    if payload.get("hasMore") or cursor.allow_retry:
-        cursor.touch()
-        _cursors(ctx)[cursor.id] = cursor
+    payload = cursor.dump()
+    _keep(ctx, cursor, payload)
     return ctx.json(201, {**payload, "error": False, "code": 201})
 
 
-def _next_batch(cursor: Cursor, *, first: bool) -> dict[str, Any]:
-    """Cut the next batch; the key order follows ArangoDB's (it differs with ``hasMore``)."""
-    chunk = cursor.rows[cursor.position : cursor.position + cursor.batch_size]
-    cursor.position += len(chunk)
-    has_more = cursor.position < len(cursor.rows)
-    payload: dict[str, Any] = {"result": chunk, "hasMore": has_more}
-    if has_more or not first:
-        payload["id"] = cursor.id
-    if cursor.count is not None:
-        payload["count"] = cursor.count
-    if has_more:
-        payload["extra"] = cursor.extra
-        payload["cached"] = False
-        cursor.batch_id += 1
-        payload["nextBatchId"] = cursor.batch_id
+def _extra(
+    ctx: Context,
+    query: str,
+    bind_vars: Any,
+    options: dict[str, Any],
+    result: Any,
+    elapsed: float,
+) -> dict[str, Any]:
+    """``extra``: warnings, stats (``fullCount`` when asked), and with ``profile`` the
+    phase timings (level 2 adds the plan and per-node stats)."""
+    full_count = result.full_count if options.get("fullCount") else None
+    stats = _stats(result.stats, full_count)
+    stats["executionTime"] = elapsed
+    level = options.get("profile")
+    level = (
+        2
+        if isinstance(level, (int, float)) and not isinstance(level, bool) and level >= 2
+        else (1 if level else 0)
+    )
+    extra: dict[str, Any] = {"warnings": result.warnings, "stats": stats}
+    if level >= 2:
+        from ...aql import api as aql
+
+        info = aql.explain(ctx.db, query, bind_vars, options)
+        stats["nodes"] = [
+            {"id": node["id"], "calls": 1, "items": 0, "filtered": 0, "runtime": 0.0}
+            for node in info["plan"]["nodes"]
+        ]
+        extra["profile"] = _profile(elapsed)
+        extra["plan"] = info["plan"]
+    elif level:
+        extra["profile"] = _profile(elapsed)
+    return extra
+
+
+def _keep(ctx: Context, cursor: Cursor, payload: dict[str, Any]) -> None:
+    """Keep a cursor while it has more (or, with ``allowRetry``, until it is deleted)."""
+    store = _cursors(ctx)
+    if payload["hasMore"] or cursor.allow_retry:
+        cursor.touch()
+        store[cursor.id] = cursor
     else:
-        payload["cached"] = False
-        payload["extra"] = cursor.extra
-    cursor.last_batch = payload
-    cursor.last_batch_id = cursor.batch_id - 1 if has_more else cursor.batch_id
-    return payload
+        store.pop(cursor.id, None)
 
 
 def _find_cursor(ctx: Context) -> Cursor:
-    cursor = _cursors(ctx).get(ctx.params["id"])
+    cursor = _cursors(ctx).get(_leading_number(ctx.params["id"]))
     if cursor is None or cursor.db_name != ctx.db.name:
         raise ArangoError(1600, "cursor not found", 404)
     if cursor.user is not None and ctx.user is not None and cursor.user != ctx.user:
@@ -181,45 +272,53 @@ def _find_cursor(ctx: Context) -> Cursor:
     return cursor
 
 
+def _leading_number(text: str) -> str:
+    """Ids are read as unsigned numbers from their leading digits, as ArangoDB does."""
+    digits = ""
+    for ch in text.strip():
+        if not ch.isdigit():
+            break
+        digits += ch
+    return str(int(digits)) if digits else "0"
+
+
 @route("POST|PUT", "/_api/cursor/{id}", area="cursor", access=DB_RO)
 def next_batch(ctx: Context) -> BackendResponse:
     """Fetch the next batch of a cursor (PUT is the deprecated spelling)."""
     cursor = _find_cursor(ctx)
-    payload = _next_batch(cursor, first=False)
-    store = _cursors(ctx)
-    if payload["hasMore"] or cursor.allow_retry:
-        cursor.touch()
-    else:
-        store.pop(cursor.id, None)
+    if cursor.position >= len(cursor.rows):
+        # only a retriable cursor outlives its last batch: it has nothing more to give
+        raise ArangoError(1600, "cursor not found", 404)
+    cursor.batch_id += 1
+    payload = cursor.dump()
+    _keep(ctx, cursor, payload)
     return ctx.json(200, {**payload, "error": False, "code": 200})
 
 
 @route("POST", "/_api/cursor/{id}/{batchId}", area="cursor", access=DB_RO)
 def retry_batch(ctx: Context) -> BackendResponse:
-    """Fetch a batch again by its id (``allowRetry``), or the next one."""
+    """The next batch by its id, or (``allowRetry``) the latest batch again."""
     cursor = _find_cursor(ctx)
-    try:
-        wanted = int(ctx.params["batchId"])
-    except ValueError:
-        raise ArangoError(1600, "cursor not found", 404) from None
-    if not cursor.allow_retry:
-        raise ArangoError(1600, "cursor not found", 404)
-    if wanted == cursor.batch_id and cursor.position < len(cursor.rows):
-        payload = _next_batch(cursor, first=False)
-    elif cursor.last_batch is not None and wanted == cursor.last_batch_id:
-        payload = cursor.last_batch
-    else:
-        raise ArangoError(1600, "cursor not found", 404)
+    wanted = int(_leading_number(ctx.params["batchId"]))
+    if wanted == cursor.batch_id and not cursor.allow_retry:
+        raise ArangoError(400, "expecting allowRetry option to be true", 400)
+    if wanted == cursor.batch_id + 1 and cursor.position < len(cursor.rows):
+        cursor.batch_id += 1
+        payload = cursor.dump()
+        _keep(ctx, cursor, payload)
+        return ctx.json(200, {**payload, "error": False, "code": 200})
+    if wanted != cursor.batch_id or cursor.last_batch is None:
+        raise ArangoError(1600, "batch id not found", 404)
     cursor.touch()
-    return ctx.json(200, {**payload, "error": False, "code": 200})
+    return ctx.json(200, {**cursor.last_batch, "error": False, "code": 200})
 
 
 @route("DELETE", "/_api/cursor/{id}", area="cursor", access=DB_RO)
 def delete_cursor(ctx: Context) -> BackendResponse:
-    """Drop a cursor before it is exhausted."""
+    """Drop a cursor before it is exhausted (or a retriable one after)."""
     cursor = _find_cursor(ctx)
     _cursors(ctx).pop(cursor.id, None)
-    return ctx.json(202, {"id": cursor.id, "error": False, "code": 202})
+    return ctx.json(202, {"id": ctx.params["id"], "error": False, "code": 202})
 
 
 # ----------------------------------------------------------------- parse / explain
@@ -246,13 +345,27 @@ def parse_query(ctx: Context) -> BackendResponse:
 def explain_query(ctx: Context) -> BackendResponse:
     """Explain a query: the plan with its nodes, collections and variables."""
     from ...aql import api as aql
+    from ...aql.executor import decorated_message
 
     query, body = _query_of(ctx)
     bind_vars = body.get("bindVars")
     if bind_vars is not None and not isinstance(bind_vars, dict):
-        raise ArangoError(1550, "invalid bind parameter value", 400)
-    info = aql.explain(ctx.db, query, bind_vars, body.get("options") or {})
+        raise ArangoError(17, "expecting object for <bindVars>", 400)
+    options = body.get("options")
+    try:
+        info = aql.explain(ctx.db, query, bind_vars, options if isinstance(options, dict) else {})
+    except ArangoError as exc:
+        exc.message = decorated_message(exc, prefix="")
+        raise
     return ctx.json(200, {**info, "error": False, "code": 200})
+
+
+@route("GET", "/_api/query/rules", area="query", access=DB_RO)
+def optimizer_rules(ctx: Context) -> BackendResponse:
+    """The optimizer rules with their flags."""
+    from ...aql.plan import optimizer_rules as rules
+
+    return ctx.json(200, rules())
 
 
 # ----------------------------------------------------------------- tracking
