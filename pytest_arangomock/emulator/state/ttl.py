@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..errors import ArangoError
 from .indexes import TtlIndex
 
 if TYPE_CHECKING:
@@ -62,9 +63,14 @@ def purge_expired(server: Server) -> int:
         col = index.collection
         for key in index.expired_keys(instant):
             doc = col.docs.get(key)
-            if doc is not None:
+            if doc is None:
+                continue
+            try:
                 col.delete(doc)
-                removed += 1
+            except ArangoError:
+                # locked by a running stream transaction: ArangoDB's TTL thread skips it too
+                continue
+            removed += 1
     return removed
 
 
