@@ -67,7 +67,9 @@ def sample() -> Cassette:
             Interaction(
                 req("GET", "/_api/version"),
                 BackendResponse(
-                    200, {"x-arango-queue-time-seconds": "0"}, '{"server":"arango","é":1}'.encode()
+                    200,
+                    {"etag": '"_abc"', "date": "Sat, 01 Jan 2000"},
+                    '{"server":"arango","é":1}'.encode(),
                 ),
             ),
         ],
@@ -107,7 +109,7 @@ def test_vcrpy_reads_our_cassettes(tmp_path: Path, suffix: str) -> None:
     assert requests[0].headers["content-type"] == "application/json"
     assert responses[0]["status"]["code"] == 200
     assert responses[0]["body"]["string"] == b'{"name":"c","error":false}'
-    assert responses[1]["headers"]["x-arango-queue-time-seconds"] == ["0"]
+    assert responses[1]["headers"] == {"etag": ['"_abc"']}  # the date is noise: dropped
 
 
 def test_we_read_vcrpy_cassettes(tmp_path: Path) -> None:
@@ -451,10 +453,10 @@ def _per_request(backend: CassetteBackend, requests: list[BackendRequest]) -> fl
 def test_loading_5000_interactions_is_fast_and_replay_cost_is_flat(tmp_path: Path) -> None:
     big = _big_cassette(tmp_path / "big.yaml", 5000)
     small = _big_cassette(tmp_path / "small.yaml", 10)
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: other processes on the machine do not count
     big_backend = CassetteBackend(tmp_path / "big.yaml", record_mode="none")
-    load = time.perf_counter() - start
-    assert load < 1.0, f"loading 5000 interactions took {load:.2f}s"
+    load = time.process_time() - start
+    assert load < 1.0, f"loading 5000 interactions took {load:.2f}s of CPU"
     # ten requests at a time: against a fresh 10-interaction cassette, and spread over 5000
     small_cost = min(
         _per_request(CassetteBackend(tmp_path / "small.yaml", record_mode="none"), small)

@@ -44,9 +44,22 @@ CASSETTE_HOST = "http://arangodb:8529"
 FORMAT_VERSION = 1
 
 # Connection-level headers say nothing about the exchange (bodies are stored decoded).
-_SKIP_HEADERS = frozenset(
+_HOP = frozenset(
     {"content-length", "transfer-encoding", "connection", "keep-alive", "host", "content-encoding"}
 )
+_SKIP_REQUEST = _HOP | {"user-agent", "accept-encoding"}
+# Static or per-run response headers: noise in diffs of re-recorded cassettes, and in load time.
+_SKIP_RESPONSE = _HOP | {
+    "date",
+    "server",
+    "expires",
+    "pragma",
+    "cache-control",
+    "strict-transport-security",
+    "content-security-policy",
+    "x-content-type-options",
+    "x-arango-queue-time-seconds",
+}
 
 
 class CassetteFormatError(ValueError):
@@ -167,76 +180,77 @@ def load_yaml(text: str) -> Any:
     thousands of interactions; building from events takes a fraction of that. Anything
     unusual (merge keys, non-standard tags) falls back to PyYAML's safe loader.
     """
+    loader = _Loader(text)
     try:
-        return _build(yaml.parse(text, Loader=_Loader))
+        return _build(loader)
     except _Unsupported:
         return yaml.load(text, Loader=_Loader)
+    finally:
+        loader.dispose()
 
 
-class _Builder:
-    """Turns a stream of YAML events into Python containers and scalars."""
-
-    def __init__(self) -> None:
-        self.stack: list[Any] = []  # containers being filled
-        self.keys: list[Any] = []  # per container: the pending mapping key, or _NO_KEY
-        self.anchors: dict[str, Any] = {}
-        self.root: Any = None
-        self.done = False
-
-    def add(self, value: Any) -> None:
-        if not self.stack:
-            if self.done:
-                raise _Unsupported("several documents")
-            self.root, self.done = value, True
-            return
-        top = self.stack[-1]
-        if type(top) is list:
-            top.append(value)
-        elif self.keys[-1] is _NO_KEY:
-            if value == "<<" or not isinstance(value, Hashable):
-                raise _Unsupported("merge key or complex key")
-            self.keys[-1] = value
-        else:
-            top[self.keys[-1]] = value
-            self.keys[-1] = _NO_KEY
-
-    def open(self, event: Any, container: Any) -> None:
-        if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-            raise _Unsupported(event.tag)
-        if event.anchor:
-            self.anchors[event.anchor] = container
-        self.add(container)
-        self.stack.append(container)
-        self.keys.append(_NO_KEY)
+_CONTAINER_TAGS = (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
-def _build(events: Iterable[Any]) -> Any:
-    builder = _Builder()
-    add = builder.add
-    for event in events:
-        kind = type(event)
-        if kind is yaml.ScalarEvent:
+def _build(loader: Any) -> Any:
+    """One pass over the events; containers are filled in place (a stack of open ones)."""
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    stack: list[Any] = []  # open containers
+    keys: list[Any] = []  # per open container: the pending mapping key, or _NO_KEY
+    anchors: dict[str, Any] = {}
+    roots: list[Any] = []
+    get_event = loader.get_event
+    while True:
+        event = get_event()
+        if event is None:
+            break
+        kind = event.__class__
+        opened = False
+        if kind is scalar_event:
             tag = event.tag
             if tag is None or tag == "!":
                 plain = event.implicit[0] and not event.style
                 value: Any = _plain(event.value) if plain else event.value
             else:
                 value = _tagged(tag, event.value)
-            if event.anchor:
-                builder.anchors[event.anchor] = value
-            add(value)
-        elif kind is yaml.MappingStartEvent:
-            builder.open(event, {})
-        elif kind is yaml.SequenceStartEvent:
-            builder.open(event, [])
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            builder.stack.pop()
-            builder.keys.pop()
-        elif kind is yaml.AliasEvent:
-            if event.anchor not in builder.anchors:
+        elif kind is map_start or kind is seq_start:
+            if event.tag not in _CONTAINER_TAGS:
+                raise _Unsupported(event.tag)
+            value = {} if kind is map_start else []
+            opened = True
+        elif kind is map_end or kind is seq_end:
+            stack.pop()
+            keys.pop()
+            continue
+        elif kind is alias_event:
+            if event.anchor not in anchors:
                 raise _Unsupported("unknown alias")
-            add(builder.anchors[event.anchor])
-    return builder.root
+            value = anchors[event.anchor]
+        else:  # stream and document boundaries
+            continue
+        if kind is not alias_event and event.anchor:
+            anchors[event.anchor] = value
+        if stack:
+            top = stack[-1]
+            if top.__class__ is list:
+                top.append(value)
+            elif keys[-1] is _NO_KEY:
+                if value == "<<" or not isinstance(value, Hashable):
+                    raise _Unsupported("merge key or complex key")
+                keys[-1] = value
+            else:
+                top[keys[-1]] = value
+                keys[-1] = _NO_KEY
+        else:
+            roots.append(value)
+        if opened:
+            stack.append(value)
+            keys.append(_NO_KEY)
+    if len(roots) > 1:
+        raise _Unsupported("several documents")
+    return roots[0] if roots else None
 
 
 def _is_json(path: Path) -> bool:
@@ -249,8 +263,8 @@ def request_uri(request: BackendRequest) -> str:
     return CASSETTE_HOST + request.path + ("?" + query if query else "")
 
 
-def _headers_to_dict(headers: dict[str, str]) -> dict[str, list[str]]:
-    return {k: [v] for k, v in headers.items() if k not in _SKIP_HEADERS}
+def _headers_to_dict(headers: dict[str, str], skip: frozenset[str]) -> dict[str, list[str]]:
+    return {k: [v] for k, v in headers.items() if k not in skip}
 
 
 def _headers_from_dict(raw: Any) -> dict[str, str]:
@@ -282,13 +296,13 @@ def _interaction_to_dict(interaction: Interaction) -> dict[str, Any]:
     return {
         "request": {
             "body": _body_out(req.body) if req.body else None,
-            "headers": _headers_to_dict(req.headers),
+            "headers": _headers_to_dict(req.headers, _SKIP_REQUEST),
             "method": req.method,
             "uri": request_uri(req),
         },
         "response": {
             "body": {"string": _body_out(resp.body)},
-            "headers": _headers_to_dict(resp.headers),
+            "headers": _headers_to_dict(resp.headers, _SKIP_RESPONSE),
             "status": {"code": resp.status, "message": resp.reason},
         },
     }
