@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import socket
+import ssl
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -282,3 +283,12 @@ async def test_aiosonic_goes_through_its_proxy(dead_url: str) -> None:
     with pytest.raises(ClientConnectionError):
         await broken.send_request(session, Request(Method.GET, "/_api/version"))
     await broken.close_session(session)
+
+
+async def test_tls_settings_leave_plain_http_alone(kind: str, shop: str) -> None:
+    """A client configured for TLS still talks plain HTTP to an ``http://`` host."""
+    ctx = ssl.create_default_context()
+    http = make_client(kind, ssl_context=ctx)
+    async with ArangoClient(hosts=shop, http_client=http) as client:
+        db = await client.db("shop", auth=ROOT)
+        assert await db.collection("items").count() == 5

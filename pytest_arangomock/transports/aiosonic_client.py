@@ -122,7 +122,8 @@ class AiosonicHTTPClient(HTTPClient):
                 method=request.method.name,
                 headers=headers,
                 data=body or None,
-                ssl=self._ssl_context,
+                # aiosonic would wrap even a plain-HTTP connection in a given context
+                ssl=self._ssl_context if url.startswith("https:") else None,
             )
             raw_body = await resp.content()
         except _CONNECTION_ERRORS as exc:
