@@ -127,11 +127,18 @@ class Router:
         return None
 
 
+def _strip_db(path: str) -> str:
+    """A documented path without its fragment and ``/_db/{database-name}`` (or ``/_db/_system``)."""
+    path = path.split("#", 1)[0]
+    if path.startswith("/_db/"):
+        _, _, rest = path[5:].partition("/")
+        path = "/" + rest
+    return path
+
+
 def _shape(pattern: str) -> str:
     """A pattern with its parameter names erased, for comparing route templates."""
-    pattern = pattern.split("#", 1)[0]
-    if pattern.startswith("/_db/{database-name}"):
-        pattern = pattern[len("/_db/{database-name}") :] or "/"
+    pattern = _strip_db(pattern)
     return "/".join("{}" if seg.startswith("{") else seg for seg in pattern.split("/"))
 
 
@@ -142,9 +149,7 @@ def documented_operations() -> list[tuple[str, str, str, str]]:
     seen: set[tuple[str, str]] = set()
     out = []
     for method, path, tag, op_id in DOCUMENTED:
-        plain = path.split("#", 1)[0]
-        if plain.startswith("/_db/{database-name}"):
-            plain = plain[len("/_db/{database-name}") :] or "/"
+        plain = _strip_db(path)
         if (method, plain) not in seen:
             seen.add((method, plain))
             out.append((method, plain, tag, op_id))
