@@ -19,6 +19,7 @@ from typing import Any
 
 from pytest_arangomock import Emulator
 from pytest_arangomock.backend import Backend, BackendRequest, BackendResponse
+from pytest_arangomock.serve import serving
 
 HERE = Path(__file__).parent
 BACKENDS = ["inprocess", "aiohttp", "httpx", "aiosonic", "replay"]
@@ -113,12 +114,21 @@ def test_suite_passes_on_every_backend(tmp_path: Path) -> None:
     assert summary and int(summary.group(1)) == len(passed) == len(reference) * 6
 
 
-def test_live_backend_is_added_when_a_server_is_given(tmp_path: Path) -> None:
-    code, listing = run_contract(
-        tmp_path, "-q", "--collect-only", extra_env={"ARANGO_URL": "http://127.0.0.1:9"}
-    )
-    assert code == 0, listing
-    assert re.search(r"test_documents\.py::test_duplicate_key\[live\]", listing), listing
+def test_live_backend_uses_its_own_names_and_cleans_up(tmp_path: Path) -> None:
+    """An emulator served on loopback stands in for the live server given by ARANGO_URL."""
+    server = Emulator(root_password="secret")
+    before = (sorted(server.server.databases), sorted(server.server.users))
+    with serving(server) as srv:
+        code, out = run_contract(
+            tmp_path,
+            "-q",
+            "-k",
+            "live and (test_auth or test_duplicate_key)",
+            extra_env={"ARANGO_URL": srv.url, "ARANGO_PASSWORD": "secret"},
+        )
+    assert code == 0, out
+    assert re.search(r"\b4 passed", out), out
+    assert (sorted(server.server.databases), sorted(server.server.users)) == before
 
 
 def test_a_wrong_backend_fails_with_readable_diffs(tmp_path: Path) -> None:
