@@ -23,9 +23,7 @@ def dumps(value: Any) -> bytes:
     return _ENCODE(value).encode("utf-8")
 
 
-def json_response(
-    status: int, body: Any, headers: dict[str, str] | None = None
-) -> BackendResponse:
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> BackendResponse:
     hdrs = dict(_JSON_HEADERS)
     if headers:
         hdrs.update(headers)
@@ -46,6 +44,28 @@ def vpack_error_message(exc: json.JSONDecodeError, text: str) -> str:
     if msg.startswith("Unterminated string"):
         return "VPackError error: Unexpected end of input"
     return "VPackError error: Expecting digit"
+
+
+# ArangoDB's HTTP layer refuses bodies over 1 GiB (413); nesting is bounded so that the
+# emulator's recursive code (AQL values, merges, encoders) never exceeds Python's stack
+MAX_BODY_SIZE = 1024 * 1024 * 1024
+MAX_NESTING = 200
+
+
+def nesting_depth(value: Any) -> int:
+    """How deeply arrays/objects nest in ``value`` (iterative: safe on any input)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        if children:
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+        elif isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+    return deepest
 
 
 def reject_constant(name: str) -> Any:
@@ -108,6 +128,8 @@ class Context:
         """The parsed JSON body; 400/600 with a velocypack-style message if it is malformed."""
         if self._body is ...:
             raw = self.request.body
+            if len(raw) > MAX_BODY_SIZE:
+                raise ArangoError(413, "request body too large", 413)
             if not raw.strip():
                 if allow_empty:
                     self._body = None
@@ -123,6 +145,11 @@ class Context:
                 raise ArangoError(600, vpack_error_message(exc, text), 400) from None
             except RecursionError:
                 raise ArangoError(600, "VPackError error: Nesting too deep", 400) from None
+            if text.count("[") + text.count("{") > MAX_NESTING and (
+                nesting_depth(self._body) > MAX_NESTING
+            ):
+                self._body = ...
+                raise ArangoError(600, "VPackError error: Nesting too deep", 400)
         return self._body
 
     def object_body(self, *, allow_empty: bool = False) -> dict[str, Any]:
@@ -135,7 +162,9 @@ class Context:
         return body
 
     # ---------------------------------------------------------------- responses
-    def json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> BackendResponse:
+    def json(
+        self, status: int, body: Any, headers: dict[str, str] | None = None
+    ) -> BackendResponse:
         return json_response(status, body, headers)
 
     def result(self, value: Any, status: int = 200) -> BackendResponse:
@@ -150,11 +179,10 @@ class Context:
 
     # ------------------------------------------------------------- permissions
     def require_database(self, level: str) -> None:
-        from .auth import require_database
-
-        require_database(self, level)
+        _auth.require_database(self, level)
 
     def require_collection(self, name: str, level: str) -> None:
-        from .auth import require_collection
+        _auth.require_collection(self, name, level)
 
-        require_collection(self, name, level)
+
+from . import auth as _auth  # noqa: E402 - auth imports this module's types lazily
