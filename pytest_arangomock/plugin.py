@@ -222,8 +222,10 @@ def _settings(config: pytest.Config) -> Settings:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "arango(cassette=None, record_mode=None, allow_unused=None, match_on=None): "
-        "options for pytest-arangomock fixtures (cassette name, vcrpy record mode...)",
+        "arango(cassette=None, record_mode=None, allow_unused=None, match_on=None, "
+        "verify=None): per-test pytest-arangomock options (cassette name relative to the "
+        "cassette directory, vcrpy record mode, unused interactions allowed, request matchers, "
+        "fail or warn on verify differences)",
     )
     _settings(config)
 

@@ -24,14 +24,15 @@ USER_PASSWORD = "alice-s3cret-pw"
 
 
 def start_pytest(
-    tmp_path: Path, source: str, *args: str, name: str = "test_user.py"
+    tmp_path: Path, source: str, *args: str, name: str = "test_user.py", xdist: bool = False
 ) -> subprocess.Popen[str]:
     """Run pytest on ``source`` (written to ``tmp_path/name``) in a subprocess."""
     (tmp_path / name).write_text(textwrap.dedent(source))
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARANGO_")}
     env.pop("PYTEST_ADDOPTS", None)
     cmd = [
-        sys.executable, "-m", "pytest", "-q", "-rfEs", "-p", "no:cacheprovider", "-p", "no:xdist",
+        sys.executable, "-m", "pytest", "-q", "-rfEs", "-p", "no:cacheprovider",
+        *(("-n", "2") if xdist else ("-p", "no:xdist")),
         "-o", "asyncio_mode=auto", "--rootdir", str(tmp_path), *args, str(tmp_path / name),
     ]  # fmt: skip
     return subprocess.Popen(
@@ -44,13 +45,16 @@ def finish(proc: subprocess.Popen[str]) -> tuple[int, str]:
     return proc.returncode, out
 
 
-def run_pytest(tmp_path: Path, source: str, *args: str) -> tuple[int, str]:
-    return finish(start_pytest(tmp_path, source, *args))
+def run_pytest(tmp_path: Path, source: str, *args: str, xdist: bool = False) -> tuple[int, str]:
+    return finish(start_pytest(tmp_path, source, *args, xdist=xdist))
 
 
 def cassette_text(directory: Path) -> str:
     return "\n".join(p.read_text() for p in sorted(directory.rglob("*.yaml")))
 
+
+# an extra field to redact (an ini option, so record and replay key requests alike)
+REDACT_NOTE = ("-o", "arango_redact_fields=secretNote")
 
 USER_TESTS = f"""
     import pytest
@@ -59,7 +63,7 @@ USER_TESTS = f"""
     async def test_async_driver(arango_db, arango_client, arango_root_password):
         col = await arango_db.create_collection("things")
         await col.add_index(type="persistent", fields=["v"])
-        await col.insert({{"_key": "a", "v": 1}})
+        await col.insert({{"_key": "a", "v": 1, "secretNote": "classified-123"}})
         meta = await col.insert({{"v": 2}})  # a generated key
         assert (await col.get(meta["_key"]))["v"] == 2
         assert "things" in [c["name"] for c in await arango_db.collections()]
@@ -92,9 +96,11 @@ def test_record_then_replay_with_the_server_stopped(tmp_path: Path) -> None:
     tapes = tmp_path / "tapes"
     emulator = Emulator(root_password=PASSWORD)
     with serving(emulator) as srv:
+        # under xdist: one cassette per test, written atomically by whichever worker ran it
         code, out = run_pytest(
             tmp_path, USER_TESTS, "--arango-mode=record", f"--arango-url={srv.url}",
-            f"--arango-password={PASSWORD}", f"--arango-cassette-dir={tapes}",
+            f"--arango-password={PASSWORD}", f"--arango-cassette-dir={tapes}", *REDACT_NOTE,
+            xdist=True,
         )  # fmt: skip
         assert code == 0, out
         assert "3 passed" in out
@@ -111,7 +117,7 @@ def test_record_then_replay_with_the_server_stopped(tmp_path: Path) -> None:
     text = cassette_text(tapes)
     # no password, Authorization value or real JWT on disk
     basic = b64encode(f"root:{PASSWORD}".encode()).decode()
-    for secret in (PASSWORD, USER_PASSWORD, basic):
+    for secret in (PASSWORD, USER_PASSWORD, basic, "classified-123"):
         assert secret not in text
     assert re.search(r"(?i)(basic|bearer) (?!<redacted>)\S", text) is None
     tokens = re.findall(r"eyJ[\w-]*\.eyJ[\w-]*\.[\w-]*", text)
@@ -121,7 +127,7 @@ def test_record_then_replay_with_the_server_stopped(tmp_path: Path) -> None:
     # the server is gone: replay must not need it, and must use every interaction
     code, out = run_pytest(
         tmp_path, USER_TESTS, "--arango-mode=replay", f"--arango-cassette-dir={tapes}",
-        "--arango-allow-unused=false",
+        "--arango-allow-unused=false", *REDACT_NOTE,
     )  # fmt: skip
     assert code == 0, out
     assert "3 passed" in out
@@ -141,6 +147,12 @@ CHANGED_TESTS = """
 
     def test_never_recorded(arango_sync_db):
         pass
+
+    @pytest.mark.arango(cassette="test_user/test_version")
+    def test_swallowed(arango_sync_client):
+        sys_db = arango_sync_client.db("_system", username="root", password="")
+        with pytest.raises(Exception):
+            sys_db.collections()  # unmatched, and the test swallows the error
 
     @pytest.mark.arango(record_mode="sometimes")
     def test_bad_record_mode(arango_sync_db):
@@ -183,7 +195,10 @@ def test_replay_errors_explain_themselves(tmp_path: Path) -> None:
     once_code, once_out = finish(once)
 
     assert code == 1, out
-    assert "2 failed, 1 passed, 3 errors" in out
+    assert "3 failed, 1 passed, 3 errors" in out
+    # an error the test swallowed still fails it
+    assert "FAILED test_user.py::test_swallowed" in out
+    assert "no recorded interaction matches GET /_db/_system/_api/collection" in out
     # unmatched requests, through both drivers: the closest candidates and what differed
     assert "no recorded interaction matches POST /_db/t_test_async_driver_" in out
     assert "no recorded interaction matches POST /_db/t_test_sync_driver_" in out
@@ -204,3 +219,22 @@ def test_replay_errors_explain_themselves(tmp_path: Path) -> None:
     assert "no recorded interaction matches GET /_db/_system/_api/collection" in once_out
     assert "record mode 'once' does not record new requests into an existing cassette" in once_out
     assert "cannot reach" not in once_out  # replaying never touched the (absent) server
+
+
+EMULATED_TESTS = """
+    async def test_recorded_from_the_emulator(arango_db):
+        await arango_db.create_collection("c")
+        assert await arango_db.has_collection("c")
+"""
+
+
+def test_record_from_the_emulator_without_a_server_as_json(tmp_path: Path) -> None:
+    tapes = tmp_path / "tapes"
+    options = (f"--arango-cassette-dir={tapes}", "--arango-cassette-format=json")
+    code, out = run_pytest(tmp_path, EMULATED_TESTS, "--arango-mode=record", *options)
+    assert code == 0, out
+    (path,) = list(tapes.rglob("*.json"))
+    assert path.name == "test_recorded_from_the_emulator.json"
+    code, out = run_pytest(tmp_path, EMULATED_TESTS, "--arango-mode=replay", *options)
+    assert code == 0, out
+    assert "1 passed" in out
