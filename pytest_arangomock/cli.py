@@ -114,16 +114,18 @@ def _cassette_redact(args: argparse.Namespace) -> int:
 def _cassette_verify(args: argparse.Namespace) -> int:
     """Replay a cassette's requests against a fresh emulator and report where it differs."""
     from .backends.live import create_database
+    from .backends.redact import REDACTED
     from .backends.verify import Progress, drift_report, metadata_databases, replay_cassette
     from .emulator import Emulator
 
     worst = 0
     for path in args.path:
         cassette = _load(path)
-        # recorded credentials are redacted: the emulator accepts requests as root
-        emulator = Emulator(authentication=False)
+        # recorded credentials are redacted: the emulator accepts requests as root, and
+        # the redacted password is root's (so a recorded /_open/auth login succeeds)
+        emulator = Emulator(authentication=False, root_password=REDACTED)
         for name in metadata_databases(cassette):
-            create_database(emulator, name, "")
+            create_database(emulator, name, REDACTED)
         progress = Progress(f"verify {path}", len(cassette.interactions))
 
         def report(done: int, found: int, progress: Progress = progress) -> None:

@@ -132,6 +132,23 @@ def test_record_then_replay_with_the_server_stopped(tmp_path: Path) -> None:
     assert code == 0, out
     assert "3 passed" in out
 
+    # and a fresh emulator answers the recorded requests (JWT login included) the same way
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest_arangomock.cli",
+            "cassette",
+            "verify",
+            *map(str, tapes.rglob("*.yaml")),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.count("agree with the emulator") == 3
+
 
 CHANGED_TESTS = """
     import pytest

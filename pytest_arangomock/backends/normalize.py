@@ -191,13 +191,14 @@ MASKED_FIELDS = frozenset(
     }
 )
 # Identity values a server generates: learnt when both sides look generated (digits).
-_LEARNED_IDS = frozenset({"_key", "_id", "id", "_from", "_to", "cid", "planId"})
+_LEARNED_IDS = frozenset({"_key", "_id", "id", "_from", "_to", "cid", "planId", "name"})
 _ALWAYS_LEARNED = frozenset({"_rev", "_oldRev", "jwt", "globallyUniqueId", "objectId"})
 
 
 def _generated(value: str) -> bool:
+    """Digits (ids, traditional keys, ``c/123``) or an index's automatic ``idx_<digits>`` name."""
     tail = value.rpartition("/")[2]
-    return tail.isdigit()
+    return tail.isdigit() or (tail.startswith("idx_") and tail[4:].isdigit())
 
 
 class ValueMap:
