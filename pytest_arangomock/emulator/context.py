@@ -23,9 +23,7 @@ def dumps(value: Any) -> bytes:
     return _ENCODE(value).encode("utf-8")
 
 
-def json_response(
-    status: int, body: Any, headers: dict[str, str] | None = None
-) -> BackendResponse:
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> BackendResponse:
     hdrs = dict(_JSON_HEADERS)
     if headers:
         hdrs.update(headers)
@@ -164,7 +162,9 @@ class Context:
         return body
 
     # ---------------------------------------------------------------- responses
-    def json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> BackendResponse:
+    def json(
+        self, status: int, body: Any, headers: dict[str, str] | None = None
+    ) -> BackendResponse:
         return json_response(status, body, headers)
 
     def result(self, value: Any, status: int = 200) -> BackendResponse:
@@ -179,11 +179,10 @@ class Context:
 
     # ------------------------------------------------------------- permissions
     def require_database(self, level: str) -> None:
-        from .auth import require_database
-
-        require_database(self, level)
+        _auth.require_database(self, level)
 
     def require_collection(self, name: str, level: str) -> None:
-        from .auth import require_collection
+        _auth.require_collection(self, name, level)
 
-        require_collection(self, name, level)
+
+from . import auth as _auth  # noqa: E402 - auth imports this module's types lazily

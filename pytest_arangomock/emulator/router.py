@@ -37,9 +37,14 @@ class Route:
     access: str = DB_RO
     summary: str = ""
     segments: tuple[str, ...] = field(default=())
+    param_positions: tuple[tuple[int, str], ...] = field(default=())
 
     def __post_init__(self) -> None:
         self.segments = tuple(s for s in self.pattern.split("/") if s)
+        # (position, name) of each ``{name}`` segment, so matching builds params directly
+        self.param_positions = tuple(
+            (i, seg[1:-1]) for i, seg in enumerate(self.segments) if seg.startswith("{")
+        )
 
 
 ROUTES: list[Route] = []
@@ -52,7 +57,16 @@ def route(
 
     def register(fn: Handler) -> Handler:
         for m in method.split("|"):
-            ROUTES.append(Route(m, pattern, fn, area, access, summary or (fn.__doc__ or "").strip().split("\n")[0]))
+            ROUTES.append(
+                Route(
+                    m,
+                    pattern,
+                    fn,
+                    area,
+                    access,
+                    summary or (fn.__doc__ or "").strip().split("\n")[0],
+                )
+            )
         return fn
 
     return register
@@ -107,24 +121,32 @@ class Router:
             r = node.routes.get("GET")
         if r is None:
             return None, {}, True
-        params = {
-            pat[1:-1]: unquote(seg)
-            for pat, seg in zip(r.segments, segments)
-            if pat.startswith("{")
-        }
+        params = {}
+        for i, name in r.param_positions:
+            seg = segments[i]
+            params[name] = unquote(seg) if "%" in seg else seg
         return r, params, True
 
     def _walk(self, node: _Node, segs: list[str], i: int) -> _Node | None:
-        if i == len(segs):
-            return node if node.routes else None
-        child = node.static.get(segs[i])
-        if child is not None:
-            found = self._walk(child, segs, i + 1)
-            if found is not None:
-                return found
-        if node.param is not None:
-            return self._walk(node.param, segs, i + 1)
-        return None
+        # descend iteratively while only one way is open; recurse where static and
+        # parameter children both exist (static wins, the parameter is the fallback)
+        n = len(segs)
+        while i < n:
+            child = node.static.get(segs[i])
+            param = node.param
+            if child is None:
+                if param is None:
+                    return None
+                node = param
+            elif param is None:
+                node = child
+            else:
+                found = self._walk(child, segs, i + 1)
+                if found is not None:
+                    return found
+                node = param
+            i += 1
+        return node if node.routes else None
 
 
 def _strip_db(path: str) -> str:
