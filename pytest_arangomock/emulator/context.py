@@ -18,6 +18,10 @@ _JSON_HEADERS = {"content-type": "application/json; charset=utf-8"}
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
+def _decoder() -> Any:
+    return json.JSONDecoder(parse_constant=reject_constant).decode
+
+
 def dumps(value: Any) -> bytes:
     """Compact JSON as ArangoDB sends it (UTF-8, no ASCII escaping); one shared encoder."""
     return _ENCODE(value).encode("utf-8")
@@ -130,7 +134,7 @@ class Context:
             raw = self.request.body
             if len(raw) > MAX_BODY_SIZE:
                 raise ArangoError(413, "request body too large", 413)
-            if not raw.strip():
+            if not raw or raw.isspace():
                 if allow_empty:
                     self._body = None
                     return None
@@ -140,7 +144,7 @@ class Context:
             except UnicodeDecodeError:
                 raise ArangoError(600, "VPackError error: Invalid UTF-8 sequence", 400) from None
             try:
-                self._body = json.loads(text, parse_constant=reject_constant)
+                self._body = _DECODE(text)
             except json.JSONDecodeError as exc:
                 raise ArangoError(600, vpack_error_message(exc, text), 400) from None
             except RecursionError:
@@ -184,5 +188,7 @@ class Context:
     def require_collection(self, name: str, level: str) -> None:
         _auth.require_collection(self, name, level)
 
+
+_DECODE = _decoder()  # one shared decoder (velocypack rejects NaN and Infinity)
 
 from . import auth as _auth  # noqa: E402 - auth imports this module's types lazily

@@ -155,13 +155,21 @@ class _Batch:
         return ctx.json(status, body, headers)
 
 
+_PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.~")
+
+
+def _quote(text: str) -> str:
+    """Percent-encode a path segment; most keys and names need nothing (fast path)."""
+    return text if _PLAIN.issuperset(text) else quote(text, safe="")
+
+
 def _single_response(
     ctx: Context, cname: str, status: int, result: Doc | None, silent: bool
 ) -> BackendResponse:
     if silent or result is None:
         return ctx.json(status, {})
     location = "/_db/{}/_api/document/{}/{}".format(
-        quote(ctx.db.name, safe=""), cname, quote(result["_key"], safe="")
+        _quote(ctx.db.name), cname, _quote(result["_key"])
     )
     return ctx.json(status, result, {"etag": f'"{result["_rev"]}"', "location": location})
 
