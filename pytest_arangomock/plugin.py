@@ -26,7 +26,7 @@ import secrets
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import pytest_asyncio
@@ -34,13 +34,15 @@ import pytest_asyncio
 from .backend import Backend, BackendRequest, BackendResponse
 from .emulator import Emulator
 
+if TYPE_CHECKING:
+    from .backends.redact import RedactionRules
+
 pytest_plugins = ["pytest_arangomock.fixtures_intercept"]  # interception, coordinators
 
 _db_counter = itertools.count(1)
 
 DEFAULT_HOST = "http://arangomock:8529"
 MODES = ("emulate", "live", "record", "replay", "verify")
-_EMULATOR_MODES = ("emulate",)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -143,7 +145,7 @@ class Settings:
         """root's password on an emulator standing in for (or beside) the live server."""
         return self.password if self.mode != "emulate" else self.root_password
 
-    def rules(self) -> Any:
+    def rules(self) -> RedactionRules:
         from .backends.redact import RedactionRules
 
         return RedactionRules().extended(
@@ -310,9 +312,8 @@ def _database_name(node: pytest.Item) -> str:
 class _Run:
     """What one test runs against in a non-emulate mode, and how to check it afterwards."""
 
-    def __init__(self, backend: Backend, settings: Settings, allow_unused: bool) -> None:
+    def __init__(self, backend: Backend, allow_unused: bool) -> None:
         self.backend = backend
-        self.settings = settings
         self.allow_unused = allow_unused
 
     def problem(self) -> str | None:
@@ -414,7 +415,7 @@ def arango_backend(
             on_diff=str(options.get("verify", s.verify)),
             ignore=s.verify_ignore,
         )
-        run = _Run(backend, s, True)
+        run = _Run(backend, True)
     else:
         from .backends.record import CassetteBackend, check_record_mode
         from .backends.replay import CassetteError
@@ -444,7 +445,7 @@ def arango_backend(
             failure = ""
         if failure:  # outside the except block: no chained traceback in the report
             pytest.fail(failure, pytrace=False)
-        run = _Run(backend, s, bool(allow_unused))
+        run = _Run(backend, bool(allow_unused))
     node.stash[_RUN_KEY] = run
     yield backend
     _finish(run)
