@@ -10,6 +10,22 @@ import sys
 from typing import Any
 
 
+def _server_tls(args: argparse.Namespace) -> Any:
+    """The TLS context ``serve`` was asked for (a PEM pair or a generated test CA), or None."""
+    if args.ssl_certfile:
+        from .serve import server_ssl_context
+
+        return server_ssl_context(args.ssl_certfile, args.ssl_keyfile)
+    if args.tls_self_signed:
+        from .tls import make_test_ca
+
+        ca = make_test_ca()
+        ca_path, _, _ = ca.write(args.tls_self_signed)
+        print(f"arangomock: clients should trust {ca_path}", flush=True)
+        return ca.server_context()
+    return None
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .emulator import Emulator
     from .serve import port_in_use_message, run_server
@@ -19,6 +35,11 @@ def _serve(args: argparse.Namespace) -> int:
         jwt_secret=args.jwt_secret,
         authentication=not args.no_auth,
     )
+    ssl_context = _server_tls(args)
+    if args.unix:
+        where = f"http://unix:{args.unix}"
+    else:
+        where = f"{'https' if ssl_context else 'http'}://{args.host}:{args.port}"
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -28,11 +49,15 @@ def _serve(args: argparse.Namespace) -> int:
                 loop.add_signal_handler(sig, stop.set)
             except (NotImplementedError, RuntimeError):  # pragma: no cover - non-POSIX
                 pass
-        print(
-            f"arangomock: ArangoDB 3.12 emulator listening on http://{args.host}:{args.port}",
-            flush=True,
+        print(f"arangomock: ArangoDB 3.12 emulator listening on {where}", flush=True)
+        await run_server(
+            backend,
+            args.host,
+            args.port,
+            ssl_context=ssl_context,
+            unix_path=args.unix,
+            stop=stop,
         )
-        await run_server(backend, args.host, args.port, stop=stop)
         print("arangomock: stopped", flush=True)
 
     try:
@@ -181,6 +206,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--root-password", default="")
     serve.add_argument("--jwt-secret", default=None)
     serve.add_argument("--no-auth", action="store_true", help="accept requests without credentials")
+    serve.add_argument("--ssl-certfile", default=None, help="serve HTTPS with this PEM certificate")
+    serve.add_argument("--ssl-keyfile", default=None, help="private key for --ssl-certfile")
+    serve.add_argument(
+        "--tls-self-signed",
+        metavar="DIR",
+        default=None,
+        help="serve HTTPS with a certificate generated now; writes ca.pem there for clients",
+    )
+    serve.add_argument("--unix", metavar="PATH", default=None, help="listen on a UNIX socket")
     serve.set_defaults(func=_serve)
     _add_cassette_commands(sub)
     return parser

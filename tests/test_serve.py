@@ -142,3 +142,54 @@ async def test_many_requests_in_flight_over_several_connections(arango_url: str)
 async def test_many_requests_in_flight_in_process(arango_sys_db) -> None:
     results = await asyncio.gather(*(arango_sys_db.engine() for _ in range(500)))
     assert all(r["name"] == "rocksdb" for r in results)
+
+
+def test_cli_serves_https_with_a_generated_certificate(tmp_path) -> None:
+    import ssl
+
+    port = free_port()
+    proc = _cli("--port", str(port), "--tls-self-signed", str(tmp_path))
+    try:
+        _wait_listening(port, proc)
+        ctx = ssl.create_default_context(cafile=str(tmp_path / "ca.pem"))
+        conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=ctx)
+        conn.request("GET", "/_api/version", headers=AUTH)
+        resp = conn.getresponse()
+        assert resp.status == 200
+        assert json.loads(resp.read())["server"] == "arango"
+        conn.close()
+        untrusted = http.client.HTTPSConnection(
+            "127.0.0.1", port, timeout=10, context=ssl.create_default_context()
+        )
+        with pytest.raises(ssl.SSLError):
+            untrusted.request("GET", "/_api/version", headers=AUTH)
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=15)
+
+
+def test_cli_serves_on_a_unix_socket(tmp_path) -> None:
+    path = str(tmp_path / "arango.sock")
+    proc = _cli("--unix", path)
+    try:
+        deadline = time.monotonic() + 20
+        while not os.path.exists(path):
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "socket never appeared"
+            time.sleep(0.05)
+        client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        client.connect(path)
+        token = AUTH["Authorization"]
+        client.sendall(
+            f"GET /_api/version HTTP/1.1\r\nHost: x\r\nAuthorization: {token}\r\n"
+            "Connection: close\r\n\r\n".encode()
+        )
+        data = b""
+        while chunk := client.recv(65536):
+            data += chunk
+        client.close()
+        assert data.startswith(b"HTTP/1.1 200")
+        assert b'"server":"arango"' in data
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=15)
