@@ -82,7 +82,7 @@ def test_cli_reports_a_taken_port() -> None:
         blocker.listen()
         port = blocker.getsockname()[1]
         proc = _cli("--port", str(port))
-        out, err = proc.communicate(timeout=30)
+        _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 2
     assert "already in use" in err
     assert "Traceback" not in err
