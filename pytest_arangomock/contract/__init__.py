@@ -1,12 +1,13 @@
-"""The contract suite: ArangoDB behaviour every backend must reproduce exactly.
+"""The contract suite: ArangoDB behaviour every backend must reproduce exactly, through every driver.
 
-Run it with ``pytest --pyargs pytest_arangomock.contract``. Each test goes through
-python-arango-async, the way users call ArangoDB, and asserts exact values (fixed keys,
-sorted results) so the emulator in-process, the emulator served over loopback to the
-driver's aiohttp client and to the httpx and aiosonic clients, a replay of the suite's own
-recording, and a real server (``--arango-url URL`` or ``ARANGO_URL``) must all agree.
+Run it with ``pytest --pyargs pytest_arangomock.contract``. Each behaviour is written once,
+against the driver-neutral facade of :mod:`.facade`, and runs through python-arango-async,
+python-arango and aioarango (skipped when it cannot be imported), each in-process and over
+loopback HTTP with its usual clients, plus a replay of the suite's own recording and a real
+server (``--arango-url URL`` or ``ARANGO_URL``) through every driver. Tests assert exact
+values (fixed keys, sorted results), so every driver on every backend must agree.
 
 To check a backend of your own, set ``ARANGOMOCK_CONTRACT_BACKEND=package.module:factory``
 (``factory()`` returns a :class:`~pytest_arangomock.backend.Backend`); it runs as the
-``custom`` parameter, in-process.
+``custom`` parameters, in-process, through each driver.
 """

@@ -1,27 +1,33 @@
-"""Backend parametrization of the contract suite.
+"""Driver and backend parametrization of the contract suite.
 
-Every contract test takes ``db`` (a fresh database as root) or ``client``/``sys_db`` and
-runs once per backend:
+Every contract test takes ``db`` (a fresh database as root) or ``client``/``sys_db``: the
+driver-neutral facade of :mod:`.facade` over one driver on one backend. It runs once per
+``contract_backend`` parameter:
 
-``inprocess``
-    the emulator through :class:`InProcessHTTPClient` (its answers are also recorded into a
-    cassette for ``replay``);
-``aiohttp`` / ``httpx`` / ``aiosonic``
-    the emulator served on loopback (``arangomock serve``), reached through the driver's
+python-arango-async (the reference driver; its parameters keep the plain backend names)
+    ``inprocess``: the emulator through :class:`InProcessHTTPClient` (its answers are also
+    recorded into a cassette for ``replay``); ``aiohttp`` / ``httpx`` / ``aiosonic``: the
+    emulator served on loopback (``arangomock serve``), reached through the driver's
     ``AioHTTPClient``, :class:`HttpxHTTPClient` and :class:`AiosonicHTTPClient`;
-``replay``
-    the cassette recorded by ``inprocess`` for the same test, replayed with no server
-    (skipped when that recording is missing, e.g. under ``-k replay``);
-``live``
-    a real ArangoDB at ``--arango-url`` / ``ARANGO_URL`` (root password from
-    ``--arango-password`` / ``ARANGO_PASSWORD``); every test gets its own database and
-    users, removed afterwards;
-``custom``
-    ``ARANGOMOCK_CONTRACT_BACKEND=module:factory``, in-process.
+    ``replay``: the cassette recorded by ``inprocess`` for the same test, replayed with no
+    server (skipped when that recording is missing, e.g. under ``-k replay``);
+python-arango
+    ``python_arango-inprocess``: :class:`InProcessSyncHTTPClient`;
+    ``python_arango-requests``: its default requests client against the served emulator;
+aioarango (skipped when it cannot be imported)
+    ``aioarango-inprocess``: :class:`InProcessAioArangoHTTPClient`;
+    ``aioarango-httpx``: its default httpx client against the served emulator;
+every driver
+    ``live`` / ``<driver>-live``: a real ArangoDB at ``--arango-url`` / ``ARANGO_URL``
+    (root password from ``--arango-password`` / ``ARANGO_PASSWORD``); every test gets its
+    own database and users, removed afterwards;
+    ``custom`` / ``<driver>-custom``: ``ARANGOMOCK_CONTRACT_BACKEND=module:factory``,
+    in-process.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import os
@@ -34,17 +40,43 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from arangoasync import ArangoClient
-from arangoasync.auth import Auth
 
 from pytest_arangomock.backend import Backend, BackendRequest, BackendResponse
 from pytest_arangomock.emulator import Emulator
 from pytest_arangomock.serve import serve_in_thread
-from pytest_arangomock.transports.arangoasync import InProcessHTTPClient
 
-SERVED = ("aiohttp", "httpx", "aiosonic")
+from .adapters import AioArangoDriver, ArangoAsyncDriver, PythonArangoDriver
+from .facade import Database, Driver
+
 CUSTOM_ENV = "ARANGOMOCK_CONTRACT_BACKEND"
 _HOST = "http://arangomock:8529"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One driver on one backend: a ``contract_backend`` parameter."""
+
+    driver: str  #: "arangoasync", "python_arango" or "aioarango"
+    backend: str  #: "inprocess", "served", "replay", "live" or "custom"
+    client: str = ""  #: for "served": the HTTP client ("default": the driver's own)
+
+    @property
+    def id(self) -> str:
+        kind = self.client or self.backend
+        return kind if self.driver == "arangoasync" else f"{self.driver}-{kind}"
+
+
+#: the drivers, their import names, and their served HTTP clients
+DRIVERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "arangoasync": ("arangoasync", ("aiohttp", "httpx", "aiosonic")),
+    "python_arango": ("arango", ("requests",)),
+    "aioarango": ("aioarango", ("httpx",)),
+}
+_ADAPTERS: dict[str, Callable[[str, Any], Driver]] = {
+    "arangoasync": ArangoAsyncDriver,
+    "python_arango": PythonArangoDriver,
+    "aioarango": AioArangoDriver,
+}
 
 
 def _setting(config: pytest.Config, option: str, env: str) -> str:
@@ -53,35 +85,57 @@ def _setting(config: pytest.Config, option: str, env: str) -> str:
     return str(value or os.environ.get(env) or "")
 
 
-def _replay_available() -> bool:
+@functools.cache
+def _importable(module: str) -> bool:
+    """Whether ``module`` imports (aioarango is installed without its dependencies)."""
     try:
-        importlib.import_module("pytest_arangomock.backends.record")
+        importlib.import_module(module)
     except ImportError:
         return False
     return True
 
 
+def targets(config: pytest.Config) -> list[Target]:
+    """The driver/backend pairs this run covers, in the order each test runs through them."""
+    live = bool(_setting(config, "--arango-url", "ARANGO_URL"))
+    custom = bool(os.environ.get(CUSTOM_ENV))
+    out: list[Target] = []
+    for driver, (_, served) in DRIVERS.items():
+        out.append(Target(driver, "inprocess"))
+        out.extend(Target(driver, "served", client) for client in served)
+        if driver == "arangoasync" and _importable("pytest_arangomock.backends.record"):
+            out.append(Target(driver, "replay"))
+        if live:
+            out.append(Target(driver, "live"))
+        if custom:
+            out.append(Target(driver, "custom"))
+    return out
+
+
 def backend_names(config: pytest.Config) -> list[str]:
-    """The backends this run covers, in the order each test runs through them."""
-    names = ["inprocess", *SERVED]
-    if _replay_available():
-        names.append("replay")
-    if _setting(config, "--arango-url", "ARANGO_URL"):
-        names.append("live")
-    if os.environ.get(CUSTOM_ENV):
-        names.append("custom")
-    return names
+    """The parameter ids of this run, in order."""
+    return [target.id for target in targets(config)]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "contract_backend" in metafunc.fixturenames:
-        metafunc.parametrize("contract_backend", backend_names(metafunc.config), scope="function")
+    if "contract_backend" not in metafunc.fixturenames:
+        return
+    params = []
+    for target in targets(metafunc.config):
+        module = DRIVERS[target.driver][0]
+        marks: list[pytest.MarkDecorator] = []
+        if not _importable(module):
+            marks.append(pytest.mark.skip(reason=f"{module} is not importable"))
+        params.append(pytest.param(target, id=target.id, marks=marks))
+    metafunc.parametrize("contract_backend", params, scope="function")
 
 
-# the driver's AioHTTPClient still uses aiohttp's deprecated BasicAuth
+# the driver's AioHTTPClient still uses aiohttp's deprecated BasicAuth; aioarango passes
+# httpx a text body through a deprecated argument
 _DRIVER_WARNINGS = (
     "ignore:BasicAuth is deprecated:DeprecationWarning",
     "ignore:The 'auth' parameter is deprecated:DeprecationWarning",
+    "ignore:Use .content=:DeprecationWarning",
 )
 
 
@@ -146,13 +200,13 @@ class Names:
 
 
 @pytest.fixture
-def names(contract_backend: str) -> Names:
-    return Names("_" + secrets.token_hex(4) if contract_backend == "live" else "")
+def names(contract_backend: Target) -> Names:
+    return Names("_" + secrets.token_hex(4) if contract_backend.backend == "live" else "")
 
 
 @pytest.fixture
-def root_password(contract_backend: str, request: pytest.FixtureRequest) -> str:
-    if contract_backend == "live":
+def root_password(contract_backend: Target, request: pytest.FixtureRequest) -> str:
+    if contract_backend.backend == "live":
         return _setting(request.config, "--arango-password", "ARANGO_PASSWORD")
     return ""
 
@@ -170,40 +224,42 @@ def _cassette_path(directory: Path, node: Any) -> Path:
 
 @pytest.fixture
 def backend_http_client(
-    contract_backend: str,
+    contract_backend: Target,
     request: pytest.FixtureRequest,
     _contract_cassettes: Path,
 ) -> Iterator[tuple[str, Callable[[], Any]]]:
-    """``(hosts, make_http_client)`` for the backend under test (clients that hold
-    connections must be built inside the test's event loop)."""
-    if contract_backend == "live":
+    """``(hosts, make_http_client)`` for the target under test (clients that hold
+    connections must be built inside the test's event loop; ``None``: the driver's own)."""
+    target = contract_backend
+    if target.backend == "live":
         yield _setting(request.config, "--arango-url", "ARANGO_URL"), lambda: None
         return
-    if contract_backend in SERVED:
+    if target.backend == "served":
         switch, url = request.getfixturevalue("_contract_server")
         switch.target = Emulator()
         tls = request.getfixturevalue("_tls_defaults")
-        yield url, lambda: _served_client(contract_backend, tls)
+        yield url, lambda: _served_client(target, tls)
         switch.target = Emulator()
         return
     backend: Backend
     cassette = _cassette_path(_contract_cassettes, request.node)
-    if contract_backend == "custom":
+    recording = target.driver == "arangoasync" and _importable("pytest_arangomock.backends.record")
+    if target.backend == "custom":
         backend = load_custom_backend()
-    elif contract_backend == "replay":
+    elif target.backend == "replay":
         if not cassette.exists():
             pytest.skip("no recording of this test: run it with the inprocess backend first")
         backend = _cassette(cassette, "none", None)
     else:
         backend = Emulator()
-        if _replay_available():
+        if recording:
             backend = _cassette(cassette, "all", backend)
-    yield _HOST, lambda: InProcessHTTPClient(backend)
+    yield _HOST, lambda: _in_process_client(target.driver, backend)
     save = getattr(backend, "save", None)
-    if save is not None and contract_backend == "inprocess":
+    if save is not None and recording and target.backend == "inprocess":
         save()
     check = getattr(backend, "check_unused", None)
-    if check is not None and contract_backend == "replay":
+    if check is not None and target.backend == "replay":
         check()
 
 
@@ -214,12 +270,28 @@ def _tls_defaults() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
-def _served_client(kind: str, tls: ssl.SSLContext) -> Any:
-    if kind == "httpx":
+def _in_process_client(driver: str, backend: Backend) -> Any:
+    if driver == "python_arango":
+        from pytest_arangomock.transports.python_arango import InProcessSyncHTTPClient
+
+        return InProcessSyncHTTPClient(backend)
+    if driver == "aioarango":
+        from pytest_arangomock.transports.aioarango import InProcessAioArangoHTTPClient
+
+        return InProcessAioArangoHTTPClient(backend)
+    from pytest_arangomock.transports.arangoasync import InProcessHTTPClient
+
+    return InProcessHTTPClient(backend)
+
+
+def _served_client(target: Target, tls: ssl.SSLContext) -> Any:
+    if target.driver != "arangoasync":
+        return None  # the driver's default client
+    if target.client == "httpx":
         from pytest_arangomock.transports.httpx_client import HttpxHTTPClient
 
         return HttpxHTTPClient(ssl_context=tls)
-    if kind == "aiosonic":
+    if target.client == "aiosonic":
         from pytest_arangomock.transports.aiosonic_client import AiosonicHTTPClient
 
         return AiosonicHTTPClient(ssl_context=tls)
@@ -236,28 +308,32 @@ def _cassette(path: Path, mode: str, inner: Backend | None) -> Backend:
 
 @pytest_asyncio.fixture
 async def client(
+    contract_backend: Target,
     backend_http_client: tuple[str, Callable[[], Any]],
-) -> AsyncIterator[ArangoClient]:
-    """An ``ArangoClient`` on the backend under test."""
+) -> AsyncIterator[Driver]:
+    """The driver under test, on the backend under test, behind the neutral facade."""
     hosts, make_http_client = backend_http_client
-    async with ArangoClient(hosts=hosts, http_client=make_http_client()) as c:
-        yield c
+    driver = _ADAPTERS[contract_backend.driver](hosts, make_http_client())
+    try:
+        yield driver
+    finally:
+        await driver.close()
 
 
 @pytest_asyncio.fixture
-async def sys_db(client: ArangoClient, root_password: str) -> Any:
+async def sys_db(client: Driver, root_password: str) -> Database:
     """``_system`` as root."""
-    return await client.db("_system", auth=Auth("root", root_password))
+    return await client.connect("_system", "root", root_password)
 
 
 @pytest_asyncio.fixture
 async def db(
-    client: ArangoClient, sys_db: Any, names: Names, root_password: str
-) -> AsyncIterator[Any]:
+    client: Driver, sys_db: Database, names: Names, root_password: str
+) -> AsyncIterator[Database]:
     """A fresh database as root; dropped (with the users a test made) afterwards."""
     await sys_db.create_database(names.database)
     try:
-        yield await client.db(names.database, auth=Auth("root", root_password))
+        yield await client.connect(names.database, "root", root_password)
     finally:
         for user in names.created_users:
             await sys_db.delete_user(user, ignore_missing=True)

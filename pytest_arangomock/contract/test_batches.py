@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
 import pytest_asyncio
 
 from ._helpers import masked
+from .facade import Collection, Database
 
 pytestmark = pytest.mark.asyncio
 
@@ -22,22 +20,22 @@ NOT_FOUND = {"error": True, "errorNum": 1202, "errorMessage": "document not foun
 
 
 @pytest_asyncio.fixture
-async def items(db: Any) -> Any:
+async def items(db: Database) -> Collection:
     return await db.create_collection("items")
 
 
-async def test_insert_many_reports_errors_in_place(items: Any) -> None:
+async def test_insert_many_reports_errors_in_place(items: Collection) -> None:
     result = await items.insert_many([{"_key": "a", "n": 1}, {"_key": "a", "n": 2}, {"_key": "b"}])
     assert masked(result) == [
         {"_id": "items/a", "_key": "a", "_rev": "<_rev>"},
         DUPLICATE_A,
         {"_id": "items/b", "_key": "b", "_rev": "<_rev>"},
     ]
-    assert (await items.get("a"))["n"] == 1
+    assert masked(await items.get("a")) == {"_key": "a", "_id": "items/a", "_rev": "<_rev>", "n": 1}
     assert await items.count() == 2
 
 
-async def test_insert_many_with_overwrite_modes(items: Any) -> None:
+async def test_insert_many_with_overwrite_modes(items: Collection) -> None:
     await items.insert_many([{"_key": "a", "n": 1, "keep": True}])
     ignored = await items.insert_many([{"_key": "a", "n": 9}], overwrite_mode="ignore")
     assert masked(ignored) == [{"_id": "items/a", "_key": "a", "_rev": "<_rev>"}]
@@ -61,7 +59,7 @@ async def test_insert_many_with_overwrite_modes(items: Any) -> None:
     ]
 
 
-async def test_update_replace_delete_many(items: Any) -> None:
+async def test_update_replace_delete_many(items: Collection) -> None:
     await items.insert_many([{"_key": k, "n": i} for i, k in enumerate("abc")])
     updated = await items.update_many([{"_key": "a", "m": 1}, {"_key": "zz", "m": 1}])
     assert masked(updated) == [
@@ -91,17 +89,15 @@ async def test_update_replace_delete_many(items: Any) -> None:
     ]
 
 
-async def test_get_many_keeps_order(items: Any) -> None:
+async def test_get_many_keeps_order(items: Collection) -> None:
     await items.insert_many([{"_key": k, "n": i} for i, k in enumerate("abc")])
     docs = await items.get_many(["c", "a", "items/b"])
     assert [(d["_key"], d["n"]) for d in docs] == [("c", 2), ("a", 0), ("b", 1)]
 
 
-async def test_import_bulk(items: Any) -> None:
+async def test_import_bulk(items: Collection) -> None:
     lines = [{"_key": "a", "n": 1}, {"_key": "b", "n": 2}, {"_key": "a", "n": 3}, {}]
-    result = await items.import_bulk(
-        "\n".join(json.dumps(line) for line in lines), doc_type="documents", complete=False
-    )
+    result = await items.import_bulk(lines, complete=False)
     assert result == {
         "error": False,
         "created": 3,

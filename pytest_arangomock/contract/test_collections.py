@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from arangoasync.exceptions import CollectionCreateError, CollectionDeleteError
+
+from .facade import Database, ServerError
 
 pytestmark = pytest.mark.asyncio
 
 
-async def test_create_list_and_properties(db: Any) -> None:
+async def test_create_list_and_properties(db: Database) -> None:
     await db.create_collection("items")
-    await db.create_collection("links", col_type=3)
+    await db.create_collection("links", edge=True)
     await db.create_collection(
         "autos",
         key_options={"type": "autoincrement", "increment": 5, "allowUserKeys": True},
@@ -24,16 +23,16 @@ async def test_create_list_and_properties(db: Any) -> None:
     assert await db.has_collection("items") is True
     assert await db.has_collection("nope") is False
 
-    props = (await db.collection("items").properties()).to_dict()
-    assert {k: props[k] for k in ("name", "type", "waitForSync", "isSystem", "schema")} == {
+    props = await db.collection("items").properties()
+    assert props == {
         "name": "items",
         "type": 2,
         "waitForSync": False,
         "isSystem": False,
         "schema": None,
+        "keyOptions": {"allowUserKeys": True, "type": "traditional", "lastValue": 0},
     }
-    assert props["keyOptions"] == {"allowUserKeys": True, "type": "traditional", "lastValue": 0}
-    autos = (await db.collection("autos").properties()).to_dict()
+    autos = await db.collection("autos").properties()
     assert autos["keyOptions"] == {
         "allowUserKeys": True,
         "type": "autoincrement",
@@ -43,7 +42,7 @@ async def test_create_list_and_properties(db: Any) -> None:
     }
 
 
-async def test_autoincrement_keys(db: Any) -> None:
+async def test_autoincrement_keys(db: Database) -> None:
     autos = await db.create_collection(
         "autos",
         key_options={"type": "autoincrement", "increment": 5, "offset": 10, "allowUserKeys": True},
@@ -52,7 +51,7 @@ async def test_autoincrement_keys(db: Any) -> None:
     assert keys == ["10", "15", "20"]
 
 
-async def test_truncate_and_drop(db: Any) -> None:
+async def test_truncate_and_drop(db: Database) -> None:
     items = await db.create_collection("items")
     await items.insert_many([{"_key": str(i)} for i in range(4)])
     assert await items.count() == 4
@@ -62,17 +61,17 @@ async def test_truncate_and_drop(db: Any) -> None:
     assert await db.has_collection("items") is False
 
 
-async def test_collection_errors(db: Any) -> None:
+async def test_collection_errors(db: Database) -> None:
     await db.create_collection("items")
-    with pytest.raises(CollectionCreateError) as dup:
+    with pytest.raises(ServerError) as dup:
         await db.create_collection("items")
     assert (dup.value.error_code, dup.value.http_code) == (1207, 409)
     assert dup.value.error_message == "duplicate name"
-    with pytest.raises(CollectionCreateError) as bad:
+    with pytest.raises(ServerError) as bad:
         await db.create_collection("bad/name")
     assert (bad.value.error_code, bad.value.http_code) == (1208, 400)
     assert bad.value.error_message == "illegal name: collection name invalid"
-    with pytest.raises(CollectionDeleteError) as missing:
+    with pytest.raises(ServerError) as missing:
         await db.delete_collection("nope")
     assert (missing.value.error_code, missing.value.http_code) == (1203, 404)
     assert missing.value.error_message == "collection or view not found"
