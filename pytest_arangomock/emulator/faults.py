@@ -123,6 +123,8 @@ class Faults:
     # ------------------------------------------------------------------ checks
     def check(self, host: str) -> BackendResponse | None:
         """What a request to ``host`` meets first: :class:`HostDown`, a 503, or nothing."""
+        if not self._down and not self._unavailable:
+            return None  # nothing switched off: no need to parse the host (every request)
         key = host_key(host)
         if key in self._down:
             raise HostDown(f"cannot connect to {key}: host is down (arangomock fault)")

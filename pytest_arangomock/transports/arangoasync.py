@@ -8,6 +8,7 @@ client = ArangoClient(hosts="http://arangomock", http_client=InProcessHTTPClient
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -25,11 +26,20 @@ from ..emulator.faults import check_host
 __all__ = ["InProcessHTTPClient"]
 
 
-def _basic(auth: Auth) -> str:
-    import base64
+_BASIC_CACHE: dict[tuple[str, str, str | None], str] = {}
 
-    raw = f"{auth.username}:{auth.password}".encode(auth.encoding or "utf-8")
-    return "Basic " + base64.b64encode(raw).decode("ascii")
+
+def _basic(auth: Auth) -> str:
+    """The ``Basic`` header for ``auth``; remembered per credentials (sent on every call)."""
+    cred = (auth.username, auth.password, auth.encoding)
+    value = _BASIC_CACHE.get(cred)
+    if value is None:
+        raw = f"{auth.username}:{auth.password}".encode(auth.encoding or "utf-8")
+        value = "Basic " + base64.b64encode(raw).decode("ascii")
+        if len(_BASIC_CACHE) >= 256:
+            _BASIC_CACHE.clear()
+        _BASIC_CACHE[cred] = value
+    return value
 
 
 class _Session:
@@ -48,6 +58,8 @@ def _body(data: Any) -> bytes:
     Most calls serialise their payload first; a few (``db.echo()``) hand over a dict, which
     aiohttp form-encodes (``ping=1``) while keeping the driver's JSON content type.
     """
+    if data is None:
+        return b""
     if isinstance(data, str):
         return data.encode("utf-8")
     if isinstance(data, Mapping):
@@ -76,22 +88,29 @@ class InProcessHTTPClient(HTTPClient):
         headers = request.normalized_headers()
         if request.auth is not None:
             headers["authorization"] = _basic(request.auth)
+        params = request.normalized_params()
         breq = BackendRequest(
-            request.method.name,
-            request.endpoint,
-            request.normalized_params(),
-            headers,
-            _body(request.data),
+            request.method.name, request.endpoint, params, headers, _body(request.data)
         )
-        bresp = check_host(self.backend, session.host, ClientConnectionError)
+        backend = self.backend
+        bresp = check_host(backend, session.host, ClientConnectionError)
         if bresp is None:
-            bresp = await self.backend.handle(breq)
-        query = "&".join(f"{k}={v}" for k, v in breq.query.items())
+            if type(backend).handle is _DEFAULT_HANDLE:
+                # a synchronous backend (the emulator): no coroutine hop through handle()
+                bresp = backend.handle_sync(breq)
+            else:
+                bresp = await backend.handle(breq)
+        url = session.host + request.endpoint
+        if params:
+            url += "?" + "&".join(f"{k}={v}" for k, v in params.items())
         return Response(
-            method=request.method,
-            url=f"{session.host}{request.endpoint}" + (f"?{query}" if query else ""),
-            headers=CIMultiDictProxy(CIMultiDict(bresp.headers)),
-            status_code=bresp.status,
-            status_text=bresp.reason,
-            raw_body=bresp.body,
+            request.method,
+            url,
+            CIMultiDictProxy(CIMultiDict(bresp.headers)),
+            bresp.status,
+            bresp.reason,
+            bresp.body,
         )
+
+
+_DEFAULT_HANDLE = Backend.handle  # backends that keep it answer from handle_sync
