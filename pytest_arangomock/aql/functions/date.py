@@ -401,6 +401,12 @@ _UNITS = {
     "milliseconds": MILLI,
 }
 _UNIT_MS = {MILLI: 1, SECOND: 1000, MINUTE: 60000, HOUR: 3600000, DAY: DAY_MS, WEEK: 7 * DAY_MS}
+#: DATE_ROUND's units: the same names, but case-sensitive and only milliseconds to days
+_ROUND_UNIT_MS = {
+    name: _UNIT_MS[flag]
+    for name, flag in _UNITS.items()
+    if flag in (MILLI, SECOND, MINUTE, HOUR, DAY)
+}
 
 
 def _unit(value: Any) -> int:
@@ -416,6 +422,18 @@ def _digits(text: str, pos: int) -> tuple[int, int]:
     while end < len(text) and "0" <= text[end] <= "9":
         end += 1
     return (int(text[pos:end]) if end > pos else 0), end - pos
+
+
+def _clock(s: str, pos: int) -> tuple[int, int, int] | None:
+    """``H[H]:M[M]`` at ``pos`` (a time or a zone offset): (hours, minutes, end), or None."""
+    hours, n = _digits(s, pos)
+    if n == 0 or n > 2 or hours > 23 or s[pos + n : pos + 1 + n] != ":":
+        return None
+    pos += 1 + n
+    minutes, n = _digits(s, pos)
+    if n == 0 or n > 2 or minutes > 59:
+        return None
+    return hours, minutes, pos + n
 
 
 def parse_date_ms(text: str) -> int | None:
@@ -448,14 +466,10 @@ def parse_date_ms(text: str) -> int | None:
             pos += 1 + n
     hour = minute = second = milli = 0
     if s[pos : pos + 1] in (" ", "T"):
-        hour, n = _digits(s, pos + 1)
-        if n == 0 or n > 2 or hour > 23 or s[pos + 1 + n : pos + 2 + n] != ":":
+        clock = _clock(s, pos + 1)
+        if clock is None:
             return None
-        pos += 2 + n
-        minute, n = _digits(s, pos)
-        if n == 0 or n > 2 or minute > 59:
-            return None
-        pos += n
+        hour, minute, pos = clock
         if s[pos : pos + 1] == ":":
             second, n = _digits(s, pos + 1)
             if n == 0 or n > 2 or second > 59:
@@ -472,14 +486,10 @@ def parse_date_ms(text: str) -> int | None:
         pos += 1
     elif s[pos : pos + 1] in ("+", "-"):
         factor = 1 if s[pos] == "+" else -1
-        oh, n = _digits(s, pos + 1)
-        if n == 0 or n > 2 or oh > 23 or s[pos + 1 + n : pos + 2 + n] != ":":
+        clock = _clock(s, pos + 1)
+        if clock is None:
             return None
-        pos += 2 + n
-        om, n = _digits(s, pos)
-        if n == 0 or n > 2 or om > 59:
-            return None
-        pos += n
+        oh, om, pos = clock
         offset = factor * (oh * 60 + om)
     if pos != len(s):
         return None
@@ -621,6 +631,53 @@ def _tz_arg(ctx: FunctionContext, name: str, value: Any) -> str | None:
     return None
 
 
+def _local_time(
+    ctx: FunctionContext, name: str, ms: int, args: tuple[Any, ...], index: int
+) -> tuple[int, str | None] | None:
+    """``ms`` read in the optional zone ``args[index]``: ``(local ms, zone)``; None after 1542."""
+    if len(args) <= index:
+        return ms, None
+    tz = _tz_arg(ctx, name, args[index])
+    if tz is None:
+        return None
+    return localize(tz, ms), tz
+
+
+def _date_text_zone(
+    ctx: FunctionContext, name: str, args: tuple[Any, ...]
+) -> tuple[int, str, str | None] | None:
+    """``(date, text, zone?)`` arguments (DATE_TRUNC, DATE_FORMAT): ``(local ms, text, zone)``."""
+    ms = _time_point(ctx, args[0], name)
+    if ms is None:
+        return None
+    text = args[1]
+    if not isinstance(text, str):
+        invalid_argument(ctx, name)
+        return None
+    local = _local_time(ctx, name, ms, args, 2)
+    return None if local is None else (local[0], text, local[1])
+
+
+def _utc_iso(ctx: FunctionContext, name: str, ms: int, tz: str | None) -> str | None:
+    """A wall-clock result in ``tz`` (if any) back to UTC, as an ISO string."""
+    if tz is not None:
+        ms = unlocalize(tz, ms)[0]
+    return _iso(ctx, name, ms)
+
+
+def _two_time_points(
+    ctx: FunctionContext, name: str, args: tuple[Any, ...]
+) -> tuple[int, int] | None:
+    """The first two date arguments (DATE_DIFF, DATE_COMPARE); None after a warning."""
+    tp1 = _time_point(ctx, args[0], name)
+    if tp1 is None:
+        return None
+    tp2 = _time_point(ctx, args[1], name)
+    if tp2 is None:
+        return None
+    return tp1, tp2
+
+
 # ----------------------------------------------------------------- components
 def _iso_week(days: int) -> tuple[int, int]:
     """(ISO week-numbering year, ISO week) of a day number."""
@@ -663,12 +720,8 @@ def _component(name: str) -> Callable[..., Any]:
         ms = _time_point(ctx, date, name)
         if ms is None:
             return None
-        if tz:
-            zone = _tz_arg(ctx, name, tz[0])
-            if zone is None:
-                return None
-            ms = localize(zone, ms)
-        return extract(ms)
+        local = _local_time(ctx, name, ms, tz, 0)
+        return None if local is None else extract(local[0])
 
     fn.__name__ = name.lower()
     fn.__doc__ = f"{name}(date, timezone?): one calendar component of the (localized) date."
@@ -849,12 +902,10 @@ def _round_half_away(x: float) -> int:
 def date_diff(ctx: FunctionContext, *args: Any) -> Any:
     """DATE_DIFF(date1, date2, unit, asFloat?, tz1?, tz2?): ``date2 - date1`` in ``unit``."""
     name = "DATE_DIFF"
-    tp1 = _time_point(ctx, args[0], name)
-    if tp1 is None:
+    points = _two_time_points(ctx, name, args)
+    if points is None:
         return None
-    tp2 = _time_point(ctx, args[1], name)
-    if tp2 is None:
-        return None
+    tp1, tp2 = points
     if not isinstance(args[2], str):
         invalid_argument(ctx, name)
         return None
@@ -898,12 +949,10 @@ def date_diff(ctx: FunctionContext, *args: Any) -> Any:
 def date_compare(ctx: FunctionContext, *args: Any) -> Any:
     """Compare the components from ``unitRangeStart`` down to ``unitRangeEnd``."""
     name = "DATE_COMPARE"
-    tp1 = _time_point(ctx, args[0], name)
-    if tp1 is None:
+    points = _two_time_points(ctx, name, args)
+    if points is None:
         return None
-    tp2 = _time_point(ctx, args[1], name)
-    if tp2 is None:
-        return None
+    tp1, tp2 = points
     start = _unit(args[2])
     if not start:
         invalid_argument(ctx, name)
@@ -957,58 +1006,29 @@ def date_round(ctx: FunctionContext, *args: Any) -> Any:
     if not is_number(amount) or not isinstance(unit, str):
         invalid_argument(ctx, name)
         return None
-    tz = None
-    if len(args) == 4:
-        tz = _tz_arg(ctx, name, args[3])
-        if tz is None:
-            return None
-        ms = localize(tz, ms)
+    local = _local_time(ctx, name, ms, args, 3)
+    if local is None:
+        return None
+    ms, tz = local
     count = _to_int64(amount)
-    factor = {
-        "milliseconds": 1,
-        "millisecond": 1,
-        "f": 1,
-        "seconds": 1000,
-        "second": 1000,
-        "s": 1000,
-        "minutes": 60000,
-        "minute": 60000,
-        "i": 60000,
-        "hours": 3600000,
-        "hour": 3600000,
-        "h": 3600000,
-        "days": DAY_MS,
-        "day": DAY_MS,
-        "d": DAY_MS,
-    }.get(unit)
+    factor = _ROUND_UNIT_MS.get(unit)
     if count <= 0 or factor is None:
         invalid_argument(ctx, name)
         return None
     step = factor * count
     bucket = abs(ms) // step * step  # C++ integer division truncates toward zero
-    ms = bucket if ms >= 0 else -bucket
-    if tz is not None:
-        ms = unlocalize(tz, ms)[0]
-    return _iso(ctx, name, ms)
+    return _utc_iso(ctx, name, bucket if ms >= 0 else -bucket, tz)
 
 
 @function("DATE_TRUNC", 2, 3, family="date")
 def date_trunc(ctx: FunctionContext, *args: Any) -> Any:
     """Truncate to the start of the given unit (weeks are not a unit here)."""
     name = "DATE_TRUNC"
-    ms = _time_point(ctx, args[0], name)
-    if ms is None:
+    parsed = _date_text_zone(ctx, name, args)
+    if parsed is None:
         return None
-    if not isinstance(args[1], str):
-        invalid_argument(ctx, name)
-        return None
-    unit = _unit(args[1])
-    tz = None
-    if len(args) == 3:
-        tz = _tz_arg(ctx, name, args[2])
-        if tz is None:
-            return None
-        ms = localize(tz, ms)
+    ms, text, tz = parsed
+    unit = _unit(text)
     days, day_ms = divmod(ms, DAY_MS)
     y, m, d = civil_from_days(days)
     if unit == YEAR:
@@ -1022,10 +1042,7 @@ def date_trunc(ctx: FunctionContext, *args: Any) -> Any:
     elif unit != MILLI:
         _warn_date(ctx, name)
         return None
-    ms = _rebuild(y, m, d, day_ms, 0)
-    if tz is not None:
-        ms = unlocalize(tz, ms)[0]
-    return _iso(ctx, name, ms)
+    return _utc_iso(ctx, name, _rebuild(y, m, d, day_ms, 0), tz)
 
 
 # ----------------------------------------------------------------- DATE_FORMAT
@@ -1132,19 +1149,8 @@ def format_date(fmt: str, ms: int) -> str:
 
 @function("DATE_FORMAT", 2, 3, family="date")
 def date_format(ctx: FunctionContext, *args: Any) -> Any:
-    name = "DATE_FORMAT"
-    ms = _time_point(ctx, args[0], name)
-    if ms is None:
-        return None
-    if not isinstance(args[1], str):
-        invalid_argument(ctx, name)
-        return None
-    if len(args) == 3:
-        tz = _tz_arg(ctx, name, args[2])
-        if tz is None:
-            return None
-        ms = localize(tz, ms)
-    return format_date(args[1], ms)
+    parsed = _date_text_zone(ctx, "DATE_FORMAT", args)
+    return None if parsed is None else format_date(parsed[1], parsed[0])
 
 
 # ----------------------------------------------------------------- time zones
