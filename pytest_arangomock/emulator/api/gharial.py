@@ -273,13 +273,10 @@ def add_vertex_collection(ctx: Context) -> BackendResponse:
     if col is None:
         if not ctx.flag("createCollection", True):
             raise ArangoError(1926, f"{name} {message_for(1926)}", 404)
-        graph.orphans.add(name)
-        _ensure_collections(db, graph, sync)
-    else:
-        if col.type != DOCUMENT:
-            raise ArangoError(1927, status=400)
-        graph.orphans.add(name)
-        _ensure_collections(db, graph, sync)
+    elif col.type != DOCUMENT:
+        raise ArangoError(1927, status=400)
+    graph.orphans.add(name)
+    _ensure_collections(db, graph, sync)
     store_graph(db, graph)
     return _graph_answer(ctx, graph, 202)
 
@@ -546,80 +543,80 @@ VERTEX = BASE + "/{graph}/vertex/{collection}"
 EDGE_PATH = BASE + "/{graph}/edge/{collection}"
 
 
+def _target(ctx: Context, kind: str, body: str = "") -> tuple[Graph, Collection, Any]:
+    """The graph, the checked collection and the body of a vertex or edge route.
+
+    ArangoDB checks the graph, then the body (``"object"``: it must be one, else 1227;
+    ``"any"``: only parsed), then the collection.
+    """
+    graph = load_graph(ctx.db, ctx.params["graph"])
+    data = ctx.body() if body else None
+    if body == "object" and not isinstance(data, dict):
+        raise ArangoError(1227, status=400)
+    name = ctx.params["collection"]
+    if kind == "vertex":
+        col = _check_vertex_collection(ctx.db, graph, name)
+    else:
+        col = _check_edge_collection(ctx.db, graph, name)
+    return graph, col, data
+
+
 @route("POST", VERTEX, area=AREA, access=COL_RW)
 def vertex_create(ctx: Context) -> BackendResponse:
     """Create a vertex."""
-    graph = load_graph(ctx.db, ctx.params["graph"])
-    body = ctx.body()
-    if not isinstance(body, dict):
-        raise ArangoError(1227, status=400)
-    col = _check_vertex_collection(ctx.db, graph, ctx.params["collection"])
+    _, col, _ = _target(ctx, "vertex", "object")
     return _create(ctx, col, "vertex")
 
 
 @route("GET", VERTEX + "/{key}", area=AREA, access=COL_RO)
 def vertex_read(ctx: Context) -> BackendResponse:
     """Get a vertex."""
-    graph = load_graph(ctx.db, ctx.params["graph"])
-    col = _check_vertex_collection(ctx.db, graph, ctx.params["collection"])
+    _, col, _ = _target(ctx, "vertex")
     return _read(ctx, col, "vertex")
 
 
 @route("PATCH|PUT", VERTEX + "/{key}", area=AREA, access=COL_RW)
 def vertex_modify(ctx: Context) -> BackendResponse:
     """Update (PATCH) or replace (PUT) a vertex."""
-    graph = load_graph(ctx.db, ctx.params["graph"])
-    body = ctx.body()
-    col = _check_vertex_collection(ctx.db, graph, ctx.params["collection"])
+    _, col, body = _target(ctx, "vertex", "any")
     return _modify(ctx, col, "vertex", body, ctx.method == "PATCH")
 
 
 @route("DELETE", VERTEX + "/{key}", area=AREA, access=COL_RW)
 def vertex_remove(ctx: Context) -> BackendResponse:
     """Remove a vertex and the edges pointing at it."""
-    graph = load_graph(ctx.db, ctx.params["graph"])
-    col = _check_vertex_collection(ctx.db, graph, ctx.params["collection"])
+    graph, col, _ = _target(ctx, "vertex")
     return _remove(ctx, graph, col)
 
 
 @route("POST", EDGE_PATH, area=AREA, access=COL_RW)
 def edge_create(ctx: Context) -> BackendResponse:
     """Create an edge between two existing vertices of the graph."""
-    db = ctx.db
-    graph = load_graph(db, ctx.params["graph"])
-    body = ctx.body()
-    if not isinstance(body, dict):
-        raise ArangoError(1227, status=400)
-    col = _check_edge_collection(db, graph, ctx.params["collection"])
-    _check_edge_body(db, graph, body, partial=False)
+    graph, col, body = _target(ctx, "edge", "object")
+    _check_edge_body(ctx.db, graph, body, partial=False)
     return _create(ctx, col, "edge")
 
 
 @route("GET", EDGE_PATH + "/{key}", area=AREA, access=COL_RO)
 def edge_read(ctx: Context) -> BackendResponse:
     """Get an edge."""
-    graph = load_graph(ctx.db, ctx.params["graph"])
-    col = _check_edge_collection(ctx.db, graph, ctx.params["collection"])
+    _, col, _ = _target(ctx, "edge")
     return _read(ctx, col, "edge")
 
 
 @route("PATCH|PUT", EDGE_PATH + "/{key}", area=AREA, access=COL_RW)
 def edge_modify(ctx: Context) -> BackendResponse:
     """Update (PATCH) or replace (PUT) an edge; new endpoints must be valid vertices."""
-    db = ctx.db
-    graph = load_graph(db, ctx.params["graph"])
-    body = ctx.body()
-    col = _check_edge_collection(db, graph, ctx.params["collection"])
+    graph, col, body = _target(ctx, "edge", "any")
     patch = ctx.method == "PATCH"
-    _check_edge_body(db, graph, body, partial=patch)
+    _check_edge_body(ctx.db, graph, body, partial=patch)
     return _modify(ctx, col, "edge", body, patch)
 
 
 @route("DELETE", EDGE_PATH + "/{key}", area=AREA, access=COL_RW)
 def edge_remove(ctx: Context) -> BackendResponse:
     """Remove an edge."""
-    graph = load_graph(ctx.db, ctx.params["graph"])
-    col = _check_edge_collection(ctx.db, graph, ctx.params["collection"])
+    graph, col, _ = _target(ctx, "edge")
     return _remove(ctx, graph, col)
 
 
