@@ -1,4 +1,4 @@
-"""The contract suite: ArangoDB behaviour every backend must reproduce exactly, through every driver.
+"""The contract suite: ArangoDB behaviour every backend and every driver must reproduce.
 
 Run it with ``pytest --pyargs pytest_arangomock.contract``. Each behaviour is written once,
 against the driver-neutral facade of :mod:`.facade`, and runs through python-arango-async,

@@ -132,7 +132,7 @@ class _AsyncCollection(Collection):
         return [dict(entry) for entry in await _guarded(call)]
 
     async def insert_many(self, docs: Sequence[Json], **options: Any) -> list[Json]:
-        return await self._many("insert_many", docs, options)
+        return await self._many("insert_many", docs, _classic_options(options, revisions=False))
 
     async def update_many(self, docs: Sequence[Json], **options: Any) -> list[Json]:
         return await self._many("update_many", docs, options)
@@ -289,11 +289,12 @@ _COLLECTION_TYPES = {"document": 2, "edge": 3}
 _OPTION_NAMES = {"keep_null": "keep_none", "merge_objects": "merge"}
 
 
-def _classic_options(options: dict[str, Any]) -> dict[str, Any]:
-    """Facade options in classic names; ``check_rev`` always explicit (their default is
-    True, the server's is to ignore ``_rev``)."""
+def _classic_options(options: dict[str, Any], *, revisions: bool = True) -> dict[str, Any]:
+    """Facade options in classic names; for calls that take ``check_rev``, it is always
+    explicit (their default is True, the server's is to ignore ``_rev``)."""
     out = {_OPTION_NAMES.get(k, k): v for k, v in options.items()}
-    out.setdefault("check_rev", False)
+    if revisions:
+        out.setdefault("check_rev", False)
     return out
 
 
@@ -381,7 +382,8 @@ class _ClassicCollection(Collection):
             unsupported(self._driver.name, f"{call}: {self._driver.gaps[call]}")
 
     async def insert(self, doc: Json, **options: Any) -> Json:
-        return _meta(await self._run(lambda: self._col.insert(doc, **options)))
+        opts = _classic_options(options, revisions=False)
+        return _meta(await self._run(lambda: self._col.insert(doc, **opts)))
 
     async def get(self, key: str) -> Json | None:
         found = await self._run(lambda: self._col.get(key))
@@ -412,7 +414,7 @@ class _ClassicCollection(Collection):
     async def insert_many(self, docs: Sequence[Json], **options: Any) -> list[Json]:
         if "overwrite_mode" in options:
             self._check("insert_many(overwrite_mode=...)")
-        return await self._many("insert_many", docs, options)
+        return await self._many("insert_many", docs, _classic_options(options, revisions=False))
 
     async def update_many(self, docs: Sequence[Json], **options: Any) -> list[Json]:
         return await self._many("update_many", docs, _classic_options(options))
