@@ -10,8 +10,9 @@ driver's ``error_code``, ``http_code`` and ``error_message``.
 An adapter only renames what its driver renamed; it never fills in what the driver did not
 report. Where a driver drops fields altogether (aioarango's index definitions) the adapter
 says which, in :attr:`Driver.hidden_index_fields`, and tests compare against
-:meth:`Driver.shown`. Where a driver cannot express a call at all, the adapter skips the test
-with the reason (:func:`unsupported`).
+:meth:`Driver.shown`. Where a driver cannot make a call at all (:attr:`Driver.gaps`:
+aioarango's ``insert_many`` has no ``overwrite_mode``, its ``get_many`` asks an endpoint
+ArangoDB 3.12 removed), the adapter skips the test with the reason (:func:`unsupported`).
 """
 
 from __future__ import annotations
