@@ -62,6 +62,10 @@ class Index:
         self.unique = unique
         self.sparse = sparse
         self.options: dict[str, Any] = dict(options or {})
+        self._setup()
+
+    def _setup(self) -> None:
+        """Read type-specific options and build the empty structure (for subclasses)."""
 
     @property
     def handle(self) -> str:
@@ -227,17 +231,7 @@ class PersistentIndex(Index):
 
     type = "persistent"
 
-    def __init__(
-        self,
-        collection: Collection,
-        iid: str,
-        name: str,
-        fields: list[str],
-        unique: bool = False,
-        sparse: bool = False,
-        options: dict[str, Any] | None = None,
-    ) -> None:
-        super().__init__(collection, iid, name, fields, unique, sparse, options)
+    def _setup(self) -> None:
         self.deduplicate = bool(self.options.get("deduplicate", True))
         self.estimates = bool(self.options.get("estimates", True))
         self._by_value: dict[Any, dict[str, None]] = {}
@@ -416,17 +410,7 @@ class TtlIndex(Index):
 
     type = "ttl"
 
-    def __init__(
-        self,
-        collection: Collection,
-        iid: str,
-        name: str,
-        fields: list[str],
-        unique: bool = False,
-        sparse: bool = True,
-        options: dict[str, Any] | None = None,
-    ) -> None:
-        super().__init__(collection, iid, name, fields, unique, sparse, options)
+    def _setup(self) -> None:
         self.expire_after = float(self.options.get("expireAfter", 0))
         self._expiry: list[tuple[float, str]] = []
 
