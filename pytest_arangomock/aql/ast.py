@@ -293,3 +293,22 @@ class Upsert(Node):
 class Query(Node):
     statements: list[Node] = field(default_factory=list)
     with_collections: list[Expr] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------- helpers
+def conjuncts(e: Expr) -> list[Expr]:
+    """The operands of a chain of ``AND``s (the condition itself otherwise)."""
+    if isinstance(e, Logical) and e.op == "AND":
+        return conjuncts(e.left) + conjuncts(e.right)
+    return [e]
+
+
+def attr_path(e: Expr, var: str) -> str | None:
+    """``"a.b"`` for ``var.a.b`` (plain attribute names only), else None."""
+    parts: list[str] = []
+    while isinstance(e, Attr) and isinstance(e.name, str):
+        parts.append(e.name)
+        e = e.obj
+    if isinstance(e, Name) and e.name == var and parts:
+        return ".".join(reversed(parts))
+    return None

@@ -319,7 +319,7 @@ class Compiler:
         conds: list[A.Expr] = []
         j = i + 1
         while j < len(stmts) and isinstance(stmts[j], A.Filter):
-            conds.extend(_conjuncts(stmts[j].expr))  # type: ignore[attr-defined]
+            conds.extend(A.conjuncts(stmts[j].expr))  # type: ignore[attr-defined]
             j += 1
         if not conds:
             return None
@@ -328,7 +328,7 @@ class Compiler:
             if not isinstance(c, A.Binary) or c.op not in ("==", "IN"):
                 continue
             for left, right in ((c.left, c.right), (c.right, c.left)):
-                path = _attr_path(left, var)
+                path = A.attr_path(left, var)
                 if path is None or var in names_used(right) or _uses_current(right):
                     continue
                 if c.op == "IN" and left is not c.left:
@@ -1405,22 +1405,6 @@ def _counting_limit(
             yield r
         n += 1
     counter[0] += n
-
-
-def _conjuncts(e: A.Expr) -> list[A.Expr]:
-    if isinstance(e, A.Logical) and e.op == "AND":
-        return _conjuncts(e.left) + _conjuncts(e.right)
-    return [e]
-
-
-def _attr_path(e: A.Expr, var: str) -> str | None:
-    parts: list[str] = []
-    while isinstance(e, A.Attr) and isinstance(e.name, str):
-        parts.append(e.name)
-        e = e.obj
-    if isinstance(e, A.Name) and e.name == var and parts:
-        return ".".join(reversed(parts))
-    return None
 
 
 def _uses_current(e: A.Expr) -> bool:

@@ -597,9 +597,9 @@ class PlanBuilder:
         eqs: dict[str, A.Expr] = {}
         j = i
         while j < len(stmts) and isinstance(stmts[j], A.Filter):
-            for c in _conjuncts(stmts[j].expr):  # type: ignore[attr-defined]
+            for c in A.conjuncts(stmts[j].expr):  # type: ignore[attr-defined]
                 if isinstance(c, A.Binary) and c.op in ("==", "IN"):
-                    path = _attr_path(c.left, var)
+                    path = A.attr_path(c.left, var)
                     if path is not None and not _mentions(c.right, var):
                         eqs.setdefault(path, c)
             j += 1
@@ -762,22 +762,6 @@ def _subqueries(st: A.Node) -> list[A.Subquery]:
     for f in getattr(st, "__dataclass_fields__", {}):
         visit(getattr(st, f))
     return found
-
-
-def _conjuncts(e: A.Expr) -> list[A.Expr]:
-    if isinstance(e, A.Logical) and e.op == "AND":
-        return _conjuncts(e.left) + _conjuncts(e.right)
-    return [e]
-
-
-def _attr_path(e: A.Expr, var: str) -> str | None:
-    parts: list[str] = []
-    while isinstance(e, A.Attr) and isinstance(e.name, str):
-        parts.append(e.name)
-        e = e.obj
-    if isinstance(e, A.Name) and e.name == var and parts:
-        return ".".join(reversed(parts))
-    return None
 
 
 def _mentions(e: Any, var: str) -> bool:
