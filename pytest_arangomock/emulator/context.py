@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..backend import BackendRequest, BackendResponse
@@ -15,23 +16,63 @@ _TRUE = frozenset(("true", "1", "yes", "on", "y"))
 _JSON_HEADERS = {"content-type": "application/json; charset=utf-8"}
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+_JSON = _JSON_HEADERS["content-type"]
 
 
-def _decoder() -> Any:
-    return json.JSONDecoder(parse_constant=reject_constant).decode
+def _encoder() -> Callable[[Any, int], Any]:
+    """The C encoder ``json.dumps`` builds on every call, built once (it keeps no state
+    between calls: no circular-reference markers); the pure-Python one where it is missing
+    or does not produce exactly what ``JSONEncoder.encode`` produces."""
+    reference = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    make: Any = getattr(json.encoder, "c_make_encoder", None)
+    probe: Any = {"a": [1, -2.5, None, True, '\u00e9\n"', {}], "b": {"c": 1e100}}
+    try:
+        fast = make(
+            None, reference.default, json.encoder.encode_basestring, None, ":", ",",
+            False, False, False,
+        )  # fmt: skip
+        if "".join(fast(probe, 0)) == reference.encode(probe):
+            return fast  # type: ignore[no-any-return]
+    except Exception:  # an interpreter without the C encoder
+        pass
+    return lambda value, _level: (reference.encode(value),)
+
+
+_ITERENCODE = _encoder()
 
 
 def dumps(value: Any) -> bytes:
     """Compact JSON as ArangoDB sends it (UTF-8, no ASCII escaping); one shared encoder."""
-    return _ENCODE(value).encode("utf-8")
+    return "".join(_ITERENCODE(value, 0)).encode("utf-8")
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> BackendResponse:
-    hdrs = dict(_JSON_HEADERS)
+    hdrs = {"content-type": _JSON}
     if headers:
         hdrs.update(headers)
-    return BackendResponse(status, hdrs, dumps(body))
+    return BackendResponse(status, hdrs, "".join(_ITERENCODE(body, 0)).encode("utf-8"))
+
+
+def _decoder() -> Callable[[str], Any]:
+    """``JSONDecoder.decode``, minus its two whitespace regex scans when the text has no
+    surrounding whitespace; anything unusual goes through ``decode`` for its exact errors."""
+    decoder: Any = json.JSONDecoder(parse_constant=reject_constant)
+    scan, decode = decoder.scan_once, decoder.decode
+
+    def fast_decode(text: str) -> Any:
+        if text and text[0] not in _JSON_SPACE:
+            try:
+                value, end = scan(text, 0)
+            except (StopIteration, ValueError):
+                return decode(text)
+            if end == len(text):
+                return value
+        return decode(text)
+
+    return fast_decode
+
+
+_JSON_SPACE = " \t\n\r"
 
 
 def vpack_error_message(exc: json.JSONDecodeError, text: str) -> str:
