@@ -125,21 +125,38 @@ def _decode(server: Server, token: str) -> dict[str, Any] | None:
 
 
 # --------------------------------------------------------------- credentials
+_BASIC_CACHE = "basic_auth"
+
+
+def remembered(server: Server, headers: dict[str, str]) -> tuple[str, User, str] | None:
+    """``(name, record, password hash)`` of the user whose Basic credentials (exactly this
+    header) logged in before and still hold: same record, active, same password."""
+    value = headers.get("authorization")
+    if not value:
+        return None
+    cache: dict[str, tuple[str, User, str]] | None = server.extensions.get(_BASIC_CACHE)
+    hit = cache.get(value) if cache else None
+    if hit is None:
+        return None
+    name, user, digest = hit
+    if server.users.get(name) is user and user.active and user.password_hash == digest:
+        return hit
+    return None
+
+
 def identify(server: Server, headers: dict[str, str]) -> str | None:
     """The user the credentials name, ``""`` for a superuser JWT, or None if they fail."""
     value = headers.get("authorization")
     if not value:
         return None
+    known = remembered(server, headers)
+    if known is not None:
+        return known[0]
     scheme, _, cred = value.strip().partition(" ")
     scheme = scheme.lower()
     cred = cred.strip()
     if scheme == "basic":
-        cache: dict[str, tuple[str, User, str]] = server.extensions.setdefault("basic_auth", {})
-        hit = cache.get(value)
-        if hit is not None:
-            name, user, digest = hit
-            if server.users.get(name) is user and user.active and user.password_hash == digest:
-                return name
+        cache: dict[str, tuple[str, User, str]] = server.extensions.setdefault(_BASIC_CACHE, {})
         try:
             decoded = base64.b64decode(cred, validate=False).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError, ValueError):

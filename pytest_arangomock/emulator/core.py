@@ -27,7 +27,7 @@ from .router import (
 )
 from .state import Database, Server
 from .state.ttl import purge_hook
-from .state.users import RO, RW
+from .state.users import NONE, RO, RW, User
 
 log = logging.getLogger("pytest_arangomock")
 
@@ -120,29 +120,81 @@ class Emulator(Backend):
             self.internal_errors.append(f"{request.method} {request.path}: {exc!r}")
             return json_response(500, error_body(500, 4, f"internal error: {exc!r}"))
 
-    def admit(self, request: BackendRequest) -> Admission:
-        """What the communication layer checks before any handler: credentials, path
-        access and the database (401, 404/1228 are raised); also the matched route."""
+    def _locate(
+        self, request: BackendRequest
+    ) -> tuple[str, str, Route | None, dict[str, str], bool]:
+        """The database name, the path below ``/_db/<name>``, the route and its parameters."""
         path = request.path
         db_name = "_system"
         if path.startswith("/_db/"):
-            rest = path[5:]
-            name, slash, tail = rest.partition("/")
-            db_name = unquote(name)
+            name, slash, tail = path[5:].partition("/")
+            db_name = unquote(name) if "%" in name else name
             path = "/" + tail if slash else "/"
         r, params, known = self.router.match(request.method, path)
-        user: str | None = auth.SUPERUSER
-        if self.authentication:
-            # credentials and path access are checked before routing, as ArangoDB does
-            public = r is not None and r.access == PUBLIC
-            user = auth.admit(self.server, request, db_name, path, public)
+        return db_name, path, r, params, known
+
+    def admit(self, request: BackendRequest) -> Admission:
+        """What the communication layer checks before any handler: credentials, path
+        access and the database (401, 404/1228 are raised); also the matched route."""
+        db_name, path, r, params, known = self._locate(request)
+        user = self._authenticate(request, db_name, path, r)
         db = self.server.databases.get(db_name)
         if db is None:
             raise auth.TransportError(1228, "database not found", 404)
         return Admission(db, path, r, params, known, user)
 
+    def _authenticate(
+        self, request: BackendRequest, db_name: str, path: str, r: Route | None
+    ) -> str | None:
+        """The request's user; credentials and path access are checked before routing,
+        as ArangoDB does (401, or 404/1228 for a database the caller may know of)."""
+        if not self.authentication:
+            return auth.SUPERUSER
+        public = r is not None and r.access == PUBLIC
+        return auth.admit(self.server, request, db_name, path, public)
+
     def _dispatch(self, request: BackendRequest) -> BackendResponse:
-        db, path, r, params, known, user = self.admit(request)
+        db_name, path, r, params, known = self._locate(request)
+        server = self.server
+        db = server.databases.get(db_name)
+        ctx: Context | None = None
+        if db is not None and r is not None and r.handler is not None:
+            # a user whose grants already passed this (database, access, collection) once,
+            # identified by remembered credentials, skips re-deriving the same decision
+            name: str | None = auth.SUPERUSER
+            record: Any = None
+            if self.authentication:
+                hit = auth.remembered(server, request.headers)
+                if hit is not None:
+                    name, record = hit[0], hit[1]
+            else:
+                record = server.users.get(auth.SUPERUSER)
+            if (
+                isinstance(record, User)
+                and (db_name, r.access, params.get("collection")) in record.allowed
+            ):
+                ctx = Context(server, request, db, name, params)
+        if ctx is None:
+            ctx = self._admit_slowly(request, db_name, path, db, r, params, known)
+        for prepare in self.prepare:
+            prepare(ctx, r)  # type: ignore[arg-type]
+        return r.handler(ctx)  # type: ignore[union-attr,misc]
+
+    def _admit_slowly(
+        self,
+        request: BackendRequest,
+        db_name: str,
+        path: str,
+        db: Database | None,
+        r: Route | None,
+        params: dict[str, str],
+        known: bool,
+    ) -> Context:
+        """Every check in ArangoDB's order (401, 1228, 404/405, 501, access); a user that
+        passes on its grants (not on an open path) is remembered for the fast path."""
+        user = self._authenticate(request, db_name, path, r)
+        if db is None:
+            raise auth.TransportError(1228, "database not found", 404)
         if r is None:
             if known:
                 raise ArangoError(405, "method not supported", 405)
@@ -150,13 +202,18 @@ class Emulator(Backend):
         ctx = Context(self.server, request, db, user, params)
         if r.handler is None:
             raise ArangoError(
-                9, f"not implemented: {request.method} {request.path} is not emulated by pytest-arangomock", 501
+                9,
+                f"not implemented: {request.method} {request.path} "
+                "is not emulated by pytest-arangomock",
+                501,
             )
         if r.access not in (PUBLIC, AUTH):
             _check_access(ctx, r.access)
-        for prepare in self.prepare:
-            prepare(ctx, r)
-        return r.handler(ctx)
+        if user is not None:
+            record = self.server.users.get(user)
+            if isinstance(record, User) and record.database_level(db_name) != NONE:
+                record.allowed.add((db_name, r.access, params.get("collection")))
+        return ctx
 
     # -------------------------------------------------------------- conveniences
     def reset(self) -> None:
@@ -193,7 +250,7 @@ _ROUTER_SIZE = 0
 def _router() -> Router:
     """One trie for the whole process, rebuilt only if more routes were registered."""
     global _ROUTER, _ROUTER_SIZE
-    if _ROUTER is None or _ROUTER_SIZE != len(ROUTES):
+    if _ROUTER is None or len(ROUTES) != _ROUTER_SIZE:
         _ROUTER = Router(complete_table(ROUTES))
         _ROUTER_SIZE = len(ROUTES)
     return _ROUTER

@@ -104,10 +104,16 @@ class User:
     _memo: dict[tuple[str, str | None], str] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # (database, route access, collection) the grants were found to allow; the emulator
+    # skips re-checking those per request; cleared whenever grants change
+    allowed: set[tuple[str, str, str | None]] = field(
+        default_factory=set, repr=False, compare=False
+    )
 
     def grants_changed(self) -> None:
-        """Forget memoised levels; every change to ``grants`` must call this."""
+        """Forget memoised levels and decisions; every change to ``grants`` must call this."""
         self._memo.clear()
+        self.allowed.clear()
 
     @classmethod
     def new(cls, name: str, password: str, active: bool = True, extra: Any = None) -> User:
