@@ -561,6 +561,19 @@ def _parsed(
         return None
 
 
+def _two_parsed(
+    ctx: FunctionContext, name: str, parse: Callable[[Any], Shape], a: Any, b: Any
+) -> tuple[Shape, Shape] | None:
+    """Both shape arguments, or None once the first bad one has warned."""
+    first = _parsed(ctx, name, parse, a)
+    if first is None:
+        return None
+    second = _parsed(ctx, name, parse, b)
+    if second is None:
+        return None
+    return first, second
+
+
 @function("DISTANCE", 4, family="geo")
 def distance(ctx: FunctionContext, lat1: Any, lng1: Any, lat2: Any, lng2: Any) -> Any:
     """Haversine distance in metres on a 6371 km sphere."""
@@ -578,12 +591,10 @@ def distance(ctx: FunctionContext, lat1: Any, lng1: Any, lat2: Any, lng2: Any) -
 def geo_distance(ctx: FunctionContext, a: Any, b: Any, *ellipsoid: Any) -> Any:
     """Distance between the shapes' centroids, in metres."""
     name = "GEO_DISTANCE"
-    first = _parsed(ctx, name, _shape_arg, a)
-    if first is None:
+    shapes = _two_parsed(ctx, name, _shape_arg, a, b)
+    if shapes is None:
         return None
-    second = _parsed(ctx, name, _shape_arg, b)
-    if second is None:
-        return None
+    first, second = shapes
     model = _ellipsoid(ctx, name, ellipsoid[0]) if ellipsoid else "sphere"
     return _distance(first, second, model)
 
@@ -592,12 +603,10 @@ def geo_distance(ctx: FunctionContext, a: Any, b: Any, *ellipsoid: Any) -> Any:
 def geo_in_range(ctx: FunctionContext, *args: Any) -> Any:
     """Whether the centroid distance lies between ``low`` and ``high``."""
     name = "GEO_IN_RANGE"
-    first = _parsed(ctx, name, _shape_arg, args[0])
-    if first is None:
+    shapes = _two_parsed(ctx, name, _shape_arg, args[0], args[1])
+    if shapes is None:
         return None
-    second = _parsed(ctx, name, _shape_arg, args[1])
-    if second is None:
-        return None
+    first, second = shapes
     checks = (
         (2, is_number, "3rd argument requires a number"),
         (3, is_number, "4th argument requires a number"),
@@ -661,12 +670,10 @@ def geo_equals(ctx: FunctionContext, a: Any, b: Any) -> Any:
     if not isinstance(a, dict) or not isinstance(b, dict):
         _warn(ctx, name, TYPE_MISMATCH, "Expecting GeoJSON object")
         return None
-    first = _parsed(ctx, name, parse_geojson, a)
-    if first is None:
+    shapes = _two_parsed(ctx, name, parse_geojson, a, b)
+    if shapes is None:
         return None
-    second = _parsed(ctx, name, parse_geojson, b)
-    if second is None:
-        return None
+    first, second = shapes
     return first.key() == second.key()
 
 
@@ -687,8 +694,7 @@ def is_in_polygon(ctx: FunctionContext, coords: Any, *args: Any) -> Any:
     name = "IS_IN_POLYGON"
     p2 = args[0]
     p3 = args[1] if len(args) > 1 else None
-    if not isinstance(coords, list):
-        _warn(ctx, name, ARRAY_EXPECTED, "array expected")
+    if not _is_array(ctx, name, coords):
         return None
     geojson = False
     if isinstance(p2, list):
@@ -734,20 +740,33 @@ def _numbers(ctx: FunctionContext, name: str, position: Any) -> list[float] | No
     return [float(c) for c in position]
 
 
-def _position_list(ctx: FunctionContext, name: str, value: Any, kind: str, noun: str) -> Any:
-    if not isinstance(value, list):
-        _warn(ctx, name, ARRAY_EXPECTED, "array expected")
-        return None
-    if len(value) < 2:
-        _warn(ctx, name, TYPE_MISMATCH, f"a {noun} needs at least two positions")
-        return None
+def _position_args(ctx: FunctionContext, name: str, items: list[Any]) -> list[list[float]] | None:
+    """Every item as a position, or None once the first bad one has warned."""
     positions = []
-    for item in value:
+    for item in items:
         pos = _numbers(ctx, name, item)
         if pos is None:
             return None
         positions.append(pos)
-    return _geojson(kind, positions)
+    return positions
+
+
+def _is_array(ctx: FunctionContext, name: str, value: Any) -> bool:
+    """Whether ``value`` is an array; warns 'array expected' when it is not."""
+    if isinstance(value, list):
+        return True
+    _warn(ctx, name, ARRAY_EXPECTED, "array expected")
+    return False
+
+
+def _position_list(ctx: FunctionContext, name: str, value: Any, kind: str, noun: str) -> Any:
+    if not _is_array(ctx, name, value):
+        return None
+    if len(value) < 2:
+        _warn(ctx, name, TYPE_MISMATCH, f"a {noun} needs at least two positions")
+        return None
+    positions = _position_args(ctx, name, value)
+    return None if positions is None else _geojson(kind, positions)
 
 
 @function("GEO_POINT", 2, family="geo_constructor")
@@ -771,8 +790,7 @@ def geo_linestring(ctx: FunctionContext, points: Any) -> Any:
 @function("GEO_MULTILINESTRING", 1, family="geo_constructor")
 def geo_multilinestring(ctx: FunctionContext, lines: Any) -> Any:
     name = "GEO_MULTILINESTRING"
-    if not isinstance(lines, list):
-        _warn(ctx, name, ARRAY_EXPECTED, "array expected")
+    if not _is_array(ctx, name, lines):
         return None
     if not lines:
         _warn(ctx, name, TYPE_MISMATCH, "a MultiLineString needs at least one array of linestrings")
@@ -785,12 +803,9 @@ def geo_multilinestring(ctx: FunctionContext, lines: Any) -> Any:
         if len(line) <= 1:
             _warn(ctx, name, TYPE_MISMATCH, "not an array containing linestrings")
             return None
-        positions = []
-        for item in line:
-            pos = _numbers(ctx, name, item)
-            if pos is None:
-                return None
-            positions.append(pos)
+        positions = _position_args(ctx, name, line)
+        if positions is None:
+            return None
         out.append(positions)
     return _geojson("MultiLineString", out)
 
@@ -841,8 +856,7 @@ def _pair_items(values: list[Any], otherwise: str) -> list[Any]:
 def geo_polygon(ctx: FunctionContext, polygon: Any) -> Any:
     """A validated GeoJSON Polygon (warning and null when S2 would reject it)."""
     name = "GEO_POLYGON"
-    if not isinstance(polygon, list):
-        _warn(ctx, name, ARRAY_EXPECTED, "array expected")
+    if not _is_array(ctx, name, polygon):
         return None
     try:
         result = _geojson("Polygon", _polygon_coordinates(polygon))
@@ -858,8 +872,7 @@ def geo_polygon(ctx: FunctionContext, polygon: Any) -> Any:
 @function("GEO_MULTIPOLYGON", 1, family="geo_constructor")
 def geo_multipolygon(ctx: FunctionContext, polygons: Any) -> Any:
     name = "GEO_MULTIPOLYGON"
-    if not isinstance(polygons, list):
-        _warn(ctx, name, ARRAY_EXPECTED, "array expected")
+    if not _is_array(ctx, name, polygons):
         return None
     message = "a MultiPolygon needs at least two Polygons inside."
     if len(polygons) < 2 or not all(isinstance(p, list) for p in polygons):
