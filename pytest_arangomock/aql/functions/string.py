@@ -14,7 +14,7 @@ import re
 import secrets
 import string as _string
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -750,37 +750,46 @@ def _find_bounds(args: tuple[Any, ...], text_len: int) -> tuple[int, int, bool] 
     return start, end, explicit_end
 
 
-@_fn("FIND_FIRST", 2, 4)
-def _find_first(ctx: FunctionContext, value: Any, search: Any, *rest: Any) -> Any:
-    text, needle = to_string(value), to_string(search)
-    bounds = _find_bounds(rest, _utf16_len(text))
-    if bounds is None:
-        return -1
-    start, end, _ = bounds
-    if not needle:
-        return start
-    size = _utf16_len(needle)
-    for pos in _collation_search(text, needle):
-        if pos >= start and pos + size - 1 <= end:
-            return pos
-    return -1
-
-
-@_fn("FIND_LAST", 2, 4)
-def _find_last(ctx: FunctionContext, value: Any, search: Any, *rest: Any) -> Any:
+def _find(value: Any, search: Any, rest: tuple[Any, ...], last: bool) -> int:
+    """FIND_FIRST/FIND_LAST: the first (or last) match lying within the bounds, else -1."""
     text, needle = to_string(value), to_string(search)
     bounds = _find_bounds(rest, _utf16_len(text))
     if bounds is None:
         return -1
     start, end, explicit = bounds
     if not needle:
-        return end + (1 if explicit else 0)
+        return end + (1 if explicit else 0) if last else start
     size = _utf16_len(needle)
     found = -1
     for pos in _collation_search(text, needle):
         if pos >= start and pos + size - 1 <= end:
+            if not last:
+                return pos
             found = pos
     return found
+
+
+@_fn("FIND_FIRST", 2, 4)
+def _find_first(ctx: FunctionContext, value: Any, search: Any, *rest: Any) -> Any:
+    return _find(value, search, rest, last=False)
+
+
+@_fn("FIND_LAST", 2, 4)
+def _find_last(ctx: FunctionContext, value: Any, search: Any, *rest: Any) -> Any:
+    return _find(value, search, rest, last=True)
+
+
+def _replacements(values: Iterable[Any]) -> list[str] | None:
+    """SUBSTITUTE's replacement strings (null counts as ""); None if one is anything else."""
+    out: list[str] = []
+    for v in values:
+        if v is None:
+            out.append("")
+        elif type(v) is str:
+            out.append(v)
+        else:
+            return None
+    return out
 
 
 @_fn("SUBSTITUTE", 2, 4)
@@ -795,14 +804,11 @@ def _substitute(ctx: FunctionContext, value: Any, search: Any, *rest: Any) -> An
         if rest:
             limit = to_int(rest[0])
         patterns = list(search.keys())
-        for v in search.values():
-            if v is None:
-                replace.append("")
-            elif type(v) is str:
-                replace.append(v)
-            else:
-                invalid_argument(ctx, "SUBSTITUTE")
-                return None
+        listed = _replacements(search.values())
+        if listed is None:
+            invalid_argument(ctx, "SUBSTITUTE")
+            return None
+        replace = listed
     else:
         if len(rest) == 2:
             limit = to_int(rest[1])
@@ -819,14 +825,11 @@ def _substitute(ctx: FunctionContext, value: Any, search: Any, *rest: Any) -> An
         if rest:
             rep = rest[0]
             if type(rep) is list:
-                for v in rep:
-                    if v is None:
-                        replace.append("")
-                    elif type(v) is str:
-                        replace.append(v)
-                    else:
-                        invalid_argument(ctx, "SUBSTITUTE")
-                        return None
+                listed = _replacements(rep)
+                if listed is None:
+                    invalid_argument(ctx, "SUBSTITUTE")
+                    return None
+                replace = listed
             elif type(rep) is str:
                 plain = True
                 replace = [rep]
@@ -1179,20 +1182,21 @@ def _ngram_args(
     return a, b, size
 
 
-@_fn("NGRAM_SIMILARITY", 3)
-def _ngram_similarity(ctx: FunctionContext, a: Any, b: Any, n: Any) -> Any:
-    parsed = _ngram_args(ctx, "NGRAM_SIMILARITY", a, b, n)
+def _ngram(ctx: FunctionContext, name: str, args: tuple[Any, Any, Any], positional: bool) -> Any:
+    parsed = _ngram_args(ctx, name, *args)
     if parsed is None:
         return None
-    return ngram_similarity(parsed[0], parsed[1], parsed[2], False)
+    return ngram_similarity(parsed[0], parsed[1], parsed[2], positional)
+
+
+@_fn("NGRAM_SIMILARITY", 3)
+def _ngram_similarity(ctx: FunctionContext, a: Any, b: Any, n: Any) -> Any:
+    return _ngram(ctx, "NGRAM_SIMILARITY", (a, b, n), positional=False)
 
 
 @_fn("NGRAM_POSITIONAL_SIMILARITY", 3)
 def _ngram_positional(ctx: FunctionContext, a: Any, b: Any, n: Any) -> Any:
-    parsed = _ngram_args(ctx, "NGRAM_POSITIONAL_SIMILARITY", a, b, n)
-    if parsed is None:
-        return None
-    return ngram_similarity(parsed[0], parsed[1], parsed[2], True)
+    return _ngram(ctx, "NGRAM_POSITIONAL_SIMILARITY", (a, b, n), positional=True)
 
 
 @_fn("IN_RANGE", 5)
