@@ -11,46 +11,9 @@ from typing import Any
 
 import pytest
 
-from pytest_arangomock import ArangoError, Emulator
-from pytest_arangomock.aql.functions import load_all
+from pytest_arangomock import ArangoError
 
-REGISTRY = load_all()
-
-
-class FakeContext:
-    """Records warnings; dispatches CALL/APPLY back into the registry."""
-
-    def __init__(self) -> None:
-        self.db = Emulator().server.database("_system")
-        self.warnings: list[tuple[int, str | None]] = []
-
-    def warn(self, code: int, message: str | None = None) -> None:
-        self.warnings.append((code, message))
-
-    def collection(self, name: str) -> Any:
-        return self.db.collection(name)
-
-    def call(self, name: str, args: list[Any]) -> Any:
-        return REGISTRY[name].fn(self, *args)
-
-    @property
-    def user(self) -> str | None:
-        return "root"
-
-
-@pytest.fixture
-def ctx() -> FakeContext:
-    return FakeContext()
-
-
-def run(ctx: FakeContext, name: str, *args: Any) -> Any:
-    spec = REGISTRY[name]
-    assert spec.min_args <= len(args) <= (spec.max_args if spec.max_args is not None else 99)
-    return spec.fn(ctx, *args)
-
-
-def codes(ctx: FakeContext) -> list[int]:
-    return [code for code, _ in ctx.warnings]
+from .conftest import REGISTRY, FakeContext, codes, run
 
 
 # ----------------------------------------------------------------- arity and registration

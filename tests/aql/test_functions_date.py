@@ -6,37 +6,10 @@ from typing import Any
 
 import pytest
 
-from pytest_arangomock.aql.functions import REGISTRY, load_all
 from pytest_arangomock.aql.functions.date import is_date_string, parse_date, parse_date_ms
 from pytest_arangomock.emulator.errors import ArangoError
 
-load_all()
-
-
-class Ctx:
-    """Records warnings the way a query would."""
-
-    db: Any = None
-
-    def __init__(self) -> None:
-        self.warnings: list[tuple[int, str | None]] = []
-
-    def warn(self, code: int, message: str | None = None) -> None:
-        self.warnings.append((code, message))
-
-
-def call(name: str, *args: Any) -> tuple[Any, list[int]]:
-    ctx = Ctx()
-    spec = REGISTRY[name]
-    assert spec.min_args <= len(args) and (spec.max_args is None or len(args) <= spec.max_args)
-    result = spec.fn(ctx, *args)
-    return result, [code for code, _ in ctx.warnings]
-
-
-def ok(name: str, *args: Any) -> Any:
-    result, warnings = call(name, *args)
-    assert warnings == [], (name, args, warnings)
-    return result
+from .conftest import REGISTRY, RecordingContext, call, ok
 
 
 # ----------------------------------------------------------------- parsing
@@ -110,7 +83,7 @@ def test_invalid_argument_types_warn_1542() -> None:
     for bad in (None, True, [], {}):
         result, warnings = call("DATE_DAYOFWEEK", bad)
         assert (result, warnings) == (None, [1542])
-    ctx = Ctx()
+    ctx = RecordingContext()
     REGISTRY["DATE_MONTH"].fn(ctx, "x")
     assert ctx.warnings == [(1572, "in function 'DATE_MONTH()': invalid date value")]
 

@@ -6,17 +6,9 @@ from typing import Any
 
 import pytest
 
-from pytest_arangomock.aql.functions import load_all
+from .conftest import FakeContext, codes, run
 
-from .test_functions_array import FakeContext, codes, run
-
-REGISTRY = load_all()
 NESTED = {"foo": {"bar": {"foo": 1, "baz": 2}, "baz": 3}, "baz": 4}
-
-
-@pytest.fixture
-def ctx() -> FakeContext:
-    return FakeContext()
 
 
 def test_has(ctx: FakeContext) -> None:

@@ -7,32 +7,8 @@ from typing import Any
 
 import pytest
 
-from pytest_arangomock.aql.functions import REGISTRY, load_all
-
-load_all()
-
-
-class Ctx:
-    """Records warnings the way a query would."""
-
-    db: Any = None
-
-    def __init__(self) -> None:
-        self.warnings: list[tuple[int, str | None]] = []
-
-    def warn(self, code: int, message: str | None = None) -> None:
-        self.warnings.append((code, message))
-
-
-def call(name: str, *args: Any) -> tuple[Any, list[tuple[int, str | None]]]:
-    ctx = Ctx()
-    return REGISTRY[name].fn(ctx, *args), ctx.warnings
-
-
-def ok(name: str, *args: Any) -> Any:
-    result, warnings = call(name, *args)
-    assert warnings == [], (name, warnings)
-    return result
+from .conftest import call_logged as call
+from .conftest import ok
 
 
 def polygon(*rings: list[list[float]]) -> dict[str, Any]:

@@ -10,12 +10,7 @@ import pytest
 from pytest_arangomock import ArangoError
 from pytest_arangomock.emulator.state.clock import encode_rev
 
-from .test_functions_array import FakeContext, codes, run
-
-
-@pytest.fixture
-def ctx() -> FakeContext:
-    return FakeContext()
+from .conftest import FakeContext, codes, run
 
 
 def raises(ctx: FakeContext, name: str, *args: Any) -> ArangoError:

@@ -7,33 +7,14 @@ from typing import Any
 
 import pytest
 
-from pytest_arangomock.aql.functions import REGISTRY, load_all
 from pytest_arangomock.aql.values import output_value
 
-load_all()
-
-
-class Ctx:
-    """Records warnings the way a query would."""
-
-    db: Any = None
-
-    def __init__(self) -> None:
-        self.warnings: list[int] = []
-
-    def warn(self, code: int, message: str | None = None) -> None:
-        self.warnings.append(code)
-
-
-def call(name: str, *args: Any) -> tuple[Any, list[int]]:
-    ctx = Ctx()
-    return REGISTRY[name].fn(ctx, *args), ctx.warnings
+from . import conftest
+from .conftest import REGISTRY, call
 
 
 def ok(name: str, *args: Any) -> Any:
-    result, warnings = call(name, *args)
-    assert warnings == [], (name, args, warnings)
-    return output_value(result)
+    return output_value(conftest.ok(name, *args))
 
 
 def invalid(name: str, *args: Any) -> None:

@@ -7,36 +7,10 @@ from typing import Any
 
 import pytest
 
-from pytest_arangomock.aql.functions import REGISTRY, load_all
 from pytest_arangomock.aql.functions.string import like, regex_test
 from pytest_arangomock.emulator.errors import ArangoError
 
-load_all()
-
-
-class Ctx:
-    """Records warnings the way a query would."""
-
-    db: Any = None
-
-    def __init__(self) -> None:
-        self.warnings: list[tuple[int, str | None]] = []
-
-    def warn(self, code: int, message: str | None = None) -> None:
-        self.warnings.append((code, message))
-
-
-def call(name: str, *args: Any) -> tuple[Any, list[int]]:
-    ctx = Ctx()
-    spec = REGISTRY[name]
-    assert spec.min_args <= len(args) and (spec.max_args is None or len(args) <= spec.max_args)
-    return spec.fn(ctx, *args), [code for code, _ in ctx.warnings]
-
-
-def ok(name: str, *args: Any) -> Any:
-    result, warnings = call(name, *args)
-    assert warnings == [], (name, args, warnings)
-    return result
+from .conftest import RecordingContext, call, ok
 
 
 def warned(name: str, *args: Any, code: int = 1542) -> None:
@@ -191,10 +165,10 @@ def test_invalid_regex_warns_1543(name: str) -> None:
 
 
 def test_invalid_regex_message_and_operator_helper() -> None:
-    ctx = Ctx()
+    ctx = RecordingContext()
     assert regex_test(ctx, "abc", "[", False) is None
     assert ctx.warnings == [(1543, "in function 'REGEX_TEST()': invalid regex value")]
-    assert regex_test(Ctx(), "abc", "B", True) is True
+    assert regex_test(RecordingContext(), "abc", "B", True) is True
     warned("REGEX_REPLACE", "abc", "(a", "x", code=1543)
 
 

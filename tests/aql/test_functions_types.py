@@ -6,27 +6,7 @@ from typing import Any
 
 import pytest
 
-from pytest_arangomock.aql.functions import REGISTRY, load_all
-
-load_all()
-
-
-class Ctx:
-    db: Any = None
-
-    def __init__(self) -> None:
-        self.warnings: list[int] = []
-
-    def warn(self, code: int, message: str | None = None) -> None:
-        self.warnings.append(code)
-
-
-def ok(name: str, *args: Any) -> Any:
-    ctx = Ctx()
-    result = REGISTRY[name].fn(ctx, *args)
-    assert ctx.warnings == []
-    return result
-
+from .conftest import ok
 
 SAMPLES: list[Any] = [None, False, True, 0, 1.5, "", "x", [], [1], {}, {"a": 1}]
 
