@@ -76,3 +76,16 @@ class Raw:
 def raw(arango_emulator: Emulator) -> Raw:
     """``raw("GET", "/_api/version")`` -> (status, parsed body, headers)."""
     return Raw(arango_emulator)
+
+
+@pytest.fixture
+def state(arango_emulator: Emulator, db: Any) -> Any:
+    """The test database's state (collections are created directly, not via HTTP)."""
+    return arango_emulator.server.database("testdb")
+
+
+@pytest.fixture
+def col(state: Any, db: Any) -> Any:
+    """Collection ``c`` of the test database, created directly, as the driver sees it."""
+    state.create_collection("c")
+    return db.collection("c")

@@ -3,8 +3,6 @@ the driver hides: status codes, headers and field order."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from arangoasync.exceptions import (
     DocumentDeleteError,
@@ -15,18 +13,6 @@ from arangoasync.exceptions import (
 )
 
 EDGE = 3
-
-
-@pytest.fixture
-def state(arango_emulator: Any, db: Any) -> Any:
-    """The test database's state (collections are created directly, not via HTTP)."""
-    return arango_emulator.server.database("testdb")
-
-
-@pytest.fixture
-def col(state: Any, db: Any) -> Any:
-    state.create_collection("c")
-    return db.collection("c")
 
 
 URL = "/_db/testdb/_api/document/c"
@@ -129,7 +115,7 @@ async def test_wrong_body_types(col, raw):
             1227,
             "invalid document type",
         )
-    for text in (b'{"a": ', b'{"a": NaN}', b'[Infinity]'):
+    for text in (b'{"a": ', b'{"a": NaN}', b"[Infinity]"):
         status, err, _ = raw("POST", URL, raw=text)
         assert (status, err["errorNum"]) == (400, 600)
     status, err, _ = raw("PUT", URL + "/x", [1])

@@ -5,20 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
-
-
-@pytest.fixture
-def state(arango_emulator: Any, db: Any) -> Any:
-    return arango_emulator.server.database("testdb")
-
-
-@pytest.fixture
-def col(state: Any, db: Any) -> Any:
-    state.create_collection("c")
-    return db.collection("c")
-
-
 URL = "/_db/testdb/_api/document/c"
 
 

@@ -10,11 +10,6 @@ import pytest
 from arangoasync.exceptions import DocumentInsertError, DocumentReplaceError, DocumentUpdateError
 
 
-@pytest.fixture
-def state(arango_emulator: Any, db: Any) -> Any:
-    return arango_emulator.server.database("testdb")
-
-
 # ---------------------------------------------------------------- key generators
 async def test_autoincrement_uses_offset_and_increment(state, db):
     col = state.create_collection(

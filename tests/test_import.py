@@ -11,17 +11,6 @@ from arangoasync.exceptions import DocumentInsertError
 EDGE = 3
 
 
-@pytest.fixture
-def state(arango_emulator: Any, db: Any) -> Any:
-    return arango_emulator.server.database("testdb")
-
-
-@pytest.fixture
-def col(state: Any, db: Any) -> Any:
-    state.create_collection("c")
-    return db.collection("c")
-
-
 def _lines(*docs: Any) -> str:
     return "\n".join(json.dumps(d) for d in docs)
 

@@ -19,12 +19,6 @@ from arangoasync.exceptions import (
 URL = "/_db/testdb/_api"
 
 
-@pytest.fixture
-def col(arango_emulator: Any, db: Any) -> Any:
-    arango_emulator.server.database("testdb").create_collection("c")
-    return db.collection("c")
-
-
 async def wait_done(job: Any, timeout: float = 5.0) -> None:
     deadline = time.monotonic() + timeout
     while await job.status() != "done":
