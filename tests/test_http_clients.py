@@ -150,14 +150,19 @@ async def test_response_is_fully_populated(kind: str, shop: str) -> None:
         await http.close_session(session)
 
 
-async def test_unreachable_host_raises_client_connection_error(kind: str, dead_url: str) -> None:
-    http = make_client(kind)
-    session = http.create_session(dead_url)
+async def _version_request_fails(http: Any, url: str) -> None:
+    """``GET /_api/version`` through ``http`` at ``url`` raises ClientConnectionError."""
+    session = http.create_session(url)
     try:
         with pytest.raises(ClientConnectionError):
             await http.send_request(session, Request(Method.GET, "/_api/version"))
     finally:
         await http.close_session(session)
+
+
+async def test_unreachable_host_raises_client_connection_error(kind: str, dead_url: str) -> None:
+    http = make_client(kind)
+    await _version_request_fails(http, dead_url)
 
 
 async def test_failover_skips_a_dead_host(kind: str, dead_url: str, shop: str) -> None:
@@ -179,23 +184,13 @@ _SLOW = {
 
 async def test_timeout_raises_client_connection_error(kind: str, silent_url: str) -> None:
     http = make_client(kind, **_SLOW[kind])
-    session = http.create_session(silent_url)
-    try:
-        with pytest.raises(ClientConnectionError):
-            await http.send_request(session, Request(Method.GET, "/_api/version"))
-    finally:
-        await http.close_session(session)
+    await _version_request_fails(http, silent_url)
 
 
 async def test_aiohttp_log_records_failures(dead_url: str) -> None:
     log = RequestLog()
     http = TracingAioHTTPClient(log)
-    session = http.create_session(dead_url)
-    try:
-        with pytest.raises(ClientConnectionError):
-            await http.send_request(session, Request(Method.GET, "/_api/version"))
-    finally:
-        await http.close_session(session)
+    await _version_request_fails(http, dead_url)
     [entry] = log.entries
     assert (entry.method, entry.path, entry.status) == ("GET", "/_api/version", None)
     assert entry.error == "ClientConnectorError"
