@@ -18,6 +18,15 @@ TRANSPORTS = ["inprocess", "http"]
 IN_PROCESS_HOST = "http://arangomock:8529"
 
 
+def _make_client(
+    request: pytest.FixtureRequest, client_class: Any, transport: Any, emulator: Emulator
+) -> Any:
+    """A driver's client: in-process through ``transport``, or its own client over loopback."""
+    if request.param == "inprocess":
+        return client_class(hosts=IN_PROCESS_HOST, http_client=transport(emulator))
+    return client_class(hosts=request.getfixturevalue("arango_url"))
+
+
 @pytest.fixture(params=TRANSPORTS)
 def pa_client(request: pytest.FixtureRequest, arango_emulator: Emulator) -> Iterator[Any]:
     """A python-arango ``ArangoClient``: in-process, or its requests client over loopback."""
@@ -25,12 +34,7 @@ def pa_client(request: pytest.FixtureRequest, arango_emulator: Emulator) -> Iter
 
     from pytest_arangomock.transports.python_arango import InProcessSyncHTTPClient
 
-    if request.param == "inprocess":
-        client = ArangoClient(
-            hosts=IN_PROCESS_HOST, http_client=InProcessSyncHTTPClient(arango_emulator)
-        )
-    else:
-        client = ArangoClient(hosts=request.getfixturevalue("arango_url"))
+    client = _make_client(request, ArangoClient, InProcessSyncHTTPClient, arango_emulator)
     try:
         yield client
     finally:
@@ -57,12 +61,7 @@ async def aio_client(
 
     from pytest_arangomock.transports.aioarango import InProcessAioArangoHTTPClient
 
-    if request.param == "inprocess":
-        client = ArangoClient(
-            hosts=IN_PROCESS_HOST, http_client=InProcessAioArangoHTTPClient(arango_emulator)
-        )
-    else:
-        client = ArangoClient(hosts=request.getfixturevalue("arango_url"))
+    client = _make_client(request, ArangoClient, InProcessAioArangoHTTPClient, arango_emulator)
     try:
         yield client
     finally:
