@@ -7,11 +7,16 @@ exactly what a fresh check answers.
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import pytest
 from arangoasync.auth import Auth
 from arangoasync.exceptions import DocumentGetError, DocumentInsertError
 
 from pytest_arangomock import BackendRequest, Emulator
+from pytest_arangomock.emulator.router import ROUTES, Router, complete_table
+from pytest_arangomock.emulator.state.clock import decode_rev, encode_rev
+from pytest_arangomock.emulator.state.keygen import is_valid_key
 
 
 @pytest.fixture
@@ -113,3 +118,80 @@ def test_without_authentication_decisions_follow_root():
     assert send("GET", "/_api/document/c/nope") == 404
     assert send("GET", "/_db/nowhere/_api/document/c/k0") == 404
     assert send("GET", "/_api/no/such/path") == 404
+
+
+def _walk_match(router, method, path):
+    """The router's answer from a fresh walk of the trie (no remembered parents)."""
+    segments = [s for s in path.split("/") if s]
+    node = router._walk(router.root, segments, 0)
+    if node is None:
+        return None, {}, False
+    r = node.routes.get(method) or (node.routes.get("GET") if method == "HEAD" else None)
+    if r is None:
+        return None, {}, True
+    return r, {name: unquote(segments[i]) for i, name in r.param_positions}, True
+
+
+PATHS = [
+    "/_api/database/user",
+    "/_api/database/mydb",
+    "/_api/collection/c/count",
+    "/_api/collection/c/nope",
+    "/_api/collection/c",
+    "/_api/job/12/cancel",
+    "/_api/job/12",
+    "/_api/gharial/g/vertex",
+    "/_api/gharial/g/vertex/c",
+    "/_api/gharial/g/vertex/c/k",
+    "/_api/gharial/g/edge/e/k",
+    "/_api/transaction/begin",
+    "/_api/transaction/123",
+    "/_api/document/c/a%2Fb",
+    "/_api/document/c/k/extra",
+    "/_api/version/",
+    "/_api//version",
+    "/",
+    "/nowhere",
+]
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_route_matches_equal_a_fresh_walk(order):
+    Emulator()  # every API module registered
+    router = Router(complete_table(ROUTES))
+    for _ in range(2):  # the second round answers from remembered parents
+        for path in PATHS[::order]:
+            for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+                assert router.match(method, path) == _walk_match(router, method, path), path
+
+
+REV_DIGITS = "-_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+@pytest.mark.parametrize("bits", [0, 1, 6, 7, 44, 63, 64, 71, 72, 80])
+def test_revisions_print_six_bits_a_digit(bits):
+    value = (1 << bits) - 1 if bits else 0
+    digits = ""
+    rest = value
+    while rest:
+        digits = REV_DIGITS[rest & 63] + digits
+        rest >>= 6
+    assert encode_rev(value) == (digits or "-")
+    assert decode_rev(encode_rev(value)) == (value if len(digits) <= 11 else None)
+
+
+@pytest.mark.parametrize(
+    ("key", "valid"),
+    [
+        ("a", True),
+        ("a" * 254, True),
+        ("a" * 255, False),
+        ("", False),
+        ("ab:c@(d)+,=;$!*'%", True),
+        ("é", False),
+        ("a/b", False),
+        ("a b", False),
+    ],
+)
+def test_key_rule(key, valid):
+    assert is_valid_key(key) is valid

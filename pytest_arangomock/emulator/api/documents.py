@@ -108,6 +108,8 @@ def _conflict(exc: RevisionConflict, col: Collection, precondition: bool) -> Bac
 
 
 def _write_options(ctx: Context, *, ignore_revs: bool = True) -> WriteOptions:
+    if not ctx.query:  # the usual request names no option: every flag has its default
+        return WriteOptions(ignore_revs=ignore_revs)
     return WriteOptions(
         ignore_revs=ctx.flag("ignoreRevs", ignore_revs),
         is_restore=ctx.flag("isRestore"),
@@ -168,9 +170,7 @@ def _single_response(
 ) -> BackendResponse:
     if silent or result is None:
         return ctx.json(status, {})
-    location = "/_db/{}/_api/document/{}/{}".format(
-        _quote(ctx.db.name), cname, _quote(result["_key"])
-    )
+    location = f"/_db/{_quote(ctx.db.name)}/_api/document/{cname}/{_quote(result['_key'])}"
     return ctx.json(status, result, {"etag": f'"{result["_rev"]}"', "location": location})
 
 
@@ -187,16 +187,19 @@ def _insert(ctx: Context, cname: str) -> BackendResponse:
     body = ctx.body()
     col = ctx.db.collection(cname)
     opts = _write_options(ctx)
-    mode: str | None = "replace" if ctx.flag("overwrite") else None
-    if ctx.query.get("overwriteMode") in ("ignore", "replace", "update", "conflict"):
-        mode = ctx.query["overwriteMode"]
-    if mode == "update":
-        opts.merge_objects = ctx.flag("mergeObjects", True)
-        opts.keep_null = ctx.flag("keepNull", False)
-    opts.overwrite_mode = mode
-    return_new = ctx.flag("returnNew")
-    return_old = ctx.flag("returnOld") and mode in ("update", "replace")
-    silent = ctx.flag("silent")
+    return_new = return_old = silent = False
+    mode: str | None = None
+    if ctx.query:  # else every option has its default
+        mode = "replace" if ctx.flag("overwrite") else None
+        if ctx.query.get("overwriteMode") in ("ignore", "replace", "update", "conflict"):
+            mode = ctx.query["overwriteMode"]
+        if mode == "update":
+            opts.merge_objects = ctx.flag("mergeObjects", True)
+            opts.keep_null = ctx.flag("keepNull", False)
+        opts.overwrite_mode = mode
+        return_new = ctx.flag("returnNew")
+        return_old = ctx.flag("returnOld") and mode in ("update", "replace")
+        silent = ctx.flag("silent")
     batch = _Batch(silent)
 
     def one(doc: Any) -> Doc:

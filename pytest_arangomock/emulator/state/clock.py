@@ -7,13 +7,22 @@ in ArangoDB's own base64 alphabet; ids and traditional keys come from the server
 from __future__ import annotations
 
 import time
+from binascii import b2a_base64
 
 _ALPHABET = "-_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 _DECODE = {c: i for i, c in enumerate(_ALPHABET)}
+# standard base64 digits -> ArangoDB's: the same 6 bits a character, another alphabet
+_FROM_BASE64 = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", _ALPHABET.encode()
+)
 
 
 def encode_rev(value: int) -> str:
     """Encode an HLC value the way ArangoDB prints ``_rev`` (big-endian, 6 bits a char)."""
+    if 0 < value < 1 << 72:
+        # 9 bytes are 12 base64 digits without padding; leading zero digits ("-") go
+        text = b2a_base64(value.to_bytes(9, "big"), newline=False).translate(_FROM_BASE64)
+        return text.decode("ascii").lstrip("-")
     if value == 0:
         return "-"
     out = []

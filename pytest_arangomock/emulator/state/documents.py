@@ -111,6 +111,8 @@ def _rev_matches(expected: str | int, actual: str) -> bool:
 
 
 def _check_rev(current: Doc, expected: Any, message: str = REV_MISMATCH) -> None:
+    if expected is None:
+        return
     wanted = _expected_rev(expected)
     if wanted is not None and not _rev_matches(wanted, current["_rev"]):
         raise RevisionConflict(current, message)
@@ -184,7 +186,9 @@ def _merge(left: Doc, right: Doc, null_means_remove: bool) -> Doc:
 
 # ----------------------------------------------------------------- computed values
 def _computed_values(col: Collection, operation: str) -> list[dict[str, Any]]:
-    values = col.properties.get("computedValues") or []
+    values = col.properties.get("computedValues")
+    if not values:
+        return []
     return [
         cv
         for cv in values
@@ -284,7 +288,8 @@ def _build_insert(col: Collection, key: str, body: Doc, opts: WriteOptions) -> D
     doc["_rev"] = _new_rev(col, body, opts)
     user = _user_attributes(body)
     doc.update(user)
-    return _apply_computed(col, doc, set(user), _computed_values(col, "insert"))
+    cvs = _computed_values(col, "insert")
+    return _apply_computed(col, doc, set(user), cvs) if cvs else doc
 
 
 def _build_replace(

@@ -39,9 +39,8 @@ _UINT64_MAX = (1 << 64) - 1
 
 def is_valid_key(key: str) -> bool:
     """ArangoDB's key rule: 1..254 bytes, all from the allowed ASCII set."""
-    if not key or len(key.encode("utf-8")) > MAX_KEY_LENGTH:
-        return False
-    return all(ch in _KEY_CHARS for ch in key)
+    # allowed characters are ASCII, so their count is the byte length
+    return 0 < len(key) <= MAX_KEY_LENGTH and _KEY_CHARS.issuperset(key)
 
 
 def is_valid_document_id(value: Any) -> bool:
