@@ -88,12 +88,21 @@ class _Node:
 
 
 class Router:
-    """Segment trie over the route table: static segments win over parameters."""
+    """Segment trie over the route table: static segments win over parameters.
+
+    The nodes a path's parent (all but its last segment) can reach are remembered per
+    parent (a bounded dict), so ``/_api/document/c/<any key>`` resolves its last segment
+    against one or two remembered nodes instead of walking the trie again.
+    """
+
+    CACHE_SIZE = 4096
 
     def __init__(self, routes: list[Route]) -> None:
         self.root = _Node()
         for r in routes:
             self._add(r)
+        # parent path -> nodes it reaches, in the order the walk tries them
+        self._parents: dict[str, list[_Node]] = {}
 
     def _add(self, r: Route) -> None:
         node = self.root
@@ -112,8 +121,28 @@ class Router:
         Returns ``(route, params, path_known)``; ``path_known`` tells a wrong method (405)
         from an unknown path (404). Parameter names come from the matched route's pattern.
         """
-        segments = [s for s in path.split("/") if s]
-        node = self._walk(self.root, segments, 0)
+        parent, _, last = path.rpartition("/")
+        node: _Node | None = None
+        if last and path[:1] == "/" and "//" not in path:
+            segments = path[1:].split("/")
+            parents = self._parents
+            nodes = parents.get(parent)
+            if nodes is None:
+                if len(parents) >= self.CACHE_SIZE:
+                    parents.clear()
+                nodes = parents[parent] = self._reach(self.root, segments[:-1], 0, [])
+            for candidate in nodes:  # the last step of _walk, on each node in turn
+                child = candidate.static.get(last)
+                if child is not None and child.routes:
+                    node = child
+                    break
+                child = candidate.param
+                if child is not None and child.routes:
+                    node = child
+                    break
+        else:  # "/", empty segments ("//", a trailing slash), no leading slash
+            segments = [s for s in path.split("/") if s]
+            node = self._walk(self.root, segments, 0)
         if node is None:
             return None, {}, False
         r = node.routes.get(method)
@@ -147,6 +176,25 @@ class Router:
                 node = param
             i += 1
         return node if node.routes else None
+
+    def _reach(self, node: _Node, segs: list[str], i: int, out: list[_Node]) -> list[_Node]:
+        """Every node ``_walk`` could stand on after ``segs``, in the order it tries them."""
+        n = len(segs)
+        while i < n:
+            child = node.static.get(segs[i])
+            param = node.param
+            if child is None:
+                if param is None:
+                    return out
+                node = param
+            elif param is None:
+                node = child
+            else:
+                self._reach(child, segs, i + 1, out)
+                node = param
+            i += 1
+        out.append(node)
+        return out
 
 
 def _strip_db(path: str) -> str:
