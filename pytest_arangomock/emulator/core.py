@@ -25,8 +25,7 @@ from .router import (
     Router,
     complete_table,
 )
-from .state import Database, Server
-from .state.ttl import purge_hook
+from .state import Database, Server, ttl
 from .state.users import NONE, RO, RW, User
 
 log = logging.getLogger("pytest_arangomock")
@@ -78,23 +77,36 @@ class Emulator(Backend):
         self.requests: list[BackendRequest] = []
         self.keep_requests = keep_requests
         self.internal_errors: list[str] = []
-        # hooks run before routing (async jobs, stream transactions, TTL purges...)
-        self.before: list[Hook] = []
         # coordinator faults for failover tests: emulator.faults.host_down(url) / unavailable(url)
         self.faults = Faults()
-        self.before.append(self.faults.hook)
-        self.before.append(purge_hook)  # TTL indexes: expired documents disappear
-        # hooks run before the server lock is taken (async jobs wait for their job there)
-        self.outer: list[Hook] = [api.jobs.async_hook]
-        # run with each request's context just before its handler (stream transactions)
-        self.prepare: list[Prepare] = [api.transactions.bind_transaction]
+        # Hooks. Built-in ones only run when they have work: the coordinator faults while a
+        # host is unavailable, TTL purges while some collection has a TTL index, and the
+        # header hooks when the request carries their header (one lookup per header).
+        # before: under the server lock, before routing (after the built-in ones)
+        self.before: list[Hook] = []
+        # outer: before the server lock is taken (async jobs wait for their job there)
+        self.outer: list[Hook] = []
+        self.outer_by_header: dict[str, Hook] = {api.jobs.ASYNC_HEADER: api.jobs.async_hook}
+        # prepare: with each request's context just before its handler (stream transactions)
+        self.prepare: list[Prepare] = []
+        self.prepare_by_header: dict[str, Prepare] = {
+            api.transactions.HEADER: api.transactions.bind_transaction
+        }
 
     # ------------------------------------------------------------------ backend
     def handle_sync(self, request: BackendRequest) -> BackendResponse:
-        if self.keep_requests:
-            if len(self.requests) >= self.keep_requests:
-                del self.requests[: self.keep_requests // 2]
-            self.requests.append(request)
+        keep = self.keep_requests
+        if keep:
+            requests = self.requests
+            if len(requests) >= keep:
+                del requests[: keep // 2]
+            requests.append(request)
+        headers = request.headers
+        for name, hook in self.outer_by_header.items():
+            if name in headers:
+                early = hook(self, request)
+                if early is not None:
+                    return early
         for hook in self.outer:
             early = hook(self, request)
             if early is not None:
@@ -108,6 +120,13 @@ class Emulator(Backend):
     def dispatch(self, request: BackendRequest) -> BackendResponse:
         """Answer one request; never raises (a bug answers 500 and is remembered)."""
         try:
+            if self.faults.armed:
+                early = self.faults.hook(self, request)
+                if early is not None:
+                    return early
+            server = self.server
+            if server.extensions.get(ttl.REGISTRY):
+                ttl.purge_expired(server)  # TTL indexes: expired documents disappear
             for hook in self.before:
                 early = hook(self, request)
                 if early is not None:
@@ -176,6 +195,10 @@ class Emulator(Backend):
                 ctx = Context(server, request, db, name, params)
         if ctx is None:
             ctx = self._admit_slowly(request, db_name, path, db, r, params, known)
+        headers = request.headers
+        for name, prepare in self.prepare_by_header.items():
+            if name in headers:
+                prepare(ctx, r)  # type: ignore[arg-type]
         for prepare in self.prepare:
             prepare(ctx, r)  # type: ignore[arg-type]
         return r.handler(ctx)  # type: ignore[union-attr,misc]

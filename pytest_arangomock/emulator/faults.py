@@ -65,6 +65,8 @@ class Faults:
         self._unavailable: set[str] = set()
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
+        # some host is down or unavailable: read on every request, so a plain attribute
+        self.armed = False
 
     # ------------------------------------------------------------------ switches
     def host_down(self, host: str) -> None:
@@ -89,6 +91,7 @@ class Faults:
             self.host_up(host)
         with self._lock:
             self._unavailable.clear()
+            self.armed = bool(self._down)
 
     def is_down(self, host: str) -> bool:
         return host_key(host) in self._down
@@ -116,6 +119,7 @@ class Faults:
                 hosts.add(key)
             else:
                 hosts.discard(key)
+            self.armed = bool(self._down or self._unavailable)
             listeners = list(self._listeners) if hosts is self._down and changed else []
         for listener in listeners:
             listener(key, on)
@@ -123,7 +127,7 @@ class Faults:
     # ------------------------------------------------------------------ checks
     def check(self, host: str) -> BackendResponse | None:
         """What a request to ``host`` meets first: :class:`HostDown`, a 503, or nothing."""
-        if not self._down and not self._unavailable:
+        if not self.armed:
             return None  # nothing switched off: no need to parse the host (every request)
         key = host_key(host)
         if key in self._down:

@@ -22,9 +22,11 @@ if TYPE_CHECKING:
     from ...backend import BackendRequest, BackendResponse
     from .server import Server
 
-__all__ = ["now", "purge_expired", "purge_hook", "register"]
+__all__ = ["REGISTRY", "now", "purge_expired", "purge_hook", "register"]
 
-_REGISTRY = "ttl_indexes"
+#: ``Server.extensions`` key of the live TTL indexes: no entry, no purge work at all
+REGISTRY = "ttl_indexes"
+_REGISTRY = REGISTRY
 
 
 def now(server: Server) -> float:
