@@ -235,26 +235,15 @@ def _output(v: Any) -> Any:
         if v == int(v) and abs(v) < 1e15:
             return int(v)
         return v
-    if t is dict:
-        out: dict[str, Any] | None = None
-        for k, x in v.items():
+    if t is dict or t is list:
+        out: Any = None  # the copy, made at the first member that changes
+        for k, x in v.items() if t is dict else enumerate(v):
             tx = type(x)
             if tx is float or tx is dict or tx is list:
                 y = _output(x)
                 if y is not x:
                     if out is None:
-                        out = dict(v)
+                        out = t(v)
                     out[k] = y
         return v if out is None else out
-    if t is list:
-        lst: list[Any] | None = None
-        for i, x in enumerate(v):
-            tx = type(x)
-            if tx is float or tx is dict or tx is list:
-                y = _output(x)
-                if y is not x:
-                    if lst is None:
-                        lst = list(v)
-                    lst[i] = y
-        return v if lst is None else lst
     return v
