@@ -12,8 +12,9 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import fields, is_dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..emulator.errors import ArangoError
 from . import ast as A
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 Row = list[Any]
 Fn = Callable[[Row], Any]
 Stage = Callable[[Iterable[Row]], Iterable[Row]]
+_Out = TypeVar("_Out")
 Runner = Callable[[Row], Iterator[Any]]
 
 MAX_ARGS = 65536
@@ -130,6 +132,19 @@ class Compiler:
         self.nslots += 1
         return s
 
+    @contextmanager
+    def current_scope(self, ident: int | None = None) -> Iterator[int]:
+        """A fresh slot that ``CURRENT`` (of ``ident``, if given) names while the
+        expressions inside the ``with`` compile."""
+        slot = self.slot()
+        if ident is not None:
+            self.current[ident] = slot
+        self.current_stack.append(slot)
+        try:
+            yield slot
+        finally:
+            self.current_stack.pop()
+
     def param(self, p: A.Param) -> Any:
         key = ("@" + p.name) if p.datasource else p.name
         return self.binds[key]
@@ -182,7 +197,7 @@ class Compiler:
             st = stmts[i]
             if isinstance(st, A.Return):
                 ret = self.return_(st, level)
-                final = _tag_final(ret, self.plan_nodes(st, level))
+                final = _tagged(ret, self.plan_nodes(st, level))
                 break
             stage = self.statement(st, level, stmts, i)
             tags = self.plan_nodes(st, level)
@@ -201,7 +216,7 @@ class Compiler:
                     i += 1
                 stage = stage.build(preds)
             if stage is not None:
-                stages.append(_tag_stage(stage, tags) if tags else stage)
+                stages.append(_tagged(stage, tags) if tags else stage)
             if i == len(stmts):
                 final = _drain
         assert final is not None
@@ -1023,10 +1038,7 @@ class Compiler:
 
     def x_Expansion(self, e: A.Expansion, vars: dict[str, int]) -> Fn:
         src = self.expr(e.source, vars)
-        slot = self.slot()
-        self.current[e.ident] = slot
-        self.current_stack.append(slot)
-        try:
+        with self.current_scope(e.ident) as slot:
             filt = self.expr(e.filter, vars) if e.filter is not None else None
             if e.limit is not None:
                 off_e, cnt_e = e.limit
@@ -1036,8 +1048,6 @@ class Compiler:
                 off_f, cnt_f = (lambda r: 0), None
             proj = self.expr(e.projection, vars) if e.projection is not None else None
             rest = self.expr(e.rest, vars)
-        finally:
-            self.current_stack.pop()
         levels = e.levels
         rest_is_current = isinstance(e.rest, A.Current) and e.rest.ident == e.ident
 
@@ -1074,14 +1084,9 @@ class Compiler:
 
     def x_Question(self, e: A.Question, vars: dict[str, int]) -> Fn:
         src = self.expr(e.source, vars)
-        slot = self.slot()
-        self.current[e.ident] = slot
-        self.current_stack.append(slot)
-        try:
+        with self.current_scope(e.ident) as slot:
             filt = self.expr(e.filter, vars) if e.filter is not None else None
             count = self.expr(e.count, vars) if e.count is not None else None
-        finally:
-            self.current_stack.pop()
         quant = e.quantifier
 
         def question(r: Row) -> Any:
@@ -1360,23 +1365,14 @@ def _tag(exc: ArangoError, tags: list[tuple[int, str]]) -> None:
             seen.append(tag)
 
 
-def _tag_stage(stage: Stage, tags: list[tuple[int, str]]) -> Stage:
-    def tagged(rows: Iterable[Row]) -> Iterator[Row]:
+def _tagged(
+    run: Callable[[Iterable[Row]], Iterable[_Out]], tags: list[tuple[int, str]]
+) -> Callable[[Iterable[Row]], Iterator[_Out]]:
+    """``run`` (a stage or the final RETURN) naming the plan nodes ``tags`` in its errors."""
+
+    def tagged(rows: Iterable[Row]) -> Iterator[_Out]:
         try:
-            yield from stage(rows)
-        except ArangoError as exc:
-            _tag(exc, tags)
-            raise
-
-    return tagged
-
-
-def _tag_final(
-    final: Callable[[Iterable[Row]], Iterator[Any]], tags: list[tuple[int, str]]
-) -> Callable[[Iterable[Row]], Iterator[Any]]:
-    def tagged(rows: Iterable[Row]) -> Iterator[Any]:
-        try:
-            yield from final(rows)
+            yield from run(rows)
         except ArangoError as exc:
             _tag(exc, tags)
             raise

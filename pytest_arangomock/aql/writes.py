@@ -128,12 +128,8 @@ def upsert_stage(compiler: Compiler, st: A.Upsert, level: Level) -> Stage:
     vars = level.vars
     match: Fn
     if st.filter is not None:
-        cur = compiler.slot()
-        compiler.current_stack.append(cur)
-        try:
+        with compiler.current_scope() as cur:
             cond = compiler.expr(st.filter, vars)
-        finally:
-            compiler.current_stack.pop()
 
         def match_filter(r: Row) -> Any:
             saved = r[cur]
