@@ -523,9 +523,7 @@ def _finite(numbers: list[float]) -> list[float]:
 @function("SUM", 1, family=FAMILY)
 def sum_(ctx: FunctionContext, value: Any) -> Any:
     """Non-numeric members make the result null, without a warning."""
-    if not _array_arg(ctx, "SUM", value):
-        return None
-    numbers = numbers_of(value)
+    numbers = _numeric_list(ctx, "SUM", value, None)
     if numbers is None:
         return None
     return number_value(math.fsum(_finite(numbers)) if numbers else 0.0, False)
@@ -533,9 +531,7 @@ def sum_(ctx: FunctionContext, value: Any) -> Any:
 
 @function("PRODUCT", 1, family=FAMILY)
 def product(ctx: FunctionContext, value: Any) -> Any:
-    if not _array_arg(ctx, "PRODUCT", value):
-        return None
-    numbers = numbers_of(value)
+    numbers = _numeric_list(ctx, "PRODUCT", value, None)
     if numbers is None:
         return None
     result = 1.0
@@ -547,11 +543,8 @@ def product(ctx: FunctionContext, value: Any) -> Any:
 @function("AVERAGE", 1, aliases=("AVG",), family=FAMILY)
 def average(ctx: FunctionContext, value: Any) -> Any:
     """A non-numeric member is warning 1563 (array expected) and null."""
-    if not _array_arg(ctx, "AVERAGE", value):
-        return None
-    numbers = numbers_of(value)
+    numbers = _numeric_list(ctx, "AVERAGE", value, ARRAY_EXPECTED)
     if numbers is None:
-        warn(ctx, "AVERAGE", ARRAY_EXPECTED)
         return None
     finite = _finite(numbers)
     if not finite:
@@ -562,13 +555,17 @@ def average(ctx: FunctionContext, value: Any) -> Any:
     return number_value(total / len(finite), False)
 
 
-def _numeric_list(ctx: FunctionContext, name: str, value: Any) -> list[float] | None:
-    """Members of an array for the statistics functions: non-numbers are warning 1561."""
+def _numeric_list(
+    ctx: FunctionContext, name: str, value: Any, code: int | None = INVALID_ARITHMETIC
+) -> list[float] | None:
+    """Members of an array for the numeric functions; None (after warning 1563) for a
+    non-array, and None with warning ``code`` (1561 by default, none if None) when a
+    member is not a number."""
     if not _array_arg(ctx, name, value):
         return None
     numbers = numbers_of(value)
-    if numbers is None:
-        warn(ctx, name, INVALID_ARITHMETIC)
+    if numbers is None and code is not None:
+        warn(ctx, name, code)
     return numbers
 
 
