@@ -13,10 +13,7 @@ if TYPE_CHECKING:
     from .state import Database, Server
 
 _TRUE = frozenset(("true", "1", "yes", "on", "y"))
-_JSON_HEADERS = {"content-type": "application/json; charset=utf-8"}
-
-
-_JSON = _JSON_HEADERS["content-type"]
+JSON_TYPE = "application/json; charset=utf-8"
 
 
 def _encoder() -> Callable[[Any, int], Any]:
@@ -47,7 +44,7 @@ def dumps(value: Any) -> bytes:
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> BackendResponse:
-    hdrs = {"content-type": _JSON}
+    hdrs = {"content-type": JSON_TYPE}
     if headers:
         hdrs.update(headers)
     return BackendResponse(status, hdrs, "".join(_ITERENCODE(body, 0)).encode("utf-8"))

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ...backend import BackendResponse
-from ..context import Context, dumps
+from ..context import JSON_TYPE, Context, dumps
 from ..errors import ArangoError
 from ..router import COL_RO, COL_RW, DB_RO, route
 from ..state import Collection
@@ -41,7 +41,7 @@ def _header_rev(ctx: Context, name: str) -> str | None:
 
     A value that is not a revision stands for an impossible one, as in ArangoDB.
     """
-    value = ctx.header(name)
+    value = ctx.request.headers.get(name)
     if value is None:
         return None
     value = value.strip(" \t")
@@ -122,7 +122,7 @@ def _sync_status(
     ctx: Context, col: Collection, opts: WriteOptions, wrote: bool, sync_code: int
 ) -> int:
     """ArangoDB answers ``sync_code`` once a write had to be synced, else 202."""
-    if ctx.flag("waitForSync"):
+    if ctx.query and ctx.flag("waitForSync"):
         return sync_code
     if wrote and col.properties.get("waitForSync") and not opts.is_restore:
         return sync_code
@@ -171,7 +171,8 @@ def _single_response(
     if silent or result is None:
         return ctx.json(status, {})
     location = f"/_db/{_quote(ctx.db.name)}/_api/document/{cname}/{_quote(result['_key'])}"
-    return ctx.json(status, result, {"etag": f'"{result["_rev"]}"', "location": location})
+    headers = {"content-type": JSON_TYPE, "etag": f'"{result["_rev"]}"', "location": location}
+    return BackendResponse(status, headers, dumps(result))
 
 
 def _collection_from_query(ctx: Context, missing: ArangoError) -> str:
@@ -200,14 +201,13 @@ def _insert(ctx: Context, cname: str) -> BackendResponse:
         return_new = ctx.flag("returnNew")
         return_old = ctx.flag("returnOld") and mode in ("update", "replace")
         silent = ctx.flag("silent")
-    batch = _Batch(silent)
 
-    def one(doc: Any) -> Doc:
+    def one(doc: Any) -> tuple[Doc, bool]:
+        """The item's answer, and whether it wrote (mode ignore on an existing key does not)."""
         outcome = insert_document_ex(col, doc, opts)
         new, old = outcome.new, outcome.old
         if outcome.ignored:
-            return _identity(col, new["_key"], new["_rev"])
-        batch.wrote = True
+            return _identity(col, new["_key"], new["_rev"]), False
         return _identity(
             col,
             new["_key"],
@@ -215,16 +215,23 @@ def _insert(ctx: Context, cname: str) -> BackendResponse:
             old["_rev"] if old is not None else None,
             old if return_old else None,
             new if return_new else None,
-        )
+        ), True
 
     if isinstance(body, list):
-        batch.run(body, one)
+        batch = _Batch(silent)
+
+        def item(doc: Any) -> Doc:
+            result, wrote = one(doc)
+            batch.wrote = batch.wrote or wrote
+            return result
+
+        batch.run(body, item)
         return batch.response(ctx, _sync_status(ctx, col, opts, batch.wrote, 201))
     try:
-        result = one(body)
+        result, wrote = one(body)
     except RevisionConflict as exc:
         return _conflict(exc, col, False)
-    status = _sync_status(ctx, col, opts, batch.wrote, 201)
+    status = _sync_status(ctx, col, opts, wrote, 201)
     return _single_response(ctx, cname, status, result, silent)
 
 
@@ -264,10 +271,10 @@ def _read(ctx: Context) -> BackendResponse:
         doc = get_document(col, key, if_match)
     except RevisionConflict as exc:
         return _conflict(exc, col, True)
-    etag = {"etag": f'"{doc["_rev"]}"'}
+    etag = f'"{doc["_rev"]}"'
     if if_none_match is not None and if_none_match == doc["_rev"]:
-        return BackendResponse(304, {"content-type": "text/plain", **etag}, b"")
-    return ctx.json(200, doc, etag)
+        return BackendResponse(304, {"content-type": "text/plain", "etag": etag}, b"")
+    return BackendResponse(200, {"content-type": JSON_TYPE, "etag": etag}, dumps(doc))
 
 
 @route("GET", "/_api/document/{collection}/{key}", area=AREA, access=COL_RO)

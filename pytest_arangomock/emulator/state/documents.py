@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ArangoError
-from .clock import decode_rev
+from .clock import decode_rev, encode_rev
 from .keygen import check_user_key, generate_key, is_valid_document_id
+from .server import EDGE
 
 if TYPE_CHECKING:
     from .server import Collection
@@ -62,7 +63,7 @@ class WriteOptions:
     version_attribute: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class InsertOutcome:
     """What an insert did: ``old`` is set when it replaced/updated, ``ignored`` for mode ignore."""
 
@@ -133,7 +134,7 @@ def _new_rev(col: Collection, body: Doc, opts: WriteOptions) -> str:
         if isinstance(rev, str) and rev:
             clock.observe_rev(rev)
             return rev
-    return clock.next_rev()
+    return encode_rev(clock.next_hlc())
 
 
 def _edge_attribute(value: Any) -> str:
@@ -146,7 +147,7 @@ def _head(col: Collection, key: str, source: Doc, fallback: Doc | None = None) -
     """``_key``, ``_id`` and, for edges, validated ``_from``/``_to`` (from ``source``,
     else from ``fallback`` on update)."""
     doc: Doc = {"_key": key, "_id": f"{col.name}/{key}"}
-    if col.is_edge:
+    if col.type == EDGE:
         for attr in ("_from", "_to"):
             if attr in source or fallback is None:
                 doc[attr] = _edge_attribute(source.get(attr))
@@ -394,7 +395,8 @@ def insert_document_ex(col: Collection, body: Any, opts: WriteOptions) -> Insert
         new, old = _modify(col, existing, doc, opts, None, is_update=mode == "update")
         return InsertOutcome(new, old)
     new = _build_insert(col, key, doc, opts)
-    _validate_schema(col, new, None, True, opts)
+    if col.properties.get("schema"):  # no schema (the usual case): nothing to validate
+        _validate_schema(col, new, None, True, opts)
     col.store(new, None)
     return InsertOutcome(new)
 

@@ -120,17 +120,20 @@ def check_user_key(col: Collection, key: Any, *, is_restore: bool = False) -> st
     """
     if not isinstance(key, str):
         raise ArangoError(1221, status=400)
-    if key and not col.key_options.get("allowUserKeys", True) and not is_restore:
+    options = col.key_options
+    if key and not options.get("allowUserKeys", True) and not is_restore:
         raise ArangoError(1222, status=400)
     if not is_valid_key(key):
         raise ArangoError(1221, status=400)
-    kind = str(col.key_options.get("type", "traditional")).lower()
+    kind = options.get("type", "traditional")
+    if kind != "traditional":
+        kind = str(kind).lower()
     if kind == "autoincrement":
         if not key.isascii() or not key.isdigit():
             raise ArangoError(1221, status=400)
         _track(col, _numeric_value(key))
     elif kind == "padded":
         _track(col, _decode_padded(key))
-    elif kind == "traditional":
+    elif kind == "traditional" and key.isdigit():  # other keys count as 0: nothing to track
         _track(col, _numeric_value(key))
     return key
