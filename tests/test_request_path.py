@@ -155,14 +155,29 @@ PATHS = [
 ]
 
 
+PREFIXES = ["", "/_db/_system", "/_db/shop", "/_db/a%20b", "/_db/", "/_db"]
+
+
+def _reference(router, method, full_path):
+    """What the request path resolves to without remembered parents."""
+    db_name, path = "_system", full_path
+    if full_path.startswith("/_db/"):
+        name, slash, tail = full_path[5:].partition("/")
+        db_name, path = unquote(name), ("/" + tail if slash else "/")
+    return (db_name, path, *_walk_match(router, method, path))
+
+
 @pytest.mark.parametrize("order", [1, -1])
 def test_route_matches_equal_a_fresh_walk(order):
     Emulator()  # every API module registered
     router = Router(complete_table(ROUTES))
+    paths = [prefix + path for prefix in PREFIXES for path in PATHS] + ["", "x", "/_db//x/y"]
     for _ in range(2):  # the second round answers from remembered parents
-        for path in PATHS[::order]:
+        for path in paths[::order]:
             for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
-                assert router.match(method, path) == _walk_match(router, method, path), path
+                found = router.locate(method, path)
+                assert found == _reference(router, method, path), path
+                assert found[2:] == router.match(method, found[1])
 
 
 REV_DIGITS = "-_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any, NamedTuple
-from urllib.parse import unquote
 
 from ..backend import Backend, BackendRequest, BackendResponse
 from . import auth
@@ -139,23 +138,10 @@ class Emulator(Backend):
             self.internal_errors.append(f"{request.method} {request.path}: {exc!r}")
             return json_response(500, error_body(500, 4, f"internal error: {exc!r}"))
 
-    def _locate(
-        self, request: BackendRequest
-    ) -> tuple[str, str, Route | None, dict[str, str], bool]:
-        """The database name, the path below ``/_db/<name>``, the route and its parameters."""
-        path = request.path
-        db_name = "_system"
-        if path.startswith("/_db/"):
-            name, slash, tail = path[5:].partition("/")
-            db_name = unquote(name) if "%" in name else name
-            path = "/" + tail if slash else "/"
-        r, params, known = self.router.match(request.method, path)
-        return db_name, path, r, params, known
-
     def admit(self, request: BackendRequest) -> Admission:
         """What the communication layer checks before any handler: credentials, path
         access and the database (401, 404/1228 are raised); also the matched route."""
-        db_name, path, r, params, known = self._locate(request)
+        db_name, path, r, params, known = self.router.locate(request.method, request.path)
         user = self._authenticate(request, db_name, path, r)
         db = self.server.databases.get(db_name)
         if db is None:
@@ -173,7 +159,7 @@ class Emulator(Backend):
         return auth.admit(self.server, request, db_name, path, public)
 
     def _dispatch(self, request: BackendRequest) -> BackendResponse:
-        db_name, path, r, params, known = self._locate(request)
+        db_name, path, r, params, known = self.router.locate(request.method, request.path)
         server = self.server
         db = server.databases.get(db_name)
         ctx: Context | None = None

@@ -87,12 +87,25 @@ class _Node:
         self.routes: dict[str, Route] = {}
 
 
+# what a parent path resolves to: database name, length of its ``/_db/<name>`` prefix,
+# the segments below that prefix, and the trie nodes those segments reach
+_Parent = tuple[str, int, list[str], list["_Node"]]
+
+
+def split_database(path: str) -> tuple[str, str]:
+    """``/_db/<name>/rest`` -> (``name`` URL-decoded, ``/rest``); other paths are ``_system``'s."""
+    if not path.startswith("/_db/"):
+        return "_system", path
+    name, slash, tail = path[5:].partition("/")
+    return (unquote(name) if "%" in name else name), ("/" + tail if slash else "/")
+
+
 class Router:
     """Segment trie over the route table: static segments win over parameters.
 
-    The nodes a path's parent (all but its last segment) can reach are remembered per
-    parent (a bounded dict), so ``/_api/document/c/<any key>`` resolves its last segment
-    against one or two remembered nodes instead of walking the trie again.
+    What a request path's parent (all but its last segment, database prefix included)
+    resolves to is remembered in a bounded dict, so ``/_db/d/_api/document/c/<any key>``
+    only resolves its last segment against one or two remembered trie nodes.
     """
 
     CACHE_SIZE = 4096
@@ -101,8 +114,7 @@ class Router:
         self.root = _Node()
         for r in routes:
             self._add(r)
-        # parent path -> nodes it reaches, in the order the walk tries them
-        self._parents: dict[str, list[_Node]] = {}
+        self._parents: dict[str, _Parent | None] = {}
 
     def _add(self, r: Route) -> None:
         node = self.root
@@ -115,34 +127,72 @@ class Router:
                 node = node.static.setdefault(seg, _Node())
         node.routes.setdefault(r.method, r)
 
+    def locate(
+        self, method: str, full_path: str
+    ) -> tuple[str, str, Route | None, dict[str, str], bool]:
+        """``(database, path below /_db/<database>, route, params, path_known)`` of a request
+        path; see :meth:`match` for the last three."""
+        parent, _, last = full_path.rpartition("/")
+        entry = self._parents.get(parent, ...)
+        if entry is ...:
+            if len(self._parents) >= self.CACHE_SIZE:
+                self._parents.clear()
+            entry = self._parents[parent] = self._parent(parent)
+        if entry is None or not last:  # "/", empty segments, a trailing slash...
+            db_name, path = split_database(full_path)
+            return (db_name, path, *self.match(method, path))
+        db_name, cut, segments, nodes = entry
+        path = full_path[cut:] if cut else full_path
+        node: _Node | None = None
+        for candidate in nodes:  # the last step of _walk, on each node in its order
+            child = candidate.static.get(last)
+            if child is not None and child.routes:
+                node = child
+                break
+            child = candidate.param
+            if child is not None and child.routes:
+                node = child
+                break
+        if node is None:
+            return db_name, path, None, {}, False
+        r = node.routes.get(method)
+        if r is None and method == "HEAD":
+            r = node.routes.get("GET")
+        if r is None:
+            return db_name, path, None, {}, True
+        params = {}
+        depth = len(segments)
+        for i, name in r.param_positions:
+            seg = segments[i] if i < depth else last
+            params[name] = unquote(seg) if "%" in seg else seg
+        return db_name, path, r, params, True
+
+    def _parent(self, parent: str) -> _Parent | None:
+        """What ``parent`` resolves to, or None when its last child is not a plain segment
+        below it (``/_db`` names a database; empty segments collapse)."""
+        if parent == "/_db":
+            return None
+        db_name, sub = "_system", parent
+        if parent.startswith("/_db/"):
+            name, slash, tail = parent[5:].partition("/")
+            db_name = unquote(name) if "%" in name else name
+            sub = "/" + tail if slash else ""  # "" for "/_db/<name>": the path is "/<last>"
+        if sub and sub[:1] != "/":
+            return None
+        segments = sub[1:].split("/") if sub else []
+        if "" in segments:
+            return None
+        cut = len(parent) - len(sub)
+        return db_name, cut, segments, self._reach(self.root, segments, 0, [])
+
     def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
-        """Find the route for ``method path``.
+        """Find the route for ``method path`` (a path below any ``/_db/<name>``).
 
         Returns ``(route, params, path_known)``; ``path_known`` tells a wrong method (405)
         from an unknown path (404). Parameter names come from the matched route's pattern.
         """
-        parent, _, last = path.rpartition("/")
-        node: _Node | None = None
-        if last and path[:1] == "/" and "//" not in path:
-            segments = path[1:].split("/")
-            parents = self._parents
-            nodes = parents.get(parent)
-            if nodes is None:
-                if len(parents) >= self.CACHE_SIZE:
-                    parents.clear()
-                nodes = parents[parent] = self._reach(self.root, segments[:-1], 0, [])
-            for candidate in nodes:  # the last step of _walk, on each node in turn
-                child = candidate.static.get(last)
-                if child is not None and child.routes:
-                    node = child
-                    break
-                child = candidate.param
-                if child is not None and child.routes:
-                    node = child
-                    break
-        else:  # "/", empty segments ("//", a trailing slash), no leading slash
-            segments = [s for s in path.split("/") if s]
-            node = self._walk(self.root, segments, 0)
+        segments = [s for s in path.split("/") if s]
+        node = self._walk(self.root, segments, 0)
         if node is None:
             return None, {}, False
         r = node.routes.get(method)
