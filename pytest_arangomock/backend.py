@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 __all__ = ["Backend", "BackendRequest", "BackendResponse"]
 
 
-@dataclass
+@dataclass(slots=True)
 class BackendRequest:
     """An HTTP request as a driver sent it.
 
@@ -63,7 +63,7 @@ class BackendRequest:
 _REASONS = {int(s): s.phrase for s in HTTPStatus}
 
 
-@dataclass
+@dataclass(slots=True)
 class BackendResponse:
     """An HTTP response: status, lower-case headers and the raw body bytes."""
 

@@ -101,11 +101,12 @@ class Emulator(Backend):
                 del requests[: keep // 2]
             requests.append(request)
         headers = request.headers
-        for name, hook in self.outer_by_header.items():
-            if name in headers:
-                early = hook(self, request)
-                if early is not None:
-                    return early
+        if not self.outer_by_header.keys().isdisjoint(headers):
+            for name, hook in self.outer_by_header.items():
+                if name in headers:
+                    early = hook(self, request)
+                    if early is not None:
+                        return early
         for hook in self.outer:
             early = hook(self, request)
             if early is not None:
@@ -130,7 +131,35 @@ class Emulator(Backend):
                 early = hook(self, request)
                 if early is not None:
                     return early
-            return self._dispatch(request)
+            db_name, path, r, params, known = self.router.locate(request.method, request.path)
+            db = server.databases.get(db_name)
+            ctx: Context | None = None
+            if db is not None and r is not None and r.handler is not None:
+                # a user whose grants already passed this (database, access, collection)
+                # once, identified by remembered credentials, skips re-deriving it
+                name: str | None = auth.SUPERUSER
+                record: Any = None
+                if self.authentication:
+                    hit = auth.remembered(server, request.headers)
+                    if hit is not None:
+                        name, record = hit[0], hit[1]
+                else:
+                    record = server.users.get(auth.SUPERUSER)
+                if (
+                    isinstance(record, User)
+                    and (db_name, r.access, params.get("collection")) in record.allowed
+                ):
+                    ctx = Context(server, request, db, name, params)
+            if ctx is None:
+                ctx = self._admit_slowly(request, db_name, path, db, r, params, known)
+            headers = request.headers
+            if not self.prepare_by_header.keys().isdisjoint(headers):
+                for name, prepare in self.prepare_by_header.items():
+                    if name in headers:
+                        prepare(ctx, r)  # type: ignore[arg-type]
+            for prepare in self.prepare:
+                prepare(ctx, r)  # type: ignore[arg-type]
+            return r.handler(ctx)  # type: ignore[union-attr,misc]
         except ArangoError as exc:
             return json_response(exc.status, exc.body(), exc.headers)
         except Exception as exc:  # pragma: no cover - a bug in the emulator
@@ -157,37 +186,6 @@ class Emulator(Backend):
             return auth.SUPERUSER
         public = r is not None and r.access == PUBLIC
         return auth.admit(self.server, request, db_name, path, public)
-
-    def _dispatch(self, request: BackendRequest) -> BackendResponse:
-        db_name, path, r, params, known = self.router.locate(request.method, request.path)
-        server = self.server
-        db = server.databases.get(db_name)
-        ctx: Context | None = None
-        if db is not None and r is not None and r.handler is not None:
-            # a user whose grants already passed this (database, access, collection) once,
-            # identified by remembered credentials, skips re-deriving the same decision
-            name: str | None = auth.SUPERUSER
-            record: Any = None
-            if self.authentication:
-                hit = auth.remembered(server, request.headers)
-                if hit is not None:
-                    name, record = hit[0], hit[1]
-            else:
-                record = server.users.get(auth.SUPERUSER)
-            if (
-                isinstance(record, User)
-                and (db_name, r.access, params.get("collection")) in record.allowed
-            ):
-                ctx = Context(server, request, db, name, params)
-        if ctx is None:
-            ctx = self._admit_slowly(request, db_name, path, db, r, params, known)
-        headers = request.headers
-        for name, prepare in self.prepare_by_header.items():
-            if name in headers:
-                prepare(ctx, r)  # type: ignore[arg-type]
-        for prepare in self.prepare:
-            prepare(ctx, r)  # type: ignore[arg-type]
-        return r.handler(ctx)  # type: ignore[union-attr,misc]
 
     def _admit_slowly(
         self,

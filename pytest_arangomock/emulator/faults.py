@@ -162,7 +162,7 @@ def check_host(
     over on (``requests.ConnectionError``, ``httpx.ConnectError``, ...).
     """
     faults = getattr(backend, "faults", None)
-    if not isinstance(faults, Faults):
+    if not isinstance(faults, Faults) or not faults.armed:
         return None
     try:
         return faults.check(host)
