@@ -8,6 +8,7 @@ errors plus the ``x-arango-error-codes`` header. 201/200 versus 202 follows wait
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -157,6 +158,10 @@ class _Batch:
         return ctx.json(status, body, headers)
 
 
+# dumps() of an identity {_id, _key, _rev}, with the encoder's own string escaping
+_IDENTITY_JSON = '{"_id":%s,"_key":%s,"_rev":%s}'
+_string = json.encoder.encode_basestring
+
 _PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.~")
 
 
@@ -172,6 +177,13 @@ def _single_response(
         return ctx.json(status, {})
     location = f"/_db/{_quote(ctx.db.name)}/_api/document/{cname}/{_quote(result['_key'])}"
     headers = {"content-type": JSON_TYPE, "etag": f'"{result["_rev"]}"', "location": location}
+    if len(result) == 3:  # a plain identity (_identity's order): formatted, not encoded
+        text = _IDENTITY_JSON % (
+            _string(result["_id"]),
+            _string(result["_key"]),
+            _string(result["_rev"]),
+        )
+        return BackendResponse(status, headers, text.encode("utf-8"))
     return BackendResponse(status, headers, dumps(result))
 
 
@@ -264,8 +276,9 @@ def insert_superfluous_suffix(ctx: Context) -> BackendResponse:
 # -------------------------------------------------------------------------- read
 def _read(ctx: Context) -> BackendResponse:
     cname, key = ctx.params["collection"], ctx.params["key"]
-    if_none_match = _header_rev(ctx, "if-none-match")
-    if_match = _header_rev(ctx, "if-match")
+    headers = ctx.request.headers
+    if_none_match = _header_rev(ctx, "if-none-match") if "if-none-match" in headers else None
+    if_match = _header_rev(ctx, "if-match") if "if-match" in headers else None
     col = ctx.db.collection(cname)
     try:
         doc = get_document(col, key, if_match)

@@ -289,8 +289,9 @@ def _build_insert(col: Collection, key: str, body: Doc, opts: WriteOptions) -> D
     doc["_rev"] = _new_rev(col, body, opts)
     user = _user_attributes(body)
     doc.update(user)
-    cvs = _computed_values(col, "insert")
-    return _apply_computed(col, doc, set(user), cvs) if cvs else doc
+    if not col.properties.get("computedValues"):
+        return doc
+    return _apply_computed(col, doc, set(user), _computed_values(col, "insert"))
 
 
 def _build_replace(
