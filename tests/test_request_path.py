@@ -10,13 +10,16 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 import pytest
+from arangoasync import ArangoClient
 from arangoasync.auth import Auth
 from arangoasync.exceptions import DocumentGetError, DocumentInsertError
+from multidict import CIMultiDictProxy
 
 from pytest_arangomock import BackendRequest, Emulator
 from pytest_arangomock.emulator.router import ROUTES, Router, complete_table
 from pytest_arangomock.emulator.state.clock import decode_rev, encode_rev
 from pytest_arangomock.emulator.state.keygen import is_valid_key
+from pytest_arangomock.transports.arangoasync import InProcessHTTPClient
 
 
 @pytest.fixture
@@ -210,3 +213,23 @@ def test_revisions_print_six_bits_a_digit(bits):
 )
 def test_key_rule(key, valid):
     assert is_valid_key(key) is valid
+
+
+async def test_in_process_responses_carry_url_and_headers(arango_emulator):
+    client = ArangoClient(
+        hosts="http://arangomock:8529", http_client=InProcessHTTPClient(arango_emulator)
+    )
+    async with client:
+        db = await client.db("_system", auth=Auth("root", ""))
+        with pytest.raises(DocumentGetError) as exc:
+            await db.collection("nope").get("k", allow_dirty_read=True)
+        assert exc.value.url == "http://arangomock:8529/_db/_system/_api/document/nope/k"
+        assert isinstance(exc.value.http_headers, CIMultiDictProxy)
+        assert exc.value.http_headers["Content-Type"] == "application/json; charset=utf-8"
+        assert exc.value.http_code == 404
+        with pytest.raises(DocumentInsertError) as exc2:
+            await db.collection("nope").insert({"a": 1}, return_new=True, silent=False)
+        assert exc2.value.url == (
+            "http://arangomock:8529/_db/_system/_api/document/nope?returnNew=1&silent=0"
+        )
+        assert exc2.value.http_headers.get("content-type") == "application/json; charset=utf-8"

@@ -16,8 +16,9 @@ from urllib.parse import urlencode
 from arangoasync.auth import Auth
 from arangoasync.exceptions import ClientConnectionError
 from arangoasync.http import HTTPClient
-from arangoasync.request import Request
+from arangoasync.request import Method, Request
 from arangoasync.response import Response
+from arangoasync.typings import ResponseHeaders
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from ..backend import Backend, BackendRequest
@@ -100,17 +101,75 @@ class InProcessHTTPClient(HTTPClient):
                 bresp = backend.handle_sync(breq)
             else:
                 bresp = await backend.handle(breq)
-        url = session.host + request.endpoint
-        if params:
-            url += "?" + "&".join(f"{k}={v}" for k, v in params.items())
-        return Response(
+        return _Response(
             request.method,
-            url,
-            CIMultiDictProxy(CIMultiDict(bresp.headers)),
+            session.host + request.endpoint,
+            params,
+            bresp.headers,
             bresp.status,
             bresp.reason,
             bresp.body,
         )
+
+
+_URL: Any = Response.url  # the slots of Response, filled on first read below
+_HEADERS: Any = Response.headers
+
+
+class _Response(Response):
+    """The driver's :class:`Response` with ``url`` and ``headers`` built when first read
+    (on success the driver reads neither): the same values, as a ``CIMultiDictProxy``."""
+
+    __slots__ = ("_base_url", "_params", "_raw_headers")
+
+    def __init__(
+        self,
+        method: Method,
+        base_url: str,
+        params: dict[str, str],
+        headers: dict[str, str],
+        status_code: int,
+        status_text: str,
+        raw_body: bytes,
+    ) -> None:
+        self.method = method  # type: ignore[misc]  # Response's own slot
+        self._base_url = base_url
+        self._params = params
+        self._raw_headers = headers
+        self.status_code = status_code  # type: ignore[misc]  # Response's own slot
+        self.status_text = status_text  # type: ignore[misc]  # Response's own slot
+        self.raw_body = raw_body  # type: ignore[misc]  # Response's own slot
+        self.error_code = None  # type: ignore[misc]  # Response's own slot
+        self.error_message = None  # type: ignore[misc]  # Response's own slot
+        self.is_success = None  # type: ignore[misc]  # Response's own slot
+
+    @property
+    def url(self) -> str:
+        try:
+            return str(_URL.__get__(self))
+        except AttributeError:
+            url = self._base_url
+            if self._params:
+                url += "?" + "&".join(f"{k}={v}" for k, v in self._params.items())
+            _URL.__set__(self, url)
+            return url
+
+    @url.setter
+    def url(self, value: str) -> None:
+        _URL.__set__(self, value)
+
+    @property
+    def headers(self) -> ResponseHeaders:
+        try:
+            return _HEADERS.__get__(self)
+        except AttributeError:
+            headers = CIMultiDictProxy(CIMultiDict(self._raw_headers))
+            _HEADERS.__set__(self, headers)
+            return headers
+
+    @headers.setter
+    def headers(self, value: ResponseHeaders) -> None:
+        _HEADERS.__set__(self, value)
 
 
 _DEFAULT_HANDLE = Backend.handle  # backends that keep it answer from handle_sync
