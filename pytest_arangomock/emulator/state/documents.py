@@ -49,7 +49,7 @@ _ALL_OPERATIONS = ("insert", "update", "replace")
 REV_MISMATCH = "conflict, _rev values do not match"
 
 
-@dataclass
+@dataclass(slots=True)
 class WriteOptions:
     """Write options with ArangoDB's defaults (``validate=False`` = skipDocumentValidation)."""
 
@@ -287,11 +287,12 @@ def _validate_schema(
 def _build_insert(col: Collection, key: str, body: Doc, opts: WriteOptions) -> Doc:
     doc = _head(col, key, body)
     doc["_rev"] = _new_rev(col, body, opts)
-    user = _user_attributes(body)
-    doc.update(user)
+    for k, v in body.items():  # the user attributes, in the body's order
+        if k not in SYSTEM_ATTRIBUTES:
+            doc[k] = v
     if not col.properties.get("computedValues"):
         return doc
-    return _apply_computed(col, doc, set(user), _computed_values(col, "insert"))
+    return _apply_computed(col, doc, set(_user_attributes(body)), _computed_values(col, "insert"))
 
 
 def _build_replace(
@@ -440,8 +441,11 @@ def get_document(col: Collection, key: str, expected_rev: str | None = None) -> 
     """The stored document ``key`` (1202 if missing, 1200 "conflict" on a rev mismatch)."""
     if not isinstance(key, str) or not key:
         raise ArangoError(1205, status=400)
-    doc = _lookup(col, key)
-    _check_rev(doc, expected_rev, "conflict")
+    doc = col.docs.get(key)  # _lookup, for a key known to be a string
+    if doc is None:
+        raise ArangoError(1202, status=404)
+    if expected_rev is not None:
+        _check_rev(doc, expected_rev, "conflict")
     return doc
 
 
