@@ -233,3 +233,19 @@ async def test_in_process_responses_carry_url_and_headers(arango_emulator):
             "http://arangomock:8529/_db/_system/_api/document/nope?returnNew=1&silent=0"
         )
         assert exc2.value.http_headers.get("content-type") == "application/json; charset=utf-8"
+
+
+def test_switching_authentication_on_forgets_nothing_it_should_not():
+    emulator = Emulator(authentication=False)
+    emulator.database().create_collection("c")
+
+    def send(headers: dict[str, str]) -> int:
+        request = BackendRequest("POST", "/_api/document/c", {}, headers, b"{}")
+        return emulator.handle_sync(request).status
+
+    assert [send({}) for _ in range(3)] == [202, 202, 202]
+    emulator.authentication = True
+    assert send({}) == 401
+    basic = {"authorization": "Basic cm9vdDo="}  # root, empty password
+    assert [send(basic) for _ in range(3)] == [202, 202, 202]
+    assert send({"authorization": "Basic cm9vdDp4"}) == 401  # root:x

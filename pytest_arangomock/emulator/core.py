@@ -28,6 +28,7 @@ from .state import Database, Server, ttl
 from .state.users import NONE, RO, RW, User
 
 log = logging.getLogger("pytest_arangomock")
+_TTL = ttl.REGISTRY
 
 Hook = Callable[["Emulator", BackendRequest], "BackendResponse | None"]
 Prepare = Callable[[Context, Route], None]
@@ -76,6 +77,11 @@ class Emulator(Backend):
         self.requests: list[BackendRequest] = []
         self.keep_requests = keep_requests
         self.internal_errors: list[str] = []
+        # (authentication on, credentials, database, route access, collection) -> (user,
+        # record, password hash, grants version) of requests admitted on their grants
+        self._admitted: dict[
+            tuple[bool, str | None, str, str, str | None], tuple[str, User, str, int]
+        ] = {}
         # coordinator faults for failover tests: emulator.faults.host_down(url) / unavailable(url)
         self.faults = Faults()
         # Hooks. Built-in ones only run when they have work: the coordinator faults while a
@@ -100,15 +106,8 @@ class Emulator(Backend):
             if len(requests) >= keep:
                 del requests[: keep // 2]
             requests.append(request)
-        headers = request.headers
-        if not self.outer_by_header.keys().isdisjoint(headers):
-            for name, hook in self.outer_by_header.items():
-                if name in headers:
-                    early = hook(self, request)
-                    if early is not None:
-                        return early
-        for hook in self.outer:
-            early = hook(self, request)
+        if self.outer or not self.outer_by_header.keys().isdisjoint(request.headers):
+            early = self._outer_hooks(request)
             if early is not None:
                 return early
         with self.server.lock:
@@ -116,6 +115,20 @@ class Emulator(Backend):
         if request.method == "HEAD" and response.body:
             response = BackendResponse(response.status, response.headers, b"")
         return response
+
+    def _outer_hooks(self, request: BackendRequest) -> BackendResponse | None:
+        """Header hooks whose header the request carries, then the other outer hooks."""
+        headers = request.headers
+        for name, hook in self.outer_by_header.items():
+            if name in headers:
+                early = hook(self, request)
+                if early is not None:
+                    return early
+        for hook in self.outer:
+            early = hook(self, request)
+            if early is not None:
+                return early
+        return None
 
     def dispatch(self, request: BackendRequest) -> BackendResponse:
         """Answer one request; never raises (a bug answers 500 and is remembered)."""
@@ -125,7 +138,7 @@ class Emulator(Backend):
                 if early is not None:
                     return early
             server = self.server
-            if server.extensions.get(ttl.REGISTRY):
+            if server.extensions.get(_TTL):
                 ttl.purge_expired(server)  # TTL indexes: expired documents disappear
             for hook in self.before:
                 early = hook(self, request)
@@ -135,21 +148,21 @@ class Emulator(Backend):
             db = server.databases.get(db_name)
             ctx: Context | None = None
             if db is not None and r is not None and r.handler is not None:
-                # a user whose grants already passed this (database, access, collection)
-                # once, identified by remembered credentials, skips re-deriving it
-                name: str | None = auth.SUPERUSER
-                record: Any = None
-                if self.authentication:
-                    hit = auth.remembered(server, request.headers)
-                    if hit is not None:
-                        name, record = hit[0], hit[1]
-                else:
-                    record = server.users.get(auth.SUPERUSER)
-                if (
-                    isinstance(record, User)
-                    and (db_name, r.access, params.get("collection")) in record.allowed
-                ):
-                    ctx = Context(server, request, db, name, params)
+                # the same credentials already passed this (database, access, collection)
+                # on grants unchanged since: skip re-deriving the decision
+                authenticating = self.authentication
+                credentials = request.headers.get("authorization") if authenticating else None
+                key = (authenticating, credentials, db_name, r.access, params.get("collection"))
+                known_user = self._admitted.get(key)
+                if known_user is not None:
+                    name, record, digest, version = known_user
+                    if (
+                        server.users.get(name) is record
+                        and record.active
+                        and record.password_hash == digest
+                        and record.grants_version == version
+                    ):
+                        ctx = Context(server, request, db, name, params)
             if ctx is None:
                 ctx = self._admit_slowly(request, db_name, path, db, r, params, known)
             headers = request.headers
@@ -217,10 +230,28 @@ class Emulator(Backend):
         if r.access not in (PUBLIC, AUTH):
             _check_access(ctx, r.access)
         if user is not None:
-            record = self.server.users.get(user)
-            if isinstance(record, User) and record.database_level(db_name) != NONE:
-                record.allowed.add((db_name, r.access, params.get("collection")))
+            self._remember_admission(request, db_name, r, params, user)
         return ctx
+
+    def _remember_admission(
+        self, request: BackendRequest, db_name: str, r: Route, params: dict[str, str], user: str
+    ) -> None:
+        """Remember that ``user`` passed on its grants (not on an open path), when the
+        request's credentials are remembered Basic ones for that same user record."""
+        record = self.server.users.get(user)
+        if not isinstance(record, User) or record.database_level(db_name) == NONE:
+            return
+        credentials = None
+        if self.authentication:
+            hit = auth.remembered(self.server, request.headers)
+            if hit is None or hit[1] is not record:
+                return  # tokens and JWTs are checked on every request
+            credentials = request.headers["authorization"]
+        admitted = self._admitted
+        if len(admitted) >= 4096:
+            admitted.clear()
+        key = (self.authentication, credentials, db_name, r.access, params.get("collection"))
+        admitted[key] = (user, record, record.password_hash, record.grants_version)
 
     # -------------------------------------------------------------- conveniences
     def reset(self) -> None:
@@ -228,6 +259,7 @@ class Emulator(Backend):
         self.server = Server(**self._settings)
         self.server.extensions["emulator"] = self  # /_api/batch re-dispatches its parts
         self.requests.clear()
+        self._admitted.clear()
 
     def database(self, name: str = "_system") -> Any:
         """The state of database ``name`` (for seeding and inspecting from tests)."""

@@ -286,7 +286,10 @@ def _validate_schema(
 # ---------------------------------------------------------------------- builders
 def _build_insert(col: Collection, key: str, body: Doc, opts: WriteOptions) -> Doc:
     doc = _head(col, key, body)
-    doc["_rev"] = _new_rev(col, body, opts)
+    if opts.is_restore:
+        doc["_rev"] = _new_rev(col, body, opts)
+    else:
+        doc["_rev"] = encode_rev(col.db.server.clock.next_hlc())  # _new_rev, unrestored
     for k, v in body.items():  # the user attributes, in the body's order
         if k not in SYSTEM_ATTRIBUTES:
             doc[k] = v

@@ -134,6 +134,8 @@ def check_user_key(col: Collection, key: Any, *, is_restore: bool = False) -> st
         _track(col, _numeric_value(key))
     elif kind == "padded":
         _track(col, _decode_padded(key))
-    elif kind == "traditional" and key.isdigit():  # other keys count as 0: nothing to track
-        _track(col, _numeric_value(key))
+    elif kind == "traditional" and key.isdigit() and key.isascii():
+        value = int(key)  # _numeric_value and _track; other keys count as 0: nothing to track
+        if col.last_value < value <= _UINT64_MAX:
+            col.last_value = value
     return key

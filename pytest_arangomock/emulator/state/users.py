@@ -104,16 +104,14 @@ class User:
     _memo: dict[tuple[str, str | None], str] = field(
         default_factory=dict, repr=False, compare=False
     )
-    # (database, route access, collection) the grants were found to allow; the emulator
-    # skips re-checking those per request; cleared whenever grants change
-    allowed: set[tuple[str, str, str | None]] = field(
-        default_factory=set, repr=False, compare=False
-    )
+    # bumped whenever grants change: access decisions remembered elsewhere (the emulator's
+    # per-request admission) hold only while it is unchanged
+    grants_version: int = field(default=0, repr=False, compare=False)
 
     def grants_changed(self) -> None:
         """Forget memoised levels and decisions; every change to ``grants`` must call this."""
         self._memo.clear()
-        self.allowed.clear()
+        self.grants_version += 1
 
     @classmethod
     def new(cls, name: str, password: str, active: bool = True, extra: Any = None) -> User:
