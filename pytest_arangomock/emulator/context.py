@@ -187,8 +187,10 @@ class Context:
                 raise ArangoError(600, vpack_error_message(exc, text), 400) from None
             except RecursionError:
                 raise ArangoError(600, "VPackError error: Nesting too deep", 400) from None
-            if text.count("[") + text.count("{") > MAX_NESTING and (
-                nesting_depth(self._body) > MAX_NESTING
+            if (
+                len(text) > MAX_NESTING
+                and text.count("[") + text.count("{") > MAX_NESTING
+                and (nesting_depth(self._body) > MAX_NESTING)
             ):
                 self._body = ...
                 raise ArangoError(600, "VPackError error: Nesting too deep", 400)

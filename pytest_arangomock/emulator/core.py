@@ -170,8 +170,9 @@ class Emulator(Backend):
                 for name, prepare in self.prepare_by_header.items():
                     if name in headers:
                         prepare(ctx, r)  # type: ignore[arg-type]
-            for prepare in self.prepare:
-                prepare(ctx, r)  # type: ignore[arg-type]
+            if self.prepare:
+                for prepare in self.prepare:
+                    prepare(ctx, r)  # type: ignore[arg-type]
             return r.handler(ctx)  # type: ignore[union-attr,misc]
         except ArangoError as exc:
             return json_response(exc.status, exc.body(), exc.headers)

@@ -170,12 +170,25 @@ def _quote(text: str) -> str:
     return text if _PLAIN.issuperset(text) else quote(text, safe="")
 
 
+_LOCATIONS: dict[tuple[str, str], str] = {}  # (database, collection) -> Location prefix
+
+
+def _location(db_name: str, cname: str, key: str) -> str:
+    """``/_db/<db>/_api/document/<collection>/<key>``, database and key percent-encoded."""
+    prefix = _LOCATIONS.get((db_name, cname))
+    if prefix is None:
+        if len(_LOCATIONS) >= 1024:
+            _LOCATIONS.clear()
+        prefix = _LOCATIONS[db_name, cname] = f"/_db/{_quote(db_name)}/_api/document/{cname}/"
+    return prefix + _quote(key)
+
+
 def _single_response(
     ctx: Context, cname: str, status: int, result: Doc | None, silent: bool
 ) -> BackendResponse:
     if silent or result is None:
         return ctx.json(status, {})
-    location = f"/_db/{_quote(ctx.db.name)}/_api/document/{cname}/{_quote(result['_key'])}"
+    location = _location(ctx.db.name, cname, result["_key"])
     headers = {"content-type": JSON_TYPE, "etag": f'"{result["_rev"]}"', "location": location}
     if len(result) == 3:  # a plain identity (_identity's order): formatted, not encoded
         text = _IDENTITY_JSON % (
@@ -196,6 +209,24 @@ def _collection_from_query(ctx: Context, missing: ArangoError) -> str:
 
 
 # ------------------------------------------------------------------------ insert
+def _insert_one(
+    col: Collection, doc: Any, opts: WriteOptions, return_old: bool, return_new: bool
+) -> tuple[Doc, bool]:
+    """One item's answer, and whether it wrote (mode ignore on an existing key does not)."""
+    outcome = insert_document_ex(col, doc, opts)
+    new, old = outcome.new, outcome.old
+    if outcome.ignored:
+        return _identity(col, new["_key"], new["_rev"]), False
+    return _identity(
+        col,
+        new["_key"],
+        new["_rev"],
+        old["_rev"] if old is not None else None,
+        old if return_old else None,
+        new if return_new else None,
+    ), True
+
+
 def _insert(ctx: Context, cname: str) -> BackendResponse:
     body = ctx.body()
     col = ctx.db.collection(cname)
@@ -213,34 +244,18 @@ def _insert(ctx: Context, cname: str) -> BackendResponse:
         return_new = ctx.flag("returnNew")
         return_old = ctx.flag("returnOld") and mode in ("update", "replace")
         silent = ctx.flag("silent")
-
-    def one(doc: Any) -> tuple[Doc, bool]:
-        """The item's answer, and whether it wrote (mode ignore on an existing key does not)."""
-        outcome = insert_document_ex(col, doc, opts)
-        new, old = outcome.new, outcome.old
-        if outcome.ignored:
-            return _identity(col, new["_key"], new["_rev"]), False
-        return _identity(
-            col,
-            new["_key"],
-            new["_rev"],
-            old["_rev"] if old is not None else None,
-            old if return_old else None,
-            new if return_new else None,
-        ), True
-
     if isinstance(body, list):
         batch = _Batch(silent)
 
         def item(doc: Any) -> Doc:
-            result, wrote = one(doc)
+            result, wrote = _insert_one(col, doc, opts, return_old, return_new)
             batch.wrote = batch.wrote or wrote
             return result
 
         batch.run(body, item)
         return batch.response(ctx, _sync_status(ctx, col, opts, batch.wrote, 201))
     try:
-        result, wrote = one(body)
+        result, wrote = _insert_one(col, body, opts, return_old, return_new)
     except RevisionConflict as exc:
         return _conflict(exc, col, False)
     status = _sync_status(ctx, col, opts, wrote, 201)
@@ -275,6 +290,7 @@ def insert_superfluous_suffix(ctx: Context) -> BackendResponse:
 
 # -------------------------------------------------------------------------- read
 def _read(ctx: Context) -> BackendResponse:
+    """Return one document (``If-None-Match`` answers 304, ``If-Match`` 412)."""
     cname, key = ctx.params["collection"], ctx.params["key"]
     headers = ctx.request.headers
     if_none_match = _header_rev(ctx, "if-none-match") if "if-none-match" in headers else None
@@ -290,10 +306,8 @@ def _read(ctx: Context) -> BackendResponse:
     return BackendResponse(200, {"content-type": JSON_TYPE, "etag": etag}, dumps(doc))
 
 
-@route("GET", "/_api/document/{collection}/{key}", area=AREA, access=COL_RO)
-def read_document(ctx: Context) -> BackendResponse:
-    """Return one document (``If-None-Match`` answers 304, ``If-Match`` 412)."""
-    return _read(ctx)
+# GET is the route taken most: its handler is _read itself (no extra call)
+read_document = route("GET", "/_api/document/{collection}/{key}", area=AREA, access=COL_RO)(_read)
 
 
 @route("HEAD", "/_api/document/{collection}/{key}", area=AREA, access=COL_RO)
