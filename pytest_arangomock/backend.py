@@ -76,7 +76,7 @@ class BackendResponse:
         return _REASONS.get(self.status, "")
 
 
-class Backend(abc.ABC):
+class Backend(abc.ABC):  # noqa: B024 - either entry point may be the one implemented
     """Answers HTTP requests. Subclasses implement at least one of the two entry points.
 
     Synchronous drivers (python-arango) call :meth:`handle_sync`; asynchronous ones call
