@@ -118,7 +118,7 @@ def reject_constant(name: str) -> Any:
 class Context:
     """What a handler sees: request, server, database, user and path parameters."""
 
-    __slots__ = ("_body", "db", "params", "request", "server", "user")
+    __slots__ = ("_body", "db", "params", "query", "request", "server", "user")
 
     def __init__(
         self,
@@ -133,13 +133,11 @@ class Context:
         self.db = db
         self.user = user
         self.params = params
+        # the decoded query parameters (read by most handlers: a slot, not a property)
+        self.query: dict[str, str] = request.query
         self._body: Any = ...
 
     # ----------------------------------------------------------------- request
-    @property
-    def query(self) -> dict[str, str]:
-        return self.request.query
-
     @property
     def method(self) -> str:
         return self.request.method
