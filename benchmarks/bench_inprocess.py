@@ -10,6 +10,7 @@ Target: ratio <= 2x, set-up + tear-down < 1 ms.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import time
 from typing import Any
@@ -75,17 +76,38 @@ async def setup_teardown(rounds: int = 2000) -> float:
     return (time.perf_counter() - start) / rounds
 
 
+ROUNDS = 3
+
+
 async def main() -> None:
-    emulator = Emulator()
-    emu = await per_op(
-        InProcessHTTPClient(emulator),
-        lambda: emulator.server.database("_system").create_collection("c"),
-    )
-    null = await per_op(NullHTTPClient())
+    """Alternate the two clients, each run starting from a collected heap; report the best."""
+    emu_runs: list[float] = []
+    null_runs: list[float] = []
+    for _ in range(ROUNDS):
+        emulator = Emulator()
+        gc.collect()
+        emu_runs.append(
+            await per_op(
+                InProcessHTTPClient(emulator),
+                lambda emulator=emulator: emulator.server.database("_system").create_collection(
+                    "c"
+                ),
+            )
+        )
+        del emulator
+        gc.collect()
+        null_runs.append(await per_op(NullHTTPClient()))
     st = await setup_teardown()
-    print(f"insert+get per operation, {N} each (one run):")
-    print(f"  null HTTPClient (driver floor): {null * 1e6:8.1f} us/op")
-    print(f"  InProcessHTTPClient + emulator: {emu * 1e6:8.1f} us/op")
+    emu, null = min(emu_runs), min(null_runs)
+    print(f"insert+get per operation, {N} each, best of {ROUNDS} alternating runs (one process):")
+    print(
+        f"  null HTTPClient (driver floor): {null * 1e6:8.1f} us/op   runs: "
+        + ", ".join(f"{x * 1e6:.1f}" for x in null_runs)
+    )
+    print(
+        f"  InProcessHTTPClient + emulator: {emu * 1e6:8.1f} us/op   runs: "
+        + ", ".join(f"{x * 1e6:.1f}" for x in emu_runs)
+    )
     print(f"  ratio emulator/floor:           {emu / null:8.2f}x   (target <= 2x)")
     print(f"arango_db set-up + tear-down:     {st * 1e6:8.1f} us     (target < 1000 us)")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -61,7 +62,7 @@ class Emulator(Backend):
         jwt_secret: str | None = None,
         seed: int | None = None,
         authentication: bool = True,
-        keep_requests: int = 10_000,
+        keep_requests: int = 1_000,
     ) -> None:
         from . import api  # registers every route
 
@@ -74,7 +75,8 @@ class Emulator(Backend):
         self.server.extensions["emulator"] = self  # /_api/batch re-dispatches its parts
         self.authentication = authentication
         self.router = _router()
-        self.requests: list[BackendRequest] = []
+        # the most recent requests, oldest first (a bounded deque: appending costs O(1))
+        self.requests: deque[BackendRequest] = deque(maxlen=keep_requests or None)
         self.keep_requests = keep_requests
         self.internal_errors: list[str] = []
         # (authentication on, credentials, database, route access, collection) -> (user,
@@ -100,12 +102,8 @@ class Emulator(Backend):
 
     # ------------------------------------------------------------------ backend
     def handle_sync(self, request: BackendRequest) -> BackendResponse:
-        keep = self.keep_requests
-        if keep:
-            requests = self.requests
-            if len(requests) >= keep:
-                del requests[: keep // 2]
-            requests.append(request)
+        if self.keep_requests:
+            self.requests.append(request)
         if self.outer or not self.outer_by_header.keys().isdisjoint(request.headers):
             early = self._outer_hooks(request)
             if early is not None:
