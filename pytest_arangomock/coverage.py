@@ -43,10 +43,20 @@ def render() -> str:
             out.append(f"| {method} | `{path}` | {op_id} | {'emulated' if emulated else '501'} |")
     documented = {(m, _shape(p)) for m, p, _, _ in ops}
     extra = sorted(
-        {(r.method, r.pattern) for r in ROUTES if r.handler and (r.method, _shape(r.pattern)) not in documented},
+        {
+            (r.method, r.pattern)
+            for r in ROUTES
+            if r.handler and (r.method, _shape(r.pattern)) not in documented
+        },
         key=lambda mp: (mp[1], mp[0]),
     )
-    out += ["", "## Emulated routes beyond the documented set", "", "| method | path |", "|---|---|"]
+    out += [
+        "",
+        "## Emulated routes beyond the documented set",
+        "",
+        "| method | path |",
+        "|---|---|",
+    ]
     out += [f"| {m} | `{p}` |" for m, p in extra]
     registry = load_all()
     families: dict[str, list[str]] = defaultdict(list)

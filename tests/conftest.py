@@ -22,7 +22,9 @@ TRANSPORTS = ["inprocess", "http"]
 async def client(request: pytest.FixtureRequest, arango_emulator: Emulator) -> AsyncIterator[Any]:
     """An ArangoClient on the test's emulator: in-process, or AioHTTPClient over loopback."""
     if request.param == "inprocess":
-        c = ArangoClient(hosts="http://arangomock:8529", http_client=InProcessHTTPClient(arango_emulator))
+        c = ArangoClient(
+            hosts="http://arangomock:8529", http_client=InProcessHTTPClient(arango_emulator)
+        )
     else:
         url = request.getfixturevalue("arango_url")
         c = ArangoClient(hosts=url)

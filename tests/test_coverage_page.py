@@ -12,7 +12,8 @@ PAGE = Path(__file__).resolve().parent.parent / "docs" / "coverage.md"
 
 def test_coverage_page_is_current() -> None:
     assert PAGE.read_text(encoding="utf-8") == coverage.render(), (
-        "docs/coverage.md is out of date: run python -m pytest_arangomock.coverage > docs/coverage.md"
+        "docs/coverage.md is out of date: "
+        "run python -m pytest_arangomock.coverage > docs/coverage.md"
     )
 
 

@@ -32,8 +32,20 @@ USER_TEST = textwrap.dedent(
 def _run_pytest(tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     (tmp_path / "test_user.py").write_text(USER_TEST)
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "asyncio_mode=strict",
-         "--rootdir", str(tmp_path), *extra, str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "asyncio_mode=strict",
+            "--rootdir",
+            str(tmp_path),
+            *extra,
+            str(tmp_path),
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,

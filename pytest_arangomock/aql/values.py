@@ -100,7 +100,7 @@ def compare(a: Any, b: Any) -> int:
     ra, rb = type_rank(a), type_rank(b)
     if ra != rb:
         return -1 if ra < rb else 1
-    if ra == NUMBER or ra == BOOL:
+    if ra in (NUMBER, BOOL):
         return -1 if a < b else (1 if a > b else 0)
     if ra == STRING:
         return compare_strings(a, b)
@@ -125,7 +125,7 @@ def equals(a: Any, b: Any) -> bool:
     ra, rb = type_rank(a), type_rank(b)
     if ra != rb:
         return False
-    if ra == NUMBER or ra == STRING or ra == BOOL:
+    if ra in (NUMBER, STRING, BOOL):
         return bool(a == b)
     if ra == NULL:
         return True
@@ -153,7 +153,7 @@ class _Deep:
 def sort_key(v: Any) -> tuple[Any, ...]:
     """A Python sort key that orders values exactly like :func:`compare`."""
     r = type_rank(v)
-    if r == NUMBER or r == BOOL:
+    if r in (NUMBER, BOOL):
         return (r, v)
     if r == STRING:
         return (r, collation_key(v), v)

@@ -10,7 +10,7 @@ from typing import Any
 
 from ._catalog import CATALOG
 
-__all__ = ["ArangoError", "CATALOG", "error_body", "message_for"]
+__all__ = ["CATALOG", "ArangoError", "error_body", "message_for"]
 
 # Default HTTP status for the error numbers handlers raise most; anything else must pass
 # its status explicitly (ArangoDB decides the status per handler, not per error number).

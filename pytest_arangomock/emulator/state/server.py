@@ -145,7 +145,9 @@ class Collection:
 class Database:
     """One database: collections by name and id, plus per-area state (graphs, views...)."""
 
-    def __init__(self, server: Server, name: str, did: str, *, options: dict[str, Any] | None = None):
+    def __init__(
+        self, server: Server, name: str, did: str, *, options: dict[str, Any] | None = None
+    ):
         self.server = server
         self.name = name
         self.id = did
@@ -210,7 +212,9 @@ class Database:
 class Server:
     """The whole emulated deployment: databases, users, clock and a lock around mutation."""
 
-    def __init__(self, *, root_password: str = "", seed: int | None = None, jwt_secret: str | None = None):
+    def __init__(
+        self, *, root_password: str = "", seed: int | None = None, jwt_secret: str | None = None
+    ):
         self.lock = threading.RLock()
         self.clock = Clock(seed)
         self.jwt_secret = jwt_secret
@@ -227,7 +231,9 @@ class Server:
     def create_database(self, name: str, options: dict[str, Any] | None = None) -> Database:
         if name in self.databases:
             raise ArangoError(1207, "duplicate database name", 409)
-        db = Database(self, name, self.clock.next_id() if name != "_system" else "1", options=options)
+        db = Database(
+            self, name, self.clock.next_id() if name != "_system" else "1", options=options
+        )
         self.databases[name] = db
         return db
 
