@@ -207,25 +207,11 @@ class Router:
         return r, params, True
 
     def _walk(self, node: _Node, segs: list[str], i: int) -> _Node | None:
-        # descend iteratively while only one way is open; recurse where static and
-        # parameter children both exist (static wins, the parameter is the fallback)
-        n = len(segs)
-        while i < n:
-            child = node.static.get(segs[i])
-            param = node.param
-            if child is None:
-                if param is None:
-                    return None
-                node = param
-            elif param is None:
-                node = child
-            else:
-                found = self._walk(child, segs, i + 1)
-                if found is not None:
-                    return found
-                node = param
-            i += 1
-        return node if node.routes else None
+        """The first node after ``segs`` that has routes: static segments win over parameters."""
+        for candidate in self._reach(node, segs, i, []):
+            if candidate.routes:
+                return candidate
+        return None
 
     def _reach(self, node: _Node, segs: list[str], i: int, out: list[_Node]) -> list[_Node]:
         """Every node ``_walk`` could stand on after ``segs``, in the order it tries them."""
