@@ -31,11 +31,12 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import pytest_asyncio
 
-from .backend import Backend, BackendRequest, BackendResponse
+from .backend import Backend
 from .emulator import Emulator
 
 if TYPE_CHECKING:
     from .backends.redact import RedactionRules
+    from .serve import SwitchBackend
 
 pytest_plugins = ["pytest_arangomock.fixtures_intercept"]  # interception, coordinators
 
@@ -262,23 +263,6 @@ def fresh_database(emulator: Emulator) -> Iterator[str]:
         with server.lock:
             if name in server.databases:
                 server.drop_database(name)
-
-
-class _Switch(Backend):
-    """The served backend of the session's loopback server, pointed at the current test's."""
-
-    def __init__(self) -> None:
-        self.target: Backend | None = None
-
-    def handle_sync(self, request: BackendRequest) -> BackendResponse:
-        if self.target is None:
-            raise RuntimeError("no arangomock backend is active")
-        return self.target.handle_sync(request)
-
-    async def handle(self, request: BackendRequest) -> BackendResponse:
-        if self.target is None:
-            raise RuntimeError("no arangomock backend is active")
-        return await self.target.handle(request)
 
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.\-\[\]=,+]")
@@ -606,15 +590,12 @@ async def aioarango_db(
 
 
 @pytest.fixture(scope="session")
-def _arangomock_served() -> Iterator[tuple[_Switch, str]]:
-    from .serve import serve_in_thread
+def _arangomock_served() -> Iterator[tuple[SwitchBackend, str]]:
+    from .serve import SwitchBackend, serving  # aiohttp.web only when a test serves
 
-    switch = _Switch()
-    srv = serve_in_thread(switch)
-    try:
+    switch = SwitchBackend()
+    with serving(switch) as srv:
         yield switch, srv.url
-    finally:
-        srv.close()
 
 
 @pytest.fixture

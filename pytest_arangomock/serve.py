@@ -96,6 +96,27 @@ async def _handle(request: web.Request) -> web.StreamResponse:
     return out
 
 
+class SwitchBackend(Backend):
+    """A backend that forwards to ``target``, which can be swapped while a server runs.
+
+    One loopback server per session can then serve each test's own backend.
+    """
+
+    def __init__(self, target: Backend | None = None) -> None:
+        self.target = target
+
+    def _current(self) -> Backend:
+        if self.target is None:
+            raise RuntimeError("no arangomock backend is active")
+        return self.target
+
+    def handle_sync(self, request: BackendRequest) -> BackendResponse:
+        return self._current().handle_sync(request)
+
+    async def handle(self, request: BackendRequest) -> BackendResponse:
+        return await self._current().handle(request)
+
+
 def make_app(backend: Backend) -> web.Application:
     """An aiohttp application answering every path from ``backend``."""
     app = web.Application(client_max_size=512 * 1024 * 1024)

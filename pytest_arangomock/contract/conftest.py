@@ -41,9 +41,9 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from pytest_arangomock.backend import Backend, BackendRequest, BackendResponse
+from pytest_arangomock.backend import Backend
 from pytest_arangomock.emulator import Emulator
-from pytest_arangomock.serve import serve_in_thread
+from pytest_arangomock.serve import SwitchBackend, serving
 
 from .adapters import AioArangoDriver, ArangoAsyncDriver, PythonArangoDriver
 from .facade import Database, Driver
@@ -158,24 +158,11 @@ def load_custom_backend() -> Backend:
     return backend
 
 
-class _Switch(Backend):
-    """What the session's loopback server serves: the current test's emulator."""
-
-    def __init__(self) -> None:
-        self.target: Backend = Emulator()
-
-    async def handle(self, request: BackendRequest) -> BackendResponse:
-        return await self.target.handle(request)
-
-
 @pytest.fixture(scope="session")
-def _contract_server() -> Iterator[tuple[_Switch, str]]:
-    switch = _Switch()
-    srv = serve_in_thread(switch)
-    try:
+def _contract_server() -> Iterator[tuple[SwitchBackend, str]]:
+    switch = SwitchBackend(Emulator())
+    with serving(switch) as srv:
         yield switch, srv.url
-    finally:
-        srv.close()
 
 
 @pytest.fixture(scope="session")
