@@ -90,7 +90,7 @@ class InProcessHTTPClient(HTTPClient):
         params = request.normalized_params()
         data = request.data
         breq = BackendRequest(
-            request.method.name,
+            request.method._name_,  # .name is a Python-level property
             request.endpoint,
             params,
             headers,
@@ -98,7 +98,8 @@ class InProcessHTTPClient(HTTPClient):
         )
         backend = self.backend
         bresp = None
-        if getattr(backend, "faults", None) is not None:  # backends without faults: none
+        faults = getattr(backend, "faults", None)  # backends without faults: none
+        if faults is not None and faults.armed:
             bresp = check_host(backend, session.host, ClientConnectionError)
         if bresp is None:
             if type(backend).handle is _DEFAULT_HANDLE:

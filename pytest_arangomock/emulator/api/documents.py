@@ -180,7 +180,7 @@ def _location(db_name: str, cname: str, key: str) -> str:
         if len(_LOCATIONS) >= 1024:
             _LOCATIONS.clear()
         prefix = _LOCATIONS[db_name, cname] = f"/_db/{_quote(db_name)}/_api/document/{cname}/"
-    return prefix + _quote(key)
+    return prefix + (key if _PLAIN.issuperset(key) else quote(key, safe=""))  # _quote
 
 
 def _single_response(
@@ -292,12 +292,21 @@ def insert_superfluous_suffix(ctx: Context) -> BackendResponse:
 def _read(ctx: Context) -> BackendResponse:
     """Return one document (``If-None-Match`` answers 304, ``If-Match`` 412)."""
     cname, key = ctx.params["collection"], ctx.params["key"]
-    headers = ctx.request.headers
-    if_none_match = _header_rev(ctx, "if-none-match") if "if-none-match" in headers else None
-    if_match = _header_rev(ctx, "if-match") if "if-match" in headers else None
     col = ctx.db.collection(cname)
+    headers = ctx.request.headers
+    if "if-match" in headers or "if-none-match" in headers:
+        return _read_conditional(ctx, col, key)
+    doc = col.docs.get(key)  # get_document, for the non-empty key a path segment holds
+    if doc is None:
+        raise ArangoError(1202, status=404)
+    return BackendResponse(200, {"content-type": JSON_TYPE, "etag": f'"{doc["_rev"]}"'}, dumps(doc))
+
+
+def _read_conditional(ctx: Context, col: Collection, key: str) -> BackendResponse:
+    """A read with ``If-Match`` (412 on another revision) or ``If-None-Match`` (304)."""
+    if_none_match = _header_rev(ctx, "if-none-match")
     try:
-        doc = get_document(col, key, if_match)
+        doc = get_document(col, key, _header_rev(ctx, "if-match"))
     except RevisionConflict as exc:
         return _conflict(exc, col, True)
     etag = f'"{doc["_rev"]}"'

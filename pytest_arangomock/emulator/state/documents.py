@@ -374,6 +374,9 @@ def _modify(
     return new, old
 
 
+_NO_KEY: Any = object()  # the body names no _key
+
+
 def _check_body(body: Any) -> Doc:
     if not isinstance(body, dict):
         raise ArangoError(1227, status=400)
@@ -383,11 +386,15 @@ def _check_body(body: Any) -> Doc:
 # ------------------------------------------------------------------- public API
 def insert_document_ex(col: Collection, body: Any, opts: WriteOptions) -> InsertOutcome:
     """Insert ``body``; with an overwrite mode, replace/update/ignore an existing key."""
-    doc = _check_body(body)
-    if "_key" in doc:
-        key = check_user_key(col, doc["_key"], is_restore=opts.is_restore)
-    else:
-        key = generate_key(col)
+    if not isinstance(body, dict):  # _check_body, inlined on the hot path
+        raise ArangoError(1227, status=400)
+    doc: Doc = body
+    key = doc.get("_key", _NO_KEY)
+    key = (
+        generate_key(col)
+        if key is _NO_KEY
+        else check_user_key(col, key, is_restore=opts.is_restore)
+    )
     existing = col.docs.get(key)
     if existing is not None:
         mode = opts.overwrite_mode if opts.overwrite_mode in _OVERWRITE_MODES else None

@@ -115,15 +115,20 @@ class Collection:
         Every unique index is checked before anything changes, so a violation leaves the
         collection untouched.
         """
-        self.guard_write(new["_key"])
-        for index in self.indexes:
-            index.check(new, old)
-        if old is not None:
-            for index in self.indexes:
-                index.remove(old)
-        self.docs[new["_key"]] = new
-        for index in self.indexes:
-            index.insert(new)
+        key = new["_key"]
+        self.guard_write(key)  # transaction views override it
+        indexes = self.indexes
+        if len(indexes) > 1:  # the primary index alone is the document dict itself
+            for index in indexes:
+                index.check(new, old)
+            if old is not None:
+                for index in indexes:
+                    index.remove(old)
+            self.docs[key] = new
+            for index in indexes:
+                index.insert(new)
+        else:
+            self.docs[key] = new
         self.revision = new.get("_rev", self.revision)
 
     def delete(self, old: Doc) -> None:
