@@ -150,6 +150,12 @@ PATHS = [
     "/_api/transaction/begin",
     "/_api/transaction/123",
     "/_api/document/c/a%2Fb",
+    "/_api/document/c/k2",  # same parent as a parameter match before: remembered per method
+    "/_api/job/pending",  # a static last segment beside a parameter one
+    "/_api/job/done",
+    "/_api/job/13",
+    "/_api/index/c/7",
+    "/_api/gharial/g/vertex/c/k%20x",
     "/_api/document/c/k/extra",
     "/_api/version/",
     "/_api//version",

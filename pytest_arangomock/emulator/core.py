@@ -104,7 +104,7 @@ class Emulator(Backend):
     def handle_sync(self, request: BackendRequest) -> BackendResponse:
         if self.keep_requests:
             self.requests.append(request)
-        if self.outer or not self.outer_by_header.keys().isdisjoint(request.headers):
+        if self.outer or not self.outer_by_header.keys().isdisjoint(request.headers.keys()):
             early = self._outer_hooks(request)
             if early is not None:
                 return early
@@ -164,7 +164,7 @@ class Emulator(Backend):
             if ctx is None:
                 ctx = self._admit_slowly(request, db_name, path, db, r, params, known)
             headers = request.headers
-            if not self.prepare_by_header.keys().isdisjoint(headers):
+            if not self.prepare_by_header.keys().isdisjoint(headers.keys()):
                 for name, prepare in self.prepare_by_header.items():
                     if name in headers:
                         prepare(ctx, r)  # type: ignore[arg-type]

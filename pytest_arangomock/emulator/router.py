@@ -88,8 +88,17 @@ class _Node:
 
 
 # what a parent path resolves to: database name, length of its ``/_db/<name>`` prefix,
-# the segments below that prefix, and the trie nodes those segments reach
-_Parent = tuple[str, int, list[str], list["_Node"]]
+# the segments below that prefix, the trie nodes those segments reach, the static names
+# a last segment could take below them, and per method the route a parameter last
+# segment matches (with the parameters the parent already fixes and the last one's name)
+_Parent = tuple[
+    str,
+    int,
+    list[str],
+    list["_Node"],
+    frozenset[str],
+    dict[str, tuple["Route", dict[str, str], str]],
+]
 
 
 def split_database(path: str) -> tuple[str, str]:
@@ -141,8 +150,15 @@ class Router:
         if entry is None or not last:  # "/", empty segments, a trailing slash...
             db_name, path = split_database(full_path)
             return (db_name, path, *self.match(method, path))
-        db_name, cut, segments, nodes = entry
+        db_name, cut, segments, nodes, statics, by_method = entry
         path = full_path[cut:] if cut else full_path
+        if last not in statics:
+            known = by_method.get(method)
+            if known is not None:  # the same parent and method matched a parameter before
+                known_route, fixed, name = known
+                params = fixed.copy()
+                params[name] = unquote(last) if "%" in last else last
+                return db_name, path, known_route, params, True
         node: _Node | None = None
         for candidate in nodes:  # the last step of _walk, on each node in its order
             child = candidate.static.get(last)
@@ -165,6 +181,11 @@ class Router:
         for i, name in r.param_positions:
             seg = segments[i] if i < depth else last
             params[name] = unquote(seg) if "%" in seg else seg
+        if last not in statics and r.param_positions and r.param_positions[-1][0] == depth:
+            fixed = params.copy()
+            name = r.param_positions[-1][1]
+            del fixed[name]
+            by_method[method] = (r, fixed, name)
         return db_name, path, r, params, True
 
     def _parent(self, parent: str) -> _Parent | None:
@@ -183,7 +204,9 @@ class Router:
         if "" in segments:
             return None
         cut = len(parent) - len(sub)
-        return db_name, cut, segments, self._reach(self.root, segments, 0, [])
+        nodes = self._reach(self.root, segments, 0, [])
+        statics = frozenset(name for node in nodes for name in node.static)
+        return db_name, cut, segments, nodes, statics, {}
 
     def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
         """Find the route for ``method path`` (a path below any ``/_db/<name>``).
