@@ -76,7 +76,7 @@ async def setup_teardown(rounds: int = 2000) -> float:
     return (time.perf_counter() - start) / rounds
 
 
-ROUNDS = 3
+ROUNDS = 5
 
 
 async def main() -> None:

@@ -108,6 +108,19 @@ def _conflict(exc: RevisionConflict, col: Collection, precondition: bool) -> Bac
     )
 
 
+class _Defaults(WriteOptions):
+    """Every write option at its default, shared by requests that name none: read-only."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self.__dict__.get("sealed"):
+            raise AttributeError(f"the shared default write options are read-only ({name})")
+        super().__setattr__(name, value)
+
+
+_DEFAULTS = _Defaults()
+_DEFAULTS.__dict__["sealed"] = True
+
+
 def _write_options(ctx: Context, *, ignore_revs: bool = True) -> WriteOptions:
     if not ctx.query:  # the usual request names no option: every flag has its default
         return WriteOptions(ignore_revs=ignore_revs)
@@ -233,10 +246,11 @@ def _insert(ctx: Context, cname: str | None = None) -> BackendResponse:
         cname = ctx.params["collection"]
     body = ctx.body()
     col = ctx.db.collection(cname)
-    opts = _write_options(ctx)
+    opts: WriteOptions = _DEFAULTS
     return_new = return_old = silent = False
     mode: str | None = None
     if ctx.query:  # else every option has its default
+        opts = _write_options(ctx)
         mode = "replace" if ctx.flag("overwrite") else None
         if ctx.query.get("overwriteMode") in ("ignore", "replace", "update", "conflict"):
             mode = ctx.query["overwriteMode"]

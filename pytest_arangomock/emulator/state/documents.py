@@ -390,11 +390,7 @@ def insert_document_ex(col: Collection, body: Any, opts: WriteOptions) -> Insert
         raise ArangoError(1227, status=400)
     doc: Doc = body
     key = doc.get("_key", _NO_KEY)
-    key = (
-        generate_key(col)
-        if key is _NO_KEY
-        else check_user_key(col, key, is_restore=opts.is_restore)
-    )
+    key = generate_key(col) if key is _NO_KEY else check_user_key(col, key, opts.is_restore)
     existing = col.docs.get(key)
     if existing is not None:
         mode = opts.overwrite_mode if opts.overwrite_mode in _OVERWRITE_MODES else None

@@ -113,7 +113,7 @@ def generate_key(col: Collection) -> str:
     return encode_padded(tick) if kind == "padded" else str(tick)
 
 
-def check_user_key(col: Collection, key: Any, *, is_restore: bool = False) -> str:
+def check_user_key(col: Collection, key: Any, is_restore: bool = False) -> str:
     """Validate a user-supplied ``_key`` (1222 when not allowed, 1221 when malformed).
 
     A valid key is tracked so that later generated keys stay above it.
