@@ -193,7 +193,7 @@ def _location(db_name: str, cname: str, key: str) -> str:
         if len(_LOCATIONS) >= 1024:
             _LOCATIONS.clear()
         prefix = _LOCATIONS[db_name, cname] = f"/_db/{_quote(db_name)}/_api/document/{cname}/"
-    return prefix + (key if _PLAIN.issuperset(key) else quote(key, safe=""))  # _quote
+    return prefix + _quote(key)
 
 
 def _single_response(
@@ -311,9 +311,7 @@ def _read(ctx: Context) -> BackendResponse:
     headers = ctx.request.headers
     if "if-match" in headers or "if-none-match" in headers:
         return _read_conditional(ctx, col, key)
-    doc = col.docs.get(key)  # get_document, for the non-empty key a path segment holds
-    if doc is None:
-        raise ArangoError(1202, status=404)
+    doc = get_document(col, key)
     return BackendResponse(200, {"content-type": JSON_TYPE, "etag": f'"{doc["_rev"]}"'}, dumps(doc))
 
 

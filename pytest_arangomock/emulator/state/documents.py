@@ -386,9 +386,7 @@ def _check_body(body: Any) -> Doc:
 # ------------------------------------------------------------------- public API
 def insert_document_ex(col: Collection, body: Any, opts: WriteOptions) -> InsertOutcome:
     """Insert ``body``; with an overwrite mode, replace/update/ignore an existing key."""
-    if not isinstance(body, dict):  # _check_body, inlined on the hot path
-        raise ArangoError(1227, status=400)
-    doc: Doc = body
+    doc = _check_body(body)
     key = doc.get("_key", _NO_KEY)
     key = generate_key(col) if key is _NO_KEY else check_user_key(col, key, opts.is_restore)
     existing = col.docs.get(key)

@@ -123,7 +123,7 @@ def check_user_key(col: Collection, key: Any, is_restore: bool = False) -> str:
     options = col.key_options
     if key and not options.get("allowUserKeys", True) and not is_restore:
         raise ArangoError(1222, status=400)
-    if not (0 < len(key) <= MAX_KEY_LENGTH and _KEY_CHARS.issuperset(key)):  # is_valid_key
+    if not is_valid_key(key):
         raise ArangoError(1221, status=400)
     kind = options.get("type", "traditional")
     if kind != "traditional":
