@@ -115,7 +115,7 @@ def explain(
     if not isinstance(query, str) or not query.strip():
         raise ArangoError(1502, "query is empty", 400)
     from .executor import bind_parameters
-    from .plan import PlanBuilder
+    from .plan import PlanBuilder, deterministic, rule_run
 
     started = time.perf_counter()
     binds = dict(bind_vars or {})
@@ -125,17 +125,21 @@ def explain(
         for name in _collections(ast):
             if db.get_collection(name) is None and not _is_view(db, name):
                 raise ArangoError(1203, f"collection or view not found: {name}", 404)
-    plan = PlanBuilder(db, binds, _folder(db, binds)).build(ast)
     opts = options or {}
+    optimizer = opts.get("optimizer")
+    disabled, executed, skipped = rule_run(
+        optimizer.get("rules") if isinstance(optimizer, dict) else None
+    )
+    plan = PlanBuilder(db, binds, _folder(db, binds), disabled).build(ast)
     stats = {
-        "rulesExecuted": len(plan["rules"]),
-        "rulesSkipped": 0,
+        "rulesExecuted": executed,
+        "rulesSkipped": skipped,
         "plansCreated": 1,
         "rules": {},
         "peakMemoryUsage": 0,
         "executionTime": time.perf_counter() - started,
     }
-    cacheable = not plan["isModificationQuery"] and _deterministic(ast)
+    cacheable = not plan["isModificationQuery"] and deterministic(ast)
     if opts.get("allPlans") is True:
         return {"plans": [plan], "warnings": [], "stats": stats}
     return {"plan": plan, "cacheable": cacheable, "warnings": [], "stats": stats}
@@ -157,18 +161,6 @@ def _folder(db: Any, binds: dict[str, Any]) -> Any:
             return False, None
 
     return fold
-
-
-def _deterministic(ast: A.Query) -> bool:
-    from .functions import REGISTRY, load_all
-
-    registry = REGISTRY or load_all()
-    for node in walk(ast):
-        if isinstance(node, A.Call):
-            spec = registry.get(node.name)
-            if spec is None or not spec.deterministic:
-                return False
-    return True
 
 
 def _is_view(db: Any, name: str) -> bool:

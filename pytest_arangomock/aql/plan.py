@@ -16,7 +16,14 @@ from typing import Any
 
 from . import ast as A
 
-__all__ = ["PlanBuilder", "expression_json", "optimizer_rules", "statement_nodes"]
+__all__ = [
+    "PlanBuilder",
+    "deterministic",
+    "expression_json",
+    "optimizer_rules",
+    "rule_run",
+    "statement_nodes",
+]
 
 _MODIFY_NODES = {
     "INSERT": "InsertNode",
@@ -175,6 +182,37 @@ def optimizer_rules() -> list[dict[str, Any]]:
     ]
 
 
+def rule_run(requested: Any) -> tuple[frozenset[str], int, int]:
+    """The rules a query's ``optimizer.rules`` (``-name``, ``+name``, ``-all``, ``+all``)
+    leave disabled, and ArangoDB's ``rulesExecuted``/``rulesSkipped`` for one plan.
+
+    Every rule runs once per plan; hidden rules are not counted, and rules disabled by
+    default count as skipped only when a user request could have disabled them.
+    """
+    flags = {name: f for name, f, _ in _RULES}
+    disabled = {name for name, f in flags.items() if "d" in f and "c" in f}
+    for entry in requested if isinstance(requested, list) else []:
+        if not isinstance(entry, str) or not entry:
+            continue
+        name = entry[1:] if entry[0] in "+-" else entry
+        names = [name] if name in flags else list(flags) if name == "all" else []
+        for n in names:
+            if entry[0] == "-":
+                if "c" in flags[n]:
+                    disabled.add(n)
+            elif name != "all" or "d" not in flags[n]:
+                disabled.discard(n)
+    executed = skipped = 0
+    for name, f in flags.items():
+        if "h" in f:
+            continue
+        if name not in disabled:
+            executed += 1
+        elif "d" not in f:
+            skipped += 1
+    return frozenset(disabled), executed, skipped
+
+
 # ----------------------------------------------------------------- expressions
 _BINARY = {
     "+": ("plus", 20),
@@ -320,6 +358,47 @@ def _expression_type(e: Any) -> str:
 
 
 # ----------------------------------------------------------------- plans
+# node types that may prefetch their input (the others never do; modifications, UPSERT and
+# graph searches with a parallelism other than 1 turn prefetching off for the whole query)
+_PREFETCH_NODES = frozenset(
+    (
+        "CalculationNode",
+        "EnumerateListNode",
+        "EnumerateCollectionNode",
+        "IndexNode",
+        "FilterNode",
+        "SortNode",
+        "TraversalNode",
+        "ShortestPathNode",
+        "EnumeratePathsNode",
+        "EnumerateViewNode",
+    )
+)
+_NODE_HEAD = ("type", "dependencies", "id", "estimatedCost", "estimatedNrItems")
+
+
+def _with_prefetch_flag(node: dict[str, Any]) -> dict[str, Any]:
+    """``node`` with ``isAsyncPrefetchEnabled`` after its estimates, where ArangoDB puts it."""
+    out = {k: node[k] for k in _NODE_HEAD if k in node}
+    out["isAsyncPrefetchEnabled"] = True
+    out.update((k, v) for k, v in node.items() if k not in out)
+    return out
+
+
+def deterministic(e: A.Node) -> bool:
+    """No call in ``e`` to a non-deterministic or user-defined function."""
+    from .compiler import walk
+    from .functions import REGISTRY, load_all
+
+    registry = REGISTRY or load_all()
+    for node in walk(e):
+        if isinstance(node, A.Call):
+            spec = registry.get(node.name)
+            if spec is None or not spec.deterministic:
+                return False
+    return True
+
+
 class PlanBuilder:
     """One query's plan: nodes (a chain, subqueries spliced in), variables, collections."""
 
@@ -328,8 +407,10 @@ class PlanBuilder:
         db: Any,
         binds: dict[str, Any],
         fold: Callable[[A.Expr], tuple[bool, Any]] | None = None,
+        disabled_rules: frozenset[str] = frozenset(),
     ) -> None:
         self.db = db
+        self.disabled_rules = disabled_rules
         self.binds = binds
         # constant folding, as ArangoDB's AST optimizer does: (is constant, value)
         self.fold = fold or (lambda e: (_is_constant(e), _constant(e) if _is_constant(e) else None))
@@ -345,6 +426,10 @@ class PlanBuilder:
         self.dead = False  # after a NoResultsNode
         self.modifies = False
         self.pending: list[dict[str, Any]] = []
+        # ids of nodes that async prefetching must skip although their type allows it
+        # (non-deterministic calculations), and whether some node rules it out entirely
+        self.no_prefetch: set[int] = set()
+        self.prefetch_forbidden = False
 
     # variables ----------------------------------------------------------------
     def declare_all(self, stmts: list[A.Node]) -> None:
@@ -420,7 +505,7 @@ class PlanBuilder:
             out = {k: v for k, v in out.items() if k != "constantValue"}
             if isinstance(listed["constantValue"], list):
                 self.lengths[out["id"]] = len(listed["constantValue"])
-        self.add(
+        node = self.add(
             "CalculationNode",
             cost=self.items,
             expression=expression_json(e, self.lookup, self.binds),
@@ -428,6 +513,8 @@ class PlanBuilder:
             canThrow=False,
             expressionType=_expression_type(e),
         )
+        if not deterministic(e):
+            self.no_prefetch.add(node["id"])
         return out
 
     def subquery(self, q: A.Query, name: str | None = None) -> dict[str, Any]:
@@ -454,17 +541,50 @@ class PlanBuilder:
         self.cost = 1.0
         self.nodes[0]["estimatedCost"] = 1
         self.statements(query.statements, spliced=False)
+        prefetching = 0
+        if "async-prefetch" not in self.disabled_rules and not self.prefetch_forbidden:
+            prefetching = self.async_prefetch()
         last = self.nodes[-1]
         return {
             "nodes": self.nodes,
             "rules": self.rules,
-            "asyncPrefetchNodes": 0,
+            "asyncPrefetchNodes": prefetching,
             "estimatedCost": last["estimatedCost"],
             "estimatedNrItems": last["estimatedNrItems"],
             "collections": [{"name": n, "type": t} for n, t in sorted(self.collections.items())],
             "variables": sorted(self.variables, key=lambda v: -int(v["id"])),
             "isModificationQuery": self.modifies,
         }
+
+    def async_prefetch(self) -> int:
+        """ArangoDB's ``async-prefetch`` rule: flag the main query's nodes that may fetch
+        their input ahead, except below a LIMIT and inside subqueries; how many it flagged.
+
+        The rule runs before subqueries are spliced, so a node between a SubqueryStartNode
+        and its SubqueryEndNode belongs to a subquery.
+        """
+        depth = 0
+        below_limit = False
+        flagged = 0
+        for i in range(len(self.nodes) - 1, -1, -1):  # from the root down its dependencies
+            node = self.nodes[i]
+            kind = node["type"]
+            if kind == "SubqueryEndNode":
+                depth += 1
+                continue
+            if kind == "SubqueryStartNode":
+                depth -= 1
+                continue
+            if depth:
+                continue
+            if kind == "LimitNode":
+                below_limit = True
+            elif not below_limit and kind in _PREFETCH_NODES and node["id"] not in self.no_prefetch:
+                self.nodes[i] = _with_prefetch_flag(node)
+                flagged += 1
+        if flagged:
+            self.rules.append("async-prefetch")
+        return flagged
 
     def statements(self, stmts: list[A.Node], spliced: bool) -> dict[str, Any] | None:
         result = None
@@ -513,7 +633,18 @@ class PlanBuilder:
                 for name in _declared(st):
                     self.variable(name)
                 self.add(kinds[-1], cost=self.items)
+                if isinstance(st, A.Upsert) or (
+                    isinstance(st, (A.Traversal, A.PathSearch)) and self.parallel(st.options)
+                ):
+                    self.prefetch_forbidden = True  # UPSERT modifies; parallel graph search
         return result
+
+    def parallel(self, options: A.ObjectLit | None) -> bool:
+        """Whether graph search ``options`` ask for a parallelism other than 1."""
+        if options is None:
+            return False
+        known, value = self.fold(options)
+        return known and isinstance(value, dict) and value.get("parallelism", 1) != 1
 
     def for_(self, st: A.For, stmts: list[A.Node], i: int) -> int:
         coll = _collection_name(st.expr, self.is_var, self.binds)
@@ -636,6 +767,7 @@ class PlanBuilder:
 
     def modify(self, st: A.Modify) -> None:
         self.modifies = True
+        self.prefetch_forbidden = True  # data-modification nodes rule it out everywhere
         name = _collection_name(st.collection, lambda _n: False, self.binds) or ""
         self.collections[name] = "write"
         key = self.calc(st.key) if st.key is not None else None

@@ -103,3 +103,67 @@ async def test_rules_list(raw: Any) -> None:
         "enterpriseOnly",
     ]
     assert flags["interchange-adjacent-enumerations"]["canCreateAdditionalPlans"] is True
+
+
+def _prefetched(plan: dict[str, Any]) -> list[str]:
+    return [n["type"] for n in plan["nodes"] if n.get("isAsyncPrefetchEnabled")]
+
+
+async def test_async_prefetch_flags_main_query_nodes(db: Any, raw: Any) -> None:
+    _, body, _ = raw("POST", EXPLAIN, {"query": "FOR i IN [1, 2, 3] FILTER 1 == 2 RETURN i"})
+    plan = body["plan"]
+    assert _prefetched(plan) == ["CalculationNode", "EnumerateListNode"]
+    calc = plan["nodes"][1]
+    # the flag follows the estimates, before the node's own attributes
+    assert list(calc)[:6] == [
+        "type",
+        "dependencies",
+        "id",
+        "estimatedCost",
+        "estimatedNrItems",
+        "isAsyncPrefetchEnabled",
+    ]
+    assert plan["rules"] == ["async-prefetch"] and plan["asyncPrefetchNodes"] == 2
+
+    # nothing below a LIMIT, nothing inside a subquery, no non-deterministic calculation
+    await db.create_collection("items")
+    query = (
+        "FOR d IN items LET r = RAND() FILTER d.n > r LIMIT 5 "
+        "LET s = (FOR x IN 1..2 RETURN x) LET t = d.n + 1 RETURN [s, t]"
+    )
+    plan = (await db.aql.explain(query))["plan"]
+    kinds = [n["type"] for n in plan["nodes"]]
+    limit = kinds.index("LimitNode")
+    flagged = [i for i, n in enumerate(plan["nodes"]) if n.get("isAsyncPrefetchEnabled")]
+    assert flagged and all(i > limit for i in flagged)
+    start, end = kinds.index("SubqueryStartNode"), kinds.index("SubqueryEndNode")
+    assert not any(start < i < end for i in flagged)
+    assert plan["asyncPrefetchNodes"] == len(flagged)
+
+
+async def test_async_prefetch_off_for_modifications_and_when_disabled(db: Any) -> None:
+    await db.create_collection("items")
+    plan = (await db.aql.explain("FOR i IN 1..3 INSERT {i} INTO items"))["plan"]
+    assert _prefetched(plan) == [] and plan["asyncPrefetchNodes"] == 0
+    assert "async-prefetch" not in plan["rules"]
+    query = "FOR i IN 1..3 FILTER i > 1 RETURN i"
+    assert _prefetched((await db.aql.explain(query))["plan"])
+    random = (await db.aql.explain("FOR i IN 1..3 LET r = RAND() RETURN r"))["plan"]
+    calcs = [n for n in random["nodes"] if n["type"] == "CalculationNode"]
+    assert [c.get("isAsyncPrefetchEnabled", False) for c in calcs] == [True, False]
+    off = await db.aql.explain(query, options={"optimizer": {"rules": ["-async-prefetch"]}})
+    assert _prefetched(off["plan"]) == [] and "async-prefetch" not in off["plan"]["rules"]
+
+
+async def test_rule_counts_follow_the_rule_table_and_options(db: Any, raw: Any) -> None:
+    _, rules, _ = raw("GET", "/_api/query/rules")
+    visible = [r for r in rules if not r["flags"]["hidden"]]
+    by_default = [r for r in visible if not r["flags"]["disabledByDefault"]]
+    _, body, _ = raw("POST", EXPLAIN, {"query": "RETURN 1"})
+    assert body["stats"]["rulesExecuted"] == len(by_default)
+    assert body["stats"]["rulesSkipped"] == 0
+    options = {"optimizer": {"rules": ["-all", "+use-indexes"]}}
+    _, body, _ = raw("POST", EXPLAIN, {"query": "RETURN 1", "options": options})
+    fixed = [r for r in by_default if not r["flags"]["canBeDisabled"]]
+    assert body["stats"]["rulesExecuted"] == len(fixed) + 1
+    assert body["stats"]["rulesSkipped"] == len(by_default) - len(fixed) - 1
