@@ -10,7 +10,9 @@ import jwt
 import pytest
 from arangoasync.auth import Auth, JwtToken
 from arangoasync.exceptions import (
+    AQLQueryExecuteError,
     CollectionCreateError,
+    DatabaseCreateError,
     DocumentGetError,
     DocumentInsertError,
     JWTRefreshError,
@@ -190,3 +192,50 @@ async def test_user_without_access_is_rejected(shop, client):
     with pytest.raises(ServerVersionError) as exc2:
         await db.version()
     assert (exc2.value.http_code, exc2.value.error_code) == (401, 11)
+
+
+async def test_aql_checks_collection_grants(shop, client):
+    db = await client.db("shop", auth=Auth("reader", "pw"))
+    with pytest.raises(AQLQueryExecuteError) as exc:
+        await db.aql.execute("INSERT {_key: 'x'} INTO orders")
+    assert (exc.value.http_code, exc.value.error_code) == (403, 1004)
+    assert exc.value.error_message == "AQL: read only: orders [write] (while parsing)"
+    with pytest.raises(AQLQueryExecuteError) as exc:
+        await db.aql.execute("FOR d IN @@c RETURN d", bind_vars={"@c": "secret"})
+    assert (exc.value.http_code, exc.value.error_code) == (403, 11)
+    assert exc.value.error_message == "AQL: forbidden: secret [read] (while parsing)"
+    cursor = await db.aql.execute("FOR d IN orders RETURN d")  # reading is allowed
+    assert [d async for d in cursor] == []
+    writer = await client.db("shop", auth=Auth("writer", "pw"))
+    await writer.aql.execute("FOR i IN 1..2 INSERT {_key: TO_STRING(i)} INTO orders")
+    assert await writer.collection("orders").count() == 2
+
+
+async def test_read_only_mode_blocks_writes_until_switched_back(shop, sys_db, client):
+    writer = await client.db("shop", auth=Auth("writer", "pw"))
+    orders = writer.collection("orders")
+    await orders.insert({"_key": "before"})  # the decision to admit writes is remembered
+    assert await sys_db.set_mode("readonly") == "readonly"
+
+    with pytest.raises(DocumentInsertError) as exc:
+        await orders.insert({"_key": "during"})
+    assert (exc.value.http_code, exc.value.error_code) == (403, 1004)
+    assert exc.value.error_message == "read only: orders [write]"
+    with pytest.raises(AQLQueryExecuteError) as exc2:
+        await writer.aql.execute("INSERT {} INTO orders")
+    assert (exc2.value.http_code, exc2.value.error_code) == (403, 1004)
+    with pytest.raises(CollectionCreateError) as exc3:
+        await sys_db.create_collection("more")  # root too
+    assert (exc3.value.http_code, exc3.value.error_code) == (403, 11)
+    with pytest.raises(DatabaseCreateError) as exc4:
+        await sys_db.create_database("more")
+    assert (exc4.value.http_code, exc4.value.error_code) == (403, 11)
+    assert (await orders.get("before"))["_key"] == "before"  # reads still work
+
+    token = JwtToken.generate_token(SECRET)  # a superuser token keeps its rights
+    superuser = await client.db("shop", auth_method="superuser", token=token)
+    assert (await superuser.collection("orders").insert({"_key": "su"}))["_key"] == "su"
+
+    assert await sys_db.set_mode("default") == "default"
+    assert (await orders.insert({"_key": "after"}))["_key"] == "after"
+    assert await orders.count() == 3

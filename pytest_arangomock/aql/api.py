@@ -9,7 +9,7 @@ from typing import Any
 from ..emulator.errors import ArangoError
 from . import ast as A
 from .compiler import walk
-from .executor import STAT_FIELDS, phase, run
+from .executor import STAT_FIELDS, Access, phase, run
 from .parser import parse_query
 
 __all__ = ["QueryResult", "evaluate_expression", "execute", "explain", "parse"]
@@ -29,14 +29,16 @@ def execute(
     bind_vars: dict[str, Any] | None,
     options: dict[str, Any] | None,
     user: str | None = None,
+    access: Access | None = None,
 ) -> QueryResult:
-    """Parse (cached), compile and run ``query`` against ``db``."""
+    """Parse (cached), compile and run ``query`` against ``db``; ``access(collection,
+    writes)`` checks the caller's permission on every collection the query touches."""
     if not isinstance(query, str) or not query.strip():
         raise ArangoError(1502, "query is empty", 400)
     with phase("parsing"):
         ast = parse_query(query)
     opts = options or {}
-    rows, ctx = run(db, ast, dict(bind_vars or {}), opts, user, query)
+    rows, ctx = run(db, ast, dict(bind_vars or {}), opts, user, query, access)
     stats = {k: ctx.stats[k] for k in STAT_FIELDS}
     full_count = None
     if ctx.full_count is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..emulator.errors import ArangoError
@@ -38,12 +38,25 @@ def _positive(value: Any) -> float | None:
     return None
 
 
+# a permission check: (collection name, whether the query writes it) -> raises or not
+Access = Callable[[str, bool], None]
+
+
 class QueryContext:
     """What compiled closures and AQL functions see of the running query."""
 
-    def __init__(self, db: Any, options: dict[str, Any], user: str | None) -> None:
+    def __init__(
+        self,
+        db: Any,
+        options: dict[str, Any],
+        user: str | None,
+        access: Access | None = None,
+    ) -> None:
         self.db = db
         self._user = user
+        # the caller's permission check, called with (collection, writes) for every
+        # collection the query reads or writes
+        self.access = access
         self.options = options
         self.warnings: list[dict[str, Any]] = []
         max_warnings = options.get("maxWarningCount", 10)
@@ -76,10 +89,13 @@ class QueryContext:
         if len(self.warnings) < self.max_warnings:
             self.warnings.append({"code": code, "message": message})
 
-    def collection(self, name: str) -> Any:
+    def collection(self, name: str, write: bool = False) -> Any:
+        """The collection ``name`` (1203 if missing), once the caller may read (or write) it."""
         col = self.db.get_collection(name) if isinstance(name, str) else None
         if col is None:
             raise ArangoError(1203, f"collection or view not found: {name}", 404)
+        if self.access is not None:
+            self.access(col.name, write)
         return col
 
     def call(self, name: str, args: list[Any]) -> Any:
@@ -163,12 +179,13 @@ def run(
     options: dict[str, Any],
     user: str | None,
     text: str = "",
+    access: Access | None = None,
 ) -> tuple[list[Any], QueryContext]:
     """Compile and run ``query``; undo its writes if anything fails."""
     started = time.perf_counter()
     with phase("parsing"):
         bind_parameters(query, bind_vars)
-        ctx = QueryContext(db, options, user)
+        ctx = QueryContext(db, options, user, access)
         ctx.query_text = text
         compiler = Compiler(ctx, bind_vars)
         for coll in query.with_collections:

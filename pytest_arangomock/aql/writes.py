@@ -41,7 +41,7 @@ def _expected_rev(opts: D.WriteOptions, doc: Any) -> str | None:
 
 
 def _register(compiler: Compiler, name: str, op: str) -> Any:
-    coll = compiler.ctx.collection(name)
+    coll = compiler.ctx.collection(name, write=True)
     if name in compiler.modified:
         raise ArangoError(1579, f"access after data-modification by {op}", 400)
     compiler.modified[name] = op
@@ -123,7 +123,7 @@ def modification_stage(compiler: Compiler, st: A.Modify, level: Level) -> Stage:
 def upsert_stage(compiler: Compiler, st: A.Upsert, level: Level) -> Stage:
     name = compiler.collection_name(st.collection)
     opts = compiler.options(st.options, level.vars)
-    coll = compiler.ctx.collection(name)
+    coll = compiler.ctx.collection(name, write=True)
     ctx = compiler.ctx
     vars = level.vars
     match: Fn

@@ -244,16 +244,40 @@ def admit(
 
 
 # --------------------------------------------------------------- permissions
+SERVER_MODE = "server_mode"  # server extension: "default" or "readonly"
+
+
+def read_only(ctx: Context) -> bool:
+    """Whether the server is in read-only mode and the caller is not a superuser token
+    (such a token keeps its rights; everyone else reads at most, even root)."""
+    if ctx.server.extensions.get(SERVER_MODE) != "readonly":
+        return False
+    value = ctx.request.headers.get("authorization", "")
+    scheme, _, token = value.strip().partition(" ")
+    if scheme.lower() == "bearer":
+        data = _decode(ctx.server, token.strip())
+        return data is None or "preferred_username" in data or "server_id" not in data
+    return True
+
+
+def _capped(ctx: Context, level: str) -> str:
+    """``level`` as a read-only server grants it (rw becomes ro)."""
+    return RO if level == RW and read_only(ctx) else level
+
+
 def database_level(ctx: Context, db_name: str | None = None) -> str:
     """The caller's effective level on ``db_name`` (default: the request's database)."""
     if ctx.user is None:
-        return RW
-    return _level_of(ctx.server, ctx.user, db_name or ctx.db.name)
+        return _capped(ctx, RW)
+    return _capped(ctx, _level_of(ctx.server, ctx.user, db_name or ctx.db.name))
 
 
 def is_admin(ctx: Context) -> bool:
-    """ArangoDB's ``isAdminUser``: rw on ``_system`` (or no authentication at all)."""
-    return database_level(ctx, SYSTEM) == RW
+    """ArangoDB's ``isAdminUser``: rw on ``_system`` (or no authentication at all); in
+    read-only mode the level as configured, so administrators can switch the mode back."""
+    if ctx.user is None:
+        return True
+    return _level_of(ctx.server, ctx.user, SYSTEM) == RW
 
 
 def require_database(ctx: Context, level: str) -> None:
@@ -267,11 +291,11 @@ def require_database(ctx: Context, level: str) -> None:
 
 def collection_level(ctx: Context, name: str) -> str:
     if ctx.user is None:
-        return RW
+        return _capped(ctx, RW)
     user = ctx.server.users.get(ctx.user)
     if not isinstance(user, User):
         return NONE
-    return user.collection_level(ctx.db.name, name)
+    return _capped(ctx, user.collection_level(ctx.db.name, name))
 
 
 def require_collection(ctx: Context, name: str, level: str) -> None:

@@ -252,6 +252,10 @@ class Emulator(Backend):
         key = (self.authentication, credentials, db_name, r.access, params.get("collection"))
         admitted[key] = (user, record, record.password_hash, record.grants_version)
 
+    def forget_admissions(self) -> None:
+        """Drop remembered access decisions (the server's read-only mode changed)."""
+        self._admitted.clear()
+
     # -------------------------------------------------------------- conveniences
     def reset(self) -> None:
         """Forget everything: a fresh server with the same settings."""

@@ -336,7 +336,7 @@ def support_info(ctx: Context) -> BackendResponse:
     """Deployment information as ArangoDB collects it for support requests."""
     _require_admin(ctx)
     uname = platform.uname()
-    readonly = ctx.server.extensions.get("server_mode") == "readonly"
+    readonly = ctx.server.extensions.get(auth.SERVER_MODE) == "readonly"
     host = {
         "role": "SINGLE",
         "maintenance": False,

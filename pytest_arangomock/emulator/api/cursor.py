@@ -11,6 +11,7 @@ from ...backend import BackendResponse
 from ..context import Context
 from ..errors import ArangoError
 from ..router import AUTH, DB_RO, route
+from ..state.users import RO, RW
 
 # The stats object in ArangoDB's key order; the engine fills what it measures.
 _STATS_KEYS = (
@@ -155,8 +156,11 @@ def run_query(ctx: Context, query: str, bind_vars: Any, options: dict[str, Any])
     from ...aql import api as aql
     from ...aql.executor import decorated_message
 
+    def access(collection: str, writes: bool) -> None:
+        ctx.require_collection(collection, RW if writes else RO)
+
     try:
-        return aql.execute(ctx.db, query, bind_vars, options, user=ctx.user)
+        return aql.execute(ctx.db, query, bind_vars, options, user=ctx.user, access=access)
     except ArangoError as exc:
         exc.message = decorated_message(exc)
         raise

@@ -117,7 +117,7 @@ def create_database(ctx: Context) -> BackendResponse:
     name = body.get("name") if isinstance(body, dict) else None
     if not isinstance(name, str):
         raise ArangoError(1229, "database name invalid", 400)
-    if not auth.is_admin(ctx):
+    if not auth.is_admin(ctx) or auth.read_only(ctx):
         raise ArangoError(11, "forbidden", 403)
     problem = name_error(name)
     if problem is not None:
@@ -173,7 +173,7 @@ def drop_database(ctx: Context) -> BackendResponse:
     """Drop a database and every user's grants on it."""
     if not ctx.db.is_system:
         raise _use_system()
-    if not auth.is_admin(ctx):
+    if auth.database_level(ctx, "_system") != auth.RW:  # as the server grants it now
         raise ArangoError(11, "forbidden", 403)
     name = ctx.params["name"]
     if name == "_system":

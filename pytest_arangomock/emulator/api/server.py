@@ -134,7 +134,7 @@ def get_role(ctx: Context) -> BackendResponse:
 
 def server_mode(ctx: Context) -> str:
     """``default`` or ``readonly`` (set with ``PUT /_admin/server/mode``)."""
-    return str(ctx.server.extensions.get("server_mode", "default"))
+    return str(ctx.server.extensions.get(auth.SERVER_MODE, "default"))
 
 
 def _mode_result(ctx: Context) -> BackendResponse:
@@ -170,7 +170,11 @@ def set_mode(ctx: Context) -> BackendResponse:
         raise ArangoError(400, "mode must be a string", 400)
     if mode not in ("default", "readonly"):
         raise ArangoError(400, "mode invalid", 400)
-    ctx.server.extensions["server_mode"] = mode
+    if mode != server_mode(ctx):
+        ctx.server.extensions[auth.SERVER_MODE] = mode
+        emulator = ctx.server.extensions.get("emulator")
+        if emulator is not None:  # access decisions taken in the other mode no longer hold
+            emulator.forget_admissions()
     return _mode_result(ctx)
 
 
