@@ -15,6 +15,7 @@ from arangoasync.exceptions import (
     DatabaseCreateError,
     DocumentGetError,
     DocumentInsertError,
+    TransactionInitError,
     JWTRefreshError,
     ServerVersionError,
 )
@@ -239,3 +240,18 @@ async def test_read_only_mode_blocks_writes_until_switched_back(shop, sys_db, cl
     assert await sys_db.set_mode("default") == "default"
     assert (await orders.insert({"_key": "after"}))["_key"] == "after"
     assert await orders.count() == 3
+
+
+async def test_stream_transactions_check_declared_collections(shop, client):
+    db = await client.db("shop", auth=Auth("reader", "pw"))
+    for declared, num, message in (
+        ({"write": "orders"}, 1004, "read only: orders [write]"),
+        ({"exclusive": "orders"}, 1004, "read only: orders [exclusive]"),
+        ({"read": "secret"}, 11, "forbidden: secret [read]"),
+    ):
+        with pytest.raises(TransactionInitError) as exc:
+            await db.begin_transaction(**declared)
+        assert (exc.value.http_code, exc.value.error_code) == (403, num)
+        assert exc.value.error_message == message
+    trx = await db.begin_transaction(read="orders")
+    await trx.abort_transaction()

@@ -298,14 +298,14 @@ def collection_level(ctx: Context, name: str) -> str:
     return _capped(ctx, user.collection_level(ctx.db.name, name))
 
 
-def require_collection(ctx: Context, name: str, level: str) -> None:
+def require_collection(ctx: Context, name: str, level: str, mode: str | None = None) -> None:
     """Raise the transaction layer's error unless the user has ``level`` on ``name``.
 
     No access at all is 403/11 ``forbidden: <name> [read|write]``; read-only access to a
     collection being written is 403/1004 ``read only: <name> [write]``.
     """
     have = collection_level(ctx, name)
-    mode = "write" if level == RW else "read"
+    mode = mode or ("write" if level == RW else "read")
     if have == NONE:
         raise ArangoError(11, f"forbidden: {name} [{mode}]", 403)
     if not at_least(have, level):

@@ -223,8 +223,10 @@ class Context:
     def require_database(self, level: str) -> None:
         _auth.require_database(self, level)
 
-    def require_collection(self, name: str, level: str) -> None:
-        _auth.require_collection(self, name, level)
+    def require_collection(self, name: str, level: str, mode: str | None = None) -> None:
+        """403 unless the caller has ``level`` on collection ``name`` (``mode`` names the
+        access in the message: read, write or exclusive)."""
+        _auth.require_collection(self, name, level, mode)
 
 
 _DECODE = _decoder()  # one shared decoder (velocypack rejects NaN and Infinity)

@@ -29,6 +29,7 @@ from ..state.transactions import (
     TrxDatabase,
     manager,
 )
+from ..state.users import RO, RW
 
 AREA = "transaction"
 HEADER = "x-arango-trx-id"
@@ -154,6 +155,7 @@ def begin(ctx: Context) -> BackendResponse:
                 col = next((c for c in ctx.db.collections.values() if c.id == name), None)
             if col is None:
                 raise ArangoError(1203, f"collection or view not found: {name}", 404)
+            ctx.require_collection(col.name, RO if mode == READ else RW, mode)
             modes.setdefault(col.name, mode)
     options = {
         key: body[key] for key, check in _OPTIONS.items() if key in body and check(body[key])
