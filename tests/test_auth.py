@@ -15,9 +15,9 @@ from arangoasync.exceptions import (
     DatabaseCreateError,
     DocumentGetError,
     DocumentInsertError,
-    TransactionInitError,
     JWTRefreshError,
     ServerVersionError,
+    TransactionInitError,
 )
 
 from pytest_arangomock import BackendRequest, Emulator
