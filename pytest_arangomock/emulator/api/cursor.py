@@ -156,8 +156,12 @@ def run_query(ctx: Context, query: str, bind_vars: Any, options: dict[str, Any])
     from ...aql import api as aql
     from ...aql.executor import decorated_message
 
+    granted: set[tuple[str, bool]] = set()  # DOCUMENT() asks on every call: check once
+
     def access(collection: str, writes: bool) -> None:
-        ctx.require_collection(collection, RW if writes else RO)
+        if (collection, writes) not in granted:
+            ctx.require_collection(collection, RW if writes else RO)
+            granted.add((collection, writes))
 
     try:
         return aql.execute(ctx.db, query, bind_vars, options, user=ctx.user, access=access)
