@@ -16,8 +16,8 @@ from typing import Any
 
 from pytest_arangomock import Emulator
 from pytest_arangomock.aql import api as aql
-from pytest_arangomock.emulator.state.documents import WriteOptions, insert_document
-from pytest_arangomock.emulator.state.indexes import create_index
+from pytest_arangomock.state.documents import WriteOptions, insert_document
+from pytest_arangomock.state.indexes import create_index
 
 N = 100_000
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from arangoasync.exceptions import AnalyzerCreateError, AnalyzerDeleteError, AnalyzerGetError
 
-from pytest_arangomock.emulator.state import analyzers as AN
+from pytest_arangomock.state import analyzers as AN
 
 
 async def test_builtin_analyzers_listed(db):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_arangomock.emulator.errors import ArangoError
-from pytest_arangomock.emulator.state import Server
-from pytest_arangomock.emulator.state.documents import (
+from pytest_arangomock.base.errors import ArangoError
+from pytest_arangomock.state import Server
+from pytest_arangomock.state.documents import (
     RevisionConflict,
     WriteOptions,
     get_document,
@@ -17,7 +17,7 @@ from pytest_arangomock.emulator.state.documents import (
     replace_document,
     update_document,
 )
-from pytest_arangomock.emulator.state.indexes import PersistentIndex
+from pytest_arangomock.state.indexes import PersistentIndex
 
 
 @pytest.fixture

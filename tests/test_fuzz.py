@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from pytest_arangomock import BackendRequest, Emulator
 from pytest_arangomock.emulator.documented import DOCUMENTED
-from pytest_arangomock.emulator.state.clock import decode_rev
+from pytest_arangomock.state.clock import decode_rev
 
 OPENAPI = Path(__file__).resolve().parents[2] / "shared" / "fidelity" / "openapi-3.12.json"
 DB = "fuzzdb"

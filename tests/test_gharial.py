@@ -21,7 +21,7 @@ from arangoasync.exceptions import (
     VertexCollectionDeleteError,
 )
 
-from pytest_arangomock.emulator.state.graphs import (
+from pytest_arangomock.state.graphs import (
     edge_collections_of,
     get_graph,
     vertex_collections_of,

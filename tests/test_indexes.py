@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from arangoasync.exceptions import IndexCreateError, IndexDeleteError, IndexGetError
 
-from pytest_arangomock.emulator.errors import ArangoError
-from pytest_arangomock.emulator.state.indexes import PersistentIndex, create_index
+from pytest_arangomock.base.errors import ArangoError
+from pytest_arangomock.state.indexes import PersistentIndex, create_index
 
 
 def _store(col, key, **fields):

@@ -17,8 +17,8 @@ from multidict import CIMultiDictProxy
 
 from pytest_arangomock import BackendRequest, Emulator
 from pytest_arangomock.emulator.router import ROUTES, Router, complete_table
-from pytest_arangomock.emulator.state.clock import decode_rev, encode_rev
-from pytest_arangomock.emulator.state.keygen import is_valid_key
+from pytest_arangomock.state.clock import decode_rev, encode_rev
+from pytest_arangomock.state.keygen import is_valid_key
 from pytest_arangomock.transports.arangoasync import InProcessHTTPClient
 
 

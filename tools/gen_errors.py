@@ -1,4 +1,4 @@
-"""Regenerate ``pytest_arangomock/emulator/_catalog.py`` from ArangoDB's ``errors.dat``.
+"""Regenerate ``pytest_arangomock/base/_catalog.py`` from ArangoDB's ``errors.dat``.
 
 ArangoDB keeps its error catalogue in ``lib/Basics/errors.dat`` (name, number, message,
 description per line). We keep only the facts the emulator needs: number, name, message.
@@ -12,7 +12,7 @@ import csv
 import sys
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "pytest_arangomock" / "emulator" / "_catalog.py"
+OUT = Path(__file__).resolve().parent.parent / "pytest_arangomock" / "base" / "_catalog.py"
 
 
 def main(src: str) -> None:

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..emulator.errors import ArangoError
+from ..base.errors import ArangoError
 from . import ast as A
 from .compiler import walk
 from .executor import STAT_FIELDS, Access, phase, run

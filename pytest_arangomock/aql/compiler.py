@@ -16,11 +16,11 @@ from contextlib import contextmanager
 from dataclasses import fields, is_dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..emulator.errors import ArangoError
+from ..base.errors import ArangoError
+from ..base.values import hash_key, normalize_number, sort_key, to_bool, to_string, typename
 from . import ast as A
 from . import operators as O
 from .functions import REGISTRY, load_all
-from .values import hash_key, normalize_number, sort_key, to_bool, to_string, typename
 
 if TYPE_CHECKING:
     from .executor import QueryContext

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..emulator.errors import ArangoError
+from ..base.errors import ArangoError
 from . import ast as A
 from .compiler import Compiler, walk
 from .functions import REGISTRY, load_all
@@ -81,7 +81,7 @@ class QueryContext:
 
     def warn(self, code: int, message: str | None = None) -> None:
         if message is None:
-            from ..emulator.errors import message_for
+            from ..base.errors import message_for
 
             message = message_for(code)
         if self.fail_on_warning:

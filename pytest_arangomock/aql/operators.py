@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from .values import compare, equals, hash_key, normalize_number, to_bool, to_number
+from ..base.values import compare, equals, hash_key, normalize_number, to_bool, to_number
 
 Warn = Callable[[int, str], None]
 
@@ -152,7 +152,7 @@ def make_range(low: Any, high: Any) -> list[int]:
     """``low..high``: bounds cast to integers; descending when ``low > high``."""
     lo, hi = to_int64(low), to_int64(high)
     if hi - lo > 10_000_000 or lo - hi > 10_000_000:
-        from ..emulator.errors import ArangoError
+        from ..base.errors import ArangoError
 
         raise ArangoError(32, "resource limit exceeded", 400)
     if lo <= hi:
@@ -211,11 +211,11 @@ def _like_regex(pattern: str, case_insensitive: bool) -> re.Pattern[str]:
 def like_fallback(text: Any, pattern: Any, case_insensitive: bool = False) -> bool:
     """LIKE semantics when functions/string.py is not there: % and _ wildcards, \\ escapes."""
     if not isinstance(text, str):
-        from .values import to_string
+        from ..base.values import to_string
 
         text = to_string(text)
     if not isinstance(pattern, str):
-        from .values import to_string
+        from ..base.values import to_string
 
         pattern = to_string(pattern)
     return _like_regex(pattern, bool(case_insensitive)).fullmatch(text) is not None
@@ -234,7 +234,7 @@ def like(text: Any, pattern: Any, case_insensitive: bool = False) -> bool:
 
 
 def regex_fallback(warn: Warn, text: Any, pattern: Any, ci: bool = False) -> bool | None:
-    from .values import to_string
+    from ..base.values import to_string
 
     text = text if isinstance(text, str) else to_string(text)
     pattern = pattern if isinstance(pattern, str) else to_string(pattern)

@@ -18,7 +18,7 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
 from lark.lexer import Lexer
 
-from ..emulator.errors import ArangoError
+from ..base.errors import ArangoError
 from . import ast as A
 
 KEYWORDS = frozenset(

@@ -17,11 +17,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..emulator.errors import ArangoError
-from ..emulator.state import analyzers as AN
-from ..emulator.state import views as V
+from ..base.errors import ArangoError
+from ..base.values import compare, to_bool
+from ..state import analyzers as AN
+from ..state import views as V
 from . import ast as A
-from .values import compare, to_bool
 
 if TYPE_CHECKING:
     from .compiler import Compiler, Level

@@ -13,9 +13,9 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..emulator.errors import ArangoError
+from ..base.errors import ArangoError
+from ..base.values import to_bool
 from . import ast as A
-from .values import to_bool
 
 if TYPE_CHECKING:
     from .compiler import Compiler, Fn, Level, Row, Stage
@@ -42,7 +42,7 @@ class EdgeSource:
             name = compiler.expr(graph.graph, {})([])
             if not isinstance(name, str):
                 raise ArangoError(1553, "bind parameter has an invalid value or type", 400)
-            from ..emulator.state.graphs import get_graph
+            from ..state.graphs import get_graph
 
             definition = get_graph(self.db, name)
             if definition is None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..emulator.errors import ArangoError
-from ..emulator.state import documents as D
+from ..base.errors import ArangoError
+from ..base.values import equals, to_bool
+from ..state import documents as D
 from . import ast as A
-from .values import equals, to_bool
 
 if TYPE_CHECKING:
     from .compiler import Compiler, Fn, Level, Row, Stage

@@ -1,6 +1,6 @@
 """The in-memory ArangoDB 3.12 emulator."""
 
+from ..base.errors import ArangoError
 from .core import Emulator
-from .errors import ArangoError
 
 __all__ = ["ArangoError", "Emulator"]

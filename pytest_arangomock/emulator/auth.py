@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import jwt
 
-from .errors import ArangoError
-from .state.users import NONE, RO, RW, SYSTEM, User, at_least, token_owner
+from ..base.errors import ArangoError
+from ..state.users import NONE, RO, RW, SYSTEM, User, at_least, token_owner
 
 if TYPE_CHECKING:
     from ..backend import BackendRequest
+    from ..state import Server
     from .context import Context
-    from .state import Server
 
 __all__ = [
     "RO",

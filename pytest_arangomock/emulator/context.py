@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..backend import BackendRequest, BackendResponse
-from .errors import ArangoError
+from ..base.errors import ArangoError
 
 if TYPE_CHECKING:
-    from .state import Database, Server
+    from ..state import Database, Server
 
 _TRUE = frozenset(("true", "1", "yes", "on", "y"))
 JSON_TYPE = "application/json; charset=utf-8"

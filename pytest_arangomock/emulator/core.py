@@ -8,9 +8,11 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from ..backend import Backend, BackendRequest, BackendResponse
+from ..base.errors import ArangoError, error_body
+from ..state import Database, Server, ttl
+from ..state.users import NONE, RO, RW, User
 from . import auth
 from .context import Context, json_response
-from .errors import ArangoError, error_body
 from .faults import Faults
 from .router import (
     AUTH,
@@ -25,8 +27,6 @@ from .router import (
     Router,
     complete_table,
 )
-from .state import Database, Server, ttl
-from .state.users import NONE, RO, RW, User
 
 log = logging.getLogger("pytest_arangomock")
 _TTL = ttl.REGISTRY

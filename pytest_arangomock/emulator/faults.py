@@ -22,8 +22,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..backend import Backend, BackendRequest, BackendResponse
+from ..base.errors import error_body, message_for
 from .context import json_response
-from .errors import error_body, message_for
 
 __all__ = ["Faults", "HostDown", "check_host", "host_key"]
 

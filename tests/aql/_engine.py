@@ -8,8 +8,8 @@ import pytest
 
 from pytest_arangomock import ArangoError
 from pytest_arangomock.aql import api
-from pytest_arangomock.emulator.state import documents as D
-from pytest_arangomock.emulator.state.server import Server
+from pytest_arangomock.state import documents as D
+from pytest_arangomock.state.server import Server
 
 
 def fresh_db() -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from pytest_arangomock.aql.functions.date import is_date_string, parse_date, parse_date_ms
-from pytest_arangomock.emulator.errors import ArangoError
+from pytest_arangomock.base.errors import ArangoError
 
 from .conftest import REGISTRY, RecordingContext, call, ok
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from pytest_arangomock import ArangoError
-from pytest_arangomock.emulator.state.clock import encode_rev
+from pytest_arangomock.state.clock import encode_rev
 
 from .conftest import FakeContext, codes, run
 
@@ -174,7 +174,7 @@ def test_schema_get(ctx: FakeContext) -> None:
 # ----------------------------------------------------------------- legacy geo and fulltext
 @pytest.fixture
 def places(ctx: FakeContext) -> FakeContext:
-    from pytest_arangomock.emulator.state.indexes import DescribedIndex
+    from pytest_arangomock.state.indexes import DescribedIndex
 
     col = ctx.db.create_collection("places")
     col.indexes.append(DescribedIndex(col, "10", "geo", ["loc"], options={"geoJson": False}))

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from pytest_arangomock.aql.values import output_value
+from pytest_arangomock.base.values import output_value
 
 from . import conftest
 from .conftest import REGISTRY, call

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from pytest_arangomock.aql.functions.string import like, regex_test
-from pytest_arangomock.emulator.errors import ArangoError
+from pytest_arangomock.base.errors import ArangoError
 
 from .conftest import RecordingContext, call, ok
 

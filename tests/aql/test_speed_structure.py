@@ -7,7 +7,7 @@ from typing import Any
 
 from pytest_arangomock.aql import api
 from pytest_arangomock.aql.parser import parse_query
-from pytest_arangomock.emulator.state.indexes import create_index
+from pytest_arangomock.state.indexes import create_index
 
 from ._engine import fill, fresh_db, q
 

@@ -214,7 +214,7 @@ def test_full_count(db: Any) -> None:
 
 
 def test_primary_and_persistent_index_lookups_do_not_scan() -> None:
-    from pytest_arangomock.emulator.state.indexes import PersistentIndex
+    from pytest_arangomock.state.indexes import PersistentIndex
 
     db = fresh_db()
     col = db.create_collection("big")

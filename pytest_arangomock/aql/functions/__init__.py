@@ -17,7 +17,7 @@ __all__ = ["REGISTRY", "FunctionContext", "FunctionSpec", "function", "load_all"
 class FunctionContext(Protocol):
     """What a function may use from the running query."""
 
-    db: Any  # pytest_arangomock.emulator.state.Database
+    db: Any  # pytest_arangomock.state.Database
 
     def warn(self, code: int, message: str | None = None) -> None:
         """Record a query warning (``extra.warnings``); fails the query under failOnWarning."""

@@ -11,8 +11,8 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ...emulator.errors import ArangoError, message_for
-from ..values import (
+from ...base.errors import ArangoError, message_for
+from ...base.values import (
     compare,
     equals,
     format_number,

@@ -28,8 +28,8 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 
-from ...emulator.errors import ArangoError
-from ..values import INT64_MIN, is_number, to_number
+from ...base.errors import ArangoError
+from ...base.values import INT64_MIN, is_number, to_number
 from . import FunctionContext, function, invalid_argument
 
 __all__ = ["format_date", "is_date_string", "parse_date", "parse_date_ms"]

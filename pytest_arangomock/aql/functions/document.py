@@ -11,8 +11,16 @@ import json
 import math
 from typing import Any
 
-from ...emulator.errors import ArangoError
-from ..values import equals, format_number, is_number, normalize_number, to_bool, to_json, to_string
+from ...base.errors import ArangoError
+from ...base.values import (
+    equals,
+    format_number,
+    is_number,
+    normalize_number,
+    to_bool,
+    to_json,
+    to_string,
+)
 from . import FunctionContext, function, invalid_argument
 
 FAMILY = "document"

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from ..values import is_number, to_json
+from ...base.values import is_number, to_json
 from . import FunctionContext, function, invalid_argument
 
 __all__ = ["Shape", "parse_geojson"]

@@ -14,9 +14,9 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any
 
-from ...emulator.errors import ArangoError, message_for
-from ...emulator.state.clock import decode_rev
-from ..values import is_number, to_bool, to_json
+from ...base.errors import ArangoError, message_for
+from ...base.values import is_number, to_bool, to_json
+from ...state.clock import decode_rev
 from . import FunctionContext, function, invalid_argument
 
 FAMILY = "misc"

@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from ..values import to_number
+from ...base.values import to_number
 from . import FunctionContext, function, invalid_argument
 
 FAMILY = "numeric"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...emulator.errors import ArangoError
-from ...emulator.state import analyzers as AN
-from ..values import to_bool
+from ...base.errors import ArangoError
+from ...base.values import to_bool
+from ...state import analyzers as AN
 from . import FunctionContext, function, invalid_argument
 
 FAMILY = "arangosearch"
@@ -37,7 +37,7 @@ def _tokens(ctx: FunctionContext, analyzer: AN.Analyzer, value: Any) -> Any:
     if isinstance(value, bool):
         return ["\xff" if value else "\x00"]
     if isinstance(value, (int, float)):
-        from ..values import to_string
+        from ...base.values import to_string
 
         return [to_string(value)]
     return None

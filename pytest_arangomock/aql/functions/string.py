@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
-from ..values import compare, format_number, to_bool, to_json, to_number, to_string
+from ...base.values import compare, format_number, to_bool, to_json, to_number, to_string
 from . import FunctionContext, function, invalid_argument
 
 FAMILY = "string"
@@ -1001,7 +1001,7 @@ _TOKEN_CHARS = _string.ascii_letters + _string.digits
 def _random_token(ctx: FunctionContext, length: Any) -> Any:
     n = to_int(length)
     if n < 0 or n > 65536:
-        from ...emulator.errors import ArangoError
+        from ...base.errors import ArangoError
 
         raise ArangoError(1542, "invalid argument type in call to function 'RANDOM_TOKEN()'", 400)
     return "".join(secrets.choice(_TOKEN_CHARS) for _ in range(n))

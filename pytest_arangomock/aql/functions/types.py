@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..values import (
+from ...base.values import (
     ARRAY,
     BOOL,
     NULL,

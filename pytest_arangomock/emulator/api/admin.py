@@ -16,9 +16,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ...backend import BackendResponse
+from ...base.errors import ArangoError
 from .. import auth
 from ..context import Context
-from ..errors import ArangoError
 from ..router import AUTH, route
 from .server import BUILD, LICENSE, STARTED, VERSION
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..errors import ArangoError
+from ...base.errors import ArangoError
+from ...state import analyzers as A
 from ..router import DB_RO, DB_RW, route
-from ..state import analyzers as A
 
 if TYPE_CHECKING:
     from ...backend import BackendResponse
+    from ...state.server import Database
     from ..context import Context
-    from ..state.server import Database
 
 AREA = "analyzer"
 
@@ -60,7 +60,7 @@ def delete_analyzer(ctx: Context) -> BackendResponse:
 
 def analyzer_in_use(db: Database, full_name: str) -> bool:
     """Whether a view link or an inverted index of ``db`` refers to ``full_name``."""
-    from ..state import views
+    from ...state import views
 
     if views.analyzer_used(db, full_name):
         return True

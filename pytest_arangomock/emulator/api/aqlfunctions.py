@@ -13,11 +13,11 @@ import re
 from typing import Any
 
 from ...backend import BackendResponse
+from ...base.errors import ArangoError
+from ...state.documents import WriteOptions, insert_document, remove_document
+from ...state.server import Collection
 from ..context import Context
-from ..errors import ArangoError
 from ..router import DB_RO, DB_RW, route
-from ..state.documents import WriteOptions, insert_document, remove_document
-from ..state.server import Collection
 
 AREA = "aqlfunction"
 COLLECTION = "_aqlfunctions"

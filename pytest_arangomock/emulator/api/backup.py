@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...backend import BackendResponse
+from ...base.errors import ArangoError
+from ...state import Server
 from .. import auth
 from ..context import Context
-from ..errors import ArangoError
 from ..router import AUTH, route
-from ..state import Server
 from .server import VERSION
 
 AREA = "admin/backup"

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from ...backend import BackendRequest, BackendResponse
+from ...base.errors import ArangoError
 from ..context import Context
-from ..errors import ArangoError
 from ..router import DB_RO, route
 
 if TYPE_CHECKING:

@@ -8,9 +8,9 @@ The emulator is one single server without an agency: health and maintenance need
 from __future__ import annotations
 
 from ...backend import BackendResponse
+from ...base.errors import ArangoError
 from .. import auth
 from ..context import Context
-from ..errors import ArangoError
 from ..router import AUTH, route
 
 AREA = "cluster"

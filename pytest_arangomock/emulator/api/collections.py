@@ -14,14 +14,14 @@ import json
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ArangoError
+from ...base.errors import ArangoError
+from ...state.server import DOCUMENT, EDGE
 from ..router import COL_RO, DB_RO, DB_RW, route
-from ..state.server import DOCUMENT, EDGE
 
 if TYPE_CHECKING:
     from ...backend import BackendResponse
+    from ...state import Collection, Database
     from ..context import Context
-    from ..state import Collection, Database
 
 SERVER_ID = "5C3DDE5391BF"  # the hex part of globally unique ids
 

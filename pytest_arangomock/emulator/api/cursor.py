@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...backend import BackendResponse
+from ...base.errors import ArangoError
+from ...state.users import RO, RW
 from ..context import Context
-from ..errors import ArangoError
 from ..router import AUTH, DB_RO, route
-from ..state.users import RO, RW
 
 # The stats object in ArangoDB's key order; the engine fills what it measures.
 _STATS_KEYS = (

@@ -10,11 +10,11 @@ import unicodedata
 from typing import Any
 
 from ...backend import BackendResponse
+from ...base.errors import ArangoError
+from ...state.users import RW, User
 from .. import auth
 from ..context import Context
-from ..errors import ArangoError
 from ..router import AUTH, route
-from ..state.users import RW, User
 
 AREA = "database"
 MAX_NAME_BYTES = 128  # extended names; traditional ones allow 64

@@ -14,12 +14,10 @@ from typing import Any
 from urllib.parse import quote
 
 from ...backend import BackendResponse
-from ..context import JSON_TYPE, Context, dumps
-from ..errors import ArangoError
-from ..router import COL_RO, COL_RW, DB_RO, route
-from ..state import Collection
-from ..state.clock import decode_rev
-from ..state.documents import (
+from ...base.errors import ArangoError
+from ...state import Collection
+from ...state.clock import decode_rev
+from ...state.documents import (
     RevisionConflict,
     WriteOptions,
     get_document,
@@ -29,7 +27,9 @@ from ..state.documents import (
     replace_document,
     update_document,
 )
-from ..state.users import RW
+from ...state.users import RW
+from ..context import JSON_TYPE, Context, dumps
+from ..router import COL_RO, COL_RW, DB_RO, route
 
 Doc = dict[str, Any]
 AREA = "document"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ArangoError
+from ...base.errors import ArangoError
 from ..router import COL_RO, route
 
 if TYPE_CHECKING:

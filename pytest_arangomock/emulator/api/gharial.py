@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ArangoError, message_for
-from ..router import COL_RO, COL_RW, DB_RO, DB_RW, route
-from ..state.clock import decode_rev
-from ..state.documents import (
+from ...base.errors import ArangoError, message_for
+from ...state.clock import decode_rev
+from ...state.documents import (
     RevisionConflict,
     WriteOptions,
     get_document,
@@ -22,7 +21,7 @@ from ..state.documents import (
     replace_document,
     update_document,
 )
-from ..state.graphs import (
+from ...state.graphs import (
     EdgeDefinition,
     Graph,
     all_graphs,
@@ -33,13 +32,14 @@ from ..state.graphs import (
     store_graph,
     validate_graph_name,
 )
-from ..state.server import DOCUMENT, EDGE
+from ...state.server import DOCUMENT, EDGE
+from ..router import COL_RO, COL_RW, DB_RO, DB_RW, route
 from .collections import check_collection_name
 
 if TYPE_CHECKING:
     from ...backend import BackendResponse
+    from ...state import Collection, Database
     from ..context import Context
-    from ..state import Collection, Database
 
 Doc = dict[str, Any]
 

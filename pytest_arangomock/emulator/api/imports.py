@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...backend import BackendResponse
+from ...base.errors import ArangoError, message_for
+from ...state import Collection
+from ...state.documents import WriteOptions, insert_document_ex
+from ...state.users import RW
 from ..context import Context, reject_constant, vpack_error_message
-from ..errors import ArangoError, message_for
 from ..router import DB_RO, route
-from ..state import Collection
-from ..state.documents import WriteOptions, insert_document_ex
-from ..state.users import RW
 
 AREA = "import"
 _JSON_TYPES = ("documents", "array", "list", "auto")

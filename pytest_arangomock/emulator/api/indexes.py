@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ArangoError
+from ...base.errors import ArangoError
+from ...state.indexes import EdgeIndex, PrimaryIndex, create_index, find_index
 from ..router import COL_RO, DB_RO, route
-from ..state.indexes import EdgeIndex, PrimaryIndex, create_index, find_index
 from .collections import merge_order
 
 if TYPE_CHECKING:
     from ...backend import BackendResponse
+    from ...state import Collection
     from ..context import Context
-    from ..state import Collection
 
 
 def _collection(ctx: Context, name: str | None) -> Collection:

@@ -21,13 +21,13 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from ...backend import BackendRequest, BackendResponse
+from ...base.errors import ArangoError
 from ..context import Context, json_response
-from ..errors import ArangoError
 from ..router import AUTH, route
 
 if TYPE_CHECKING:
+    from ...state import Server
     from ..core import Emulator
-    from ..state import Server
 
 AREA = "job"
 ASYNC_HEADER = "x-arango-async"

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...backend import BackendResponse
+from ...base.errors import ArangoError
+from ...state.server import Collection
 from .. import auth
 from ..context import Context
-from ..errors import ArangoError
 from ..router import AUTH, DB_RO, route
-from ..state.server import Collection
 from .collections import properties
 from .wal import current_tick, now_string, server_id, server_info
 

@@ -7,11 +7,11 @@ import time
 from typing import Any
 
 from ...backend import BackendResponse
+from ...base.errors import ArangoError
+from ...state.users import RW, User
 from .. import auth
 from ..context import Context
-from ..errors import ArangoError
 from ..router import AUTH, PUBLIC, route
-from ..state.users import RW, User
 
 VERSION = "3.12.10"
 LICENSE = "enterprise"

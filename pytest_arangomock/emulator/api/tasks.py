@@ -9,11 +9,11 @@ looking one up or deleting it answers 404/1852, and registering one is refused w
 from __future__ import annotations
 
 from ...backend import BackendResponse
+from ...base.errors import ArangoError
+from ...state.users import RW
 from .. import auth
 from ..context import Context
-from ..errors import ArangoError
 from ..router import DB_RO, route
-from ..state.users import RW
 
 AREA = "tasks"
 TASKS_DISABLED = "JavaScript tasks are disabled"

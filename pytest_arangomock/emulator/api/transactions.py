@@ -15,10 +15,8 @@ import re
 from typing import Any
 
 from ...backend import BackendResponse
-from ..context import Context
-from ..errors import ArangoError
-from ..router import AUTH, DB_RO, Route, route
-from ..state.transactions import (
+from ...base.errors import ArangoError
+from ...state.transactions import (
     ABORTED,
     COMMITTED,
     EXCLUSIVE,
@@ -29,7 +27,9 @@ from ..state.transactions import (
     TrxDatabase,
     manager,
 )
-from ..state.users import RO, RW
+from ...state.users import RO, RW
+from ..context import Context
+from ..router import AUTH, DB_RO, Route, route
 
 AREA = "transaction"
 HEADER = "x-arango-trx-id"

@@ -12,11 +12,11 @@ import time
 from typing import Any
 
 from ...backend import BackendResponse
+from ...base.errors import ArangoError
+from ...state.users import NONE, User, parse_level
 from .. import auth
 from ..context import Context
-from ..errors import ArangoError
 from ..router import AUTH, PUBLIC, route
-from ..state.users import NONE, User, parse_level
 
 AREA = "user"
 _TEXT = {"content-type": "text/plain; charset=utf-8"}

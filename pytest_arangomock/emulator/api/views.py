@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ArangoError
+from ...base.errors import ArangoError
+from ...state import views as V
 from ..router import DB_RO, DB_RW, route
-from ..state import views as V
 
 if TYPE_CHECKING:
     from ...backend import BackendResponse

@@ -11,9 +11,9 @@ import time
 from typing import Any
 
 from ...backend import BackendResponse
+from ...base.errors import ArangoError
 from .. import auth
 from ..context import Context
-from ..errors import ArangoError
 from ..router import AUTH, route
 from .server import VERSION
 

@@ -3,7 +3,7 @@
 The collection calls, for every write, ``check`` on all indexes (unique constraints) before it
 changes anything, then ``remove`` for the old version and ``insert`` for the new one.
 
-Ordering of indexed values follows AQL (``pytest_arangomock.aql.values.sort_key`` for range
+Ordering of indexed values follows AQL (``pytest_arangomock.base.values.sort_key`` for range
 scans, ``hash_key`` for equality), so an index lookup returns what a full scan with the same
 AQL filter would.
 
@@ -19,8 +19,8 @@ import math
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from ...aql.values import hash_key, sort_key
-from ..errors import ArangoError
+from ..base.errors import ArangoError
+from ..base.values import hash_key, sort_key
 
 if TYPE_CHECKING:
     from .server import Collection

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ArangoError
+from ..base.errors import ArangoError
 from .keygen import is_valid_key
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ArangoError
+from ..base.errors import ArangoError
 
 if TYPE_CHECKING:
     from .server import Collection

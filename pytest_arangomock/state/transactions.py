@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ..errors import ArangoError
+from ..base.errors import ArangoError
 from .server import WRITE_GUARD, Collection, Database, Doc, Server
 
 __all__ = [

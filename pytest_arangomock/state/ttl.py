@@ -15,11 +15,11 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ArangoError
+from ..base.errors import ArangoError
 from .indexes import TtlIndex
 
 if TYPE_CHECKING:
-    from ...backend import BackendRequest, BackendResponse
+    from ..backend import BackendRequest, BackendResponse
     from .server import Server
 
 __all__ = ["REGISTRY", "now", "purge_expired", "purge_hook", "register"]

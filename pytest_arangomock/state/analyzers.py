@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ArangoError
+from ..base.errors import ArangoError
 
 if TYPE_CHECKING:
     from .server import Database
@@ -623,8 +623,8 @@ def _aql_tokens(db: Database | None, props: dict[str, Any], text: str) -> list[s
     """Run the analyzer's query with ``@param`` bound to the input (as ArangoDB does)."""
     if db is None:
         return []
-    from ...aql.api import execute
-    from ...aql.values import to_string
+    from ..aql.api import execute
+    from ..base.values import to_string
 
     rows = execute(db, props["queryString"], {"param": text}, {}).rows
     out: list[str] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from ..errors import ArangoError
+from ..base.errors import ArangoError
 from .clock import Clock
 from .indexes import EdgeIndex, Index, PrimaryIndex
 

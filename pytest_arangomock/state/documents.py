@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ArangoError
+from ..base.errors import ArangoError
 from .clock import decode_rev, encode_rev
 from .keygen import check_user_key, generate_key, is_valid_document_id
 from .server import EDGE

@@ -14,7 +14,7 @@ import string
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ArangoError
+from ..base.errors import ArangoError
 
 if TYPE_CHECKING:
     from .server import Server
