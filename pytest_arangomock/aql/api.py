@@ -166,8 +166,7 @@ def _folder(db: Any, binds: dict[str, Any]) -> Any:
 
 
 def _is_view(db: Any, name: str) -> bool:
-    views = getattr(db, "extensions", {}).get("views")
-    return isinstance(views, dict) and name in views
+    return name in db.views
 
 
 def evaluate_expression(

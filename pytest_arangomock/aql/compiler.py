@@ -1381,9 +1381,7 @@ def _tagged(
 
 
 def _is_view(db: Any, name: str) -> bool:
-    """Hook for views: the views area keeps its views in ``db.extensions['views']``."""
-    views = getattr(db, "extensions", {}).get("views")
-    return isinstance(views, dict) and name in views
+    return name in db.views
 
 
 def _drain(rows: Iterable[Row]) -> Iterator[Any]:

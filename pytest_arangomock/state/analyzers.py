@@ -1,7 +1,7 @@
 """ArangoSearch analyzers: definitions per database, property normalization, tokenisation.
 
 Built-in analyzers (``identity``, ``text_<locale>``) are server-wide and unprefixed; custom
-ones live in their database (``db.extensions["analyzers"]``) and are named ``db::name``.
+ones live in their database (``Database.analyzers``) and are named ``db::name``.
 Tokenisation follows each type's documented behaviour; the ``text`` type stems English with
 a compact Porter2 implementation and leaves other languages unstemmed.
 """
@@ -102,8 +102,7 @@ STATIC: dict[str, Analyzer] = _static()
 # ----------------------------------------------------------------- names and lookup
 def registry(db: Database) -> dict[str, Analyzer]:
     """The custom analyzers of ``db`` by short name."""
-    reg: dict[str, Analyzer] = db.extensions.setdefault("analyzers", {})
-    return reg
+    return db.analyzers
 
 
 def split_name(name: str) -> tuple[str | None, str]:

@@ -7,11 +7,15 @@ builds a new dict, so readers (handlers, AQL) may hand stored documents out with
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..base.errors import ArangoError
 from .clock import Clock
 from .indexes import EdgeIndex, Index, PrimaryIndex
+
+if TYPE_CHECKING:
+    from .analyzers import Analyzer
+    from .views import View
 
 Doc = dict[str, Any]
 
@@ -164,8 +168,12 @@ class Database:
         if options:
             self.options.update(options)
         self.collections: dict[str, Collection] = {}
-        # per-area state owned by other modules (views, analyzers, graphs caches...)
+        # per-area state owned by other modules (graphs caches...)
         self.extensions: dict[str, Any] = {}
+        #: views by name (typed in state.views); they share the collections' namespace
+        self.views: dict[str, View] = {}
+        #: this database's custom analyzers by short name (typed in state.analyzers)
+        self.analyzers: dict[str, Analyzer] = {}
         for cname in SYSTEM_COLLECTIONS + (SYSTEM_DB_COLLECTIONS if name == "_system" else ()):
             self.create_collection(cname, is_system=True)
 
@@ -182,7 +190,7 @@ class Database:
         properties: dict[str, Any] | None = None,
         key_options: dict[str, Any] | None = None,
     ) -> Collection:
-        if name in self.collections or name in self.extensions.get("views", {}):
+        if name in self.collections or name in self.views:
             raise ArangoError(1207, f"duplicate name: {name}", 409)
         col = Collection(
             self,

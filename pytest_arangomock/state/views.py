@@ -1,6 +1,6 @@
 """Views: arangosearch views (links to collections) and search-alias views (inverted indexes).
 
-Views live in ``db.extensions["views"]`` (name -> View) and share the collections' name
+Views live in ``Database.views`` (name -> View) and share the collections' name
 space. Links remember their collection by id, so renamed collections follow and dropped
 ones disappear. :class:`FieldMeta` answers "is this attribute path indexed, and with which
 analyzers?" for both view types, which is all SEARCH needs.
@@ -48,8 +48,7 @@ LINK_KEYS = ("analyzers", "fields", "includeAllFields", "storeValues", "trackLis
 
 
 def views(db: Database) -> dict[str, View]:
-    reg: dict[str, View] = db.extensions.setdefault("views", {})
-    return reg
+    return db.views
 
 
 @dataclass
@@ -498,7 +497,7 @@ def rename(db: Database, view: View, new_name: str) -> None:
         return
     check_name(db, new_name, exclude=view)
     reg = views(db)
-    db.extensions["views"] = {(new_name if k == view.name else k): v for k, v in reg.items()}
+    db.views = {(new_name if k == view.name else k): v for k, v in reg.items()}
     view.name = new_name
 
 

@@ -14,6 +14,7 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any
 
+from ...base.constants import VERSION
 from ...base.errors import ArangoError, message_for
 from ...base.values import is_number, to_bool, to_json
 from ...state.clock import decode_rev
@@ -150,8 +151,6 @@ def current_user(ctx: FunctionContext) -> Any:
 
 @function("VERSION", 0, family=FAMILY)
 def version(ctx: FunctionContext) -> str:
-    from ...emulator.api.server import VERSION
-
     return VERSION
 
 

@@ -16,11 +16,12 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ...backend import BackendResponse
+from ...base.constants import VERSION
 from ...base.errors import ArangoError
 from .. import auth
 from ..context import Context
 from ..router import AUTH, route
-from .server import BUILD, LICENSE, STARTED, VERSION
+from .server import BUILD, LICENSE, STARTED
 
 AREA = "admin"
 _TEXT = {"content-type": "text/plain; charset=utf-8"}

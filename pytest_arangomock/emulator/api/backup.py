@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...backend import BackendResponse
+from ...base.constants import VERSION
 from ...base.errors import ArangoError
 from ...state import Server
 from .. import auth
 from ..context import Context
 from ..router import AUTH, route
-from .server import VERSION
 
 AREA = "admin/backup"
 _OPERATIONS = ("create", "delete", "list", "restore", "upload", "download")

@@ -7,13 +7,13 @@ import time
 from typing import Any
 
 from ...backend import BackendResponse
+from ...base.constants import VERSION
 from ...base.errors import ArangoError
 from ...state.users import RW, User
 from .. import auth
 from ..context import Context
 from ..router import AUTH, PUBLIC, route
 
-VERSION = "3.12.10"
 LICENSE = "enterprise"
 
 

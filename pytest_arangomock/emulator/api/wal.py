@@ -11,11 +11,11 @@ import time
 from typing import Any
 
 from ...backend import BackendResponse
+from ...base.constants import VERSION
 from ...base.errors import ArangoError
 from .. import auth
 from ..context import Context
 from ..router import AUTH, route
-from .server import VERSION
 
 AREA = "wal"
 # RocksDB-engine WAL settings as a 3.12 single server reports them
