@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..base.errors import ArangoError
 from .clock import Clock
 from .indexes import EdgeIndex, Index, PrimaryIndex
+from .security import Security
 
 if TYPE_CHECKING:
     from .analyzers import Analyzer
@@ -231,6 +232,8 @@ class Server:
         self.lock = threading.RLock()
         self.clock = Clock(seed)
         self.jwt_secret = jwt_secret
+        #: server mode, JWT signing secret and the epoch of access-relevant changes
+        self.security = Security()
         self.databases: dict[str, Database] = {}
         # users: name -> record (owned by the users area; see emulator/api/users.py)
         self.users: dict[str, Any] = {}
