@@ -1,5 +1,6 @@
 """Emulator state: databases, collections, documents, indexes, users. No HTTP, no JSON."""
 
-from .server import Collection, Database, Server
+from .model import Collection, Database
+from .server import Server
 
 __all__ = ["Collection", "Database", "Server"]

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..base.errors import ArangoError
+from ..base.values import to_string
+from .runtime import require_aql
 
 if TYPE_CHECKING:
-    from .server import Database
+    from .model import Database
 
 FEATURE_ORDER = ("frequency", "position", "offset", "norm")
 TEXT_LOCALES = ("de", "en", "es", "fi", "fr", "it", "nl", "no", "pt", "ru", "sv", "zh")
@@ -622,10 +624,8 @@ def _aql_tokens(db: Database | None, props: dict[str, Any], text: str) -> list[s
     """Run the analyzer's query with ``@param`` bound to the input (as ArangoDB does)."""
     if db is None:
         return []
-    from ..aql.api import execute
-    from ..base.values import to_string
-
-    rows = execute(db, props["queryString"], {"param": text}, {}).rows
+    aql = require_aql(db.server.aql, "an aql analyzer")
+    rows = aql.execute(db, props["queryString"], {"param": text}, {}).rows
     out: list[str] = []
     for row in rows:
         values = row if isinstance(row, list) else [row]

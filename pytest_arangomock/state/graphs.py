@@ -17,7 +17,7 @@ from ..base.errors import ArangoError
 from .keygen import is_valid_key
 
 if TYPE_CHECKING:
-    from .server import Collection, Database
+    from .model import Collection, Database
 
 Doc = dict[str, Any]
 

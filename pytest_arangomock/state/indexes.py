@@ -756,9 +756,7 @@ def create_index(collection: Collection, body: dict[str, Any]) -> tuple[Index, b
         raise
     collection.indexes.append(index)
     if isinstance(index, TtlIndex):
-        from .ttl import register
-
-        register(index)
+        collection.db.server.ttl.register(index)
     return index, True
 
 
