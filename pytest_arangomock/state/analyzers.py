@@ -8,6 +8,7 @@ a compact Porter2 implementation and leaves other languages unstemmed.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -408,8 +409,6 @@ def create(db: Database, body: Any) -> tuple[Analyzer, bool]:
     props = body.get("properties")
     raw_props = props
     if isinstance(props, str):
-        import json
-
         try:
             props = json.loads(props)
         except ValueError:
@@ -460,8 +459,6 @@ def create(db: Database, body: Any) -> tuple[Analyzer, bool]:
 
 
 def _vpack_text(value: Any) -> str:
-    import json
-
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 

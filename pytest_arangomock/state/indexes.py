@@ -23,7 +23,7 @@ from ..base.errors import ArangoError
 from ..base.values import hash_key, sort_key
 
 if TYPE_CHECKING:
-    from .server import Collection
+    from .model import Collection
 
 Doc = dict[str, Any]
 

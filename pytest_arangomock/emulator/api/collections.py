@@ -15,7 +15,8 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from ...base.errors import ArangoError
-from ...state.server import DOCUMENT, EDGE
+from ...state.model import DOCUMENT, EDGE
+from ..auth import require_collection
 from ..router import COL_RO, DB_RO, DB_RW, route
 
 if TYPE_CHECKING:
@@ -379,8 +380,6 @@ def _collection_type(value: Any) -> int:
 @route("GET", "/_api/collection", area="collection", access=DB_RO)
 def list_collections(ctx: Context) -> BackendResponse:
     """List the collections the user can read."""
-    from ..auth import require_collection
-
     exclude = ctx.flag("excludeSystem")
     result = []
     for col in ctx.db.collections.values():
@@ -662,8 +661,6 @@ def drop_collection(ctx: Context) -> BackendResponse:
     """Drop a collection (system collections need ``isSystem=true``)."""
     col = lookup(ctx.db, ctx.params["collection"])
     ctx.require_database("rw")
-    from ..auth import require_collection
-
     try:
         require_collection(ctx, col.name, "rw")
     except ArangoError:

@@ -32,7 +32,7 @@ _PROPERTIES = {
 
 def current_tick(ctx: Context) -> int:
     """The server's last assigned tick (the clock is never advanced by reading it)."""
-    return int(getattr(ctx.server.clock, "_tick", 0))
+    return ctx.server.clock.last_tick
 
 
 def server_id(ctx: Context) -> str:
