@@ -214,5 +214,15 @@ class Database:
     def get_collection(self, name: str) -> Collection | None:
         return self.collections.get(name)
 
+    def rename_collection(self, col: Collection, new_name: str) -> None:
+        """Give ``col`` a new name, keeping its place in the listing order."""
+        if new_name in self.collections:
+            raise ArangoError(1207, "duplicate name", 409)
+        old_name = col.name
+        self.collections = {
+            (new_name if k == old_name else k): v for k, v in self.collections.items()
+        }
+        col.name = new_name
+
     def drop_collection(self, name: str) -> None:
         del self.collections[name]
