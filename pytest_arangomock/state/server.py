@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import random
 import threading
+from functools import cached_property
 from typing import Any
 
 from ..base.errors import ArangoError
@@ -56,16 +57,37 @@ class Server:
         self.transactions = TransactionManager(self.clock)
         self.ttl = TtlRegistry()
         self.cursors = CursorStore()
-        self.jobs = JobStore()
-        self.backups = BackupStore()
-        self.replication = Replication(str(100_000_000_000_000 + id(self) % 10**14))
-        self.admin = AdminSettings()
-        self.license = License()
-        self.query_cache = QueryCacheProperties()
         #: where UUID keys come from when ids are seeded (made on first use)
         self.uuid_rng: random.Random | None = None
         self.create_database("_system")
         ensure_root(self, root_password)
+
+    # Stores few requests touch are made on first use: a test's server is built in its
+    # fixture, and most tests never ask for backups, log levels or replication batches.
+    @cached_property
+    def jobs(self) -> JobStore:
+        return JobStore()
+
+    @cached_property
+    def backups(self) -> BackupStore:
+        return BackupStore()
+
+    @cached_property
+    def replication(self) -> Replication:
+        """Replication state; its server id is stable and numeric per emulated server."""
+        return Replication(str(100_000_000_000_000 + id(self) % 10**14))
+
+    @cached_property
+    def admin(self) -> AdminSettings:
+        return AdminSettings()
+
+    @cached_property
+    def license(self) -> License:
+        return License()
+
+    @cached_property
+    def query_cache(self) -> QueryCacheProperties:
+        return QueryCacheProperties()
 
     def create_database(self, name: str, options: dict[str, Any] | None = None) -> Database:
         if name in self.databases:
