@@ -19,7 +19,6 @@ from .model import DOCUMENT, EDGE, Collection, Database, Doc
 from .queries import QueryCacheProperties
 from .replication import Replication
 from .runtime import AqlRuntime
-from .security import Security
 from .transactions import TransactionManager
 from .ttl import TtlRegistry
 from .users import ensure_root
@@ -49,10 +48,9 @@ class Server:
         self.databases: dict[str, Database] = {}
         # users: name -> record (see state/users.py)
         self.users: dict[str, Any] = {}
-        #: server mode, JWT signing secret and the epoch of access-relevant changes
-        self.security = Security()
         #: what the admission code still keeps under string keys (JWT signing secret,
-        #: Basic-auth cache, server mode); those move onto ``security``
+        #: Basic-auth cache, server mode, the emulator whose admissions a mode change
+        #: forgets); nothing else may use it
         self.extensions: dict[str, Any] = {}
         self.transactions = TransactionManager(self.clock)
         self.ttl = TtlRegistry()
