@@ -7,9 +7,10 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from ..aql import api as aql_api
 from ..backend import Backend, BackendRequest, BackendResponse
 from ..base.errors import ArangoError, error_body
-from ..state import Database, Server, ttl
+from ..state import Database, Server
 from ..state.users import NONE, RO, RW, User
 from . import auth
 from .context import Context, json_response
@@ -29,7 +30,6 @@ from .router import (
 )
 
 log = logging.getLogger("pytest_arangomock")
-_TTL = ttl.REGISTRY
 
 Hook = Callable[["Emulator", BackendRequest], "BackendResponse | None"]
 Prepare = Callable[[Context, Route], None]
@@ -70,9 +70,10 @@ class Emulator(Backend):
             "root_password": root_password,
             "seed": seed,
             "jwt_secret": jwt_secret,
+            "aql": aql_api,  # state evaluates AQL (computed values) through it
         }
         self.server = Server(**self._settings)
-        self.server.extensions["emulator"] = self  # /_api/batch re-dispatches its parts
+        self.server.extensions["emulator"] = self  # PUT /_admin/server/mode forgets admissions
         self.authentication = authentication
         self.router = _router()
         # the most recent requests, oldest first (a bounded deque: appending costs O(1))
@@ -136,8 +137,8 @@ class Emulator(Backend):
                 if early is not None:
                     return early
             server = self.server
-            if server.extensions.get(_TTL):
-                ttl.purge_expired(server)  # TTL indexes: expired documents disappear
+            if server.ttl.indexes:
+                server.ttl.purge()  # TTL indexes: expired documents disappear
             for hook in self.before:
                 early = hook(self, request)
                 if early is not None:
@@ -160,7 +161,7 @@ class Emulator(Backend):
                         and record.password_hash == digest
                         and record.grants_version == version
                     ):
-                        ctx = Context(server, request, db, name, params)
+                        ctx = Context(server, request, db, name, params, self.dispatch)
             if ctx is None:
                 ctx = self._admit_slowly(request, db_name, path, db, r, params, known)
             headers = request.headers
@@ -218,7 +219,7 @@ class Emulator(Backend):
             if known:
                 raise ArangoError(405, "method not supported", 405)
             raise ArangoError(404, f"unknown path '{path}'", 404)
-        ctx = Context(self.server, request, db, user, params)
+        ctx = Context(self.server, request, db, user, params, self.dispatch)
         if r.handler is None:
             raise ArangoError(
                 9,
@@ -260,7 +261,7 @@ class Emulator(Backend):
     def reset(self) -> None:
         """Forget everything: a fresh server with the same settings."""
         self.server = Server(**self._settings)
-        self.server.extensions["emulator"] = self  # /_api/batch re-dispatches its parts
+        self.server.extensions["emulator"] = self  # PUT /_admin/server/mode forgets admissions
         self.requests.clear()
         self._admitted.clear()
 

@@ -23,7 +23,7 @@ from ..base.errors import ArangoError
 from ..base.values import hash_key, sort_key
 
 if TYPE_CHECKING:
-    from .server import Collection
+    from .model import Collection
 
 Doc = dict[str, Any]
 
@@ -756,9 +756,7 @@ def create_index(collection: Collection, body: dict[str, Any]) -> tuple[Index, b
         raise
     collection.indexes.append(index)
     if isinstance(index, TtlIndex):
-        from .ttl import register
-
-        register(index)
+        collection.db.server.ttl.register(index)
     return index, True
 
 
