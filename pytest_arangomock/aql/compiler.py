@@ -11,27 +11,26 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import fields, is_dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from datetime import datetime
+from typing import Any, TypeVar
 
 from ..base.errors import ArangoError
 from ..base.values import hash_key, normalize_number, sort_key, to_bool, to_string, typename
 from . import ast as A
 from . import operators as O
-from .functions import REGISTRY, load_all
+from . import traversal, writes
+from .context import QueryContext
+from .functions import arity_error
+from .functions.library import REGISTRY
+from .nodes import statement_nodes
+from .parser import error_at
+from .scope import Fn, Level, Row, Runner, Stage
+from .search import compile_view_for
 
-if TYPE_CHECKING:
-    from .executor import QueryContext
-
-Row = list[Any]
-Fn = Callable[[Row], Any]
-Stage = Callable[[Iterable[Row]], Iterable[Row]]
 _Out = TypeVar("_Out")
-Runner = Callable[[Row], Iterator[Any]]
-
-MAX_ARGS = 65536
 AGGREGATES = frozenset(
     [
         "LENGTH",
@@ -57,7 +56,6 @@ AGGREGATES = frozenset(
         "PUSH",
     ]
 )
-_IDENTITY_FUNCTIONS = ("NOOPT", "PASSTHRU", "NOEVAL")
 # functions whose arguments may name a collection (signature "h"): the name is passed
 _COLLECTION_NAME_ARGS = frozenset(
     (
@@ -74,33 +72,6 @@ _SPREAD = object()
 _RECOVERABLE = (TypeError, ValueError, AttributeError, IndexError, KeyError, OverflowError)
 
 
-def walk(node: Any) -> Iterator[Any]:
-    """Every AST node below (and including) ``node``."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, A.Node):
-            yield n
-            if is_dataclass(n):
-                for f in fields(n):
-                    stack.append(getattr(n, f.name))
-        elif isinstance(n, (list, tuple)):
-            stack.extend(n)
-
-
-def names_used(expr: Any) -> set[str]:
-    return {n.name for n in walk(expr) if isinstance(n, A.Name)}
-
-
-class Level:
-    """Compile-time state of one query level (the main query or a subquery)."""
-
-    def __init__(self, scope: dict[str, int]) -> None:
-        self.vars = dict(scope)
-        self.base = dict(scope)  # what survives a COLLECT
-        self.has_for = False
-
-
 class Compiler:
     """Compiles one query for one execution (bind values and database known)."""
 
@@ -111,7 +82,7 @@ class Compiler:
         self.current: dict[int, int] = {}
         self.current_stack: list[int] = []
         self.modified: dict[str, str] = {}
-        self.registry = REGISTRY if REGISTRY else load_all()
+        self.registry = REGISTRY
         self.depth = 0  # subquery nesting (fullCount only counts the main query)
         # execution-node numbering as ArangoDB's initial plan has it (1 is the singleton):
         # runtime errors name the nodes they passed through, "[node #3: RemoveNode]"
@@ -123,8 +94,6 @@ class Compiler:
         """An error with ArangoDB's ``near '...' at position L:C`` suffix."""
         if pos is None or not self.ctx.query_text:
             return ArangoError(num, message, 400)
-        from .parser import error_at
-
         return error_at(self.ctx.query_text, message, pos, num)
 
     def slot(self) -> int:
@@ -155,7 +124,7 @@ class Compiler:
         return fn([None] * max(self.nslots, 1))
 
     def is_const(self, expr: A.Expr) -> bool:
-        for n in walk(expr):
+        for n in A.walk(expr):
             if isinstance(n, (A.Name, A.Subquery, A.Current)):
                 return False
             if isinstance(n, A.Call):
@@ -232,8 +201,6 @@ class Compiler:
 
     def plan_nodes(self, st: A.Node, level: Level) -> list[tuple[int, str]]:
         """Number the execution nodes ArangoDB's initial plan makes for ``st``."""
-        from .plan import statement_nodes
-
         out = []
         for kind in statement_nodes(st, level.vars.__contains__):
             self.node_id += 1
@@ -267,8 +234,6 @@ class Compiler:
         if isinstance(st, A.Upsert):
             return self.upsert(st, level)
         if isinstance(st, (A.Traversal, A.PathSearch)):
-            from . import traversal
-
             level.has_for = True
             return traversal.compile_graph(self, st, level)
         raise ArangoError(1501, f"unsupported statement {type(st).__name__}", 400)
@@ -284,8 +249,6 @@ class Compiler:
 
     # ------------------------------------------------------------------ FOR
     def for_(self, st: A.For, level: Level, stmts: list[A.Node], i: int) -> Stage | _ForStage:
-        from .search import compile_view_for  # FOR over an ArangoSearch/search-alias view
-
         view_stage = compile_view_for(self, st, level)
         if view_stage is not None:
             return view_stage
@@ -344,7 +307,7 @@ class Compiler:
                 continue
             for left, right in ((c.left, c.right), (c.right, c.left)):
                 path = A.attr_path(left, var)
-                if path is None or var in names_used(right) or _uses_current(right):
+                if path is None or var in A.names_used(right) or A.uses_current(right):
                     continue
                 if c.op == "IN" and left is not c.left:
                     continue
@@ -532,7 +495,7 @@ class Compiler:
                 raise ArangoError(1501, "syntax error, limit value must be a number >= 0", 400)
         off = int(offset)
         cnt = None if count is None else int(count)
-        counter = self.ctx.full_count_counter(self, stmts, i)
+        counter = self.ctx.full_count_counter(self.depth, stmts, i)
 
         def stage(rows: Iterable[Row]) -> Iterator[Row]:
             if counter is None:
@@ -570,7 +533,7 @@ class Compiler:
                 if call.name not in self.registry:
                     raise ArangoError(1540, f"usage of unknown function '{call.name}()'", 400)
                 raise ArangoError(1574, "unknown aggregate function used", 400)
-            for n in names_used(call):
+            for n in A.names_used(call):
                 if n in introduced:
                     raise ArangoError(
                         1512, f"use of COLLECT variable '{n}' inside same COLLECT", 400
@@ -578,7 +541,7 @@ class Compiler:
             if len(call.args) > 1 or (not call.args and call.name not in ("LENGTH", "COUNT")):
                 spec = self.registry.get(call.name)
                 lo, hi = (spec.min_args, spec.max_args) if spec is not None else (1, 1)
-                raise _arity_error(call.name, lo, hi)
+                raise arity_error(call.name, lo, hi)
             arg = self.expr(call.args[0], vars) if call.args else None
             out.append((arg, _FINALIZERS[_AGG_ALIAS.get(call.name, call.name)]))
         return out
@@ -587,7 +550,7 @@ class Compiler:
         vars = level.vars
         introduced = {n for n, _ in st.groups}
         for _name, expr in st.groups:
-            for n in names_used(expr):
+            for n in A.names_used(expr):
                 if n in introduced and n not in vars:
                     raise ArangoError(
                         1512, f"use of COLLECT variable '{n}' inside same COLLECT", 400
@@ -737,14 +700,10 @@ class Compiler:
 
     # ------------------------------------------------------------------ modifications
     def modify(self, st: A.Modify, level: Level) -> Stage:
-        from .writes import modification_stage
-
-        return modification_stage(self, st, level)
+        return writes.modification_stage(self, st, level)
 
     def upsert(self, st: A.Upsert, level: Level) -> Stage:
-        from .writes import upsert_stage
-
-        return upsert_stage(self, st, level)
+        return writes.upsert_stage(self, st, level)
 
     # ------------------------------------------------------------------ expressions
     def expr(self, e: A.Expr, vars: dict[str, int]) -> Fn:
@@ -1124,13 +1083,6 @@ class Compiler:
         by_name = name in _COLLECTION_NAME_ARGS
         argfns = [self.call_arg(a, vars, by_name) for a in e.args]
         if spec is None:
-            if name in _IDENTITY_FUNCTIONS and len(argfns) == 1:
-                return argfns[0]
-            if name == "LIKE" and 2 <= len(argfns) <= 3:
-                return lambda r: O.like(*[f(r) for f in argfns])
-            if name == "REGEX_TEST" and 2 <= len(argfns) <= 3:
-                warn = self.ctx.warn
-                return lambda r: O.regex_fallback(warn, *[f(r) for f in argfns])
             if "::" in name:  # user functions are JavaScript, which the emulator has none of
                 raise ArangoError(
                     9, "this version of ArangoDB is built without JavaScript support", 501
@@ -1139,7 +1091,7 @@ class Compiler:
         if len(argfns) < spec.min_args or (
             spec.max_args is not None and len(argfns) > spec.max_args
         ):
-            raise _arity_error(name, spec.min_args, spec.max_args)
+            raise arity_error(name, spec.min_args, spec.max_args)
         fn = spec.fn
         ctx = self.ctx
         if name == "SLEEP" and ctx.deadline is not None:
@@ -1401,10 +1353,6 @@ def _counting_limit(
     counter[0] += n
 
 
-def _uses_current(e: A.Expr) -> bool:
-    return any(isinstance(n, (A.Current, A.Subquery)) for n in walk(e))
-
-
 def _flatten(v: list[Any], depth: int) -> list[Any]:
     out: list[Any] = []
     for x in v:
@@ -1415,19 +1363,8 @@ def _flatten(v: list[Any], depth: int) -> list[Any]:
     return out
 
 
-def _arity_error(name: str, lo: int, hi: int | None) -> ArangoError:
-    return ArangoError(
-        1541,
-        f"invalid number of arguments for function '{name}()', expected number of arguments: "
-        f"minimum: {lo}, maximum: {MAX_ARGS if hi is None else hi}",
-        400,
-    )
-
-
 def _range_key(v: Any, dates: bool) -> float | None:
     if dates:
-        from datetime import datetime
-
         if isinstance(v, str):
             try:
                 return datetime.fromisoformat(v.replace("Z", "+00:00")).timestamp() * 1000
@@ -1442,8 +1379,6 @@ def _range_key(v: Any, dates: bool) -> float | None:
 
 
 def _duration_ms(text: str) -> float:
-    import re
-
     m = re.fullmatch(
         r"P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?"
         r"(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?",

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 from . import ast as A
+from .functions.library import REGISTRY
+from .nodes import MODIFY_NODES, statement_nodes
 
 __all__ = [
     "PlanBuilder",
@@ -22,70 +24,7 @@ __all__ = [
     "expression_json",
     "optimizer_rules",
     "rule_run",
-    "statement_nodes",
 ]
-
-_MODIFY_NODES = {
-    "INSERT": "InsertNode",
-    "UPDATE": "UpdateNode",
-    "REPLACE": "ReplaceNode",
-    "REMOVE": "RemoveNode",
-}
-_PATH_NODES = {"SHORTEST_PATH": "ShortestPathNode"}
-
-
-def _calc(expr: A.Expr | None, is_var: Callable[[str], bool]) -> list[str]:
-    """A CalculationNode unless the expression is a variable (or a subquery's result)."""
-    if expr is None or (isinstance(expr, A.Name) and is_var(expr.name)):
-        return []
-    if isinstance(expr, A.Subquery):
-        return ["SubqueryNode"]
-    return ["CalculationNode"]
-
-
-def statement_nodes(st: A.Node, is_var: Callable[[str], bool]) -> list[str]:
-    """The node types ArangoDB's initial plan creates for one statement, in order."""
-    if isinstance(st, A.For):
-        expr = st.expr
-        if (isinstance(expr, A.Name) and not is_var(expr.name)) or (
-            isinstance(expr, A.Param) and expr.datasource
-        ):
-            return ["EnumerateCollectionNode"]
-        return [*_calc(expr, is_var), "EnumerateListNode"]
-    if isinstance(st, A.Let):
-        return _calc(st.expr, is_var) or ["CalculationNode"]
-    if isinstance(st, A.LetDestructure):
-        return ["CalculationNode"]
-    if isinstance(st, A.Filter):
-        return [*_calc(st.expr, is_var), "FilterNode"]
-    if isinstance(st, A.Sort):
-        calcs = [n for e, _ in st.elements for n in _calc(e, is_var)]
-        return [*calcs, "SortNode"]
-    if isinstance(st, A.Limit):
-        return ["LimitNode"]
-    if isinstance(st, A.Collect):
-        exprs = [e for _, e in st.groups] + [a for _, c in st.aggregates for a in c.args]
-        return [n for e in exprs for n in _calc(e, is_var)] + ["CollectNode"]
-    if isinstance(st, A.Window):
-        return [n for _, c in st.aggregates for a in c.args for n in _calc(a, is_var)] + [
-            "WindowNode"
-        ]
-    if isinstance(st, A.Return):
-        return [*_calc(st.expr, is_var), "ReturnNode"]
-    if isinstance(st, A.Modify):
-        return [*_calc(st.key, is_var), *_calc(st.doc, is_var), _MODIFY_NODES[st.op]]
-    if isinstance(st, A.Upsert):
-        return [*_calc(st.insert, is_var), *_calc(st.update, is_var), "UpsertNode"]
-    if isinstance(st, A.Traversal):
-        return [*_calc(st.start, is_var), "TraversalNode"]
-    if isinstance(st, A.PathSearch):
-        return [
-            *_calc(st.start, is_var),
-            *_calc(st.target, is_var),
-            _PATH_NODES.get(st.kind, "EnumeratePathsNode"),
-        ]
-    return ["CalculationNode"]
-
 
 # ----------------------------------------------------------------- optimizer rules
 # ArangoDB 3.12's single-server optimizer rules in their order, with the flags
@@ -387,13 +326,9 @@ def _with_prefetch_flag(node: dict[str, Any]) -> dict[str, Any]:
 
 def deterministic(e: A.Node) -> bool:
     """No call in ``e`` to a non-deterministic or user-defined function."""
-    from .compiler import walk
-    from .functions import REGISTRY, load_all
-
-    registry = REGISTRY or load_all()
-    for node in walk(e):
+    for node in A.walk(e):
         if isinstance(node, A.Call):
-            spec = registry.get(node.name)
+            spec = REGISTRY.get(node.name)
             if spec is None or not spec.deterministic:
                 return False
     return True
@@ -788,7 +723,7 @@ class PlanBuilder:
             fields["inDocVariable"] = doc
             if key is not None:
                 fields["inKeyVariable"] = key
-        self.add(_MODIFY_NODES[st.op], cost=self.items, **fields)
+        self.add(MODIFY_NODES[st.op], cost=self.items, **fields)
         self.scopes[-1]["OLD"] = self.variable("OLD")
         self.scopes[-1]["NEW"] = self.variable("NEW")
 

@@ -2,7 +2,7 @@
 
 A function is ``fn(ctx, *args) -> value`` where ``ctx`` is a :class:`FunctionContext`.
 Arguments arrive evaluated; functions must never mutate them (they may be stored documents).
-Families live in one module each and are imported by :func:`load_all`.
+Families live in one module each; :mod:`.library` imports them all (one line per family).
 """
 
 from __future__ import annotations
@@ -11,7 +11,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-__all__ = ["REGISTRY", "FunctionContext", "FunctionSpec", "function", "load_all"]
+from ...base.errors import ArangoError
+
+__all__ = [
+    "MAX_ARGUMENTS",
+    "REGISTRY",
+    "FunctionContext",
+    "FunctionSpec",
+    "arity_error",
+    "function",
+    "invalid_argument",
+]
+
+MAX_ARGUMENTS = 65536  # what ArangoDB reports as the maximum of an unbounded argument list
 
 
 class FunctionContext(Protocol):
@@ -78,18 +90,11 @@ def invalid_argument(ctx: FunctionContext, name: str) -> None:
     ctx.warn(1542, f"invalid argument type in call to function '{name.upper()}()'")
 
 
-_LOADED = False
-
-
-def load_all() -> dict[str, FunctionSpec]:
-    """Import every family module once and return the registry."""
-    global _LOADED
-    if not _LOADED:
-        import importlib
-        import pkgutil
-
-        for mod in pkgutil.iter_modules(__path__):
-            if not mod.name.startswith("_"):
-                importlib.import_module(f"{__name__}.{mod.name}")
-        _LOADED = True
-    return REGISTRY
+def arity_error(name: str, lo: int, hi: int | None) -> ArangoError:
+    """Error 1541: ``name`` called with an argument count outside ``lo..hi``."""
+    return ArangoError(
+        1541,
+        f"invalid number of arguments for function '{name}()', expected number of arguments: "
+        f"minimum: {lo}, maximum: {MAX_ARGUMENTS if hi is None else hi}",
+        400,
+    )

@@ -152,7 +152,7 @@ def _run(emulator: Emulator, server: Server, job: Job) -> None:
 
 def _install_cooperative_sleep() -> None:
     """Make AQL's SLEEP() hand the server lock over while it waits inside a job."""
-    from ...aql.functions import REGISTRY, load_all
+    from ...aql.functions.library import REGISTRY, load_all
 
     load_all()
     spec = REGISTRY.get("SLEEP")
