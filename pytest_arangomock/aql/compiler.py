@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 
 from ..base.errors import ArangoError
 from ..base.values import hash_key, sort_key, to_bool, typename
+from . import access, traversal, writes
 from . import ast as A
-from . import traversal, writes
 from .aggregates import AGGREGATES, finalizer
 from .context import QueryContext
 from .expressions import ExpressionCompiler
@@ -152,7 +152,7 @@ class Compiler(ExpressionCompiler):
         if coll is None:
             return self.expr(expr, level.vars)
         self.check_read(coll.name)
-        indexed = self.index_source(coll, st.var, level, stmts, i)
+        indexed = access.index_source(self, coll, st.var, level.vars, stmts, i)
         if indexed is not None:
             return indexed
         stats = self.ctx.stats
@@ -163,108 +163,6 @@ class Compiler(ExpressionCompiler):
             return docs
 
         return scan
-
-    def index_source(
-        self, coll: Any, var: str, level: Level, stmts: list[A.Node], i: int
-    ) -> Fn | None:
-        """Use the primary, edge or a persistent index for ``FILTER var.attr == value``."""
-        conds: list[A.Expr] = []
-        j = i + 1
-        while j < len(stmts) and isinstance(stmts[j], A.Filter):
-            conds.extend(A.conjuncts(stmts[j].expr))  # type: ignore[attr-defined]
-            j += 1
-        if not conds:
-            return None
-        eqs: dict[str, tuple[str, A.Expr]] = {}
-        for c in conds:
-            if not isinstance(c, A.Binary) or c.op not in ("==", "IN"):
-                continue
-            for left, right in ((c.left, c.right), (c.right, c.left)):
-                path = A.attr_path(left, var)
-                if path is None or var in A.names_used(right) or A.uses_current(right):
-                    continue
-                if c.op == "IN" and left is not c.left:
-                    continue
-                eqs.setdefault(path, (c.op, right))
-                break
-        if not eqs:
-            return None
-        stats = self.ctx.stats
-        docs = coll.docs
-        if "_key" in eqs or "_id" in eqs:
-            field = "_key" if "_key" in eqs else "_id"
-            op, e = eqs[field]
-            value_fn = self.expr(e, level.vars)
-            prefix = coll.name + "/"
-
-            def key_of(v: Any) -> Any:
-                if field == "_id":
-                    return v[len(prefix) :] if isinstance(v, str) and v.startswith(prefix) else None
-                return v
-
-            def by_key(r: Row) -> list[Any]:
-                v = value_fn(r)
-                keys = v if op == "IN" else [v]
-                if type(keys) is not list:
-                    return []
-                out = []
-                seen = set()
-                for k in keys:
-                    k = key_of(k)
-                    if type(k) is str and k not in seen:
-                        seen.add(k)
-                        d = docs.get(k)
-                        if d is not None:
-                            out.append(d)
-                stats["scannedIndex"] += len(out)
-                return out
-
-            return by_key
-        edge_index = coll.edge_index
-        if edge_index is not None:
-            for field in ("_from", "_to"):
-                if field in eqs:
-                    op, e = eqs[field]
-                    value_fn = self.expr(e, level.vars)
-                    lookup = edge_index.outbound if field == "_from" else edge_index.inbound
-
-                    def by_edge(
-                        r: Row, value_fn: Fn = value_fn, lookup: Any = lookup, op: str = op
-                    ) -> list[Any]:
-                        v = value_fn(r)
-                        vids = v if op == "IN" else [v]
-                        if type(vids) is not list:
-                            return []
-                        out: list[Any] = []
-                        for vid in dict.fromkeys(x for x in vids if type(x) is str):
-                            out.extend(lookup(vid))
-                        stats["scannedIndex"] += len(out)
-                        return out
-
-                    return by_edge
-        for index in coll.indexes:
-            lookup_eq = getattr(index, "lookup_eq", None)
-            if lookup_eq is None or index.type not in ("persistent", "hash", "skiplist"):
-                continue
-            prefix_fields: list[str] = []
-            for f in index.fields:
-                if f in eqs and eqs[f][0] == "==":
-                    prefix_fields.append(f)
-                else:
-                    break
-            if not prefix_fields or getattr(index, "sparse", False):
-                continue
-            if any("[*]" in f for f in prefix_fields):
-                continue
-            fns = [self.expr(eqs[f][1], level.vars) for f in prefix_fields]
-
-            def by_persistent(r: Row, fns: list[Fn] = fns, lookup_eq: Any = lookup_eq) -> list[Any]:
-                found = list(lookup_eq(tuple(fn(r) for fn in fns)))
-                stats["scannedIndex"] += len(found)
-                return found
-
-            return by_persistent
-        return None
 
     # ------------------------------------------------------------------ LET / FILTER
     def let(self, st: A.Let, level: Level) -> Stage:

@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from . import access
 from . import ast as A
 from .functions.library import REGISTRY
 from .nodes import MODIFY_NODES, statement_nodes
@@ -613,8 +614,8 @@ class PlanBuilder:
             "isSatellite": False,
             "isSatelliteOf": None,
         }
-        index, cond = self.pick_index(col, st.var, stmts, i)
-        if index is None:
+        path = access.choose(col, st.var, stmts, i - 1) if col is not None else None
+        if path is None:
             self.add(
                 "EnumerateCollectionNode",
                 cost=self.items * count + 1,
@@ -624,14 +625,14 @@ class PlanBuilder:
             )
             return i
         self.rules.append("use-indexes")
-        items = 1.0 if index.get("unique") or index["type"] == "primary" else max(1.0, count / 10)
+        items = path.lookup.estimate
         self.add(
             "IndexNode",
             cost=self.items * math.log2(max(count, 2.0)) + 1,
             items=self.items * items,
             **common,
             strategy="document",
-            indexes=[index],
+            indexes=[path.lookup.index.describe()],
             condition={
                 "type": "n-ary or",
                 "typeID": 63,
@@ -639,7 +640,10 @@ class PlanBuilder:
                     {
                         "type": "n-ary and",
                         "typeID": 62,
-                        "subNodes": [expression_json(cond, self.lookup, self.binds)],
+                        "subNodes": [
+                            expression_json(c.node, self.lookup, self.binds)
+                            for c in path.conditions
+                        ],
                     }
                 ],
             },
@@ -653,34 +657,6 @@ class PlanBuilder:
             lookahead=1,
         )
         return i
-
-    def pick_index(
-        self, col: Any, var: str, stmts: list[A.Node], i: int
-    ) -> tuple[dict[str, Any] | None, A.Expr | None]:
-        """The index an equality FILTER right after the FOR can use (as the engine does)."""
-        if col is None:
-            return None, None
-        eqs: dict[str, A.Expr] = {}
-        j = i
-        while j < len(stmts) and isinstance(stmts[j], A.Filter):
-            for c in A.conjuncts(stmts[j].expr):  # type: ignore[attr-defined]
-                if isinstance(c, A.Binary) and c.op in ("==", "IN"):
-                    path = A.attr_path(c.left, var)
-                    if path is not None and not _mentions(c.right, var):
-                        eqs.setdefault(path, c)
-            j += 1
-        for index in getattr(col, "indexes", []):
-            fields = list(getattr(index, "fields", []) or [])
-            kind = getattr(index, "type", "")
-            usable = (
-                (kind == "primary" and ("_key" in eqs or "_id" in eqs))
-                or (kind == "edge" and ("_from" in eqs or "_to" in eqs))
-                or (kind in ("persistent", "hash", "skiplist") and fields and fields[0] in eqs)
-            )
-            if usable:
-                field = next(f for f in ("_key", "_id", "_from", "_to", *fields) if f in eqs)
-                return index.describe(), eqs[field]
-        return None, None
 
     def filter(self, e: A.Expr) -> None:
         known, value = self.fold(e)
@@ -829,13 +805,3 @@ def _subqueries(st: A.Node) -> list[A.Subquery]:
     for f in getattr(st, "__dataclass_fields__", {}):
         visit(getattr(st, f))
     return found
-
-
-def _mentions(e: Any, var: str) -> bool:
-    if isinstance(e, A.Name):
-        return e.name == var
-    if isinstance(e, A.Node):
-        return any(_mentions(getattr(e, f), var) for f in getattr(e, "__dataclass_fields__", {}))
-    if isinstance(e, (list, tuple)):
-        return any(_mentions(x, var) for x in e)
-    return False
