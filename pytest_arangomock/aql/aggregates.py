@@ -8,7 +8,7 @@ from typing import Any
 
 from ..base.values import hash_key, normalize_number, sort_key
 
-__all__ = ["AGGREGATES", "finalizer"]
+__all__ = ["AGGREGATES", "counts_rows", "finalizer"]
 
 AGGREGATES = frozenset(
     [
@@ -144,3 +144,8 @@ _AGG_ALIAS = {
 def finalizer(name: str) -> Callable[[list[Any]], Any]:
     """What aggregate ``name`` (or its alias) computes from a group's values."""
     return _FINALIZERS[_AGG_ALIAS.get(name, name)]
+
+
+def counts_rows(name: str) -> bool:
+    """Whether aggregate ``name`` may be called without an argument (it counts the rows)."""
+    return _AGG_ALIAS.get(name, name) == "LENGTH"

@@ -19,7 +19,7 @@ from ..base.errors import ArangoError
 from ..base.values import hash_key, sort_key, to_bool, typename
 from . import access, traversal, writes
 from . import ast as A
-from .aggregates import AGGREGATES, finalizer
+from .aggregates import AGGREGATES, counts_rows, finalizer
 from .context import QueryContext
 from .expressions import ExpressionCompiler
 from .functions import arity_error
@@ -310,7 +310,7 @@ class Compiler(ExpressionCompiler):
                     raise ArangoError(
                         1512, f"use of COLLECT variable '{n}' inside same COLLECT", 400
                     )
-            if len(call.args) > 1 or (not call.args and call.name not in ("LENGTH", "COUNT")):
+            if len(call.args) > 1 or (not call.args and not counts_rows(call.name)):
                 spec = self.registry.get(call.name)
                 lo, hi = (spec.min_args, spec.max_args) if spec is not None else (1, 1)
                 raise arity_error(call.name, lo, hi)

@@ -17,23 +17,11 @@ from ..base.values import to_bool, to_string
 from . import ast as A
 from . import operators as O
 from .context import QueryContext
-from .functions import arity_error
+from .functions import Arg, arity_error
 from .functions.library import REGISTRY
 from .parser import error_at
 from .scope import Fn, Row, Runner
 
-# functions whose arguments may name a collection (signature "h"): the name is passed
-_COLLECTION_NAME_ARGS = frozenset(
-    (
-        "DOCUMENT",
-        "IS_SAME_COLLECTION",
-        "COLLECTION_COUNT",
-        "NEAR",
-        "WITHIN",
-        "WITHIN_RECTANGLE",
-        "FULLTEXT",
-    )
-)
 _SPREAD = object()
 _RECOVERABLE = (TypeError, ValueError, AttributeError, IndexError, KeyError, OverflowError)
 
@@ -507,8 +495,10 @@ class ExpressionCompiler:
     def x_Call(self, e: A.Call, vars: dict[str, int]) -> Fn:
         name = e.name
         spec = self.registry.get(name)
-        by_name = name in _COLLECTION_NAME_ARGS
-        argfns = [self.call_arg(a, vars, by_name) for a in e.args]
+        argfns = [
+            self.call_arg(a, vars, spec is not None and spec.arg(i) is Arg.COLLECTION)
+            for i, a in enumerate(e.args)
+        ]
         if spec is None:
             if "::" in name:  # user functions are JavaScript, which the emulator has none of
                 raise ArangoError(
@@ -519,10 +509,12 @@ class ExpressionCompiler:
             spec.max_args is not None and len(argfns) > spec.max_args
         ):
             raise arity_error(name, spec.min_args, spec.max_args)
+        if spec.arg(0) is Arg.PASSTHROUGH:
+            return argfns[0]
         fn = spec.fn
         ctx = self.ctx
-        if name == "SLEEP" and ctx.deadline is not None:
-            fn = _bounded_sleep(fn)
+        if ctx.deadline is not None and Arg.WAIT in spec.args:
+            fn = _bounded_wait(fn, spec.args.index(Arg.WAIT))
 
         def call(r: Row) -> Any:
             args = [f(r) for f in argfns]
@@ -538,7 +530,7 @@ class ExpressionCompiler:
 
     def call_arg(self, a: A.Expr, vars: dict[str, int], by_name: bool = False) -> Fn:
         """A function argument; a bare collection name passes the collection's documents
-        (or its name, for functions that take a collection name)."""
+        (or its name, for an argument of kind :attr:`Arg.COLLECTION`)."""
         if by_name and (
             (isinstance(a, A.Param) and a.datasource)
             or (isinstance(a, A.Name) and a.name not in vars)
@@ -605,16 +597,18 @@ def _compare_number(op: str, lf: Fn, c: Any, cmp: Callable[[Any, Any], bool]) ->
     return other
 
 
-def _bounded_sleep(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """SLEEP() under ``maxRuntime``: sleep no longer than the query may run."""
+def _bounded_wait(fn: Callable[..., Any], position: int) -> Callable[..., Any]:
+    """A function that waits the seconds of its argument ``position`` (SLEEP), under
+    ``maxRuntime``: it waits no longer than the query may run."""
 
-    def sleep(ctx: QueryContext, seconds: Any = None, *rest: Any) -> Any:
-        if type(seconds) in (int, float) and seconds >= 0 and not rest:
+    def wait(ctx: QueryContext, *args: Any) -> Any:
+        seconds: Any = args[position] if len(args) == position + 1 else None
+        if type(seconds) in (int, float) and seconds >= 0:
             ctx.sleep(float(seconds))
             return None
-        return fn(ctx, seconds, *rest)
+        return fn(ctx, *args)
 
-    return sleep
+    return wait
 
 
 def _flatten(v: list[Any], depth: int) -> list[Any]:

@@ -2,11 +2,14 @@
 
 A function is ``fn(ctx, *args) -> value`` where ``ctx`` is a :class:`FunctionContext`.
 Arguments arrive evaluated; functions must never mutate them (they may be stored documents).
+A registration may declare the kind of its leading arguments (:class:`Arg`): how the
+compiler passes them, so the compiler keeps no list of function names.
 Families live in one module each; :mod:`.library` imports them all (one line per family).
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -16,6 +19,7 @@ from ...base.errors import ArangoError
 __all__ = [
     "MAX_ARGUMENTS",
     "REGISTRY",
+    "Arg",
     "FunctionContext",
     "FunctionSpec",
     "arity_error",
@@ -48,6 +52,19 @@ class FunctionContext(Protocol):
 Impl = Callable[..., Any]
 
 
+class Arg(enum.Enum):
+    """What kind of argument a function takes at one position (ArangoDB's signatures)."""
+
+    #: an evaluated value; a bare collection name passes the collection's documents
+    VALUE = "value"
+    #: a collection: a bare name or ``@@param`` passes the collection's name ("h")
+    COLLECTION = "collection"
+    #: the call is this argument, unchanged (the function only guides the optimizer)
+    PASSTHROUGH = "passthrough"
+    #: seconds the call waits before it returns null; ``maxRuntime`` cuts the wait short
+    WAIT = "wait"
+
+
 @dataclass
 class FunctionSpec:
     name: str
@@ -56,6 +73,11 @@ class FunctionSpec:
     fn: Impl
     deterministic: bool = True
     family: str = ""
+    args: tuple[Arg, ...] = ()  # kinds of the leading arguments; the rest are VALUE
+
+    def arg(self, position: int) -> Arg:
+        """The kind of the argument at ``position``."""
+        return self.args[position] if position < len(self.args) else Arg.VALUE
 
 
 REGISTRY: dict[str, FunctionSpec] = {}
@@ -69,17 +91,19 @@ def function(
     deterministic: bool = True,
     aliases: tuple[str, ...] = (),
     family: str = "",
+    args: tuple[Arg, ...] = (),
 ) -> Callable[[Impl], Impl]:
     """Register ``fn`` as AQL function ``name`` (upper case) with its arity.
 
     ``max_args`` defaults to ``min_args``; pass ``None`` for an unbounded argument list.
+    ``args`` declares the kinds of the leading arguments (the others are :attr:`Arg.VALUE`).
     """
     upper = name.upper()
     maximum = min_args if max_args == -1 else max_args
 
     def register(fn: Impl) -> Impl:
         for n in (upper, *(a.upper() for a in aliases)):
-            REGISTRY[n] = FunctionSpec(n, min_args, maximum, fn, deterministic, family)
+            REGISTRY[n] = FunctionSpec(n, min_args, maximum, fn, deterministic, family, args)
         return fn
 
     return register
