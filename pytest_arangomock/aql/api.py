@@ -124,7 +124,7 @@ def explain(
         ast = parse_query(query)
         bind_parameters(ast, binds)
         for name in _collections(ast):
-            if db.get_collection(name) is None and not _is_view(db, name):
+            if db.get_collection(name) is None and name not in db.views:
                 raise ArangoError(1203, f"collection or view not found: {name}", 404)
     opts = options or {}
     optimizer = opts.get("optimizer")
@@ -159,10 +159,6 @@ def _folder(db: Any, binds: dict[str, Any]) -> Any:
             return False, None
 
     return fold
-
-
-def _is_view(db: Any, name: str) -> bool:
-    return name in db.views
 
 
 def evaluate_expression(

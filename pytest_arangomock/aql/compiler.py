@@ -144,7 +144,7 @@ class Compiler(ExpressionCompiler):
         expr = st.expr
         coll = None
         if isinstance(expr, A.Name) and expr.name not in level.vars:
-            if self.ctx.db.get_collection(expr.name) is None and _is_view(self.ctx.db, expr.name):
+            if self.ctx.db.get_collection(expr.name) is None and expr.name in self.ctx.db.views:
                 raise ArangoError(9, "FOR over a view is not emulated by pytest-arangomock", 501)
             coll = self.ctx.collection(expr.name)
         elif isinstance(expr, A.Param) and expr.datasource:
@@ -618,10 +618,6 @@ def _tagged(
             raise
 
     return tagged
-
-
-def _is_view(db: Any, name: str) -> bool:
-    return name in db.views
 
 
 def _drain(rows: Iterable[Row]) -> Iterator[Any]:
