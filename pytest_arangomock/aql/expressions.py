@@ -30,8 +30,6 @@ class ExpressionCompiler:
     """Compiles the expressions of one query for one execution (bind values and database
     known); :class:`.compiler.Compiler` adds the statements."""
 
-    """Compiles one query for one execution (bind values and database known)."""
-
     def __init__(self, ctx: QueryContext, binds: dict[str, Any]) -> None:
         self.ctx = ctx
         self.binds = binds
@@ -112,6 +110,7 @@ class ExpressionCompiler:
         raise ArangoError(1501, "syntax error, invalid collection name", 400)
 
     def check_read(self, name: str) -> None:
+        """1579 when the query already wrote collection ``name`` (no read after a write)."""
         op = self.modified.get(name)
         if op is not None:
             raise ArangoError(1579, f"access after data-modification by {op}", 400)
