@@ -14,7 +14,7 @@ from collections import defaultdict
 
 
 def render() -> str:
-    from .aql.functions import load_all
+    from .aql.functions.library import load_all
     from .emulator import api  # noqa: F401 - registers every route
     from .emulator.router import ROUTES, _shape, documented_operations, is_emulated
 

@@ -19,7 +19,7 @@ import re
 import threading
 from typing import Any, Protocol
 
-from ...aql.functions import REGISTRY, load_all
+from ...aql.functions.library import REGISTRY, load_all
 from ...backend import BackendRequest, BackendResponse
 from ...base.errors import ArangoError
 from ...state import Server
