@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gzip
+import json
 import os
 import socket
 import ssl
@@ -33,6 +34,7 @@ from .backend import (
     answer,
     answer_sync,
 )
+from .base.errors import error_body
 
 __all__ = [
     "ServerThread",
@@ -77,11 +79,11 @@ async def _handle(request: web.Request) -> web.StreamResponse:
     try:
         body = await request.read()
     except Exception:  # a corrupt compressed body surfaces here
+        error = error_body(400, 400, "invalid compressed request body")
         return web.Response(
             status=400,
             content_type="application/json",
-            text='{"code":400,"error":true,"errorMessage":"invalid compressed request body",'
-            '"errorNum":400}',
+            text=json.dumps(error, separators=(",", ":")),
         )
     headers = {k.lower(): v for k, v in request.headers.items()}
     headers.pop("content-encoding", None)
