@@ -8,13 +8,12 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from ..aql import api as aql_api
-from ..backend import Backend, BackendRequest, BackendResponse
+from ..backend import BackendRequest, BackendResponse, SyncBackend
 from ..base.errors import ArangoError, error_body
 from ..state import Database, Server
 from ..state.users import NONE, RO, RW, User
 from . import auth
 from .context import Context, json_response
-from .faults import Faults
 from .router import (
     AUTH,
     COL_RO,
@@ -46,7 +45,7 @@ class Admission(NamedTuple):
     user: str | None
 
 
-class Emulator(Backend):
+class Emulator(SyncBackend):
     """An in-memory ArangoDB 3.12 single server, answering HTTP-level requests.
 
     ``root_password`` is root's password (empty, like a fresh server); ``jwt_secret`` makes
@@ -85,11 +84,9 @@ class Emulator(Backend):
         self._admitted: dict[
             tuple[bool, str | None, str, str, str | None], tuple[str, User, str, int]
         ] = {}
-        # coordinator faults for failover tests: emulator.faults.host_down(url) / unavailable(url)
-        self.faults = Faults()
-        # Hooks. Built-in ones only run when they have work: the coordinator faults while a
-        # host is unavailable, TTL purges while some collection has a TTL index, and the
-        # header hooks when the request carries their header (one lookup per header).
+        # Hooks. Built-in ones only run when they have work: TTL purges while some
+        # collection has a TTL index, and the header hooks when the request carries their
+        # header (one lookup per header).
         # before: under the server lock, before routing (after the built-in ones)
         self.before: list[Hook] = []
         # outer: before the server lock is taken (async jobs wait for their job there)
@@ -132,10 +129,6 @@ class Emulator(Backend):
     def dispatch(self, request: BackendRequest) -> BackendResponse:
         """Answer one request; never raises (a bug answers 500 and is remembered)."""
         try:
-            if self.faults.armed:
-                early = self.faults.hook(self, request)
-                if early is not None:
-                    return early
             server = self.server
             if server.ttl.indexes:
                 server.ttl.purge()  # TTL indexes: expired documents disappear
