@@ -3,16 +3,22 @@ builder (builder.py).
 
 Syntax errors carry ArangoDB's 1501 message shape:
 ``syntax error, unexpected <token>[, expecting <a> or <b>] near '<32 chars>' at position L:C``.
-Parsed queries are cached by query text.
+Parsed queries are cached by query text. lark's LALR tables are built ahead of time
+(``tools/gen_parser_tables.py`` writes ``grammar_tables.pickle``) because building them
+costs about half a second, paid by the first query of every process; tables built from
+another grammar or lark version are ignored and the parser is built from the grammar.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+import lark
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
 from lark.lexer import Lexer
@@ -36,13 +42,54 @@ class AqlLexer(Lexer):
         yield from data
 
 
-# ------------------------------------------------------------------ entry points
+# ------------------------------------------------------------------ the LALR tables
+GRAMMAR = Path(__file__).parent / "grammar.lark"
+TABLES = Path(__file__).parent / "grammar_tables.pickle"
+_OPTIONS: dict[str, Any] = {
+    "parser": "lalr",
+    "lexer": AqlLexer,
+    "start": "start",
+    "maybe_placeholders": False,
+}
+
+
+def tables_key(grammar: str) -> dict[str, str]:
+    """What pre-built tables must have been built from to be used: grammar, options, lark."""
+    digest = hashlib.sha256((grammar + repr(_OPTIONS)).encode("utf-8")).hexdigest()
+    return {"grammar": digest, "lark": lark.__version__}
+
+
+def build_parser(grammar: str) -> Lark:
+    """Build the LALR parser (and its tables) from the grammar text."""
+    return Lark(grammar, **_OPTIONS)
+
+
+def save_tables(parser: Lark, grammar: str, out: BinaryIO) -> None:
+    """Write ``parser``'s tables: a JSON line with :func:`tables_key`, then lark's pickle."""
+    out.write(json.dumps(tables_key(grammar), sort_keys=True).encode("utf-8") + b"\n")
+    parser.save(out)
+
+
+def load_tables(grammar: str) -> Lark | None:
+    """The pre-built parser, or None when the tables are missing or not built from
+    ``grammar`` with the installed lark."""
+    try:
+        with TABLES.open("rb") as fh:
+            if json.loads(fh.readline()) != tables_key(grammar):
+                return None
+            return Lark.load(fh)
+    except FileNotFoundError:
+        return None
+
+
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
-    grammar = (Path(__file__).parent / "grammar.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", lexer=AqlLexer, start="start", maybe_placeholders=False)
+    grammar = GRAMMAR.read_text(encoding="utf-8")
+    parser = load_tables(grammar)
+    return parser if parser is not None else build_parser(grammar)
 
 
+# ------------------------------------------------------------------ entry points
 def region(query: str, offset: int) -> str:
     """The query text from byte ``offset``: 32 characters, then ``...`` if more follows."""
     raw = query.encode("utf-8")[offset:].decode("utf-8", "replace")
