@@ -181,7 +181,8 @@ _WS = re.compile(r"[ \t\r\n]+")
 
 
 class ParseError(Exception):
-    """Raised by the lexer; converted to ArangoError 1501 with the query position."""
+    """Raised by the scanner and the AST builder; the parser reports it as ArangoError 1501
+    with the query near ``pos``."""
 
     def __init__(self, message: str, pos: A.Pos) -> None:
         super().__init__(message)
