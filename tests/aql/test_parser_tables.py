@@ -26,6 +26,12 @@ def _grammar() -> str:
     return parser.GRAMMAR.read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="module")
+def built() -> lark.Lark:
+    """A parser built from grammar.lark (about half a second), shared by this module."""
+    return parser.build_parser(_grammar())
+
+
 def test_tables_were_built_from_this_grammar() -> None:
     with parser.TABLES.open("rb") as fh:
         recorded = json.loads(fh.readline())
@@ -34,13 +40,12 @@ def test_tables_were_built_from_this_grammar() -> None:
     )
 
 
-def test_shipped_tables_parse_like_a_parser_built_from_the_grammar() -> None:
+def test_shipped_tables_parse_like_a_parser_built_from_the_grammar(built: lark.Lark) -> None:
     with parser.TABLES.open("rb") as fh:
         if json.loads(fh.readline())["lark"] != lark.__version__:
             pytest.skip("tables built with another lark version; the grammar is used instead")
     shipped = parser.load_tables(_grammar())
     assert shipped is not None
-    built = parser.build_parser(_grammar())
     for query in QUERIES:
         tokens = Scanner(query).tokens()
         assert shipped.parse(tokens) == built.parse(tokens), query
@@ -50,10 +55,10 @@ def test_tables_from_another_grammar_are_not_used() -> None:
     assert parser.load_tables(_grammar() + "\n// changed\n") is None
 
 
-def test_saved_tables_load_back() -> None:
+def test_saved_tables_load_back(built: lark.Lark) -> None:
     grammar = _grammar()
     out = io.BytesIO()
-    parser.save_tables(parser.build_parser(grammar), grammar, out)
+    parser.save_tables(built, grammar, out)
     out.seek(0)
     assert json.loads(out.readline()) == parser.tables_key(grammar)
     tokens = Scanner(QUERIES[0]).tokens()
