@@ -1,0 +1,237 @@
+"""The ``persistent`` index (aliases ``hash``, ``skiplist``): equality and range lookups."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from ...base.values import hash_key, sort_key
+from .base import MISSING, Doc, Index, Lookup, field_values, spread
+from .registry import (
+    Definition,
+    IndexType,
+    bad,
+    check_expansion,
+    flag,
+    register,
+    validate_fields,
+)
+
+#: Bound meaning "no limit" for :meth:`PersistentIndex.lookup_range` (``None`` is AQL null).
+UNBOUNDED: Any = object()
+
+
+class PersistentIndex(Index):
+    """Persistent (hash/skiplist alias) index: equality dict plus a sorted list for ranges.
+
+    ``_by_value`` maps the AQL hash key of the tuple of field values to the document keys
+    having it (insertion-ordered); ``_sorted`` holds ``(sort keys, document key)`` pairs in
+    AQL order for range scans and prefix lookups.
+    """
+
+    type = "persistent"
+
+    def _setup(self) -> None:
+        self.deduplicate = bool(self.options.get("deduplicate", True))
+        self.estimates = bool(self.options.get("estimates", True))
+        self._by_value: dict[Any, dict[str, None]] = {}
+        self._sorted: list[tuple[tuple[Any, ...], str]] = []
+        self._entry_count = 0
+        #: number of structure operations, for tests that check lookup cost stays flat
+        self.operations = 0
+
+    # --------------------------------------------------------------- entries
+    def entries(self, doc: Doc) -> list[tuple[Any, ...]]:
+        """The index entries (tuples of field values) ``doc`` produces; [] if not indexed."""
+        per_field: list[list[Any]] = []
+        for field in self.fields:
+            values = field_values(doc, field)
+            if values is None:
+                if self.sparse:
+                    return []
+                values = [None]
+            cleaned = []
+            for v in values:
+                if v is MISSING or v is None:
+                    if self.sparse:
+                        if "[*]" in field:
+                            continue  # sparse array indexes skip null elements
+                        return []
+                    v = None
+                cleaned.append(v)
+            per_field.append(cleaned)
+        tuples = [tuple(t) for t in itertools.product(*per_field)]
+        if self.deduplicate and len(tuples) > 1:
+            seen: dict[Any, tuple[Any, ...]] = {}
+            for t in tuples:
+                seen.setdefault(hash_key(list(t)), t)
+            tuples = list(seen.values())
+        return tuples
+
+    @staticmethod
+    def _hk(values: tuple[Any, ...]) -> Any:
+        return tuple(hash_key(v) for v in values)
+
+    @staticmethod
+    def _sk(values: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(sort_key(v) for v in values)
+
+    # --------------------------------------------------------------- maintenance
+    def check(self, doc: Doc, old: Doc | None) -> None:
+        if not self.unique:
+            return
+        key = doc["_key"]
+        mine: set[Any] = set()
+        for values in self.entries(doc):
+            hk = self._hk(values)
+            if hk in mine:
+                raise self.unique_violation(key)
+            mine.add(hk)
+            for other in self._by_value.get(hk, ()):
+                if other != key:
+                    raise self.unique_violation(other)
+
+    def insert(self, doc: Doc) -> None:
+        key = doc["_key"]
+        for values in self.entries(doc):
+            self.operations += 1
+            self._by_value.setdefault(self._hk(values), {})[key] = None
+            bisect.insort(self._sorted, (self._sk(values), key))
+            self._entry_count += 1
+
+    def remove(self, doc: Doc) -> None:
+        key = doc["_key"]
+        for values in self.entries(doc):
+            self.operations += 1
+            hk = self._hk(values)
+            keys = self._by_value.get(hk)
+            if keys is None or key not in keys:
+                continue
+            del keys[key]
+            if not keys:
+                del self._by_value[hk]
+            item = (self._sk(values), key)
+            pos = bisect.bisect_left(self._sorted, item)
+            if pos < len(self._sorted) and self._sorted[pos][1] == key:
+                del self._sorted[pos]
+            self._entry_count -= 1
+
+    def clear(self) -> None:
+        self._by_value.clear()
+        self._sorted.clear()
+        self._entry_count = 0
+
+    def selectivity(self) -> float | None:
+        if not self.estimates:
+            return None
+        if self.unique or not self._entry_count:
+            return 1
+        return len(self._by_value) / self._entry_count
+
+    # --------------------------------------------------------------- lookups
+    def equality_lookup(self, conditions: Mapping[str, bool]) -> Lookup | None:
+        """The longest prefix of the fields with ``==`` conditions (dense indexes only;
+        a condition's attribute path never names an array expansion)."""
+        if self.sparse:
+            return None
+        prefix: list[str] = []
+        for f in self.fields:
+            if conditions.get(f) is not False:
+                break
+            prefix.append(f)
+        if not prefix:
+            return None
+        estimate = 1.0 if self.unique else spread(self.collection)
+        return Lookup(self, tuple(prefix), estimate, lambda values: self.lookup_eq(tuple(values)))
+
+    def _docs(self, keys: Any) -> list[Doc]:
+        docs = self.collection.docs
+        out: dict[str, Doc] = {}
+        for k in keys:
+            doc = docs.get(k)
+            if doc is not None and k not in out:
+                out[k] = doc
+        return list(out.values())
+
+    def lookup_eq(self, values: tuple[Any, ...]) -> list[Doc]:
+        """Documents whose first ``len(values)`` fields equal ``values`` (AQL equality).
+
+        A full tuple is one dict lookup; a shorter prefix is a range scan on the sorted list.
+        """
+        values = tuple(values)
+        self.operations += 1
+        if len(values) >= len(self.fields):
+            return self._docs(self._by_value.get(self._hk(values[: len(self.fields)]), ()))
+        prefix = self._sk(values)
+        n = len(prefix)
+        pos = bisect.bisect_left(self._sorted, (prefix,))
+        keys = []
+        while pos < len(self._sorted) and self._sorted[pos][0][:n] == prefix:
+            keys.append(self._sorted[pos][1])
+            pos += 1
+        return self._docs(keys)
+
+    def lookup_range(
+        self,
+        low: Any = UNBOUNDED,
+        high: Any = UNBOUNDED,
+        low_inclusive: bool = True,
+        high_inclusive: bool = True,
+    ) -> list[Doc]:
+        """Documents whose first field lies between ``low`` and ``high``, in AQL order.
+
+        Pass :data:`UNBOUNDED` (the default) for an open end; ``None`` is the null value.
+        """
+        self.operations += 1
+
+        def first(item: tuple[tuple[Any, ...], str]) -> Any:
+            return item[0][0]
+
+        if low is UNBOUNDED:
+            start = 0
+        else:
+            lk = sort_key(low)
+            find = bisect.bisect_left if low_inclusive else bisect.bisect_right
+            start = find(self._sorted, lk, key=first)
+        if high is UNBOUNDED:
+            end = len(self._sorted)
+        else:
+            hk = sort_key(high)
+            find = bisect.bisect_right if high_inclusive else bisect.bisect_left
+            end = find(self._sorted, hk, key=first)
+        return self._docs(item[1] for item in self._sorted[start:end])
+
+
+class _PersistentType(IndexType[PersistentIndex]):
+    name = PersistentIndex.type
+    aliases = ("hash", "skiplist")
+    index_class = PersistentIndex
+
+    def define(self, body: dict[str, Any]) -> Definition:
+        fields = validate_fields(body, "fields", 1, math.inf)
+        check_expansion(fields, True)
+        stored = body.get("storedValues")
+        if stored is not None:
+            if not isinstance(stored, list):
+                raise bad("storedValues must be an array")
+            stored = validate_fields(body, "storedValues", 0 if not stored else 1, 32)
+            if set(stored) & set(fields):
+                raise bad(
+                    "duplicate attribute name (overlap between index fields and index "
+                    "stored values list)"
+                )
+        sparse, unique = flag(body, "sparse", False), flag(body, "unique", False)
+        options: dict[str, Any] = {
+            "deduplicate": flag(body, "deduplicate", True),
+            "estimates": flag(body, "estimates", True),
+            "cacheEnabled": flag(body, "cacheEnabled", False),
+        }
+        if stored:
+            options["storedValues"] = stored
+        return Definition(self.name, fields, unique, sparse, options)
+
+
+register(_PersistentType())

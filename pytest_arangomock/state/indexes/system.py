@@ -1,0 +1,135 @@
+"""The indexes every collection has: ``primary`` (``_key``) and, for edges, ``edge``.
+
+Both are registered so a definition naming them gets ArangoDB's "cannot create" error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .base import Doc, Index, Lookup, candidates, spread
+from .registry import IndexType, register
+
+if TYPE_CHECKING:
+    from ..model import Collection
+
+
+class PrimaryIndex(Index):
+    """The ``_key`` index; the collection's document dict is the structure itself."""
+
+    type = "primary"
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "fields": ["_key"],
+            "id": self.handle,
+            "name": "primary",
+            "selectivityEstimate": 1,
+            "sparse": False,
+            "type": "primary",
+            "unique": True,
+        }
+
+    def equality_lookup(self, conditions: Mapping[str, bool]) -> Lookup | None:
+        """``_key`` (or else ``_id``) equal to, or in, given values."""
+        field = "_key" if "_key" in conditions else "_id" if "_id" in conditions else None
+        if field is None:
+            return None
+        many = conditions[field]
+        docs = self.collection.docs
+        prefix = self.collection.name + "/"
+
+        def fetch(values: Sequence[Any]) -> list[Doc]:
+            out: dict[str, Doc] = {}
+            for k in candidates(values[0], many):
+                if field == "_id":
+                    k = k[len(prefix) :] if type(k) is str and k.startswith(prefix) else None
+                if type(k) is str and k not in out:
+                    d = docs.get(k)
+                    if d is not None:
+                        out[k] = d
+            return list(out.values())
+
+        return Lookup(self, (field,), 1.0, fetch)
+
+
+class EdgeIndex(Index):
+    """``_from``/``_to`` lookups for edge collections: vertex id -> set of edge keys."""
+
+    type = "edge"
+
+    def __init__(self, collection: Collection, iid: str) -> None:
+        super().__init__(collection, iid, "edge", ["_from", "_to"])
+        # vertex id -> edge keys in insertion order (a dict used as an ordered set)
+        self.by_from: dict[str, dict[str, None]] = {}
+        self.by_to: dict[str, dict[str, None]] = {}
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "fields": ["_from", "_to"],
+            "id": self.handle,
+            "name": "edge",
+            "selectivityEstimate": 1,
+            "sparse": False,
+            "type": "edge",
+            "unique": False,
+        }
+
+    def equality_lookup(self, conditions: Mapping[str, bool]) -> Lookup | None:
+        """``_from`` (or else ``_to``) equal to, or in, given vertex ids."""
+        field = "_from" if "_from" in conditions else "_to" if "_to" in conditions else None
+        if field is None:
+            return None
+        many = conditions[field]
+        edges = self.outbound if field == "_from" else self.inbound
+
+        def fetch(values: Sequence[Any]) -> list[Doc]:
+            out: list[Doc] = []
+            for vid in dict.fromkeys(v for v in candidates(values[0], many) if type(v) is str):
+                out.extend(edges(vid))
+            return out
+
+        return Lookup(self, (field,), spread(self.collection), fetch)
+
+    def insert(self, doc: Doc) -> None:
+        key = doc["_key"]
+        self.by_from.setdefault(doc.get("_from", ""), {})[key] = None
+        self.by_to.setdefault(doc.get("_to", ""), {})[key] = None
+
+    def remove(self, doc: Doc) -> None:
+        key = doc["_key"]
+        for table, vertex in (
+            (self.by_from, doc.get("_from", "")),
+            (self.by_to, doc.get("_to", "")),
+        ):
+            keys = table.get(vertex)
+            if keys is not None:
+                keys.pop(key, None)
+                if not keys:
+                    del table[vertex]
+
+    def clear(self) -> None:
+        self.by_from.clear()
+        self.by_to.clear()
+
+    def outbound(self, vertex_id: str) -> list[Doc]:
+        docs = self.collection.docs
+        return [docs[k] for k in self.by_from.get(vertex_id, ())]
+
+    def inbound(self, vertex_id: str) -> list[Doc]:
+        docs = self.collection.docs
+        return [docs[k] for k in self.by_to.get(vertex_id, ())]
+
+
+class _SystemType(IndexType[Index]):
+    """A type users cannot create (or drop): the collection makes its own."""
+
+    creatable = False
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+register(_SystemType(PrimaryIndex.type))
+register(_SystemType(EdgeIndex.type))
