@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..backend import BackendRequest, BackendResponse
 from ..base.errors import ArangoError
+from . import auth as _auth
 
 if TYPE_CHECKING:
     from ..state import Database, Server
@@ -230,5 +231,3 @@ class Context:
 
 
 _DECODE = _decoder()  # one shared decoder (velocypack rejects NaN and Infinity)
-
-from . import auth as _auth  # noqa: E402 - auth imports this module's types lazily

@@ -87,18 +87,9 @@ class _Node:
         self.routes: dict[str, Route] = {}
 
 
-# what a parent path resolves to: database name, length of its ``/_db/<name>`` prefix,
-# the segments below that prefix, the trie nodes those segments reach, the static names
-# a last segment could take below them, and per method the route a parameter last
-# segment matches (with the parameters the parent already fixes and the last one's name)
-_Parent = tuple[
-    str,
-    int,
-    list[str],
-    list["_Node"],
-    frozenset[str],
-    dict[str, tuple["Route", dict[str, str], str]],
-]
+# what a request path resolves to: (database, path below /_db/<database>, route, path
+# parameters, whether the path is known for some method)
+Located = tuple[str, str, "Route | None", dict[str, str], bool]
 
 
 def split_database(path: str) -> tuple[str, str]:
@@ -110,20 +101,12 @@ def split_database(path: str) -> tuple[str, str]:
 
 
 class Router:
-    """Segment trie over the route table: static segments win over parameters.
-
-    What a request path's parent (all but its last segment, database prefix included)
-    resolves to is remembered in a bounded dict, so ``/_db/d/_api/document/c/<any key>``
-    only resolves its last segment against one or two remembered trie nodes.
-    """
-
-    CACHE_SIZE = 4096
+    """Segment trie over the route table: static segments win over parameters."""
 
     def __init__(self, routes: list[Route]) -> None:
         self.root = _Node()
         for r in routes:
             self._add(r)
-        self._parents: dict[str, _Parent | None] = {}
 
     def _add(self, r: Route) -> None:
         node = self.root
@@ -136,77 +119,11 @@ class Router:
                 node = node.static.setdefault(seg, _Node())
         node.routes.setdefault(r.method, r)
 
-    def locate(
-        self, method: str, full_path: str
-    ) -> tuple[str, str, Route | None, dict[str, str], bool]:
+    def locate(self, method: str, full_path: str) -> Located:
         """``(database, path below /_db/<database>, route, params, path_known)`` of a request
         path; see :meth:`match` for the last three."""
-        parent, _, last = full_path.rpartition("/")
-        entry = self._parents.get(parent, ...)
-        if entry is ...:
-            if len(self._parents) >= self.CACHE_SIZE:
-                self._parents.clear()
-            entry = self._parents[parent] = self._parent(parent)
-        if entry is None or not last:  # "/", empty segments, a trailing slash...
-            db_name, path = split_database(full_path)
-            return (db_name, path, *self.match(method, path))
-        db_name, cut, segments, nodes, statics, by_method = entry
-        path = full_path[cut:] if cut else full_path
-        if last not in statics:
-            known = by_method.get(method)
-            if known is not None:  # the same parent and method matched a parameter before
-                known_route, fixed, name = known
-                params = fixed.copy()
-                params[name] = unquote(last) if "%" in last else last
-                return db_name, path, known_route, params, True
-        node: _Node | None = None
-        for candidate in nodes:  # the last step of _walk, on each node in its order
-            child = candidate.static.get(last)
-            if child is not None and child.routes:
-                node = child
-                break
-            child = candidate.param
-            if child is not None and child.routes:
-                node = child
-                break
-        if node is None:
-            return db_name, path, None, {}, False
-        r = node.routes.get(method)
-        if r is None and method == "HEAD":
-            r = node.routes.get("GET")
-        if r is None:
-            return db_name, path, None, {}, True
-        params = {}
-        depth = len(segments)
-        for i, name in r.param_positions:
-            seg = segments[i] if i < depth else last
-            params[name] = unquote(seg) if "%" in seg else seg
-        if last not in statics and r.param_positions and r.param_positions[-1][0] == depth:
-            fixed = params.copy()
-            name = r.param_positions[-1][1]
-            del fixed[name]
-            by_method[method] = (r, fixed, name)
-        return db_name, path, r, params, True
-
-    def _parent(self, parent: str) -> _Parent | None:
-        """What ``parent`` resolves to, or None when its last child is not a plain segment
-        below it (``/_db`` names a database; empty segments collapse)."""
-        if parent == "/_db":
-            return None
-        db_name, sub = "_system", parent
-        if parent.startswith("/_db/"):
-            name, slash, tail = parent[5:].partition("/")
-            db_name = unquote(name) if "%" in name else name
-            sub = "/" + tail if slash else ""  # "" for "/_db/<name>": the path is "/<last>"
-        if sub and sub[:1] != "/":
-            return None
-        segments = sub[1:].split("/") if sub else []
-        if "" in segments:
-            return None
-        cut = len(parent) - len(sub)
-        nodes = self._reach(self.root, segments, 0, [])
-        statics = frozenset(name for node in nodes for name in node.static)
-        return db_name, cut, segments, nodes, statics, {}
+        db_name, path = split_database(full_path)
+        return (db_name, path, *self.match(method, path))
 
     def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
         """Find the route for ``method path`` (a path below any ``/_db/<name>``).

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..base.errors import ArangoError
 from .clock import Clock
 from .indexes import EdgeIndex, Index, PrimaryIndex
+from .users import Security, Users, ensure_root
 
 if TYPE_CHECKING:
     from .analyzers import Analyzer
@@ -230,16 +231,15 @@ class Server:
     ):
         self.lock = threading.RLock()
         self.clock = Clock(seed)
-        self.jwt_secret = jwt_secret
+        # JWT secrets, server mode and the epoch of every access-relevant change
+        self.security = Security(jwt_secret)
         self.databases: dict[str, Database] = {}
         # users: name -> record (owned by the users area; see emulator/api/users.py)
-        self.users: dict[str, Any] = {}
+        self.users = Users(self.security)
         # per-area server-wide state (cursors, jobs, transactions, tasks...)
         self.extensions: dict[str, Any] = {}
         self.create_database("_system")
-        from .users import ensure_root
-
-        ensure_root(self, root_password)
+        ensure_root(self.users, root_password)
 
     def create_database(self, name: str, options: dict[str, Any] | None = None) -> Database:
         if name in self.databases:

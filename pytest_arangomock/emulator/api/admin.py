@@ -337,7 +337,7 @@ def support_info(ctx: Context) -> BackendResponse:
     """Deployment information as ArangoDB collects it for support requests."""
     _require_admin(ctx)
     uname = platform.uname()
-    readonly = ctx.server.extensions.get(auth.SERVER_MODE) == "readonly"
+    readonly = ctx.server.security.read_only
     host = {
         "role": "SINGLE",
         "maintenance": False,
