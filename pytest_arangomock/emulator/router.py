@@ -36,6 +36,9 @@ class Route:
     area: str
     access: str = DB_RO
     summary: str = ""
+    # False: the handler answers 501 (as a single ArangoDB server does for some cluster
+    # or JavaScript operations); the coverage page counts the operation as not emulated
+    emulated: bool = True
     segments: tuple[str, ...] = field(default=())
     param_positions: tuple[tuple[int, str], ...] = field(default=())
 
@@ -51,9 +54,16 @@ ROUTES: list[Route] = []
 
 
 def route(
-    method: str, pattern: str, *, area: str, access: str = DB_RO, summary: str = ""
+    method: str,
+    pattern: str,
+    *,
+    area: str,
+    access: str = DB_RO,
+    summary: str = "",
+    emulated: bool = True,
 ) -> Callable[[Handler], Handler]:
-    """Declare ``method pattern`` (``{name}`` segments are path parameters) for a handler."""
+    """Declare ``method pattern`` (``{name}`` segments are path parameters) for a handler;
+    ``emulated=False`` for a handler that only answers 501."""
 
     def register(fn: Handler) -> Handler:
         for m in method.split("|"):
@@ -65,6 +75,7 @@ def route(
                     area,
                     access,
                     summary or (fn.__doc__ or "").strip().split("\n")[0],
+                    emulated,
                 )
             )
         return fn
@@ -213,7 +224,19 @@ def complete_table(routes: list[Route]) -> list[Route]:
     return routes + extra
 
 
+_API_PACKAGE = __name__.rpartition(".")[0] + ".api."
+
+
+def handler_name(r: Route) -> str:
+    """``module.function`` of the route's handler, the module relative to the API package."""
+    if r.handler is None:
+        return ""
+    module = r.handler.__module__.removeprefix(_API_PACKAGE)
+    return f"{module}.{r.handler.__name__}"
+
+
 def is_emulated(method: str, path: str, routes: list[Route]) -> bool:
+    """Whether some handler is registered for ``method path`` (of any route shape)."""
     shape = _shape(path)
     return any(r.method == method and _shape(r.pattern) == shape and r.handler for r in routes)
 
