@@ -158,30 +158,18 @@ class Router:
         return r, params, True
 
     def _walk(self, node: _Node, segs: list[str], i: int) -> _Node | None:
-        """The first node after ``segs`` that has routes: static segments win over parameters."""
-        for candidate in self._reach(node, segs, i, []):
-            if candidate.routes:
-                return candidate
+        """The first node after ``segs[i:]`` that has routes, depth first: a static segment
+        is tried before a parameter, and a static branch that leads nowhere backtracks."""
+        if i == len(segs):
+            return node if node.routes else None
+        child = node.static.get(segs[i])
+        if child is not None:
+            found = self._walk(child, segs, i + 1)
+            if found is not None:
+                return found
+        if node.param is not None:
+            return self._walk(node.param, segs, i + 1)
         return None
-
-    def _reach(self, node: _Node, segs: list[str], i: int, out: list[_Node]) -> list[_Node]:
-        """Every node ``_walk`` could stand on after ``segs``, in the order it tries them."""
-        n = len(segs)
-        while i < n:
-            child = node.static.get(segs[i])
-            param = node.param
-            if child is None:
-                if param is None:
-                    return out
-                node = param
-            elif param is None:
-                node = child
-            else:
-                self._reach(child, segs, i + 1, out)
-                node = param
-            i += 1
-        out.append(node)
-        return out
 
 
 def _strip_db(path: str) -> str:
