@@ -10,6 +10,7 @@ from typing import Any
 from ..backend import Backend, BackendRequest, BackendResponse
 from ..base.errors import ArangoError, error_body
 from ..state import Server, ttl
+from . import api  # registers every route
 from .admission import Admission, Gate, identify
 from .auth import TransportError
 from .context import Context, json_response
@@ -41,8 +42,6 @@ class Emulator(Backend):
         authentication: bool = True,
         keep_requests: int = 1_000,
     ) -> None:
-        from . import api  # registers every route
-
         self._settings: dict[str, Any] = {
             "root_password": root_password,
             "seed": seed,

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from .documented import DOCUMENTED
+
 if TYPE_CHECKING:
     from ..backend import BackendResponse
     from .context import Context
@@ -189,8 +191,6 @@ def _shape(pattern: str) -> str:
 
 def documented_operations() -> list[tuple[str, str, str, str]]:
     """ArangoDB's documented operations as (method, path without db prefix, tag, operationId)."""
-    from .documented import DOCUMENTED
-
     seen: set[tuple[str, str]] = set()
     out = []
     for method, path, tag, op_id in DOCUMENTED:
