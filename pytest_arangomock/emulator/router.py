@@ -161,17 +161,27 @@ class Router:
 
     def _walk(self, node: _Node, segs: list[str], i: int) -> _Node | None:
         """The first node after ``segs[i:]`` that has routes, depth first: a static segment
-        is tried before a parameter, and a static branch that leads nowhere backtracks."""
-        if i == len(segs):
-            return node if node.routes else None
-        child = node.static.get(segs[i])
-        if child is not None:
-            found = self._walk(child, segs, i + 1)
-            if found is not None:
-                return found
-        if node.param is not None:
-            return self._walk(node.param, segs, i + 1)
-        return None
+        is tried before a parameter, and a static branch that leads nowhere backtracks to
+        the parameter beside it (the most recent one first)."""
+        n = len(segs)
+        detours: list[tuple[_Node, int]] = []
+        while True:
+            if i < n:
+                child = node.static.get(segs[i])
+                param = node.param
+                if child is not None:
+                    if param is not None:
+                        detours.append((param, i + 1))
+                    node, i = child, i + 1
+                    continue
+                if param is not None:
+                    node, i = param, i + 1
+                    continue
+            elif node.routes:
+                return node
+            if not detours:
+                return None
+            node, i = detours.pop()
 
 
 def _strip_db(path: str) -> str:
