@@ -1,10 +1,18 @@
 """pytest-arangomock: ArangoDB 3.12 emulated in memory for tests.
 
-Public API: the :class:`Emulator` backend, the :class:`Backend` seam and its request and
-response types, and the in-process transport for python-arango-async.
+Public API: the :class:`Emulator` backend, the seam (:class:`SyncBackend` and
+:class:`AsyncBackend`, ``Backend`` for either, the request and response types and the
+neutral :class:`HostDownError`), and the in-process transport for python-arango-async.
 """
 
-from .backend import Backend, BackendRequest, BackendResponse
+from .backend import (
+    AsyncBackend,
+    Backend,
+    BackendRequest,
+    BackendResponse,
+    HostDownError,
+    SyncBackend,
+)
 from .emulator import ArangoError, Emulator
 
 __version__ = "0.1.0"
@@ -21,9 +29,12 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "ArangoError",
+    "AsyncBackend",
     "Backend",
     "BackendRequest",
     "BackendResponse",
     "Emulator",
+    "HostDownError",
     "InProcessHTTPClient",
+    "SyncBackend",
 ]

@@ -1,21 +1,33 @@
 """The one seam every mode shares: an HTTP-level request/response exchange.
 
 Transports (in-process driver clients, ``arangomock serve``, interception) turn what a
-driver sends into a :class:`BackendRequest` and hand it to a :class:`Backend`; backends
-(the emulator, replay, record, live, verify) answer with a :class:`BackendResponse`.
+driver sends into a :class:`BackendRequest` and hand it to a backend; backends (the
+emulator, replay, record, live, verify, faults) answer with a :class:`BackendResponse`.
+A backend is a :class:`SyncBackend`, an :class:`AsyncBackend` or both, as in httpx's
+``BaseTransport``/``AsyncBaseTransport``; :func:`answer` and :func:`answer_sync` let a
+caller use either kind without knowing which it holds.
 Nothing here knows about ArangoDB: it is plain HTTP.
 """
 
 from __future__ import annotations
 
 import abc
-import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
+from typing import TypeAlias
 from urllib.parse import parse_qsl, urlsplit
 
-__all__ = ["Backend", "BackendRequest", "BackendResponse"]
+__all__ = [
+    "AsyncBackend",
+    "Backend",
+    "BackendRequest",
+    "BackendResponse",
+    "HostDownError",
+    "SyncBackend",
+    "answer",
+    "answer_sync",
+]
 
 
 @dataclass(slots=True)
@@ -32,6 +44,9 @@ class BackendRequest:
     query: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    #: the origin (``http://db1:8529``) or ``Host`` the driver addressed: which coordinator
+    #: of a deployment it meant (faults are per host); not part of the request's identity
+    host: str = field(default="", compare=False)
 
     @classmethod
     def from_url(
@@ -45,7 +60,7 @@ class BackendRequest:
         """Build a request from a full or relative URL plus optional extra params.
 
         URL fragments (python-arango appends ``#ArangoSearch`` to some view paths) are
-        dropped the way an HTTP client would.
+        dropped the way an HTTP client would; an absolute URL's origin becomes ``host``.
         """
         parts = urlsplit(url)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
@@ -57,7 +72,8 @@ class BackendRequest:
         if isinstance(body, str):
             body = body.encode("utf-8")
         hdrs = {k.lower(): str(v) for k, v in (headers or {}).items()}
-        return cls(method.upper(), parts.path or "/", query, hdrs, body or b"")
+        host = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+        return cls(method.upper(), parts.path or "/", query, hdrs, body or b"", host)
 
 
 _REASONS = {int(s): s.phrase for s in HTTPStatus}
@@ -76,27 +92,60 @@ class BackendResponse:
         return _REASONS.get(self.status, "")
 
 
-class Backend(abc.ABC):  # noqa: B024 - either entry point may be the one implemented
-    """Answers HTTP requests. Subclasses implement at least one of the two entry points.
+class SyncBackend(abc.ABC):
+    """Answers requests from synchronous code (python-arango, the emulator's natural form).
 
-    Synchronous drivers (python-arango) call :meth:`handle_sync`; asynchronous ones call
-    :meth:`handle`. A backend that is naturally synchronous (the emulator, replay) only
-    implements ``handle_sync``; a naturally asynchronous one (live) implements ``handle``.
+    A backend that can answer both ways (live, the wrappers) derives from both base types;
+    neither entry point ever stands in for the other.
     """
 
+    @abc.abstractmethod
     def handle_sync(self, request: BackendRequest) -> BackendResponse:
         """Answer ``request`` from synchronous code."""
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return asyncio.run(self.handle(request))
-        raise RuntimeError(
-            f"{type(self).__name__} is asynchronous; call handle() from inside an event loop"
-        )
 
+
+class AsyncBackend(abc.ABC):
+    """Answers requests from asynchronous code (a backend that waits on I/O: live)."""
+
+    @abc.abstractmethod
     async def handle(self, request: BackendRequest) -> BackendResponse:
         """Answer ``request`` from asynchronous code."""
-        return self.handle_sync(request)
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook
         """Release resources (connections, files); default: nothing to do."""
+
+
+#: Whatever answers requests: a synchronous backend, an asynchronous one, or both.
+Backend: TypeAlias = SyncBackend | AsyncBackend
+
+
+def answer_sync(backend: Backend, request: BackendRequest) -> BackendResponse:
+    """``backend``'s answer to a synchronous caller.
+
+    An asynchronous-only backend cannot answer here: running its coroutine on a private
+    event loop would hide which loop its connections belong to.
+    """
+    if isinstance(backend, SyncBackend):
+        return backend.handle_sync(request)
+    raise TypeError(
+        f"{type(backend).__name__} answers asynchronous callers only; use an asynchronous driver"
+    )
+
+
+async def answer(backend: Backend, request: BackendRequest) -> BackendResponse:
+    """``backend``'s answer to an asynchronous caller.
+
+    A synchronous backend answers inline: it never waits on I/O, so handing it to a thread
+    would only add a hop.
+    """
+    if isinstance(backend, AsyncBackend):
+        return await backend.handle(request)
+    return backend.handle_sync(request)
+
+
+class HostDownError(ConnectionError):
+    """The host a request was addressed to cannot be reached (a fault a test switched on).
+
+    Backends raise it; each transport re-raises the connection error its driver fails over
+    on (``requests.ConnectionError``, ``httpx.ConnectError``, ``ClientConnectionError``...).
+    """

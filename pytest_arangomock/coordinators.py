@@ -1,14 +1,15 @@
 """Several loopback servers in front of one backend: the coordinators of one deployment.
 
 A driver given ``hosts=[url1, url2]`` spreads or fails over its requests across them; all
-of them answer from the same emulator, as coordinators share one cluster's data. When the
-backend has a fault switch (``emulator.faults``), ``host_down(url)`` really stops that
-server's listener (the driver meets a refused connection, through its own HTTP library)
-and ``host_up(url)`` starts it again on the same port; ``unavailable(url)`` answers 503.
+of them answer from the same backend, as coordinators share one cluster's data. They serve
+it behind a :class:`~pytest_arangomock.backends.faults.FaultsBackend` (the one given, or a
+new one around the backend): ``host_down(url)`` really stops that server's listener (the
+driver meets a refused connection, through its own HTTP library) and ``host_up(url)``
+starts it again on the same port; ``unavailable(url)`` answers 503.
 
-    with serving_coordinators(emulator, 2) as coordinators:
+    with serving_coordinators(Emulator(), 2) as coordinators:
         client = ArangoClient(hosts=coordinators.urls)
-        emulator.faults.host_down(coordinators.urls[0])
+        coordinators.faults.host_down(coordinators.urls[0])
 """
 
 from __future__ import annotations
@@ -18,36 +19,38 @@ import threading
 from collections.abc import Callable, Iterator
 
 from .backend import Backend
-from .emulator.faults import Faults, host_key
+from .backends.faults import FaultsBackend, host_key
 from .serve import ServerThread, serve_in_thread
 
 __all__ = ["Coordinators", "serving_coordinators"]
 
 
 class Coordinators:
-    """``count`` servers on loopback sharing ``backend``; :meth:`stop`/:meth:`start` each."""
+    """``count`` servers on loopback sharing ``backend``; :meth:`stop`/:meth:`start` each.
+
+    ``faults`` switches their hosts off and on (``backend`` itself when it is a
+    :class:`FaultsBackend`, so a test's own switch drives the listeners too).
+    """
 
     def __init__(self, backend: Backend, count: int = 2, host: str = "127.0.0.1") -> None:
         if count < 1:
             raise ValueError("count must be at least 1")
         self.backend = backend
+        self.faults = backend if isinstance(backend, FaultsBackend) else FaultsBackend(backend)
         self._host = host
         self._lock = threading.Lock()
         self._servers: dict[str, ServerThread | None] = {}
         self._ports: dict[str, int] = {}
         self.urls: list[str] = []
         for _ in range(count):
-            srv = serve_in_thread(backend, host)
+            srv = serve_in_thread(self.faults, host)
             self.urls.append(srv.url)
             self._servers[srv.url] = srv
             self._ports[srv.url] = srv.port
-        self._unwatch: Callable[[], None] | None = None
-        faults = getattr(backend, "faults", None)
-        if isinstance(faults, Faults):
-            self._unwatch = faults.watch(self._on_fault)
-            for url in self.urls:  # a host already switched off stays off
-                if faults.is_down(url):
-                    self.stop(url)
+        self._unwatch: Callable[[], None] | None = self.faults.watch(self._on_fault)
+        for url in self.urls:  # a host already switched off stays off
+            if self.faults.is_down(url):
+                self.stop(url)
 
     def stop(self, url: str) -> None:
         """Stop listening on ``url``: new connections are refused, open ones closed."""
@@ -62,7 +65,7 @@ class Coordinators:
         with self._lock:
             if self._servers.get(url) is not None:
                 return
-            self._servers[url] = serve_in_thread(self.backend, self._host, self._ports[url])
+            self._servers[url] = serve_in_thread(self.faults, self._host, self._ports[url])
 
     def close(self) -> None:
         if self._unwatch is not None:

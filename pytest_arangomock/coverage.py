@@ -13,7 +13,7 @@ import sys
 from collections import defaultdict
 from typing import NamedTuple
 
-from .aql.functions import load_all
+from .aql.functions.library import load_all
 from .emulator import api  # noqa: F401 - registers every route
 from .emulator.router import (
     ROUTES,

@@ -8,7 +8,9 @@
   the ini option ``arango_intercept`` (one URL per line).
 * ``arango_coordinators``: loopback servers sharing that backend (two, or
   ``@pytest.mark.arango(coordinators=3)``); ``.urls`` goes to ``hosts=[...]`` and
-  ``arango_emulator.faults`` stops or degrades each of them.
+  ``arango_faults`` stops or degrades each of them.
+
+Both answer through ``arango_faults``, the test's backend behind its fault switch.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from .backend import Backend
+from .backends.faults import FaultsBackend
 from .coordinators import Coordinators, serving_coordinators
 from .intercept import Interception, intercept
 
@@ -48,25 +50,20 @@ def _intercepted_urls(request: pytest.FixtureRequest) -> list[str]:
     return [chosen] if isinstance(chosen, str) else list(chosen)
 
 
-def _backend(request: pytest.FixtureRequest) -> Backend:
-    """The test's backend: ``arango_backend`` (any ``--arango-mode``) or the emulator."""
-    try:
-        backend: Backend = request.getfixturevalue("arango_backend")
-    except pytest.FixtureLookupError:
-        backend = request.getfixturevalue("arango_emulator")
-    return backend
-
-
 @pytest.fixture
-def arango_intercept(request: pytest.FixtureRequest) -> Iterator[Interception]:
+def arango_intercept(
+    request: pytest.FixtureRequest, arango_faults: FaultsBackend
+) -> Iterator[Interception]:
     """Requests to the intercepted ArangoDB URLs reach the test's backend, no injection."""
-    with intercept(_intercepted_urls(request), _backend(request)) as routes:
+    with intercept(_intercepted_urls(request), arango_faults) as routes:
         yield routes
 
 
 @pytest.fixture
-def arango_coordinators(request: pytest.FixtureRequest) -> Iterator[Coordinators]:
+def arango_coordinators(
+    request: pytest.FixtureRequest, arango_faults: FaultsBackend
+) -> Iterator[Coordinators]:
     """Loopback coordinators in front of the test's backend (``.urls`` for ``hosts=``)."""
     count = _marker_option(request, "coordinators") or 2
-    with serving_coordinators(_backend(request), int(count)) as coordinators:
+    with serving_coordinators(arango_faults, int(count)) as coordinators:
         yield coordinators

@@ -10,8 +10,9 @@ deep inside a module). :func:`intercept` answers every request for that URL from
   transports): the transports' ``handle_request``/``handle_async_request``;
 * requests (python-arango's default client): an adapter that sessions pick for that URL.
 
-Requests for any other URL pass through untouched. ``emulator.faults`` applies per host:
-a host switched off raises each library's connection error, the one its driver fails over on.
+Requests for any other URL pass through untouched. Coordinator faults apply per host when
+the backend is a :class:`~pytest_arangomock.backends.faults.FaultsBackend`: a host switched
+off raises each library's connection error, the one its driver fails over on.
 
     with intercept("http://db.internal:8529", Emulator()) as routes:
         run_the_application()
@@ -28,8 +29,8 @@ from typing import Any
 from unittest import mock
 from urllib.parse import urlsplit
 
-from .backend import Backend, BackendRequest, BackendResponse
-from .emulator.faults import check_host, host_key
+from .backend import Backend, BackendRequest, BackendResponse, HostDownError, answer, answer_sync
+from .backends.faults import host_key
 from .serve import ServerThread, serve_in_thread
 from .transports._classic import inflate
 
@@ -59,7 +60,7 @@ class Route:
 
     @property
     def host(self) -> str:
-        """``host[:port]`` as :func:`~pytest_arangomock.emulator.faults.host_key` spells it."""
+        """``host[:port]`` as :func:`~pytest_arangomock.backends.faults.host_key` spells it."""
         netloc = f"[{self.hostname}]" if ":" in self.hostname else self.hostname
         return host_key(f"{self.scheme}://{netloc}" + (f":{self.port}" if self.port else ""))
 
@@ -192,8 +193,10 @@ def _answer_sync(
     body: bytes,
     error: Callable[[str], BaseException],
 ) -> BackendResponse:
-    early = check_host(route.backend, url, error)
-    return early or route.backend.handle_sync(route.request(method, url, headers, body))
+    try:
+        return answer_sync(route.backend, route.request(method, url, headers, body))
+    except HostDownError as exc:
+        raise error(str(exc)) from exc
 
 
 async def _answer(
@@ -204,8 +207,10 @@ async def _answer(
     body: bytes,
     error: Callable[[str], BaseException],
 ) -> BackendResponse:
-    early = check_host(route.backend, url, error)
-    return early or await route.backend.handle(route.request(method, url, headers, body))
+    try:
+        return await answer(route.backend, route.request(method, url, headers, body))
+    except HostDownError as exc:
+        raise error(str(exc)) from exc
 
 
 # --------------------------------------------------------------------------- requests
@@ -323,7 +328,8 @@ def _aiohttp_patches(registry: _Registry) -> list[tuple[Any, str, Any]]:
     aiohttp's ``ClientResponse`` cannot be built outside a connection in a way that lasts
     across aiohttp versions, so the request really goes over HTTP, to a server started on
     loopback for the route, carrying the original ``Host`` header: the response is a
-    genuine one and nothing about the application's session changes.
+    genuine one and nothing about the application's session changes. A host that is down
+    drops the connection there, which aiohttp reports as a ``ClientConnectionError``.
     """
     import aiohttp
     from multidict import CIMultiDict
@@ -338,7 +344,6 @@ def _aiohttp_patches(registry: _Registry) -> list[tuple[Any, str, Any]]:
         route = registry.match(str(url))
         if route is None:
             return await original(self, method, str_or_url, **kwargs)
-        _raise_if_down(route, str(url), aiohttp.ClientConnectionError)
         path = url.raw_path[len(route.prefix) :] or "/"
         target = URL(registry.server_url(route) + path, encoded=True)
         if url.raw_query_string:
@@ -349,13 +354,6 @@ def _aiohttp_patches(registry: _Registry) -> list[tuple[Any, str, Any]]:
         return await original(self, method, target, **kwargs)
 
     return [(aiohttp.ClientSession, "_request", _request)]
-
-
-def _raise_if_down(route: Route, url: str, error: Callable[[str], BaseException]) -> None:
-    """Only a down host is decided here; the emulator answers 503s from the Host header."""
-    faults = getattr(route.backend, "faults", None)
-    if faults is not None and faults.is_down(url):
-        check_host(route.backend, url, error)
 
 
 def _text_headers(headers: Mapping[str, str | bytes]) -> dict[str, str]:

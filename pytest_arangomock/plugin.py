@@ -19,12 +19,10 @@
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
 import re
 import secrets
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,18 +30,19 @@ import pytest
 import pytest_asyncio
 
 from .backend import Backend
+from .backends.factory import MODES, Run, RunOptions, Settings, open_live, open_run
+from .backends.faults import FaultsBackend
+from .backends.live import LiveBackend
+from .backends.record import RECORD_MODES
+from .backends.replay import CassetteError
 from .emulator import Emulator
 
 if TYPE_CHECKING:
-    from .backends.redact import RedactionRules
     from .serve import SwitchBackend
 
 pytest_plugins = ["pytest_arangomock.fixtures_intercept"]  # interception, coordinators
 
-_db_counter = itertools.count(1)
-
 DEFAULT_HOST = "http://arangomock:8529"
-MODES = ("emulate", "live", "record", "replay", "verify")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -122,38 +121,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 # ------------------------------------------------------------------ settings
 
 
-@dataclass
-class Settings:
-    """The resolved ``--arango-*`` options (command line, then environment, then ini)."""
-
-    mode: str = "emulate"
-    url: str = ""
-    password: str = ""
-    root_password: str = ""
-    cassette_dir: Path = Path("cassettes")
-    record_mode: str = "once"
-    allow_unused: bool = True
-    verify: str = "fail"
-    match_on: tuple[str, ...] = ("method", "path", "query", "body")
-    cassette_format: str = "yaml"
-    redact_headers: list[str] = field(default_factory=list)
-    redact_fields: list[str] = field(default_factory=list)
-    redact_patterns: list[str] = field(default_factory=list)
-    verify_ignore: list[str] = field(default_factory=list)
-
-    @property
-    def emulator_password(self) -> str:
-        """root's password on an emulator standing in for (or beside) the live server."""
-        return self.password if self.mode != "emulate" else self.root_password
-
-    def rules(self) -> RedactionRules:
-        from .backends.redact import RedactionRules
-
-        return RedactionRules().extended(
-            self.redact_headers, self.redact_fields, self.redact_patterns
-        )
-
-
 def _value(config: pytest.Config, opt: str, ini: str, env: str | None = None) -> str:
     value = config.getoption(opt)
     if value is None and env:
@@ -176,8 +143,6 @@ def _settings(config: pytest.Config) -> Settings:
     cached = getattr(config, "_arangomock_settings", None)
     if isinstance(cached, Settings):
         return cached
-    from .backends.record import RECORD_MODES
-
     mode = _value(config, "--arango-mode", "arango_mode") or "emulate"
     if mode not in MODES:
         raise pytest.UsageError(f"arango_mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -250,21 +215,6 @@ def _root_password(config: pytest.Config) -> str:
 # ------------------------------------------------------------ per-test runs
 
 
-@contextlib.contextmanager
-def fresh_database(emulator: Emulator) -> Iterator[str]:
-    """Create a uniquely named database straight in the state (microseconds), drop it after."""
-    name = f"test_{next(_db_counter)}"
-    server = emulator.server
-    with server.lock:
-        server.create_database(name)
-    try:
-        yield name
-    finally:
-        with server.lock:
-            if name in server.databases:
-                server.drop_database(name)
-
-
 _SAFE = re.compile(r"[^A-Za-z0-9_.\-\[\]=,+]")
 
 
@@ -293,36 +243,16 @@ def _database_name(node: pytest.Item) -> str:
     return f"t_{slug}_{secrets.token_hex(4)}"
 
 
-class _Run:
-    """What one test runs against in a non-emulate mode, and how to check it afterwards."""
-
-    def __init__(self, backend: Backend, allow_unused: bool) -> None:
-        self.backend = backend
-        self.allow_unused = allow_unused
-
-    def problem(self) -> str | None:
-        """Why the test must fail although its body passed (swallowed errors, drift)."""
-        from .backends.record import CassetteBackend
-        from .backends.verify import VerifyBackend
-
-        if isinstance(self.backend, CassetteBackend) and self.backend.errors:
-            return str(self.backend.errors[0])
-        if isinstance(self.backend, VerifyBackend):
-            return self.backend.failure()
-        return None
-
-
-_RUN_KEY = pytest.StashKey[_Run]()
+_RUN_KEY = pytest.StashKey[Run]()
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_runtest_call(item: pytest.Item) -> None:
     """Runs after the test body passed: surface what the body could not see."""
     run = item.stash.get(_RUN_KEY, None)
-    if run is not None:
-        problem = run.problem()
-        if problem:
-            pytest.fail(problem, pytrace=False)
+    problem = run.problem() if run is not None else None
+    if problem:
+        pytest.fail(problem, pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -332,18 +262,14 @@ def arango_settings(pytestconfig: pytest.Config) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def _arangomock_live(arango_settings: Settings) -> Iterator[Any]:
+def _arangomock_live(arango_settings: Settings) -> Iterator[LiveBackend | None]:
     """One connection pool to the live server for the whole session (or ``None``)."""
-    if not arango_settings.url or arango_settings.mode in ("emulate", "replay"):
-        yield None
-        return
-    from .backends.live import LiveBackend
-
-    live = LiveBackend(arango_settings.url)
+    live = open_live(arango_settings)
     try:
         yield live
     finally:
-        live.close()
+        if live is not None:
+            live.close()
 
 
 def _skip_emulator(settings: Settings) -> None:
@@ -374,147 +300,97 @@ def arango_root_password(request: pytest.FixtureRequest) -> str:
     return _root_password(request.config)
 
 
+def _run_options(node: pytest.Item, settings: Settings) -> RunOptions:
+    """The ``arango`` marker's per-test options, resolved against ``settings``."""
+    options = _marker_options(node)
+    match_on = options.get("match_on")
+    if isinstance(match_on, str):
+        match_on = tuple(m.strip() for m in match_on.split(","))
+    allow_unused = options.get("allow_unused")
+    return RunOptions(
+        cassette=_cassette_path(node, settings, options.get("cassette")),
+        record_mode=None if options.get("record_mode") is None else str(options["record_mode"]),
+        allow_unused=None if allow_unused is None else bool(allow_unused),
+        match_on=None if match_on is None else tuple(match_on),
+        verify=None if options.get("verify") is None else str(options["verify"]),
+    )
+
+
 @pytest.fixture
-def arango_backend(
-    request: pytest.FixtureRequest, arango_settings: Settings, _arangomock_live: Any
-) -> Iterator[Backend]:
-    """What answers this test's requests (emulator, live, cassette or verify backend)."""
-    s = arango_settings
-    if s.mode == "emulate":
-        yield request.getfixturevalue("arango_emulator")
-        return
-    if s.mode == "live":
-        yield _arangomock_live
-        return
+def _arangomock_run(
+    request: pytest.FixtureRequest,
+    arango_settings: Settings,
+    _arangomock_live: LiveBackend | None,
+) -> Iterator[Run]:
+    """This test's backend and its lifecycle, from the one backend factory."""
     node = request.node
     assert isinstance(node, pytest.Item)
-    options = _marker_options(node)
-    backend: Backend
-    if s.mode == "verify":
-        from .backends.verify import VerifyBackend
 
-        backend = VerifyBackend(
-            _arangomock_live,
-            Emulator(root_password=s.emulator_password),
-            on_diff=str(options.get("verify", s.verify)),
-            ignore=s.verify_ignore,
+    def emulator() -> Emulator:
+        visible: Emulator = request.getfixturevalue("arango_emulator")
+        return visible
+
+    try:
+        run = open_run(
+            arango_settings,
+            _run_options(node, arango_settings),
+            live=_arangomock_live,
+            emulator=emulator,
         )
-        run = _Run(backend, True)
+    except (CassetteError, ValueError) as exc:
+        failure = str(exc)
     else:
-        from .backends.record import CassetteBackend, check_record_mode
-        from .backends.replay import CassetteError
+        failure = ""
+    if failure:  # outside the except block: no chained traceback in the report
+        pytest.fail(failure, pytrace=False)
+    node.stash[_RUN_KEY] = run
+    yield run
+    failure = run.finish() or ""
+    if failure:
+        pytest.fail(failure, pytrace=False)
 
-        allow_unused = options.get("allow_unused", s.allow_unused)
-        match_on = options.get("match_on", s.match_on)
-        if isinstance(match_on, str):
-            match_on = tuple(m.strip() for m in match_on.split(","))
-        path = _cassette_path(node, s, options.get("cassette"))
+
+@pytest.fixture
+def arango_backend(_arangomock_run: Run) -> Backend:
+    """What answers this test's requests (emulator, live, cassette or verify backend)."""
+    return _arangomock_run.backend
+
+
+@pytest.fixture
+def arango_faults(arango_backend: Backend) -> FaultsBackend:
+    """This test's backend behind a coordinator fault switch; the driver fixtures use it.
+
+    ``arango_faults.host_down(url)`` makes requests to ``url`` fail with the driver's
+    connection error, ``unavailable(url)`` answers them 503; ``clear()`` ends both.
+    """
+    return FaultsBackend(arango_backend)
+
+
+@pytest.fixture
+def arango_database_name(request: pytest.FixtureRequest, _arangomock_run: Run) -> Iterator[str]:
+    """The name of this test's fresh database (created before, dropped after the test)."""
+    node = request.node
+    assert isinstance(node, pytest.Item)
+    with contextlib.ExitStack() as stack:
         try:
-            record_mode = check_record_mode(str(options.get("record_mode", s.record_mode)))
-            inner: Backend | None = None
-            if s.mode == "replay":
-                record_mode = "none"  # replay never reaches a server
-            else:
-                inner = _arangomock_live or request.getfixturevalue("arango_emulator")
-            backend = CassetteBackend(
-                path,
-                record_mode=record_mode,
-                inner=inner,
-                match_on=tuple(match_on),
-                rules=s.rules(),
-            )
-        except (CassetteError, ValueError) as exc:
+            name = stack.enter_context(_arangomock_run.database(lambda: _database_name(node)))
+        except CassetteError as exc:
             failure = str(exc)
         else:
             failure = ""
-        if failure:  # outside the except block: no chained traceback in the report
+        if failure:
             pytest.fail(failure, pytrace=False)
-        run = _Run(backend, bool(allow_unused))
-    node.stash[_RUN_KEY] = run
-    yield backend
-    _finish(run)
-
-
-def _finish(run: _Run) -> None:
-    from .backends.record import CassetteBackend
-    from .backends.replay import CassetteError
-
-    backend = run.backend
-    if isinstance(backend, CassetteBackend):
-        backend.save()
-        if not run.allow_unused and not backend.errors:  # a failed test reports its own error
-            try:
-                backend.check_unused()
-            except CassetteError as exc:
-                failure = str(exc)
-            else:
-                failure = ""
-            if failure:
-                pytest.fail(failure, pytrace=False)
-
-
-@contextlib.contextmanager
-def _test_database(request: pytest.FixtureRequest, backend: Backend, s: Settings) -> Iterator[str]:
-    """A fresh database for the test wherever its requests go; dropped afterwards."""
-    from .backends.live import create_database, drop_database
-    from .backends.record import CassetteBackend
-    from .backends.verify import VerifyBackend
-
-    if s.mode == "emulate":
-        with fresh_database(request.getfixturevalue("arango_emulator")) as name:
-            yield name
-        return
-    node = request.node
-    assert isinstance(node, pytest.Item)
-    targets: list[Backend] = []
-    if isinstance(backend, CassetteBackend):
-        recorded = backend.metadata.get("database")
-        if not backend.records:
-            if not isinstance(recorded, str):
-                pytest.fail(
-                    f"arangomock: cassette {backend.path} records no database: it was not "
-                    "recorded by a test using arango_db; re-record it",
-                    pytrace=False,
-                )
-            yield recorded
-            return
-        name = recorded if isinstance(recorded, str) else _database_name(node)
-        assert backend.inner is not None
-        targets = [backend.inner]
-    elif isinstance(backend, VerifyBackend):
-        name = _database_name(node)
-        targets = [backend.live, backend.emulator]
-    else:
-        name = _database_name(node)
-        targets = [backend]
-    for target in targets:
-        create_database(target, name, s.emulator_password)
-    if isinstance(backend, CassetteBackend):
-        backend.set_metadata("database", name)  # only once it exists: replay relies on it
-    try:
-        yield name
-    finally:
-        for target in targets:
-            drop_database(target, name, s.emulator_password)
-
-
-@pytest.fixture
-def arango_database_name(
-    request: pytest.FixtureRequest, arango_backend: Backend, arango_settings: Settings
-) -> Iterator[str]:
-    """The name of this test's fresh database (created before, dropped after the test)."""
-    with _test_database(request, arango_backend, arango_settings) as name:
         yield name
 
 
 @pytest_asyncio.fixture
-async def arango_client(arango_backend: Backend) -> AsyncIterator[Any]:
+async def arango_client(arango_faults: FaultsBackend) -> AsyncIterator[Any]:
     """An open ``arangoasync.ArangoClient`` wired in-process to this test's backend."""
     from arangoasync import ArangoClient
 
     from .transports.arangoasync import InProcessHTTPClient
 
-    client = ArangoClient(hosts=DEFAULT_HOST, http_client=InProcessHTTPClient(arango_backend))
+    client = ArangoClient(hosts=DEFAULT_HOST, http_client=InProcessHTTPClient(arango_faults))
     try:
         yield client
     finally:
@@ -540,13 +416,13 @@ async def arango_db(
 
 
 @pytest.fixture
-def arango_sync_client(arango_backend: Backend) -> Iterator[Any]:
+def arango_sync_client(arango_faults: FaultsBackend) -> Iterator[Any]:
     """A python-arango ``ArangoClient`` wired in-process to this test's backend."""
     from arango.client import ArangoClient
 
     from .transports.python_arango import InProcessSyncHTTPClient
 
-    client = ArangoClient(hosts=DEFAULT_HOST, http_client=InProcessSyncHTTPClient(arango_backend))
+    client = ArangoClient(hosts=DEFAULT_HOST, http_client=InProcessSyncHTTPClient(arango_faults))
     try:
         yield client
     finally:
@@ -564,14 +440,14 @@ def arango_sync_db(
 
 
 @pytest_asyncio.fixture
-async def aioarango_client(arango_backend: Backend) -> AsyncIterator[Any]:
+async def aioarango_client(arango_faults: FaultsBackend) -> AsyncIterator[Any]:
     """An aioarango ``ArangoClient`` wired in-process to this test's backend."""
     from aioarango import ArangoClient
 
     from .transports.aioarango import InProcessAioArangoHTTPClient
 
     client = ArangoClient(
-        hosts=DEFAULT_HOST, http_client=InProcessAioArangoHTTPClient(arango_backend)
+        hosts=DEFAULT_HOST, http_client=InProcessAioArangoHTTPClient(arango_faults)
     )
     try:
         yield client
@@ -600,7 +476,7 @@ def _arangomock_served() -> Iterator[tuple[SwitchBackend, str]]:
 
 @pytest.fixture
 def arango_url(
-    request: pytest.FixtureRequest, arango_settings: Settings, arango_backend: Backend
+    request: pytest.FixtureRequest, arango_settings: Settings, arango_faults: FaultsBackend
 ) -> Iterator[str]:
     """A URL serving this test's backend over real HTTP (for code that builds clients).
 
@@ -610,7 +486,7 @@ def arango_url(
         yield arango_settings.url
         return
     switch, url = request.getfixturevalue("_arangomock_served")
-    switch.target = arango_backend
+    switch.target = arango_faults
     try:
         yield url
     finally:

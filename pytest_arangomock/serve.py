@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gzip
+import json
 import os
 import socket
 import ssl
@@ -23,7 +24,17 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from .backend import Backend, BackendRequest, BackendResponse
+from .backend import (
+    AsyncBackend,
+    Backend,
+    BackendRequest,
+    BackendResponse,
+    HostDownError,
+    SyncBackend,
+    answer,
+    answer_sync,
+)
+from .base.errors import error_body
 
 __all__ = [
     "ServerThread",
@@ -34,7 +45,7 @@ __all__ = [
     "serving",
 ]
 
-_BACKEND_KEY = web.AppKey("backend", Backend)
+_BACKEND_KEY = web.AppKey[Backend]("backend")
 _MIN_COMPRESS = 512
 
 
@@ -68,11 +79,11 @@ async def _handle(request: web.Request) -> web.StreamResponse:
     try:
         body = await request.read()
     except Exception:  # a corrupt compressed body surfaces here
+        error = error_body(400, 400, "invalid compressed request body")
         return web.Response(
             status=400,
             content_type="application/json",
-            text='{"code":400,"error":true,"errorMessage":"invalid compressed request body",'
-            '"errorNum":400}',
+            text=json.dumps(error, separators=(",", ":")),
         )
     headers = {k.lower(): v for k, v in request.headers.items()}
     headers.pop("content-encoding", None)
@@ -82,8 +93,12 @@ async def _handle(request: web.Request) -> web.StreamResponse:
         dict(request.query),
         headers,
         body,
+        headers.get("host", ""),
     )
-    bresp = await backend.handle(breq)
+    try:
+        bresp = await answer(backend, breq)
+    except HostDownError:
+        return _drop_connection(request)
     payload, applied = _compress(bresp, request.headers.get("accept-encoding", ""))
     out = web.Response(status=bresp.status, body=payload)
     for name, value in bresp.headers.items():
@@ -96,7 +111,14 @@ async def _handle(request: web.Request) -> web.StreamResponse:
     return out
 
 
-class SwitchBackend(Backend):
+def _drop_connection(request: web.Request) -> web.StreamResponse:
+    """What a client of a host that is down meets: the connection closes, no answer."""
+    if request.transport is not None:
+        request.transport.abort()
+    return web.Response(status=503)  # never written: the connection is gone
+
+
+class SwitchBackend(SyncBackend, AsyncBackend):
     """A backend that forwards to ``target``, which can be swapped while a server runs.
 
     One loopback server per session can then serve each test's own backend.
@@ -111,10 +133,10 @@ class SwitchBackend(Backend):
         return self.target
 
     def handle_sync(self, request: BackendRequest) -> BackendResponse:
-        return self._current().handle_sync(request)
+        return answer_sync(self._current(), request)
 
     async def handle(self, request: BackendRequest) -> BackendResponse:
-        return await self._current().handle(request)
+        return await answer(self._current(), request)
 
 
 def make_app(backend: Backend) -> web.Application:

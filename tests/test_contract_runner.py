@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from pytest_arangomock import Emulator
-from pytest_arangomock.backend import Backend, BackendRequest, BackendResponse
+from pytest_arangomock.backend import Backend, BackendRequest, BackendResponse, SyncBackend
 from pytest_arangomock.serve import serving
 
 HERE = Path(__file__).parent
+#: the checkout these tests belong to: its package is the one run (before any installed one)
+SOURCE = str(HERE.parent)
 #: the parameters of a run without a live server, per driver
 DRIVER_TARGETS = {
     "arangoasync": ["inprocess", "aiohttp", "httpx", "aiosonic", "replay", "custom"],
@@ -40,13 +42,13 @@ def run_contract(
     backend: str | None = None,
     extra_env: dict[str, str] | None = None,
 ) -> tuple[int, str]:
-    """Run the installed contract suite from ``tmp_path``: (exit code, output)."""
+    """Run this checkout's contract suite as an installed plugin from ``tmp_path``."""
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("ARANGO", "PYTEST_")) and k != "PYTHONPATH"
     }
-    env["PYTHONPATH"] = str(HERE)
+    env["PYTHONPATH"] = os.pathsep.join([str(HERE), SOURCE])
     if backend:
         env["ARANGOMOCK_CONTRACT_BACKEND"] = f"{Path(__file__).stem}:{backend}"
     env.update(extra_env or {})
@@ -61,15 +63,15 @@ def run_contract(
     return proc.returncode, proc.stdout + proc.stderr
 
 
-class _Rewriting(Backend):
+class _Rewriting(SyncBackend):
     """The emulator with its answers passed through ``rewrite`` (a deliberately bad backend)."""
 
     def __init__(self, rewrite: Callable[[BackendResponse], BackendResponse]) -> None:
         self.inner = Emulator()
         self.rewrite = rewrite
 
-    async def handle(self, request: BackendRequest) -> BackendResponse:
-        return self.rewrite(await self.inner.handle(request))
+    def handle_sync(self, request: BackendRequest) -> BackendResponse:
+        return self.rewrite(self.inner.handle_sync(request))
 
 
 def _upper_ids(value: Any) -> Any:
@@ -145,7 +147,7 @@ def test_a_driver_that_does_not_import_is_skipped(tmp_path: Path) -> None:
         "-rs",
         "-k",
         "test_truncate_and_drop",
-        extra_env={"PYTHONPATH": os.pathsep.join([str(broken), str(HERE)])},
+        extra_env={"PYTHONPATH": os.pathsep.join([str(broken), str(HERE), SOURCE])},
     )
     assert code == 0, out
     assert re.findall(r"\[aioarango-(\w+)\] SKIPPED", out) == ["inprocess", "httpx"]

@@ -164,7 +164,7 @@ async def test_ttl_documents_disappear(db, arango_emulator):
     await col.add_index("ttl", ["expiresAt"], {"expireAfter": 0})
     state = _state(arango_emulator, "sessions")
     now = [1_000_000.0]
-    arango_emulator.server.extensions["ttl_clock"] = lambda: now[0]
+    arango_emulator.server.ttl.clock = lambda: now[0]
     _store(state, "old", expiresAt=now[0] - 10)
     _store(state, "iso", expiresAt="1970-01-12T13:46:30Z")  # 999990 seconds
     _store(state, "later", expiresAt=now[0] + 100)

@@ -258,7 +258,7 @@ async def test_ended_transactions(state, db):
 
 async def test_idle_transactions_expire(state, db, arango_emulator):
     now = [1000.0]
-    arango_emulator.server.extensions["trx_clock"] = lambda: now[0]
+    arango_emulator.server.transactions.clock = lambda: now[0]
     trx = await db.begin_transaction(write="c")
     await trx.collection("c").insert({"_key": "lost"})
     now[0] += 59

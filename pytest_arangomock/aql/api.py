@@ -8,9 +8,11 @@ from typing import Any
 
 from ..base.errors import ArangoError
 from . import ast as A
-from .compiler import walk
-from .executor import STAT_FIELDS, Access, phase, run
+from .compiler import Compiler
+from .context import STAT_FIELDS, Access, QueryContext
+from .executor import bind_parameters, phase, run
 from .parser import parse_query
+from .plan import PlanBuilder, deterministic, rule_run
 
 __all__ = ["QueryResult", "evaluate_expression", "execute", "explain", "parse"]
 
@@ -53,7 +55,7 @@ def _has_limit(ast: A.Query) -> bool:
 
 def _collections(ast: A.Query) -> list[str]:
     names: list[str] = []
-    for node in walk(ast):
+    for node in A.walk(ast):
         if isinstance(node, A.For) and isinstance(node.expr, A.Name):
             names.append(node.expr.name)
         elif isinstance(node, (A.Modify, A.Upsert)) and isinstance(node.collection, A.Const):
@@ -63,7 +65,7 @@ def _collections(ast: A.Query) -> list[str]:
 
 def _bind_names(ast: A.Query) -> list[str]:
     seen: dict[str, None] = {}
-    for node in walk(ast):
+    for node in A.walk(ast):
         if isinstance(node, A.Param):
             seen[("@" + node.name) if node.datasource else node.name] = None
     return sorted(seen)
@@ -116,16 +118,13 @@ def explain(
     whether the results cache could hold the result."""
     if not isinstance(query, str) or not query.strip():
         raise ArangoError(1502, "query is empty", 400)
-    from .executor import bind_parameters
-    from .plan import PlanBuilder, deterministic, rule_run
-
     started = time.perf_counter()
     binds = dict(bind_vars or {})
     with phase("parsing"):
         ast = parse_query(query)
         bind_parameters(ast, binds)
         for name in _collections(ast):
-            if db.get_collection(name) is None and not _is_view(db, name):
+            if db.get_collection(name) is None and name not in db.views:
                 raise ArangoError(1203, f"collection or view not found: {name}", 404)
     opts = options or {}
     optimizer = opts.get("optimizer")
@@ -149,9 +148,6 @@ def explain(
 
 def _folder(db: Any, binds: dict[str, Any]) -> Any:
     """Constant folding for plans: the value of an expression without variables."""
-    from .compiler import Compiler
-    from .executor import QueryContext
-
     compiler = Compiler(QueryContext(db, {}, None), binds)
 
     def fold(expr: A.Expr) -> tuple[bool, Any]:
@@ -163,10 +159,6 @@ def _folder(db: Any, binds: dict[str, Any]) -> Any:
             return False, None
 
     return fold
-
-
-def _is_view(db: Any, name: str) -> bool:
-    return name in db.views
 
 
 def evaluate_expression(

@@ -7,7 +7,8 @@ for errors ArangoDB reports with a position.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 Pos = tuple[int, int, int]  # line, column (0-based, bytes), byte offset
@@ -312,3 +313,27 @@ def attr_path(e: Expr, var: str) -> str | None:
     if isinstance(e, Name) and e.name == var and parts:
         return ".".join(reversed(parts))
     return None
+
+
+def walk(node: Any) -> Iterator[Any]:
+    """Every AST node below (and including) ``node``."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Node):
+            yield n
+            if is_dataclass(n):
+                for f in fields(n):
+                    stack.append(getattr(n, f.name))
+        elif isinstance(n, (list, tuple)):
+            stack.extend(n)
+
+
+def names_used(expr: Any) -> set[str]:
+    """The variable (and collection) names an expression mentions."""
+    return {n.name for n in walk(expr) if isinstance(n, Name)}
+
+
+def uses_current(e: Expr) -> bool:
+    """Whether ``e`` reads ``CURRENT`` or runs a subquery (its value depends on the row)."""
+    return any(isinstance(n, (Current, Subquery)) for n in walk(e))

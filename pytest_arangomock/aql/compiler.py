@@ -1,189 +1,37 @@
-"""Compile an AQL AST into nested Python closures, once per execution.
+"""Compile an AQL AST into nested Python closures, once per execution: the statements.
 
-Rows are Python lists indexed by variable slots (resolved at compile time, so evaluation
-never looks names up). An expression becomes ``fn(row) -> value``; a statement becomes a
-stage ``rows -> rows`` (generators, so LIMIT stops upstream work early); a query becomes
-``fn(row) -> iterator of results``. Bind parameters are known at compile time and are
-inlined as constants.
+A statement becomes a stage ``rows -> rows`` (generators, so LIMIT stops upstream work
+early); a query becomes ``fn(row) -> iterator of results``. Expressions are compiled by
+:mod:`.expressions`, index choice for FOR + FILTER is :mod:`.access`, views, graphs and
+writes have modules of their own.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import fields, is_dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from datetime import datetime
+from typing import Any, TypeVar
 
 from ..base.errors import ArangoError
-from ..base.values import hash_key, normalize_number, sort_key, to_bool, to_string, typename
+from ..base.values import hash_key, sort_key, to_bool, typename
+from . import access, traversal, writes
 from . import ast as A
-from . import operators as O
-from .functions import REGISTRY, load_all
+from .aggregates import AGGREGATES, counts_rows, finalizer
+from .context import QueryContext
+from .expressions import ExpressionCompiler
+from .functions import arity_error
+from .nodes import statement_nodes
+from .scope import Fn, Level, Row, Runner, Stage
+from .search import compile_view_for
 
-if TYPE_CHECKING:
-    from .executor import QueryContext
-
-Row = list[Any]
-Fn = Callable[[Row], Any]
-Stage = Callable[[Iterable[Row]], Iterable[Row]]
 _Out = TypeVar("_Out")
-Runner = Callable[[Row], Iterator[Any]]
-
-MAX_ARGS = 65536
-AGGREGATES = frozenset(
-    [
-        "LENGTH",
-        "COUNT",
-        "MIN",
-        "MAX",
-        "SUM",
-        "AVERAGE",
-        "AVG",
-        "VARIANCE_POPULATION",
-        "VARIANCE",
-        "VARIANCE_SAMPLE",
-        "STDDEV_POPULATION",
-        "STDDEV",
-        "STDDEV_SAMPLE",
-        "UNIQUE",
-        "SORTED_UNIQUE",
-        "COUNT_DISTINCT",
-        "COUNT_UNIQUE",
-        "BIT_AND",
-        "BIT_OR",
-        "BIT_XOR",
-        "PUSH",
-    ]
-)
-_IDENTITY_FUNCTIONS = ("NOOPT", "PASSTHRU", "NOEVAL")
-# functions whose arguments may name a collection (signature "h"): the name is passed
-_COLLECTION_NAME_ARGS = frozenset(
-    (
-        "DOCUMENT",
-        "IS_SAME_COLLECTION",
-        "COLLECTION_COUNT",
-        "NEAR",
-        "WITHIN",
-        "WITHIN_RECTANGLE",
-        "FULLTEXT",
-    )
-)
-_SPREAD = object()
-_RECOVERABLE = (TypeError, ValueError, AttributeError, IndexError, KeyError, OverflowError)
 
 
-def walk(node: Any) -> Iterator[Any]:
-    """Every AST node below (and including) ``node``."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, A.Node):
-            yield n
-            if is_dataclass(n):
-                for f in fields(n):
-                    stack.append(getattr(n, f.name))
-        elif isinstance(n, (list, tuple)):
-            stack.extend(n)
-
-
-def names_used(expr: Any) -> set[str]:
-    return {n.name for n in walk(expr) if isinstance(n, A.Name)}
-
-
-class Level:
-    """Compile-time state of one query level (the main query or a subquery)."""
-
-    def __init__(self, scope: dict[str, int]) -> None:
-        self.vars = dict(scope)
-        self.base = dict(scope)  # what survives a COLLECT
-        self.has_for = False
-
-
-class Compiler:
+class Compiler(ExpressionCompiler):
     """Compiles one query for one execution (bind values and database known)."""
-
-    def __init__(self, ctx: QueryContext, binds: dict[str, Any]) -> None:
-        self.ctx = ctx
-        self.binds = binds
-        self.nslots = 0
-        self.current: dict[int, int] = {}
-        self.current_stack: list[int] = []
-        self.modified: dict[str, str] = {}
-        self.registry = REGISTRY if REGISTRY else load_all()
-        self.depth = 0  # subquery nesting (fullCount only counts the main query)
-        # execution-node numbering as ArangoDB's initial plan has it (1 is the singleton):
-        # runtime errors name the nodes they passed through, "[node #3: RemoveNode]"
-        self.node_id = 0
-        self.last_node: tuple[int, str] = (1, "SingletonNode")
-
-    # ------------------------------------------------------------------ helpers
-    def error_at(self, message: str, pos: A.Pos | None, num: int = 1501) -> ArangoError:
-        """An error with ArangoDB's ``near '...' at position L:C`` suffix."""
-        if pos is None or not self.ctx.query_text:
-            return ArangoError(num, message, 400)
-        from .parser import error_at
-
-        return error_at(self.ctx.query_text, message, pos, num)
-
-    def slot(self) -> int:
-        s = self.nslots
-        self.nslots += 1
-        return s
-
-    @contextmanager
-    def current_scope(self, ident: int | None = None) -> Iterator[int]:
-        """A fresh slot that ``CURRENT`` (of ``ident``, if given) names while the
-        expressions inside the ``with`` compile."""
-        slot = self.slot()
-        if ident is not None:
-            self.current[ident] = slot
-        self.current_stack.append(slot)
-        try:
-            yield slot
-        finally:
-            self.current_stack.pop()
-
-    def param(self, p: A.Param) -> Any:
-        key = ("@" + p.name) if p.datasource else p.name
-        return self.binds[key]
-
-    def const_value(self, expr: A.Expr, vars: dict[str, int]) -> Any:
-        """Evaluate an expression that must be known at compile time (OPTIONS, LIMIT...)."""
-        fn = self.expr(expr, vars)
-        return fn([None] * max(self.nslots, 1))
-
-    def is_const(self, expr: A.Expr) -> bool:
-        for n in walk(expr):
-            if isinstance(n, (A.Name, A.Subquery, A.Current)):
-                return False
-            if isinstance(n, A.Call):
-                spec = self.registry.get(n.name)
-                if spec is None or not spec.deterministic:
-                    return False
-        return True
-
-    def options(self, opts: A.ObjectLit | None, vars: dict[str, int]) -> dict[str, Any]:
-        if opts is None:
-            return {}
-        if not self.is_const(opts):
-            raise ArangoError(1575, "query options must be readable at query compile time", 400)
-        value = self.const_value(opts, vars)
-        return value if isinstance(value, dict) else {}
-
-    def collection_name(self, expr: A.Expr) -> str:
-        if isinstance(expr, A.Param):
-            value = self.param(expr)
-            if not isinstance(value, str) or not value:
-                key = ("@" + expr.name) if expr.datasource else expr.name
-                raise ArangoError(1553, f"bind parameter '{key}' has an invalid value or type", 400)
-            return value
-        if isinstance(expr, A.Const) and isinstance(expr.value, str):
-            return expr.value
-        if isinstance(expr, A.Name):
-            return expr.name
-        raise ArangoError(1501, "syntax error, invalid collection name", 400)
 
     # ------------------------------------------------------------------ queries
     def query(self, q: A.Query, scope: dict[str, int]) -> Runner:
@@ -232,8 +80,6 @@ class Compiler:
 
     def plan_nodes(self, st: A.Node, level: Level) -> list[tuple[int, str]]:
         """Number the execution nodes ArangoDB's initial plan makes for ``st``."""
-        from .plan import statement_nodes
-
         out = []
         for kind in statement_nodes(st, level.vars.__contains__):
             self.node_id += 1
@@ -267,8 +113,6 @@ class Compiler:
         if isinstance(st, A.Upsert):
             return self.upsert(st, level)
         if isinstance(st, (A.Traversal, A.PathSearch)):
-            from . import traversal
-
             level.has_for = True
             return traversal.compile_graph(self, st, level)
         raise ArangoError(1501, f"unsupported statement {type(st).__name__}", 400)
@@ -284,8 +128,6 @@ class Compiler:
 
     # ------------------------------------------------------------------ FOR
     def for_(self, st: A.For, level: Level, stmts: list[A.Node], i: int) -> Stage | _ForStage:
-        from .search import compile_view_for  # FOR over an ArangoSearch/search-alias view
-
         view_stage = compile_view_for(self, st, level)
         if view_stage is not None:
             return view_stage
@@ -302,7 +144,7 @@ class Compiler:
         expr = st.expr
         coll = None
         if isinstance(expr, A.Name) and expr.name not in level.vars:
-            if self.ctx.db.get_collection(expr.name) is None and _is_view(self.ctx.db, expr.name):
+            if self.ctx.db.get_collection(expr.name) is None and expr.name in self.ctx.db.views:
                 raise ArangoError(9, "FOR over a view is not emulated by pytest-arangomock", 501)
             coll = self.ctx.collection(expr.name)
         elif isinstance(expr, A.Param) and expr.datasource:
@@ -310,7 +152,7 @@ class Compiler:
         if coll is None:
             return self.expr(expr, level.vars)
         self.check_read(coll.name)
-        indexed = self.index_source(coll, st.var, level, stmts, i)
+        indexed = access.index_source(self, coll, st.var, level.vars, stmts, i)
         if indexed is not None:
             return indexed
         stats = self.ctx.stats
@@ -321,113 +163,6 @@ class Compiler:
             return docs
 
         return scan
-
-    def check_read(self, name: str) -> None:
-        op = self.modified.get(name)
-        if op is not None:
-            raise ArangoError(1579, f"access after data-modification by {op}", 400)
-
-    def index_source(
-        self, coll: Any, var: str, level: Level, stmts: list[A.Node], i: int
-    ) -> Fn | None:
-        """Use the primary, edge or a persistent index for ``FILTER var.attr == value``."""
-        conds: list[A.Expr] = []
-        j = i + 1
-        while j < len(stmts) and isinstance(stmts[j], A.Filter):
-            conds.extend(A.conjuncts(stmts[j].expr))  # type: ignore[attr-defined]
-            j += 1
-        if not conds:
-            return None
-        eqs: dict[str, tuple[str, A.Expr]] = {}
-        for c in conds:
-            if not isinstance(c, A.Binary) or c.op not in ("==", "IN"):
-                continue
-            for left, right in ((c.left, c.right), (c.right, c.left)):
-                path = A.attr_path(left, var)
-                if path is None or var in names_used(right) or _uses_current(right):
-                    continue
-                if c.op == "IN" and left is not c.left:
-                    continue
-                eqs.setdefault(path, (c.op, right))
-                break
-        if not eqs:
-            return None
-        stats = self.ctx.stats
-        docs = coll.docs
-        if "_key" in eqs or "_id" in eqs:
-            field = "_key" if "_key" in eqs else "_id"
-            op, e = eqs[field]
-            value_fn = self.expr(e, level.vars)
-            prefix = coll.name + "/"
-
-            def key_of(v: Any) -> Any:
-                if field == "_id":
-                    return v[len(prefix) :] if isinstance(v, str) and v.startswith(prefix) else None
-                return v
-
-            def by_key(r: Row) -> list[Any]:
-                v = value_fn(r)
-                keys = v if op == "IN" else [v]
-                if type(keys) is not list:
-                    return []
-                out = []
-                seen = set()
-                for k in keys:
-                    k = key_of(k)
-                    if type(k) is str and k not in seen:
-                        seen.add(k)
-                        d = docs.get(k)
-                        if d is not None:
-                            out.append(d)
-                stats["scannedIndex"] += len(out)
-                return out
-
-            return by_key
-        edge_index = coll.edge_index
-        if edge_index is not None:
-            for field in ("_from", "_to"):
-                if field in eqs:
-                    op, e = eqs[field]
-                    value_fn = self.expr(e, level.vars)
-                    lookup = edge_index.outbound if field == "_from" else edge_index.inbound
-
-                    def by_edge(
-                        r: Row, value_fn: Fn = value_fn, lookup: Any = lookup, op: str = op
-                    ) -> list[Any]:
-                        v = value_fn(r)
-                        vids = v if op == "IN" else [v]
-                        if type(vids) is not list:
-                            return []
-                        out: list[Any] = []
-                        for vid in dict.fromkeys(x for x in vids if type(x) is str):
-                            out.extend(lookup(vid))
-                        stats["scannedIndex"] += len(out)
-                        return out
-
-                    return by_edge
-        for index in coll.indexes:
-            lookup_eq = getattr(index, "lookup_eq", None)
-            if lookup_eq is None or index.type not in ("persistent", "hash", "skiplist"):
-                continue
-            prefix_fields: list[str] = []
-            for f in index.fields:
-                if f in eqs and eqs[f][0] == "==":
-                    prefix_fields.append(f)
-                else:
-                    break
-            if not prefix_fields or getattr(index, "sparse", False):
-                continue
-            if any("[*]" in f for f in prefix_fields):
-                continue
-            fns = [self.expr(eqs[f][1], level.vars) for f in prefix_fields]
-
-            def by_persistent(r: Row, fns: list[Fn] = fns, lookup_eq: Any = lookup_eq) -> list[Any]:
-                found = list(lookup_eq(tuple(fn(r) for fn in fns)))
-                stats["scannedIndex"] += len(found)
-                return found
-
-            return by_persistent
-        return None
 
     # ------------------------------------------------------------------ LET / FILTER
     def let(self, st: A.Let, level: Level) -> Stage:
@@ -532,7 +267,7 @@ class Compiler:
                 raise ArangoError(1501, "syntax error, limit value must be a number >= 0", 400)
         off = int(offset)
         cnt = None if count is None else int(count)
-        counter = self.ctx.full_count_counter(self, stmts, i)
+        counter = self.ctx.full_count_counter(self.depth, stmts, i)
 
         def stage(rows: Iterable[Row]) -> Iterator[Row]:
             if counter is None:
@@ -570,24 +305,24 @@ class Compiler:
                 if call.name not in self.registry:
                     raise ArangoError(1540, f"usage of unknown function '{call.name}()'", 400)
                 raise ArangoError(1574, "unknown aggregate function used", 400)
-            for n in names_used(call):
+            for n in A.names_used(call):
                 if n in introduced:
                     raise ArangoError(
                         1512, f"use of COLLECT variable '{n}' inside same COLLECT", 400
                     )
-            if len(call.args) > 1 or (not call.args and call.name not in ("LENGTH", "COUNT")):
+            if len(call.args) > 1 or (not call.args and not counts_rows(call.name)):
                 spec = self.registry.get(call.name)
                 lo, hi = (spec.min_args, spec.max_args) if spec is not None else (1, 1)
-                raise _arity_error(call.name, lo, hi)
+                raise arity_error(call.name, lo, hi)
             arg = self.expr(call.args[0], vars) if call.args else None
-            out.append((arg, _FINALIZERS[_AGG_ALIAS.get(call.name, call.name)]))
+            out.append((arg, finalizer(call.name)))
         return out
 
     def collect(self, st: A.Collect, level: Level, nxt: A.Node | None) -> Stage:
         vars = level.vars
         introduced = {n for n, _ in st.groups}
         for _name, expr in st.groups:
-            for n in names_used(expr):
+            for n in A.names_used(expr):
                 if n in introduced and n not in vars:
                     raise ArangoError(
                         1512, f"use of COLLECT variable '{n}' inside same COLLECT", 400
@@ -737,445 +472,10 @@ class Compiler:
 
     # ------------------------------------------------------------------ modifications
     def modify(self, st: A.Modify, level: Level) -> Stage:
-        from .writes import modification_stage
-
-        return modification_stage(self, st, level)
+        return writes.modification_stage(self, st, level)
 
     def upsert(self, st: A.Upsert, level: Level) -> Stage:
-        from .writes import upsert_stage
-
-        return upsert_stage(self, st, level)
-
-    # ------------------------------------------------------------------ expressions
-    def expr(self, e: A.Expr, vars: dict[str, int]) -> Fn:
-        method = getattr(self, "x_" + type(e).__name__)
-        return method(e, vars)  # type: ignore[no-any-return]
-
-    def x_Const(self, e: A.Const, vars: dict[str, int]) -> Fn:
-        v = e.value
-        return lambda r: v
-
-    def x_Param(self, e: A.Param, vars: dict[str, int]) -> Fn:
-        if e.datasource:
-            name = self.collection_name(e)
-            coll = self.ctx.collection(name)
-            raise ArangoError(1568, f"collection '{coll.name}' used as expression operand", 400)
-        v = self.param(e)
-        return lambda r: v
-
-    def x_Name(self, e: A.Name, vars: dict[str, int]) -> Fn:
-        s = vars.get(e.name)
-        if s is None and e.name in ("CURRENT", "$CURRENT") and self.current_stack:
-            s = self.current_stack[-1]
-        if s is not None:
-            slot = s
-            return lambda r: r[slot]
-        coll = self.ctx.collection(e.name)
-        raise ArangoError(1568, f"collection '{coll.name}' used as expression operand", 400)
-
-    def x_Current(self, e: A.Current, vars: dict[str, int]) -> Fn:
-        slot = self.current[e.ident]
-        return lambda r: r[slot]
-
-    def x_Attr(self, e: A.Attr, vars: dict[str, int]) -> Fn:
-        obj = self.expr(e.obj, vars)
-        name = e.name
-        if isinstance(name, A.Param):
-            value = self.param(name)
-            if not isinstance(value, (str, list)):
-                raise ArangoError(
-                    1553, f"bind parameter '{name.name}' has an invalid value or type", 400
-                )
-            if isinstance(value, list):
-                path = [str(p) for p in value]
-
-                def get_path(r: Row) -> Any:
-                    v = obj(r)
-                    for p in path:
-                        if type(v) is not dict:
-                            return None
-                        v = v.get(p)
-                    return v
-
-                return get_path
-            name = value
-        key = name
-        slot = self.var_slot(e.obj, vars)
-        if slot is not None:  # ``var.attr``: the common case, one call less
-
-            def get_var(r: Row) -> Any:
-                v = r[slot]
-                return v.get(key) if type(v) is dict else None
-
-            return get_var
-
-        def get(r: Row) -> Any:
-            v = obj(r)
-            if type(v) is dict:
-                return v.get(key)
-            return None
-
-        return get
-
-    def var_slot(self, e: A.Expr, vars: dict[str, int]) -> int | None:
-        """The row slot of a plain variable reference (None for anything else)."""
-        if isinstance(e, A.Name):
-            return vars.get(e.name)
-        return None
-
-    def x_Index(self, e: A.Index, vars: dict[str, int]) -> Fn:
-        obj = self.expr(e.obj, vars)
-        idx = self.expr(e.index, vars)
-
-        def get(r: Row) -> Any:
-            v = obj(r)
-            i = idx(r)
-            t = type(v)
-            if t is list:
-                ti = type(i)
-                if ti is int or ti is float:
-                    n = int(i)
-                elif ti is str:
-                    try:
-                        n = int(i)
-                    except ValueError:
-                        return None
-                else:
-                    return None
-                if n < 0:
-                    n += len(v)
-                return v[n] if 0 <= n < len(v) else None
-            if t is dict:
-                if type(i) is str:
-                    return v.get(i)
-                if type(i) in (int, float):
-                    return v.get(to_string(i))
-                return None
-            return None
-
-        return get
-
-    def x_ArrayLit(self, e: A.ArrayLit, vars: dict[str, int]) -> Fn:
-        if any(isinstance(x, A.Spread) for x in e.items):
-            parts = [
-                (isinstance(x, A.Spread), self.expr(x.expr if isinstance(x, A.Spread) else x, vars))
-                for x in e.items
-            ]
-
-            def build(r: Row) -> list[Any]:
-                out: list[Any] = []
-                for spread, f in parts:
-                    v = f(r)
-                    if not spread:
-                        out.append(v)
-                    elif type(v) is list:
-                        out.extend(v)
-                    elif type(v) is dict:
-                        out.extend(v.values())
-                return out
-
-            return build
-        if self.is_const(e) and all(
-            isinstance(x, (A.Const, A.ArrayLit, A.ObjectLit)) for x in e.items
-        ):
-            value = [self.expr(x, vars)([]) for x in e.items]
-            return lambda r: value
-        fns = [self.expr(x, vars) for x in e.items]
-        return lambda r: [f(r) for f in fns]
-
-    def x_ObjectLit(self, e: A.ObjectLit, vars: dict[str, int]) -> Fn:
-        parts: list[tuple[Any, Fn]] = []
-        dynamic = False
-        for key, value in e.items:
-            if (
-                isinstance(value, A.Name)
-                and isinstance(key, str)
-                and key == value.name
-                and value.name not in vars
-                and not (value.name in ("CURRENT", "$CURRENT") and self.current_stack)
-            ):
-                raise ArangoError(
-                    1512, f"use of unknown variable '{value.name}' in object literal", 400
-                )
-            if isinstance(key, A.Spread):
-                parts.append((_SPREAD, self.expr(key.expr, vars)))
-                dynamic = True
-                continue
-            vf = self.expr(value, vars)
-            if isinstance(key, str):
-                parts.append((key, vf))
-            elif isinstance(key, A.Param):
-                pv = self.param(key)
-                if not isinstance(pv, str):
-                    raise ArangoError(
-                        1553, f"bind parameter '{key.name}' has an invalid value or type", 400
-                    )
-                parts.append((pv, vf))
-            else:
-                parts.append((self.expr(key, vars), vf))
-                dynamic = True
-        if not dynamic:
-            static = [(k, f) for k, f in parts]
-            if len({k for k, _ in static}) == len(static):
-                return lambda r: {k: f(r) for k, f in static}
-
-        def build(r: Row) -> dict[str, Any]:
-            out: dict[str, Any] = {}
-            spread_seen = False
-            for k, f in parts:
-                if k is _SPREAD:
-                    v = f(r)
-                    if type(v) is dict:
-                        out.update(v)
-                        spread_seen = True
-                    continue
-                if callable(k):
-                    kv = k(r)
-                    name = kv if type(kv) is str else to_string(kv)
-                else:
-                    name = k
-                if spread_seen or name not in out:
-                    out[name] = f(r)
-            return out
-
-        return build
-
-    def x_Unary(self, e: A.Unary, vars: dict[str, int]) -> Fn:
-        f = self.expr(e.operand, vars)
-        if e.op == "!":
-            return lambda r: not to_bool(f(r))
-        if e.op == "-":
-            return lambda r: O.neg(f(r))
-        return lambda r: O.pos(f(r))
-
-    def x_Binary(self, e: A.Binary, vars: dict[str, int]) -> Fn:
-        lf = self.expr(e.left, vars)
-        op = e.op
-        if (
-            op in ("IN", "NOT IN")
-            and isinstance(e.right, (A.ArrayLit, A.Param))
-            and self.is_const(e.right)
-        ):
-            rv = self.const_value(e.right, vars)
-            if type(rv) is list:
-                test = O.in_set(rv)
-                if op == "IN":
-                    return lambda r: test(lf(r))
-                return lambda r: not test(lf(r))
-        rf = self.expr(e.right, vars)
-        warn = self.ctx.warn
-        if op == "+":
-            return lambda r: O.add(lf(r), rf(r))
-        if op == "-":
-            return lambda r: O.sub(lf(r), rf(r))
-        if op == "*":
-            return lambda r: O.mul(lf(r), rf(r))
-        if op == "/":
-            return lambda r: O.div(lf(r), rf(r), warn)
-        if op == "%":
-            return lambda r: O.mod(lf(r), rf(r), warn)
-        cmp = O.COMPARE[op]
-        if isinstance(e.right, A.Const) and type(e.right.value) in (int, float):
-            return _compare_number(op, lf, e.right.value, cmp)
-        return lambda r: cmp(lf(r), rf(r))
-
-    def x_Logical(self, e: A.Logical, vars: dict[str, int]) -> Fn:
-        lf = self.expr(e.left, vars)
-        rf = self.expr(e.right, vars)
-        if e.op == "AND":
-
-            def and_(r: Row) -> Any:
-                a = lf(r)
-                return rf(r) if to_bool(a) else a
-
-            return and_
-
-        def or_(r: Row) -> Any:
-            a = lf(r)
-            return a if to_bool(a) else rf(r)
-
-        return or_
-
-    def x_Ternary(self, e: A.Ternary, vars: dict[str, int]) -> Fn:
-        cf = self.expr(e.cond, vars)
-        of = self.expr(e.otherwise, vars)
-        if e.then is None:
-
-            def short(r: Row) -> Any:
-                c = cf(r)
-                return c if to_bool(c) else of(r)
-
-            return short
-        tf = self.expr(e.then, vars)
-        return lambda r: tf(r) if to_bool(cf(r)) else of(r)
-
-    def x_Range(self, e: A.Range, vars: dict[str, int]) -> Fn:
-        lf = self.expr(e.low, vars)
-        hf = self.expr(e.high, vars)
-        return lambda r: O.make_range(lf(r), hf(r))
-
-    def x_Quantified(self, e: A.Quantified, vars: dict[str, int]) -> Fn:
-        lf = self.expr(e.left, vars)
-        rf = self.expr(e.right, vars)
-        cf = self.expr(e.count, vars) if e.count is not None else (lambda r: None)
-        q, op = e.quantifier, e.op
-        return lambda r: O.quantified(q, cf(r), op, lf(r), rf(r))
-
-    def x_Passthru(self, e: A.Passthru, vars: dict[str, int]) -> Fn:
-        return self.expr(e.expr, vars)
-
-    def x_Subquery(self, e: A.Subquery, vars: dict[str, int]) -> Fn:
-        self.depth += 1
-        try:
-            run = self.query(e.query, vars)
-        finally:
-            self.depth -= 1
-
-        def sub(r: Row) -> list[Any]:
-            return list(run(r.copy()))
-
-        return sub
-
-    def x_Expansion(self, e: A.Expansion, vars: dict[str, int]) -> Fn:
-        src = self.expr(e.source, vars)
-        with self.current_scope(e.ident) as slot:
-            filt = self.expr(e.filter, vars) if e.filter is not None else None
-            if e.limit is not None:
-                off_e, cnt_e = e.limit
-                off_f = self.expr(off_e, vars) if off_e is not None else (lambda r: 0)
-                cnt_f: Fn | None = self.expr(cnt_e, vars)
-            else:
-                off_f, cnt_f = (lambda r: 0), None
-            proj = self.expr(e.projection, vars) if e.projection is not None else None
-            rest = self.expr(e.rest, vars)
-        levels = e.levels
-        rest_is_current = isinstance(e.rest, A.Current) and e.rest.ident == e.ident
-
-        def expand(r: Row) -> Any:
-            v = src(r)
-            if type(v) is not list:
-                return []
-            if levels > 1:
-                v = _flatten(v, levels - 1)
-            out = []
-            off = O.to_int64(off_f(r)) if cnt_f is not None else 0
-            cnt = O.to_int64(cnt_f(r)) if cnt_f is not None else -1
-            saved = r[slot]
-            try:
-                for item in v:
-                    r[slot] = item
-                    if filt is not None and not to_bool(filt(r)):
-                        continue
-                    if off > 0:
-                        off -= 1
-                        continue
-                    if cnt == 0:
-                        break
-                    cnt -= 1
-                    if proj is not None:
-                        item = proj(r)
-                        r[slot] = item
-                    out.append(item if rest_is_current else rest(r))
-            finally:
-                r[slot] = saved
-            return out
-
-        return expand
-
-    def x_Question(self, e: A.Question, vars: dict[str, int]) -> Fn:
-        src = self.expr(e.source, vars)
-        with self.current_scope(e.ident) as slot:
-            filt = self.expr(e.filter, vars) if e.filter is not None else None
-            count = self.expr(e.count, vars) if e.count is not None else None
-        quant = e.quantifier
-
-        def question(r: Row) -> Any:
-            v = src(r)
-            if type(v) is not list:
-                return False
-            hits = 0
-            saved = r[slot]
-            try:
-                for item in v:
-                    r[slot] = item
-                    if filt is None or to_bool(filt(r)):
-                        hits += 1
-            finally:
-                r[slot] = saved
-            n = len(v)
-            if quant == "ANY":
-                return hits > 0
-            if quant == "ALL":
-                return hits == n
-            if quant == "NONE":
-                return hits == 0
-            c = count(r) if count is not None else None
-            if quant == "AT LEAST":
-                return hits >= O.to_int64(c)
-            if type(c) is list and c:
-                return O.to_int64(c[0]) <= hits <= O.to_int64(c[-1])
-            return hits == O.to_int64(c)
-
-        return question
-
-    def x_Call(self, e: A.Call, vars: dict[str, int]) -> Fn:
-        name = e.name
-        spec = self.registry.get(name)
-        by_name = name in _COLLECTION_NAME_ARGS
-        argfns = [self.call_arg(a, vars, by_name) for a in e.args]
-        if spec is None:
-            if name in _IDENTITY_FUNCTIONS and len(argfns) == 1:
-                return argfns[0]
-            if name == "LIKE" and 2 <= len(argfns) <= 3:
-                return lambda r: O.like(*[f(r) for f in argfns])
-            if name == "REGEX_TEST" and 2 <= len(argfns) <= 3:
-                warn = self.ctx.warn
-                return lambda r: O.regex_fallback(warn, *[f(r) for f in argfns])
-            if "::" in name:  # user functions are JavaScript, which the emulator has none of
-                raise ArangoError(
-                    9, "this version of ArangoDB is built without JavaScript support", 501
-                )
-            raise ArangoError(1540, f"usage of unknown function '{name}()'", 400)
-        if len(argfns) < spec.min_args or (
-            spec.max_args is not None and len(argfns) > spec.max_args
-        ):
-            raise _arity_error(name, spec.min_args, spec.max_args)
-        fn = spec.fn
-        ctx = self.ctx
-        if name == "SLEEP" and ctx.deadline is not None:
-            fn = _bounded_sleep(fn)
-
-        def call(r: Row) -> Any:
-            args = [f(r) for f in argfns]
-            try:
-                return fn(ctx, *args)
-            except ArangoError:
-                raise
-            except _RECOVERABLE:
-                ctx.warn(1542, f"invalid argument type in call to function '{name}()'")
-                return None
-
-        return call
-
-    def call_arg(self, a: A.Expr, vars: dict[str, int], by_name: bool = False) -> Fn:
-        """A function argument; a bare collection name passes the collection's documents
-        (or its name, for functions that take a collection name)."""
-        if by_name and (
-            (isinstance(a, A.Param) and a.datasource)
-            or (isinstance(a, A.Name) and a.name not in vars)
-        ):
-            cname = self.collection_name(a)
-            self.ctx.collection(cname)
-            return lambda r: cname
-        if (
-            isinstance(a, A.Name)
-            and a.name not in vars
-            and not (a.name in ("CURRENT", "$CURRENT") and self.current_stack)
-        ):
-            coll = self.ctx.collection(a.name)
-            self.check_read(coll.name)
-            return lambda r: list(coll.docs.values())
-        return self.expr(a, vars)
+        return writes.upsert_stage(self, st, level)
 
 
 # ------------------------------------------------------------------ helpers
@@ -1284,66 +584,6 @@ def _row_sort_key(keys: list[tuple[Fn, bool]]) -> Fn:
     return lambda r: tuple(f(r) for f in fns)
 
 
-_NUMBER_OPS: dict[str, Callable[[Any, Any], bool]] = {
-    "==": lambda a, b: bool(a == b),
-    "!=": lambda a, b: bool(a != b),
-    "<": lambda a, b: bool(a < b),
-    "<=": lambda a, b: bool(a <= b),
-    ">": lambda a, b: bool(a > b),
-    ">=": lambda a, b: bool(a >= b),
-}
-
-
-def _compare_number(op: str, lf: Fn, c: Any, cmp: Callable[[Any, Any], bool]) -> Fn:
-    """``expr <op> number``: plain Python comparison when the value is a number too."""
-    if op == ">":
-
-        def gt(r: Row) -> bool:
-            v = lf(r)
-            t = type(v)
-            return v > c if (t is int or t is float) else cmp(v, c)
-
-        return gt
-    if op == "<":
-
-        def lt(r: Row) -> bool:
-            v = lf(r)
-            t = type(v)
-            return v < c if (t is int or t is float) else cmp(v, c)
-
-        return lt
-    if op == "==":
-
-        def eq(r: Row) -> bool:
-            v = lf(r)
-            t = type(v)
-            return v == c if (t is int or t is float) else cmp(v, c)
-
-        return eq
-    fast = _NUMBER_OPS.get(op)
-    if fast is None:
-        return lambda r: cmp(lf(r), c)
-
-    def other(r: Row) -> bool:
-        v = lf(r)
-        t = type(v)
-        return fast(v, c) if (t is int or t is float) else cmp(v, c)
-
-    return other
-
-
-def _bounded_sleep(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """SLEEP() under ``maxRuntime``: sleep no longer than the query may run."""
-
-    def sleep(ctx: QueryContext, seconds: Any = None, *rest: Any) -> Any:
-        if type(seconds) in (int, float) and seconds >= 0 and not rest:
-            ctx.sleep(float(seconds))
-            return None
-        return fn(ctx, seconds, *rest)
-
-    return sleep
-
-
 def _all_of(preds: list[Fn]) -> Fn:
     def both(r: Row) -> bool:
         for p in preds:
@@ -1380,10 +620,6 @@ def _tagged(
     return tagged
 
 
-def _is_view(db: Any, name: str) -> bool:
-    return name in db.views
-
-
 def _drain(rows: Iterable[Row]) -> Iterator[Any]:
     for _ in rows:
         pass
@@ -1401,33 +637,8 @@ def _counting_limit(
     counter[0] += n
 
 
-def _uses_current(e: A.Expr) -> bool:
-    return any(isinstance(n, (A.Current, A.Subquery)) for n in walk(e))
-
-
-def _flatten(v: list[Any], depth: int) -> list[Any]:
-    out: list[Any] = []
-    for x in v:
-        if type(x) is list and depth > 0:
-            out.extend(_flatten(x, depth - 1))
-        else:
-            out.append(x)
-    return out
-
-
-def _arity_error(name: str, lo: int, hi: int | None) -> ArangoError:
-    return ArangoError(
-        1541,
-        f"invalid number of arguments for function '{name}()', expected number of arguments: "
-        f"minimum: {lo}, maximum: {MAX_ARGS if hi is None else hi}",
-        400,
-    )
-
-
 def _range_key(v: Any, dates: bool) -> float | None:
     if dates:
-        from datetime import datetime
-
         if isinstance(v, str):
             try:
                 return datetime.fromisoformat(v.replace("Z", "+00:00")).timestamp() * 1000
@@ -1442,8 +653,6 @@ def _range_key(v: Any, dates: bool) -> float | None:
 
 
 def _duration_ms(text: str) -> float:
-    import re
-
     m = re.fullmatch(
         r"P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?"
         r"(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?",
@@ -1454,108 +663,3 @@ def _duration_ms(text: str) -> float:
     y, mo, w, d, h, mi, s = (float(x) if x else 0.0 for x in m.groups())
     days = y * 365 + mo * 30 + w * 7 + d
     return ((days * 24 + h) * 60 + mi) * 60000 + s * 1000
-
-
-# ------------------------------------------------------------------ aggregates
-def _numbers(values: list[Any]) -> list[float | int] | None:
-    out = []
-    for v in values:
-        if v is None:
-            continue
-        if type(v) in (int, float):
-            out.append(v)
-        else:
-            return None
-    return out
-
-
-def _agg_sum(values: list[Any]) -> Any:
-    nums = _numbers(values)
-    if nums is None:
-        return None
-    return normalize_number(sum(nums)) if nums else 0
-
-
-def _agg_avg(values: list[Any]) -> Any:
-    nums = _numbers(values)
-    if not nums:
-        return None
-    return normalize_number(sum(nums) / len(nums))
-
-
-def _variance(values: list[Any], sample: bool) -> Any:
-    nums = _numbers(values)
-    if nums is None:
-        return None
-    n = len(nums)
-    if n == 0 or (sample and n < 2):
-        return None
-    mean = sum(nums) / n
-    ss = sum((x - mean) ** 2 for x in nums)
-    return ss / (n - 1 if sample else n)
-
-
-def _stddev(values: list[Any], sample: bool) -> Any:
-    v = _variance(values, sample)
-    return None if v is None else v**0.5
-
-
-def _agg_min(values: list[Any]) -> Any:
-    present = [v for v in values if v is not None]
-    return min(present, key=sort_key) if present else None
-
-
-def _agg_max(values: list[Any]) -> Any:
-    present = [v for v in values if v is not None]
-    return max(present, key=sort_key) if present else None
-
-
-def _unique(values: list[Any]) -> list[Any]:
-    seen: set[Any] = set()
-    out = []
-    for v in values:
-        if v is None:
-            continue
-        k = hash_key(v)
-        if k not in seen:
-            seen.add(k)
-            out.append(v)
-    return out
-
-
-def _bits(values: list[Any], op: Callable[[int, int], int]) -> Any:
-    result: int | None = None
-    for v in values:
-        if v is None:
-            continue
-        if type(v) not in (int, float) or v < 0 or v != int(v) or v > 0xFFFFFFFF:
-            return None
-        result = int(v) if result is None else op(result, int(v))
-    return result
-
-
-_FINALIZERS: dict[str, Callable[[list[Any]], Any]] = {
-    "LENGTH": len,
-    "MIN": _agg_min,
-    "MAX": _agg_max,
-    "SUM": _agg_sum,
-    "AVERAGE": _agg_avg,
-    "VARIANCE_POPULATION": lambda v: _variance(v, False),
-    "VARIANCE_SAMPLE": lambda v: _variance(v, True),
-    "STDDEV_POPULATION": lambda v: _stddev(v, False),
-    "STDDEV_SAMPLE": lambda v: _stddev(v, True),
-    "UNIQUE": _unique,
-    "SORTED_UNIQUE": lambda v: sorted(_unique(v), key=sort_key),
-    "COUNT_DISTINCT": lambda v: len(_unique(v)),
-    "BIT_AND": lambda v: _bits(v, lambda a, b: a & b),
-    "BIT_OR": lambda v: _bits(v, lambda a, b: a | b),
-    "BIT_XOR": lambda v: _bits(v, lambda a, b: a ^ b),
-    "PUSH": list,
-}
-_AGG_ALIAS = {
-    "COUNT": "LENGTH",
-    "AVG": "AVERAGE",
-    "VARIANCE": "VARIANCE_POPULATION",
-    "STDDEV": "STDDEV_POPULATION",
-    "COUNT_UNIQUE": "COUNT_DISTINCT",
-}

@@ -1,5 +1,5 @@
-"""AQL operators on values: arithmetic with TO_NUMBER casts, comparisons, IN, ranges,
-quantifiers, LIKE and regular expressions (with fallbacks until functions/string.py exists).
+"""AQL operators on values: arithmetic with TO_NUMBER casts, comparisons, IN, ranges and
+quantifiers (LIKE and ``=~`` are the registered functions LIKE and REGEX_TEST).
 
 Arithmetic results go through :func:`values.normalize_number`: int64 overflow becomes a
 double, NaN/infinity become null. Division or modulo by zero warns 1562 and yields null.
@@ -8,11 +8,10 @@ double, NaN/infinity become null. Division or modulo by zero warns 1562 and yiel
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
+from ..base.errors import ArangoError
 from ..base.values import compare, equals, hash_key, normalize_number, to_bool, to_number
 
 Warn = Callable[[int, str], None]
@@ -152,8 +151,6 @@ def make_range(low: Any, high: Any) -> list[int]:
     """``low..high``: bounds cast to integers; descending when ``low > high``."""
     lo, hi = to_int64(low), to_int64(high)
     if hi - lo > 10_000_000 or lo - hi > 10_000_000:
-        from ..base.errors import ArangoError
-
         raise ArangoError(32, "resource limit exceeded", 400)
     if lo <= hi:
         return list(range(lo, hi + 1))
@@ -186,66 +183,6 @@ def quantified(quant: str, count: Any, op: str, left: Any, right: Any) -> bool:
     return not any(cmp(x, right) for x in left)
 
 
-# ------------------------------------------------------------------ LIKE / regex
-@lru_cache(maxsize=4096)
-def _like_regex(pattern: str, case_insensitive: bool) -> re.Pattern[str]:
-    out: list[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "\\" and i + 1 < n:
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        if c == "%":
-            out.append(".*")
-        elif c == "_":
-            out.append(".")
-        else:
-            out.append(re.escape(c))
-        i += 1
-    flags = re.DOTALL | (re.IGNORECASE if case_insensitive else 0)
-    return re.compile("".join(out), flags)
-
-
-def like_fallback(text: Any, pattern: Any, case_insensitive: bool = False) -> bool:
-    """LIKE semantics when functions/string.py is not there: % and _ wildcards, \\ escapes."""
-    if not isinstance(text, str):
-        from ..base.values import to_string
-
-        text = to_string(text)
-    if not isinstance(pattern, str):
-        from ..base.values import to_string
-
-        pattern = to_string(pattern)
-    return _like_regex(pattern, bool(case_insensitive)).fullmatch(text) is not None
-
-
-def like(text: Any, pattern: Any, case_insensitive: bool = False) -> bool:
-    """LIKE, through functions/string.py when present."""
-    try:
-        from .functions import string as string_functions
-    except ImportError:
-        return like_fallback(text, pattern, case_insensitive)
-    fn = getattr(string_functions, "like", None)
-    if fn is None:
-        return like_fallback(text, pattern, case_insensitive)
-    return bool(fn(text, pattern, case_insensitive))
-
-
-def regex_fallback(warn: Warn, text: Any, pattern: Any, ci: bool = False) -> bool | None:
-    from ..base.values import to_string
-
-    text = text if isinstance(text, str) else to_string(text)
-    pattern = pattern if isinstance(pattern, str) else to_string(pattern)
-    try:
-        rx = re.compile(pattern, re.IGNORECASE if ci else 0)
-    except re.error:
-        warn(1543, "invalid regex value")
-        return None
-    return rx.search(text) is not None
-
-
 def to_bool_any(v: Any) -> bool:
     return to_bool(v)
 
@@ -255,7 +192,6 @@ __all__ = [
     "add",
     "div",
     "in_",
-    "like",
     "make_range",
     "mod",
     "mul",

@@ -14,7 +14,10 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from . import access
 from . import ast as A
+from .functions.library import REGISTRY
+from .nodes import MODIFY_NODES, statement_nodes
 
 __all__ = [
     "PlanBuilder",
@@ -22,70 +25,7 @@ __all__ = [
     "expression_json",
     "optimizer_rules",
     "rule_run",
-    "statement_nodes",
 ]
-
-_MODIFY_NODES = {
-    "INSERT": "InsertNode",
-    "UPDATE": "UpdateNode",
-    "REPLACE": "ReplaceNode",
-    "REMOVE": "RemoveNode",
-}
-_PATH_NODES = {"SHORTEST_PATH": "ShortestPathNode"}
-
-
-def _calc(expr: A.Expr | None, is_var: Callable[[str], bool]) -> list[str]:
-    """A CalculationNode unless the expression is a variable (or a subquery's result)."""
-    if expr is None or (isinstance(expr, A.Name) and is_var(expr.name)):
-        return []
-    if isinstance(expr, A.Subquery):
-        return ["SubqueryNode"]
-    return ["CalculationNode"]
-
-
-def statement_nodes(st: A.Node, is_var: Callable[[str], bool]) -> list[str]:
-    """The node types ArangoDB's initial plan creates for one statement, in order."""
-    if isinstance(st, A.For):
-        expr = st.expr
-        if (isinstance(expr, A.Name) and not is_var(expr.name)) or (
-            isinstance(expr, A.Param) and expr.datasource
-        ):
-            return ["EnumerateCollectionNode"]
-        return [*_calc(expr, is_var), "EnumerateListNode"]
-    if isinstance(st, A.Let):
-        return _calc(st.expr, is_var) or ["CalculationNode"]
-    if isinstance(st, A.LetDestructure):
-        return ["CalculationNode"]
-    if isinstance(st, A.Filter):
-        return [*_calc(st.expr, is_var), "FilterNode"]
-    if isinstance(st, A.Sort):
-        calcs = [n for e, _ in st.elements for n in _calc(e, is_var)]
-        return [*calcs, "SortNode"]
-    if isinstance(st, A.Limit):
-        return ["LimitNode"]
-    if isinstance(st, A.Collect):
-        exprs = [e for _, e in st.groups] + [a for _, c in st.aggregates for a in c.args]
-        return [n for e in exprs for n in _calc(e, is_var)] + ["CollectNode"]
-    if isinstance(st, A.Window):
-        return [n for _, c in st.aggregates for a in c.args for n in _calc(a, is_var)] + [
-            "WindowNode"
-        ]
-    if isinstance(st, A.Return):
-        return [*_calc(st.expr, is_var), "ReturnNode"]
-    if isinstance(st, A.Modify):
-        return [*_calc(st.key, is_var), *_calc(st.doc, is_var), _MODIFY_NODES[st.op]]
-    if isinstance(st, A.Upsert):
-        return [*_calc(st.insert, is_var), *_calc(st.update, is_var), "UpsertNode"]
-    if isinstance(st, A.Traversal):
-        return [*_calc(st.start, is_var), "TraversalNode"]
-    if isinstance(st, A.PathSearch):
-        return [
-            *_calc(st.start, is_var),
-            *_calc(st.target, is_var),
-            _PATH_NODES.get(st.kind, "EnumeratePathsNode"),
-        ]
-    return ["CalculationNode"]
-
 
 # ----------------------------------------------------------------- optimizer rules
 # ArangoDB 3.12's single-server optimizer rules in their order, with the flags
@@ -387,13 +327,9 @@ def _with_prefetch_flag(node: dict[str, Any]) -> dict[str, Any]:
 
 def deterministic(e: A.Node) -> bool:
     """No call in ``e`` to a non-deterministic or user-defined function."""
-    from .compiler import walk
-    from .functions import REGISTRY, load_all
-
-    registry = REGISTRY or load_all()
-    for node in walk(e):
+    for node in A.walk(e):
         if isinstance(node, A.Call):
-            spec = registry.get(node.name)
+            spec = REGISTRY.get(node.name)
             if spec is None or not spec.deterministic:
                 return False
     return True
@@ -678,8 +614,8 @@ class PlanBuilder:
             "isSatellite": False,
             "isSatelliteOf": None,
         }
-        index, cond = self.pick_index(col, st.var, stmts, i)
-        if index is None:
+        path = access.choose(col, st.var, stmts, i - 1) if col is not None else None
+        if path is None:
             self.add(
                 "EnumerateCollectionNode",
                 cost=self.items * count + 1,
@@ -689,14 +625,14 @@ class PlanBuilder:
             )
             return i
         self.rules.append("use-indexes")
-        items = 1.0 if index.get("unique") or index["type"] == "primary" else max(1.0, count / 10)
+        items = path.lookup.estimate
         self.add(
             "IndexNode",
             cost=self.items * math.log2(max(count, 2.0)) + 1,
             items=self.items * items,
             **common,
             strategy="document",
-            indexes=[index],
+            indexes=[path.lookup.index.describe()],
             condition={
                 "type": "n-ary or",
                 "typeID": 63,
@@ -704,7 +640,10 @@ class PlanBuilder:
                     {
                         "type": "n-ary and",
                         "typeID": 62,
-                        "subNodes": [expression_json(cond, self.lookup, self.binds)],
+                        "subNodes": [
+                            expression_json(c.node, self.lookup, self.binds)
+                            for c in path.conditions
+                        ],
                     }
                 ],
             },
@@ -718,34 +657,6 @@ class PlanBuilder:
             lookahead=1,
         )
         return i
-
-    def pick_index(
-        self, col: Any, var: str, stmts: list[A.Node], i: int
-    ) -> tuple[dict[str, Any] | None, A.Expr | None]:
-        """The index an equality FILTER right after the FOR can use (as the engine does)."""
-        if col is None:
-            return None, None
-        eqs: dict[str, A.Expr] = {}
-        j = i
-        while j < len(stmts) and isinstance(stmts[j], A.Filter):
-            for c in A.conjuncts(stmts[j].expr):  # type: ignore[attr-defined]
-                if isinstance(c, A.Binary) and c.op in ("==", "IN"):
-                    path = A.attr_path(c.left, var)
-                    if path is not None and not _mentions(c.right, var):
-                        eqs.setdefault(path, c)
-            j += 1
-        for index in getattr(col, "indexes", []):
-            fields = list(getattr(index, "fields", []) or [])
-            kind = getattr(index, "type", "")
-            usable = (
-                (kind == "primary" and ("_key" in eqs or "_id" in eqs))
-                or (kind == "edge" and ("_from" in eqs or "_to" in eqs))
-                or (kind in ("persistent", "hash", "skiplist") and fields and fields[0] in eqs)
-            )
-            if usable:
-                field = next(f for f in ("_key", "_id", "_from", "_to", *fields) if f in eqs)
-                return index.describe(), eqs[field]
-        return None, None
 
     def filter(self, e: A.Expr) -> None:
         known, value = self.fold(e)
@@ -788,7 +699,7 @@ class PlanBuilder:
             fields["inDocVariable"] = doc
             if key is not None:
                 fields["inKeyVariable"] = key
-        self.add(_MODIFY_NODES[st.op], cost=self.items, **fields)
+        self.add(MODIFY_NODES[st.op], cost=self.items, **fields)
         self.scopes[-1]["OLD"] = self.variable("OLD")
         self.scopes[-1]["NEW"] = self.variable("NEW")
 
@@ -894,13 +805,3 @@ def _subqueries(st: A.Node) -> list[A.Subquery]:
     for f in getattr(st, "__dataclass_fields__", {}):
         visit(getattr(st, f))
     return found
-
-
-def _mentions(e: Any, var: str) -> bool:
-    if isinstance(e, A.Name):
-        return e.name == var
-    if isinstance(e, A.Node):
-        return any(_mentions(getattr(e, f), var) for f in getattr(e, "__dataclass_fields__", {}))
-    if isinstance(e, (list, tuple)):
-        return any(_mentions(x, var) for x in e)
-    return False

@@ -12,24 +12,21 @@ not loop over a view).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..base.errors import ArangoError
 from ..base.values import compare, to_bool
 from ..state import analyzers as AN
 from ..state import views as V
 from . import ast as A
+from .functions import arity_error
+from .functions.search import DEFAULT, Corpus, DocData, lcs
+from .functions.string import damerau_levenshtein, like
+from .scope import Level, Row, Scope
 
-if TYPE_CHECKING:
-    from .compiler import Compiler, Level
-
-Row = list[Any]
 Hit = tuple[tuple[str, str], str, float]  # ((path key, analyzer), term, boost)
-Filter = Callable[[Row, "DocData"], "list[Hit] | None"]
-DEFAULT = ""  # "the context analyzer was not set": identity, or the field's own (search-alias)
+Filter = Callable[[Row, DocData], "list[Hit] | None"]
 
 
 def _unsupported(what: str) -> ArangoError:
@@ -37,32 +34,6 @@ def _unsupported(what: str) -> ArangoError:
 
 
 # ----------------------------------------------------------------- document data
-@dataclass
-class DocData:
-    """What the view indexed for one document."""
-
-    doc: dict[str, Any]
-    collection: str
-    strings: dict[tuple[str, str], list[list[str]]] = field(default_factory=dict)
-    prims: dict[str, list[Any]] = field(default_factory=dict)
-    field_analyzers: dict[str, list[str]] = field(default_factory=dict)
-
-    def tokens(self, key: str, analyzer: str) -> list[list[str]]:
-        if analyzer == DEFAULT:
-            names = self.field_analyzers.get(key, [])
-            out: list[list[str]] = []
-            for name in names:
-                out.extend(self.strings.get((key, name), []))
-            return out
-        return self.strings.get((key, analyzer), [])
-
-    def resolved(self, key: str, analyzer: str) -> str:
-        if analyzer == DEFAULT:
-            names = self.field_analyzers.get(key, [])
-            return names[0] if names else "identity"
-        return analyzer
-
-
 def path_key(path: tuple[str, ...]) -> str:
     out = ""
     for seg in path:
@@ -114,93 +85,11 @@ def index_document(
     return data
 
 
-@dataclass
-class Corpus:
-    """Statistics over every document the SEARCH can see (for BM25/TFIDF)."""
-
-    docs: list[DocData]
-    _df: dict[tuple[tuple[str, str], str], int] = field(default_factory=dict)
-    _len: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
-
-    def df(self, fkey: tuple[str, str], term: str) -> int:
-        k = (fkey, term)
-        if k not in self._df:
-            self._df[k] = sum(1 for d in self.docs if _term_freq(d, fkey, term) > 0)
-        return self._df[k]
-
-    def avg_len(self, fkey: tuple[str, str]) -> float:
-        if fkey not in self._len:
-            total = count = 0
-            for d in self.docs:
-                lists = _field_tokens(d, fkey)
-                if lists is not None:
-                    total += sum(len(t) for t in lists)
-                    count += 1
-            self._len[fkey] = (total, count)
-        total, count = self._len[fkey]
-        return total / count if count else 0.0
-
-
-def _field_tokens(d: DocData, fkey: tuple[str, str]) -> list[list[str]] | None:
-    key, analyzer = fkey
-    if analyzer.startswith("#"):
-        values = d.prims.get(key)
-        return [[repr(v)] for v in values] if values else None
-    return d.strings.get(fkey)
-
-
-def _term_freq(d: DocData, fkey: tuple[str, str], term: str) -> int:
-    lists = _field_tokens(d, fkey)
-    return sum(t.count(term) for t in lists) if lists else 0
-
-
-# ----------------------------------------------------------------- scoring
-def bm25(score_ctx: Any, k: float = 1.2, b: float = 0.75) -> float:
-    """Okapi BM25 as IResearch computes it (BM15 when ``b`` is 0)."""
-    hits, data, corpus = score_ctx
-    n = len(corpus.docs)
-    total = 0.0
-    for fkey, term, boost in hits:
-        df = corpus.df(fkey, term)
-        tf = _term_freq(data, fkey, term) or 1
-        idf = math.log1p((n - df + 0.5) / (df + 0.5))
-        lists = _field_tokens(data, fkey) or []
-        dl = sum(len(t) for t in lists) or 1
-        avg = corpus.avg_len(fkey) or 1.0
-        norm = k * (1 - b + b * dl / avg) if b else k
-        total += boost * idf * (k + 1) * tf / (tf + norm)
-    return _f32(total)
-
-
-def tfidf(score_ctx: Any, normalize: bool = False) -> float:
-    """TF-IDF with IResearch's shape: sqrt(tf) * idf, optionally divided by sqrt(length)."""
-    hits, data, corpus = score_ctx
-    n = len(corpus.docs)
-    total = 0.0
-    for fkey, term, boost in hits:
-        df = corpus.df(fkey, term)
-        tf = _term_freq(data, fkey, term) or 1
-        idf = 1 + math.log(n / (df + 1)) if n else 0.0
-        value = boost * math.sqrt(tf) * idf
-        if normalize:
-            lists = _field_tokens(data, fkey) or []
-            dl = sum(len(t) for t in lists) or 1
-            value /= math.sqrt(dl)
-        total += value
-    return _f32(total)
-
-
-def _f32(x: float) -> float:
-    import struct
-
-    return float(struct.unpack("f", struct.pack("f", x))[0])
-
-
 # ----------------------------------------------------------------- condition compiler
 class SearchCompiler:
     """Compiles a SEARCH expression into :data:`Filter` closures."""
 
-    def __init__(self, compiler: Compiler, vars: dict[str, int], var: str, default: str) -> None:
+    def __init__(self, compiler: Scope, vars: dict[str, int], var: str, default: str) -> None:
         self.c = compiler
         self.vars = vars
         self.var = var
@@ -209,9 +98,7 @@ class SearchCompiler:
 
     # helpers -------------------------------------------------------------
     def uses_var(self, expr: A.Expr) -> bool:
-        from .compiler import names_used
-
-        return self.var in names_used(expr)
+        return self.var in A.names_used(expr)
 
     def path(self, expr: A.Expr) -> tuple[str, ...] | None:
         """``doc.a.b[0]`` -> ("a", "b", "[0]"); None if ``expr`` is not an attribute path."""
@@ -360,9 +247,7 @@ class SearchCompiler:
     def args(self, call: A.Call, lo: int, hi: int | None) -> list[A.Expr]:
         n = len(call.args)
         if n < lo or (hi is not None and n > hi):
-            from .compiler import _arity_error
-
-            raise _arity_error(call.name, lo, hi)
+            raise arity_error(call.name, lo, hi)
         return call.args
 
     def call(self, call: A.Call, analyzer: str, boost: float) -> Filter:
@@ -481,8 +366,6 @@ class SearchCompiler:
         return flt
 
     def fn_like(self, call: A.Call, analyzer: str, boost: float) -> Filter:
-        from .functions.string import like
-
         target, pattern = self.args(call, 2, 2)
         key = self.target(target, "LIKE")
         pattern_fn = self.value(pattern)
@@ -494,8 +377,6 @@ class SearchCompiler:
         return self._term_predicate(key, analyzer, boost, make)
 
     def fn_levenshtein_match(self, call: A.Call, analyzer: str, boost: float) -> Filter:
-        from .functions.string import damerau_levenshtein
-
         args = self.args(call, 3, 6)
         key = self.target(args[0], "LEVENSHTEIN_MATCH")
         fns = [self.value(a) for a in args[1:]]
@@ -556,7 +437,7 @@ class SearchCompiler:
             if not grams:
                 return None
             for tokens in d.tokens(key, used):
-                if _lcs(grams, tokens) / len(grams) >= threshold:
+                if lcs(grams, tokens) / len(grams) >= threshold:
                     return [
                         ((key, resolved), g, boost) for g in dict.fromkeys(grams) if g in tokens
                     ]
@@ -703,17 +584,6 @@ def _bytes_cmp(a: str, b: Any) -> int:
     return (x > y) - (x < y)
 
 
-def _lcs(a: list[str], b: list[str]) -> int:
-    row = [0] * (len(b) + 1)
-    for x in a:
-        prev = 0
-        for j, y in enumerate(b, start=1):
-            keep = row[j]
-            row[j] = prev + 1 if x == y else max(row[j], row[j - 1])
-            prev = keep
-    return row[len(b)]
-
-
 Step = tuple[int, Callable[[str], bool], str]  # (gap before, token test, term for scoring)
 
 
@@ -744,7 +614,6 @@ def _phrase_steps(db: Any, analyzer: AN.Analyzer, parts: list[Any]) -> list[Step
 
 def _part_test(kind: str, arg: Any) -> Callable[[str], bool]:
     """The token test of one PHRASE part object (``{TERM: ...}``, ``{STARTS_WITH: ...}``...)."""
-    from .functions.string import damerau_levenshtein, like
 
     def term(t: str) -> bool:
         return bool(t == arg)
@@ -795,7 +664,7 @@ def _phrase_match(tokens: list[str], steps: list[Step]) -> list[str] | None:
 
 
 # ----------------------------------------------------------------- the FOR ... IN view stage
-def view_name(compiler: Compiler, st: A.For, level: Level) -> str | None:
+def view_name(compiler: Scope, st: A.For, level: Level) -> str | None:
     expr = st.expr
     if isinstance(expr, A.Name) and expr.name not in level.vars:
         return expr.name
@@ -804,7 +673,7 @@ def view_name(compiler: Compiler, st: A.For, level: Level) -> str | None:
     return None
 
 
-def _options(compiler: Compiler, st: A.For, level: Level, view: V.View) -> dict[str, Any]:
+def _options(compiler: Scope, st: A.For, level: Level, view: V.View) -> dict[str, Any]:
     opts = compiler.options(st.options, level.vars)
     cols = opts.get("collections")
     if cols is not None:
@@ -828,7 +697,7 @@ def _options(compiler: Compiler, st: A.For, level: Level, view: V.View) -> dict[
 
 
 def compile_view_for(
-    compiler: Compiler, st: A.For, level: Level
+    compiler: Scope, st: A.For, level: Level
 ) -> Callable[[Iterable[Row]], Iterator[Row]] | None:
     """The stage for ``FOR var IN view [SEARCH ...] [OPTIONS ...]``, or None for non-views."""
     name = view_name(compiler, st, level)
@@ -844,7 +713,7 @@ def compile_view_for(
     if st.search is not None:
         flt = SearchCompiler(compiler, level.vars, st.var, default).compile(st.search, default, 1.0)
     ctx = compiler.ctx
-    scores: dict[int, Any] = ctx.__dict__.setdefault("search_scores", {})
+    scores = ctx.search_scores
     restrict = opts.get("collections")
 
     def stage(rows: Iterable[Row]) -> Iterator[Row]:
@@ -874,11 +743,3 @@ def build_corpus(db: Any, view: V.View, restrict: list[str] | None) -> Corpus:
         for doc in list(col.docs.values()):
             docs.append(index_document(db, doc, col.name, meta, cache))
     return Corpus(docs)
-
-
-def score_context(ctx: Any, doc: Any) -> Any:
-    """The score data SEARCH recorded for ``doc`` in this query, or None."""
-    scores = getattr(ctx, "search_scores", None)
-    if not scores or not isinstance(doc, dict):
-        return None
-    return scores.get(id(doc))

@@ -11,14 +11,14 @@ import heapq
 import itertools
 from collections import deque
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..base.errors import ArangoError
 from ..base.values import to_bool
+from ..state.graphs import get_graph
 from . import ast as A
-
-if TYPE_CHECKING:
-    from .compiler import Compiler, Fn, Level, Row, Stage
+from .operators import to_int64
+from .scope import Fn, Level, Row, Scope, Stage
 
 Doc = dict[str, Any]
 Step = tuple[Doc, str]  # (edge, id of the vertex it leads to)
@@ -29,7 +29,7 @@ class EdgeSource:
 
     def __init__(
         self,
-        compiler: Compiler,
+        compiler: Scope,
         graph: A.GraphSpec,
         direction: str,
         options: dict[str, Any],
@@ -42,8 +42,6 @@ class EdgeSource:
             name = compiler.expr(graph.graph, {})([])
             if not isinstance(name, str):
                 raise ArangoError(1553, "bind parameter has an invalid value or type", 400)
-            from ..state.graphs import get_graph
-
             definition = get_graph(self.db, name)
             if definition is None:
                 raise ArangoError(1924, f"graph '{name}' not found", 404)
@@ -122,24 +120,22 @@ def _weight(edge: Doc, attribute: str | None, default: Any) -> float:
     return float(w)
 
 
-def compile_graph(compiler: Compiler, st: Any, level: Level) -> Stage:
+def compile_graph(compiler: Scope, st: Any, level: Level) -> Stage:
     if isinstance(st, A.Traversal):
         return _traversal(compiler, st, level)
     return _path_search(compiler, st, level)
 
 
 def _depths(
-    compiler: Compiler, low: A.Expr | None, high: A.Expr | None, vars: dict[str, int]
+    compiler: Scope, low: A.Expr | None, high: A.Expr | None, vars: dict[str, int]
 ) -> tuple[Fn, Fn]:
-    from .operators import to_int64
-
     lf = compiler.expr(low, vars) if low is not None else (lambda r: 1)
     hf = compiler.expr(high, vars) if high is not None else (lambda r: 1)
     return (lambda r: to_int64(lf(r))), (lambda r: to_int64(hf(r)))
 
 
 # ------------------------------------------------------------------ traversal
-def _traversal(compiler: Compiler, st: A.Traversal, level: Level) -> Stage:
+def _traversal(compiler: Scope, st: A.Traversal, level: Level) -> Stage:
     vars = level.vars
     options = compiler.options(st.options, vars)
     source = EdgeSource(compiler, st.graph, st.direction, options)
@@ -276,7 +272,7 @@ def _num(w: float) -> float | int:
 
 
 # ------------------------------------------------------------------ path searches
-def _path_search(compiler: Compiler, st: A.PathSearch, level: Level) -> Stage:
+def _path_search(compiler: Scope, st: A.PathSearch, level: Level) -> Stage:
     vars = level.vars
     options = compiler.options(st.options, vars)
     source = EdgeSource(compiler, st.graph, st.direction, options)

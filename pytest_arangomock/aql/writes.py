@@ -7,15 +7,13 @@ database as it was. ``OLD``/``NEW`` become variables after the statement.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..base.errors import ArangoError
 from ..base.values import equals, to_bool
 from ..state import documents as D
 from . import ast as A
-
-if TYPE_CHECKING:
-    from .compiler import Compiler, Fn, Level, Row, Stage
+from .scope import Fn, Level, Row, Scope, Stage
 
 
 def write_options(opts: dict[str, Any]) -> D.WriteOptions:
@@ -40,7 +38,7 @@ def _expected_rev(opts: D.WriteOptions, doc: Any) -> str | None:
     return rev if isinstance(rev, str) else None
 
 
-def _register(compiler: Compiler, name: str, op: str) -> Any:
+def _register(compiler: Scope, name: str, op: str) -> Any:
     coll = compiler.ctx.collection(name, write=True)
     if name in compiler.modified:
         raise ArangoError(1579, f"access after data-modification by {op}", 400)
@@ -49,11 +47,11 @@ def _register(compiler: Compiler, name: str, op: str) -> Any:
     return coll
 
 
-def _declare_old_new(compiler: Compiler, level: Level) -> tuple[int, int]:
+def _declare_old_new(compiler: Scope, level: Level) -> tuple[int, int]:
     return compiler.declare(level, "OLD"), compiler.declare(level, "NEW")
 
 
-def modification_stage(compiler: Compiler, st: A.Modify, level: Level) -> Stage:
+def modification_stage(compiler: Scope, st: A.Modify, level: Level) -> Stage:
     name = compiler.collection_name(st.collection)
     opts = compiler.options(st.options, level.vars)
     key_fn = compiler.expr(st.key, level.vars) if st.key is not None else None
@@ -120,7 +118,7 @@ def modification_stage(compiler: Compiler, st: A.Modify, level: Level) -> Stage:
     return stage
 
 
-def upsert_stage(compiler: Compiler, st: A.Upsert, level: Level) -> Stage:
+def upsert_stage(compiler: Scope, st: A.Upsert, level: Level) -> Stage:
     name = compiler.collection_name(st.collection)
     opts = compiler.options(st.options, level.vars)
     coll = compiler.ctx.collection(name, write=True)

@@ -1,11 +1,13 @@
-"""Backends beyond the emulator: live, cassette record/replay, and verify (differential).
+"""Backends beyond the emulator: live, cassette record/replay, verify (differential), faults.
 
 They all answer :class:`~pytest_arangomock.backend.BackendRequest` and compose: a cassette
 backend records what its inner backend (live, or the emulator) answers; verify sends each
-request to the live server and to the emulator.
+request to the live server and to the emulator; the faults wrapper makes hosts of a
+deployment go down. :mod:`.factory` builds the right one for a mode.
 """
 
 from .cassette import Cassette, CassetteFormatError, Interaction
+from .faults import FaultsBackend
 from .live import LiveBackend, LiveConnectionError
 from .normalize import DEFAULT_MATCH_ON, register_matcher
 from .record import RECORD_MODES, CassetteBackend
@@ -29,6 +31,7 @@ __all__ = [
     "CassetteNotFoundError",
     "Drift",
     "DriftWarning",
+    "FaultsBackend",
     "Interaction",
     "LiveBackend",
     "LiveConnectionError",

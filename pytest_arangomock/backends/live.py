@@ -18,7 +18,14 @@ from urllib.parse import quote, urlencode
 import aiohttp
 from yarl import URL
 
-from ..backend import Backend, BackendRequest, BackendResponse
+from ..backend import (
+    AsyncBackend,
+    Backend,
+    BackendRequest,
+    BackendResponse,
+    SyncBackend,
+    answer_sync,
+)
 
 __all__ = ["LiveBackend", "LiveConnectionError", "create_database", "drop_database"]
 
@@ -37,8 +44,12 @@ class LiveConnectionError(ConnectionError):
     """The live server could not be reached (or did not answer in time)."""
 
 
-class LiveBackend(Backend):
-    """Answers each request by sending it to the ArangoDB server at ``url``."""
+class LiveBackend(SyncBackend, AsyncBackend):
+    """Answers each request by sending it to the ArangoDB server at ``url``.
+
+    Both entry points are native: the aiohttp session lives on the backend's own loop
+    thread, which asynchronous callers await and synchronous ones block on.
+    """
 
     def __init__(self, url: str, *, timeout: float = 60.0, verify_ssl: bool = True) -> None:
         self.url = url.rstrip("/")
@@ -138,7 +149,7 @@ def _root_request(
     if body is not None:
         data = json.dumps(body).encode()
         headers["content-type"] = "application/json"
-    return backend.handle_sync(BackendRequest(method, path, {}, headers, data))
+    return answer_sync(backend, BackendRequest(method, path, {}, headers, data))
 
 
 def create_database(backend: Backend, name: str, password: str) -> None:

@@ -24,7 +24,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..backend import Backend, BackendRequest, BackendResponse
+from ..backend import (
+    AsyncBackend,
+    Backend,
+    BackendRequest,
+    BackendResponse,
+    SyncBackend,
+    answer,
+    answer_sync,
+)
 from .cassette import Cassette, Interaction
 from .normalize import DEFAULT_MATCH_ON, key_function
 from .redact import RedactionRules, redact_interaction
@@ -54,8 +62,11 @@ def check_record_mode(mode: str) -> str:
     return mode
 
 
-class CassetteBackend(Backend):
-    """Answers from a cassette file and/or records into it, per ``record_mode``."""
+class CassetteBackend(SyncBackend, AsyncBackend):
+    """Answers from a cassette file and/or records into it, per ``record_mode``.
+
+    Either kind of caller is served; what is not replayed goes to ``inner`` the same way.
+    """
 
     def __init__(
         self,
@@ -142,22 +153,22 @@ class CassetteBackend(Backend):
             )
 
     def handle_sync(self, request: BackendRequest) -> BackendResponse:
-        answer = self._replay(request)
-        if answer is not None:
-            return answer
+        replayed = self._replay(request)
+        if replayed is not None:
+            return replayed
         if not self.records or self.inner is None:
             raise self._unmatched(request)
-        response = self.inner.handle_sync(request)
+        response = answer_sync(self.inner, request)
         self._record(request, response)
         return response
 
     async def handle(self, request: BackendRequest) -> BackendResponse:
-        answer = self._replay(request)
-        if answer is not None:
-            return answer
+        replayed = self._replay(request)
+        if replayed is not None:
+            return replayed
         if not self.records or self.inner is None:
             raise self._unmatched(request)
-        response = await self.inner.handle(request)
+        response = await answer(self.inner, request)
         self._record(request, response)
         return response
 

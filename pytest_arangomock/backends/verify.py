@@ -19,7 +19,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TextIO
 
-from ..backend import Backend, BackendRequest, BackendResponse
+from ..backend import (
+    AsyncBackend,
+    Backend,
+    BackendRequest,
+    BackendResponse,
+    SyncBackend,
+    answer,
+    answer_sync,
+)
 from .cassette import Cassette
 from .normalize import ValueMap, difference
 from .replay import describe
@@ -51,8 +59,11 @@ def drift_report(drifts: list[Drift], reference: str = "the live server") -> str
     return "\n".join([head, *(d.render() for d in drifts)])
 
 
-class VerifyBackend(Backend):
-    """Sends each request to ``live`` (whose answer is returned) and to ``emulator``."""
+class VerifyBackend(SyncBackend, AsyncBackend):
+    """Sends each request to ``live`` (whose answer is returned) and to ``emulator``.
+
+    Either kind of caller is served; each side answers the way it can.
+    """
 
     def __init__(
         self,
@@ -86,14 +97,14 @@ class VerifyBackend(Backend):
             warnings.warn(DriftWarning(drift_report([drift])), stacklevel=2)
 
     def handle_sync(self, request: BackendRequest) -> BackendResponse:
-        live = self.live.handle_sync(request)
-        emulated = self.emulator.handle_sync(self.values.translate_request(request))
+        live = answer_sync(self.live, request)
+        emulated = answer_sync(self.emulator, self.values.translate_request(request))
         self._compare(request, live, emulated)
         return live
 
     async def handle(self, request: BackendRequest) -> BackendResponse:
-        live = await self.live.handle(request)
-        emulated = await self.emulator.handle(self.values.translate_request(request))
+        live = await answer(self.live, request)
+        emulated = await answer(self.emulator, self.values.translate_request(request))
         self._compare(request, live, emulated)
         return live
 
@@ -146,11 +157,11 @@ def replay_cassette(
     drifts: list[Drift] = []
     for position, interaction in enumerate(cassette.interactions):
         request = values.translate_request(interaction.request)
-        answer = emulator.handle_sync(request)
-        values.learn_responses(interaction.response, answer)
+        reply = answer_sync(emulator, request)
+        values.learn_responses(interaction.response, reply)
         diff = difference(
             interaction.response,
-            answer,
+            reply,
             values=values,
             ignore=ignore,
             labels=("recorded", "emulator"),

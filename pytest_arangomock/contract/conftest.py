@@ -6,9 +6,10 @@ driver-neutral facade of :mod:`.facade` over one driver on one backend. It runs 
 
 python-arango-async (the reference driver; its parameters keep the plain backend names)
     ``inprocess``: the emulator through :class:`InProcessHTTPClient` (its answers are also
-    recorded into a cassette for ``replay``); ``aiohttp`` / ``httpx`` / ``aiosonic``: the
-    emulator served on loopback (``arangomock serve``), reached through the driver's
-    ``AioHTTPClient``, :class:`HttpxHTTPClient` and :class:`AiosonicHTTPClient`;
+    recorded into a cassette for ``replay``, by the plugin's record mode); ``aiohttp`` /
+    ``httpx`` / ``aiosonic``: the emulator served on loopback (``arangomock serve``),
+    reached through the driver's ``AioHTTPClient``, :class:`HttpxHTTPClient` and
+    :class:`AiosonicHTTPClient`;
     ``replay``: the cassette recorded by ``inprocess`` for the same test, replayed with no
     server (skipped when that recording is missing, e.g. under ``-k replay``);
 python-arango
@@ -42,7 +43,7 @@ import pytest
 import pytest_asyncio
 
 from pytest_arangomock.backend import Backend
-from pytest_arangomock.emulator import Emulator
+from pytest_arangomock.backends.factory import Run, RunOptions, Settings, open_run
 from pytest_arangomock.serve import SwitchBackend, serving
 
 from .adapters import AioArangoDriver, ArangoAsyncDriver, PythonArangoDriver
@@ -160,7 +161,7 @@ def load_custom_backend() -> Backend:
 
 @pytest.fixture(scope="session")
 def _contract_server() -> Iterator[tuple[SwitchBackend, str]]:
-    switch = SwitchBackend(Emulator())
+    switch = SwitchBackend(_emulator())
     with serving(switch) as srv:
         yield switch, srv.url
 
@@ -223,31 +224,36 @@ def backend_http_client(
         return
     if target.backend == "served":
         switch, url = request.getfixturevalue("_contract_server")
-        switch.target = Emulator()
+        switch.target = _emulator()
         tls = request.getfixturevalue("_tls_defaults")
         yield url, lambda: _served_client(target, tls)
-        switch.target = Emulator()
+        switch.target = _emulator()
         return
-    backend: Backend
-    cassette = _cassette_path(_contract_cassettes, request.node)
-    recording = target.driver == "arangoasync" and _importable("pytest_arangomock.backends.record")
+    run = _in_process_run(target, _cassette_path(_contract_cassettes, request.node))
+    yield _HOST, lambda: _in_process_client(target.driver, run.backend)
+    failure = run.finish()
+    if failure:
+        pytest.fail(failure, pytrace=False)
+
+
+def _emulator() -> Backend:
+    """A fresh emulator, as the plugin's emulate mode makes it."""
+    return open_run(Settings()).backend
+
+
+def _in_process_run(target: Target, cassette: Path) -> Run:
+    """The plugin's run for ``target``: python-arango-async's in-process answers are
+    recorded (record mode ``all``) and ``replay`` answers from that recording only, every
+    interaction used; the other drivers talk to a plain emulator."""
     if target.backend == "custom":
-        backend = load_custom_backend()
-    elif target.backend == "replay":
+        return Run(load_custom_backend())
+    if target.backend == "replay":
         if not cassette.exists():
             pytest.skip("no recording of this test: run it with the inprocess backend first")
-        backend = _cassette(cassette, "none", None)
-    else:
-        backend = Emulator()
-        if recording:
-            backend = _cassette(cassette, "all", backend)
-    yield _HOST, lambda: _in_process_client(target.driver, backend)
-    save = getattr(backend, "save", None)
-    if save is not None and recording and target.backend == "inprocess":
-        save()
-    check = getattr(backend, "check_unused", None)
-    if check is not None and target.backend == "replay":
-        check()
+        return open_run(Settings(mode="replay", allow_unused=False), RunOptions(cassette))
+    if target.driver == "arangoasync" and _importable("pytest_arangomock.backends.record"):
+        return open_run(Settings(mode="record", record_mode="all"), RunOptions(cassette))
+    return open_run(Settings())
 
 
 @pytest.fixture(scope="session")
@@ -285,12 +291,6 @@ def _served_client(target: Target, tls: ssl.SSLContext) -> Any:
     from arangoasync.http import AioHTTPClient
 
     return AioHTTPClient(ssl_context=tls)
-
-
-def _cassette(path: Path, mode: str, inner: Backend | None) -> Backend:
-    from pytest_arangomock.backends.record import CassetteBackend
-
-    return CassetteBackend(path, record_mode=mode, inner=inner)
 
 
 @pytest_asyncio.fixture

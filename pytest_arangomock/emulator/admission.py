@@ -14,9 +14,10 @@ change to a user, a grant, a password, a token or the server mode advances the e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
-from ..backend import BackendRequest
+from ..backend import BackendRequest, BackendResponse
 from ..base.errors import ArangoError
 from ..state import Database, Server
 from ..state.users import NONE, RO, RW, Security, User
@@ -31,6 +32,7 @@ _OPEN_PREFIXES = ("/_open/", "/_admin/aardvark/")
 _USER_PREFIXES = ("/_api/user/", "/_api/token/")
 _CACHE_SIZE = 4096
 
+Dispatch = Callable[[BackendRequest], BackendResponse]
 # (authentication on, credentials, database, route access, collection)
 _Key = tuple[bool, str | None, str, str, str | None]
 
@@ -91,9 +93,15 @@ class Gate:
         self._epoch = -1
 
     def admit(
-        self, server: Server, request: BackendRequest, located: Located, authentication: bool
+        self,
+        server: Server,
+        request: BackendRequest,
+        located: Located,
+        authentication: bool,
+        dispatch: Dispatch,
     ) -> Context:
-        """The handler's context, or the error ArangoDB answers before any handler runs."""
+        """The handler's context, or the error ArangoDB answers before any handler runs;
+        ``dispatch`` answers the requests a handler sends on (batch parts, jobs)."""
         db_name, path, r, params, known = located
         db = server.databases.get(db_name)
         key: _Key | None = None
@@ -106,7 +114,7 @@ class Gate:
             key = (authentication, credentials, db_name, r.access, params.get("collection"))
             hit = self._decisions.get(key)
             if hit is not None and server.users.get(hit[0]) is hit[1]:
-                return Context(server, request, db, hit[0], params)
+                return Context(server, request, db, hit[0], params, dispatch)
         user, stable = identify(server, request, located, authentication)
         if db is None:
             raise TransportError(1228, "database not found", 404)
@@ -114,7 +122,7 @@ class Gate:
             if known:
                 raise ArangoError(405, "method not supported", 405)
             raise ArangoError(404, f"unknown path '{path}'", 404)
-        ctx = Context(server, request, db, user, params)
+        ctx = Context(server, request, db, user, params, dispatch)
         if r.handler is None:
             raise ArangoError(
                 9,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..backend import BackendRequest, BackendResponse
@@ -81,7 +82,7 @@ _DECODE = json.JSONDecoder(parse_constant=reject_constant).decode  # one shared 
 class Context:
     """What a handler sees: request, server, database, user and path parameters."""
 
-    __slots__ = ("_body", "db", "params", "query", "request", "server", "user")
+    __slots__ = ("_body", "db", "dispatch", "params", "query", "request", "server", "user")
 
     def __init__(
         self,
@@ -90,12 +91,15 @@ class Context:
         db: Database,
         user: str | None,
         params: dict[str, str],
+        dispatch: Callable[[BackendRequest], BackendResponse],
     ) -> None:
         self.server = server
         self.request = request
         self.db = db
         self.user = user
         self.params = params
+        # answers another request in full (batch parts re-enter the emulator through it)
+        self.dispatch = dispatch
         # the decoded query parameters (read by most handlers: a slot, not a property)
         self.query: dict[str, str] = request.query
         self._body: Any = ...

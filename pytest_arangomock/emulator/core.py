@@ -7,24 +7,23 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from ..backend import Backend, BackendRequest, BackendResponse
+from ..aql import api as aql_api
+from ..backend import BackendRequest, BackendResponse, SyncBackend
 from ..base.errors import ArangoError, error_body
-from ..state import Server, ttl
+from ..state import Server
 from . import api  # registers every route
 from .admission import Admission, Gate, identify
 from .auth import TransportError
 from .context import Context, json_response
-from .faults import Faults
 from .router import ROUTES, Route, Router, complete_table
 
 log = logging.getLogger("pytest_arangomock")
-_TTL = ttl.REGISTRY
 
 Hook = Callable[["Emulator", BackendRequest], "BackendResponse | None"]
 Prepare = Callable[[Context, Route], None]
 
 
-class Emulator(Backend):
+class Emulator(SyncBackend):
     """An in-memory ArangoDB 3.12 single server, answering HTTP-level requests.
 
     ``root_password`` is root's password (empty, like a fresh server); ``jwt_secret`` makes
@@ -46,9 +45,9 @@ class Emulator(Backend):
             "root_password": root_password,
             "seed": seed,
             "jwt_secret": jwt_secret,
+            "aql": aql_api,  # state evaluates AQL (computed values) through it
         }
         self.server = Server(**self._settings)
-        self.server.extensions["emulator"] = self  # /_api/batch re-dispatches its parts
         self.authentication = authentication
         self.router = _router()
         # the most recent requests, oldest first (a bounded deque: appending costs O(1))
@@ -57,11 +56,9 @@ class Emulator(Backend):
         self.internal_errors: list[str] = []
         # what every request passes before its handler, with its cache of decisions
         self.gate = Gate()
-        # coordinator faults for failover tests: emulator.faults.host_down(url) / unavailable(url)
-        self.faults = Faults()
-        # Hooks. Built-in ones only run when they have work: the coordinator faults while a
-        # host is unavailable, TTL purges while some collection has a TTL index, and the
-        # header hooks when the request carries their header (one lookup per header).
+        # Hooks. Built-in ones only run when they have work: TTL purges while some
+        # collection has a TTL index, and the header hooks when the request carries their
+        # header (one lookup per header).
         # before: under the server lock, before routing (after the built-in ones)
         self.before: list[Hook] = []
         # outer: before the server lock is taken (async jobs wait for their job there)
@@ -104,19 +101,15 @@ class Emulator(Backend):
     def dispatch(self, request: BackendRequest) -> BackendResponse:
         """Answer one request; never raises (a bug answers 500 and is remembered)."""
         try:
-            if self.faults.armed:
-                early = self.faults.hook(self, request)
-                if early is not None:
-                    return early
             server = self.server
-            if server.extensions.get(_TTL):
-                ttl.purge_expired(server)  # TTL indexes: expired documents disappear
+            if server.ttl.indexes:
+                server.ttl.purge()  # TTL indexes: expired documents disappear
             for hook in self.before:
                 early = hook(self, request)
                 if early is not None:
                     return early
             located = self.router.locate(request.method, request.path)
-            ctx = self.gate.admit(server, request, located, self.authentication)
+            ctx = self.gate.admit(server, request, located, self.authentication, self.dispatch)
             r = located[2]
             headers = request.headers
             if not self.prepare_by_header.keys().isdisjoint(headers.keys()):
@@ -149,7 +142,6 @@ class Emulator(Backend):
     def reset(self) -> None:
         """Forget everything: a fresh server with the same settings."""
         self.server = Server(**self._settings)
-        self.server.extensions["emulator"] = self  # /_api/batch re-dispatches its parts
         self.requests.clear()
 
     def database(self, name: str = "_system") -> Any:

@@ -8,15 +8,18 @@ a compact Porter2 implementation and leaves other languages unstemmed.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..base.errors import ArangoError
+from ..base.values import to_string
+from .runtime import require_aql
 
 if TYPE_CHECKING:
-    from .server import Database
+    from .model import Database
 
 FEATURE_ORDER = ("frequency", "position", "offset", "norm")
 TEXT_LOCALES = ("de", "en", "es", "fi", "fr", "it", "nl", "no", "pt", "ru", "sv", "zh")
@@ -406,8 +409,6 @@ def create(db: Database, body: Any) -> tuple[Analyzer, bool]:
     props = body.get("properties")
     raw_props = props
     if isinstance(props, str):
-        import json
-
         try:
             props = json.loads(props)
         except ValueError:
@@ -458,8 +459,6 @@ def create(db: Database, body: Any) -> tuple[Analyzer, bool]:
 
 
 def _vpack_text(value: Any) -> str:
-    import json
-
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -622,10 +621,8 @@ def _aql_tokens(db: Database | None, props: dict[str, Any], text: str) -> list[s
     """Run the analyzer's query with ``@param`` bound to the input (as ArangoDB does)."""
     if db is None:
         return []
-    from ..aql.api import execute
-    from ..base.values import to_string
-
-    rows = execute(db, props["queryString"], {"param": text}, {}).rows
+    aql = require_aql(db.server.aql, "an aql analyzer")
+    rows = aql.execute(db, props["queryString"], {"param": text}, {}).rows
     out: list[str] = []
     for row in rows:
         values = row if isinstance(row, list) else [row]

@@ -58,6 +58,11 @@ class Clock:
         self._last_hlc = 0
         self._virtual_ms = 1_700_000_000_000 + (seed or 0) * 1000
 
+    @property
+    def last_tick(self) -> int:
+        """The tick handed out last (reading it never advances the clock)."""
+        return self._tick
+
     def next_tick(self) -> int:
         """A fresh, strictly increasing integer (collection ids, traditional keys...)."""
         self._tick += 1

@@ -14,7 +14,6 @@ there) use :func:`insert_document_ex` and its ``ignored`` flag.
 
 from __future__ import annotations
 
-import importlib
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -22,10 +21,11 @@ from typing import TYPE_CHECKING, Any
 from ..base.errors import ArangoError
 from .clock import decode_rev, encode_rev
 from .keygen import check_user_key, generate_key, is_valid_document_id
-from .server import EDGE
+from .model import EDGE
+from .runtime import require_aql
 
 if TYPE_CHECKING:
-    from .server import Collection
+    from .model import Collection
 
 __all__ = [
     "SYSTEM_ATTRIBUTES",
@@ -200,33 +200,10 @@ def _computed_values(col: Collection, operation: str) -> list[dict[str, Any]]:
 
 
 def _evaluate_expression(col: Collection, expression: str, doc: Doc) -> Any:
-    """Evaluate a computed value's ``RETURN ...`` with ``@doc`` bound to the document.
-
-    Uses the AQL engine when it is available; without it only constants and plain
-    ``@doc.attribute`` paths are understood.
-    """
-    try:
-        aql_api = importlib.import_module("pytest_arangomock.aql.api")
-    except ImportError:
-        aql_api = None
-    evaluate = getattr(aql_api, "evaluate_expression", None)
-    if evaluate is not None:
-        # AQL rejects bind parameters a query does not use, so bind @doc only when used
-        return evaluate(col.db, expression, {"doc": doc} if "@doc" in expression else {})
-    text = expression.strip()
-    if text[:6].upper() == "RETURN":
-        text = text[6:].strip()
-    if text.startswith("@doc"):
-        value: Any = doc
-        for part in text[4:].split(".")[1:] if text != "@doc" else []:
-            value = value.get(part.strip()) if isinstance(value, dict) else None
-        return value
-    try:
-        return json.loads(text)
-    except ValueError:
-        raise ArangoError(
-            9, f"computed value expression needs the AQL engine: {expression}", 501
-        ) from None
+    """Evaluate a computed value's ``RETURN ...`` with ``@doc`` bound to the document."""
+    aql = require_aql(col.db.server.aql, "a computed value")
+    # AQL rejects bind parameters a query does not use, so bind @doc only when used
+    return aql.evaluate_expression(col.db, expression, {"doc": doc} if "@doc" in expression else {})
 
 
 def _apply_computed(col: Collection, doc: Doc, written: set[str], cvs: list[dict[str, Any]]) -> Doc:
@@ -253,7 +230,7 @@ def _apply_computed(col: Collection, doc: Doc, written: set[str], cvs: list[dict
 def _schema_ok(col: Collection, rule: Any, doc: Doc) -> bool:
     import jsonschema
 
-    cache: dict[str, Any] = col.extensions.setdefault("documents.schema_validators", {})
+    cache = col.schema_validators
     fingerprint = json.dumps(rule, sort_keys=True, default=str)
     validator = cache.get(fingerprint)
     if validator is None:

@@ -17,7 +17,7 @@ from ..base.errors import ArangoError
 from .keygen import is_valid_key
 
 if TYPE_CHECKING:
-    from .server import Collection, Database
+    from .model import Collection, Database
 
 Doc = dict[str, Any]
 
@@ -57,6 +57,64 @@ def list_graphs(db: Database) -> list[Doc]:
     """Every stored graph definition, in ``_graphs`` order."""
     col = db.get_collection(GRAPHS_COLLECTION)
     return [] if col is None else list(col.docs.values())
+
+
+def rename_collection(db: Database, old: str, new: str) -> None:
+    """Keep graph definitions pointing at the renamed collection (as ArangoDB does)."""
+    graphs = db.collections.get(GRAPHS_COLLECTION)
+    if graphs is None:
+        return
+
+    def swap(names: Any) -> Any:
+        return [new if n == old else n for n in names] if isinstance(names, list) else names
+
+    for doc in list(graphs.docs.values()):
+        defs = doc.get("edgeDefinitions") or []
+        orphans = doc.get("orphanCollections") or []
+        touched = old in orphans or any(
+            isinstance(d, dict)
+            and (
+                d.get("collection") == old
+                or old in (d.get("from") or [])
+                or old in (d.get("to") or [])
+            )
+            for d in defs
+        )
+        if not touched:
+            continue
+        new_defs = [
+            {
+                **d,
+                "collection": new if d.get("collection") == old else d.get("collection"),
+                "from": swap(d.get("from")),
+                "to": swap(d.get("to")),
+            }
+            if isinstance(d, dict)
+            else d
+            for d in defs
+        ]
+        graphs.docs[doc["_key"]] = {
+            **doc,
+            "edgeDefinitions": new_defs,
+            "orphanCollections": swap(orphans),
+        }
+
+
+def membership(db: Database, name: str) -> str | None:
+    """ArangoDB's reason for refusing to drop a collection that a graph uses."""
+    for doc in list_graphs(db):
+        graph = doc.get("_key")
+        if name in (doc.get("orphanCollections") or []):
+            return f"collection '{name}' is an orphan collection inside graph '{graph}'"
+        for d in doc.get("edgeDefinitions") or []:
+            if isinstance(d, dict) and d.get("collection") == name:
+                return f"collection '{name}' is an edge collection inside graph '{graph}'"
+        for d in doc.get("edgeDefinitions") or []:
+            if isinstance(d, dict) and (
+                name in (d.get("from") or []) or name in (d.get("to") or [])
+            ):
+                return f"collection '{name}' is a vertex collection inside graph '{graph}'"
+    return None
 
 
 def _definitions(graph: Doc) -> list[Doc]:

@@ -1,5 +1,10 @@
 """Index data structures. Each keeps a real lookup structure so cost stays flat as data grows.
 
+Queries reach every index type through one interface: :meth:`Index.equality_lookup` says
+which equality conditions (``attr == value``, ``attr IN values``) the index can serve and at
+what estimated cost, and returns a :class:`Lookup` whose ``fetch`` yields the matching
+documents. The query engine's access-path choice asks the indexes and never their types.
+
 The collection calls, for every write, ``check`` on all indexes (unique constraints) before it
 changes anything, then ``remove`` for the old version and ``insert`` for the new one.
 
@@ -16,6 +21,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -23,12 +29,47 @@ from ..base.errors import ArangoError
 from ..base.values import hash_key, sort_key
 
 if TYPE_CHECKING:
-    from .server import Collection
+    from .model import Collection
 
 Doc = dict[str, Any]
 
 #: Bound meaning "no limit" for :meth:`PersistentIndex.lookup_range` (``None`` is AQL null).
 UNBOUNDED: Any = object()
+
+
+class Lookup:
+    """How one index serves some equality conditions of a query.
+
+    ``fields`` are the attributes it reads values for, in the order ``fetch`` takes them;
+    ``estimate`` is the expected number of documents per lookup (the cost explain reports).
+    """
+
+    __slots__ = ("estimate", "fetch", "fields", "index")
+
+    def __init__(
+        self,
+        index: Index,
+        fields: tuple[str, ...],
+        estimate: float,
+        fetch: Callable[[Sequence[Any]], list[Doc]],
+    ) -> None:
+        self.index = index
+        self.fields = fields
+        self.estimate = estimate
+        self.fetch = fetch
+
+
+def _candidates(value: Any, many: bool) -> list[Any]:
+    """The values a condition asks for: ``[value]`` for ``==``, the list for ``IN``
+    (nothing when an ``IN`` operand is not an array)."""
+    if not many:
+        return [value]
+    return value if type(value) is list else []
+
+
+def _spread(collection: Collection) -> float:
+    """Documents per lookup of a non-unique index, as explain estimates it."""
+    return max(1.0, len(collection.docs) / 10)
 
 
 def vpack_sorted(fields: dict[str, Any]) -> dict[str, Any]:
@@ -91,6 +132,11 @@ class Index:
             body["selectivityEstimate"] = estimate
         return vpack_sorted(body)
 
+    def equality_lookup(self, conditions: Mapping[str, bool]) -> Lookup | None:
+        """How this index finds documents for some of ``conditions`` (attribute path -> True
+        for ``attr IN values``, False for ``attr == value``), or None if it cannot."""
+        return None
+
     def check(self, doc: Doc, old: Doc | None) -> None:
         """Raise ArangoError 1210 if inserting ``doc`` (replacing ``old``) violates this index."""
 
@@ -136,6 +182,28 @@ class PrimaryIndex(Index):
             "unique": True,
         }
 
+    def equality_lookup(self, conditions: Mapping[str, bool]) -> Lookup | None:
+        """``_key`` (or else ``_id``) equal to, or in, given values."""
+        field = "_key" if "_key" in conditions else "_id" if "_id" in conditions else None
+        if field is None:
+            return None
+        many = conditions[field]
+        docs = self.collection.docs
+        prefix = self.collection.name + "/"
+
+        def fetch(values: Sequence[Any]) -> list[Doc]:
+            out: dict[str, Doc] = {}
+            for k in _candidates(values[0], many):
+                if field == "_id":
+                    k = k[len(prefix) :] if type(k) is str and k.startswith(prefix) else None
+                if type(k) is str and k not in out:
+                    d = docs.get(k)
+                    if d is not None:
+                        out[k] = d
+            return list(out.values())
+
+        return Lookup(self, (field,), 1.0, fetch)
+
 
 class EdgeIndex(Index):
     """``_from``/``_to`` lookups for edge collections: vertex id -> set of edge keys."""
@@ -158,6 +226,22 @@ class EdgeIndex(Index):
             "type": "edge",
             "unique": False,
         }
+
+    def equality_lookup(self, conditions: Mapping[str, bool]) -> Lookup | None:
+        """``_from`` (or else ``_to``) equal to, or in, given vertex ids."""
+        field = "_from" if "_from" in conditions else "_to" if "_to" in conditions else None
+        if field is None:
+            return None
+        many = conditions[field]
+        edges = self.outbound if field == "_from" else self.inbound
+
+        def fetch(values: Sequence[Any]) -> list[Doc]:
+            out: list[Doc] = []
+            for vid in dict.fromkeys(v for v in _candidates(values[0], many) if type(v) is str):
+                out.extend(edges(vid))
+            return out
+
+        return Lookup(self, (field,), _spread(self.collection), fetch)
 
     def insert(self, doc: Doc) -> None:
         key = doc["_key"]
@@ -329,6 +413,21 @@ class PersistentIndex(Index):
         return len(self._by_value) / self._entry_count
 
     # --------------------------------------------------------------- lookups
+    def equality_lookup(self, conditions: Mapping[str, bool]) -> Lookup | None:
+        """The longest prefix of the fields with ``==`` conditions (dense indexes only;
+        a condition's attribute path never names an array expansion)."""
+        if self.sparse:
+            return None
+        prefix: list[str] = []
+        for f in self.fields:
+            if conditions.get(f) is not False:
+                break
+            prefix.append(f)
+        if not prefix:
+            return None
+        estimate = 1.0 if self.unique else _spread(self.collection)
+        return Lookup(self, tuple(prefix), estimate, lambda values: self.lookup_eq(tuple(values)))
+
     def _docs(self, keys: Any) -> list[Doc]:
         docs = self.collection.docs
         out: dict[str, Doc] = {}
@@ -756,9 +855,7 @@ def create_index(collection: Collection, body: dict[str, Any]) -> tuple[Index, b
         raise
     collection.indexes.append(index)
     if isinstance(index, TtlIndex):
-        from .ttl import register
-
-        register(index)
+        collection.db.server.ttl.register(index)
     return index, True
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..base.errors import ArangoError
 
 if TYPE_CHECKING:
-    from .server import Collection
+    from .model import Collection
 
 __all__ = [
     "MAX_KEY_LENGTH",
@@ -84,9 +84,9 @@ def _uuid(col: Collection) -> str:
     seed = server.clock.seed
     if seed is None:
         return str(uuid.uuid4())
-    rng = server.extensions.get("keygen.uuid_rng")
+    rng = server.uuid_rng
     if rng is None:
-        rng = server.extensions["keygen.uuid_rng"] = random.Random(seed)
+        rng = server.uuid_rng = random.Random(seed)
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 

@@ -1,245 +1,88 @@
-"""Server, databases and collections: the emulator's in-memory model.
-
-Documents are stored as plain dicts and never mutated in place once stored: every write
-builds a new dict, so readers (handlers, AQL) may hand stored documents out without copying.
-"""
+"""The whole emulated deployment: databases and users plus every kind of server-wide state,
+each a typed store reached by attribute (``server.cursors``, ``server.transactions``...)."""
 
 from __future__ import annotations
 
+import copy
+import random
 import threading
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import Any
 
 from ..base.errors import ArangoError
+from .admin import AdminSettings, License
+from .backups import BackupStore
 from .clock import Clock
-from .indexes import EdgeIndex, Index, PrimaryIndex
+from .cursors import CursorStore
+from .jobs import JobStore
+from .model import DOCUMENT, EDGE, Collection, Database, Doc
+from .queries import QueryCacheProperties
+from .replication import Replication
+from .runtime import AqlRuntime
+from .transactions import TransactionManager
+from .ttl import TtlRegistry
 from .users import Security, Users, ensure_root
 
-if TYPE_CHECKING:
-    from .analyzers import Analyzer
-    from .views import View
-
-Doc = dict[str, Any]
-
-DOCUMENT = 2
-EDGE = 3
-
-#: ``Server.extensions`` key of the callable every collection write passes first
-#: (installed by stream transactions, see ``state/transactions.py``)
-WRITE_GUARD = "write_guard"
-
-# System collections every database has in 3.12 (``_system`` has a few more).
-SYSTEM_COLLECTIONS = (
-    "_analyzers",
-    "_appbundles",
-    "_apps",
-    "_aqlfunctions",
-    "_frontend",
-    "_graphs",
-    "_jobs",
-    "_queues",
-)
-SYSTEM_DB_COLLECTIONS = ("_statistics", "_statistics15", "_statisticsRaw", "_users")
-
-
-class Collection:
-    """A document or edge collection with its documents, indexes and properties."""
-
-    def __init__(
-        self,
-        db: Database,
-        name: str,
-        cid: str,
-        ctype: int = DOCUMENT,
-        *,
-        is_system: bool = False,
-        properties: dict[str, Any] | None = None,
-        key_options: dict[str, Any] | None = None,
-    ) -> None:
-        self.db = db
-        self.name = name
-        self.id = cid
-        self.object_id = db.server.clock.next_id()
-        self.type = ctype
-        self.is_system = is_system
-        self.docs: dict[str, Doc] = {}
-        # collection-level properties as ArangoDB reports them (waitForSync, schema, ...)
-        self.properties: dict[str, Any] = {
-            "waitForSync": False,
-            "schema": None,
-            "computedValues": None,
-            "cacheEnabled": False,
-            "writeConcern": 1,
-            "replicationFactor": 1,
-            "numberOfShards": 1,
-            "shardKeys": ["_key"],
-            "shardingStrategy": "hash",
-        }
-        if properties:
-            self.properties.update(properties)
-        self.key_options: dict[str, Any] = {"allowUserKeys": True, "type": "traditional"}
-        if key_options:
-            self.key_options.update(key_options)
-        self.last_value = 0  # key generator state (traditional/autoincrement/padded)
-        self.revision = "0"  # rev of the most recent write
-        self.indexes: list[Index] = [PrimaryIndex(self, "0", "primary", ["_key"], unique=True)]
-        if ctype == EDGE:
-            self.indexes.append(EdgeIndex(self, "2"))
-        self._next_index_id = 0
-        # free-form per-collection state owned by other areas (e.g. the schema validator)
-        self.extensions: dict[str, Any] = {}
-
-    # ------------------------------------------------------------------ helpers
-    @property
-    def is_edge(self) -> bool:
-        return self.type == EDGE
-
-    @property
-    def edge_index(self) -> EdgeIndex | None:
-        for index in self.indexes:
-            if isinstance(index, EdgeIndex):
-                return index
-        return None
-
-    def next_index_id(self) -> str:
-        return self.db.server.clock.next_id()
-
-    def doc_id(self, key: str) -> str:
-        return f"{self.name}/{key}"
-
-    # ------------------------------------------------------------------ writes
-    def guard_write(self, key: str | None) -> None:
-        """Before a write of ``key`` (None: every document): running stream transactions
-        may object (write-write conflict) or take their snapshot of this collection."""
-        guard = self.db.server.extensions.get(WRITE_GUARD)
-        if guard is not None:
-            guard(self, key)
-
-    def store(self, new: Doc, old: Doc | None) -> None:
-        """Put ``new`` in place of ``old`` (or as a fresh document), keeping indexes in step.
-
-        Every unique index is checked before anything changes, so a violation leaves the
-        collection untouched.
-        """
-        key = new["_key"]
-        self.guard_write(key)  # transaction views override it
-        indexes = self.indexes
-        if len(indexes) > 1:  # the primary index alone is the document dict itself
-            for index in indexes:
-                index.check(new, old)
-            if old is not None:
-                for index in indexes:
-                    index.remove(old)
-            self.docs[key] = new
-            for index in indexes:
-                index.insert(new)
-        else:
-            self.docs[key] = new
-        self.revision = new.get("_rev", self.revision)
-
-    def delete(self, old: Doc) -> None:
-        """Remove a stored document and its index entries."""
-        self.guard_write(old["_key"])
-        for index in self.indexes:
-            index.remove(old)
-        del self.docs[old["_key"]]
-        self.revision = self.db.server.clock.next_rev()
-
-    def truncate(self) -> None:
-        self.guard_write(None)
-        self.docs.clear()
-        for index in self.indexes:
-            index.clear()
-        self.revision = self.db.server.clock.next_rev()
-
-
-class Database:
-    """One database: collections by name and id, plus per-area state (graphs, views...)."""
-
-    def __init__(
-        self, server: Server, name: str, did: str, *, options: dict[str, Any] | None = None
-    ):
-        self.server = server
-        self.name = name
-        self.id = did
-        self.options: dict[str, Any] = {
-            "sharding": "",
-            "replicationFactor": 1,
-            "writeConcern": 1,
-        }
-        if options:
-            self.options.update(options)
-        self.collections: dict[str, Collection] = {}
-        # per-area state owned by other modules (graphs caches...)
-        self.extensions: dict[str, Any] = {}
-        #: views by name (typed in state.views); they share the collections' namespace
-        self.views: dict[str, View] = {}
-        #: this database's custom analyzers by short name (typed in state.analyzers)
-        self.analyzers: dict[str, Analyzer] = {}
-        for cname in SYSTEM_COLLECTIONS + (SYSTEM_DB_COLLECTIONS if name == "_system" else ()):
-            self.create_collection(cname, is_system=True)
-
-    @property
-    def is_system(self) -> bool:
-        return self.name == "_system"
-
-    def create_collection(
-        self,
-        name: str,
-        ctype: int = DOCUMENT,
-        *,
-        is_system: bool = False,
-        properties: dict[str, Any] | None = None,
-        key_options: dict[str, Any] | None = None,
-    ) -> Collection:
-        if name in self.collections or name in self.views:
-            raise ArangoError(1207, f"duplicate name: {name}", 409)
-        col = Collection(
-            self,
-            name,
-            self.server.clock.next_id(),
-            ctype,
-            is_system=is_system,
-            properties=properties,
-            key_options=key_options,
-        )
-        self.collections[name] = col
-        return col
-
-    def collection(self, name_or_id: str) -> Collection:
-        """Look a collection up by name or numeric id; 404/1203 if there is none."""
-        col = self.collections.get(name_or_id)
-        if col is None and name_or_id.isdigit():
-            for candidate in self.collections.values():
-                if candidate.id == name_or_id:
-                    return candidate
-        if col is None:
-            raise ArangoError(1203, f"collection or view not found: {name_or_id}", 404)
-        return col
-
-    def get_collection(self, name: str) -> Collection | None:
-        return self.collections.get(name)
-
-    def drop_collection(self, name: str) -> None:
-        del self.collections[name]
+__all__ = ["DOCUMENT", "EDGE", "Collection", "Database", "Doc", "Server"]
 
 
 class Server:
-    """The whole emulated deployment: databases, users, clock and a lock around mutation."""
+    """The whole emulated deployment: databases, users, clock and a lock around mutation.
+
+    ``aql`` is the AQL engine, for the state that evaluates AQL (computed values, ``aql``
+    analyzers); without it those answer 501.
+    """
 
     def __init__(
-        self, *, root_password: str = "", seed: int | None = None, jwt_secret: str | None = None
+        self,
+        *,
+        root_password: str = "",
+        seed: int | None = None,
+        jwt_secret: str | None = None,
+        aql: AqlRuntime | None = None,
     ):
         self.lock = threading.RLock()
         self.clock = Clock(seed)
         # JWT secrets, server mode and the epoch of every access-relevant change
         self.security = Security(jwt_secret)
+        self.aql = aql
         self.databases: dict[str, Database] = {}
-        # users: name -> record (owned by the users area; see emulator/api/users.py)
+        # users: name -> record (see state/users.py)
         self.users = Users(self.security)
-        # per-area server-wide state (cursors, jobs, transactions, tasks...)
-        self.extensions: dict[str, Any] = {}
+        self.transactions = TransactionManager(self.clock)
+        self.ttl = TtlRegistry()
+        self.cursors = CursorStore()
+        #: where UUID keys come from when ids are seeded (made on first use)
+        self.uuid_rng: random.Random | None = None
         self.create_database("_system")
         ensure_root(self.users, root_password)
+
+    # Stores few requests touch are made on first use: a test's server is built in its
+    # fixture, and most tests never ask for backups, log levels or replication batches.
+    @cached_property
+    def jobs(self) -> JobStore:
+        return JobStore()
+
+    @cached_property
+    def backups(self) -> BackupStore:
+        return BackupStore()
+
+    @cached_property
+    def replication(self) -> Replication:
+        """Replication state; its server id is stable and numeric per emulated server."""
+        return Replication(str(100_000_000_000_000 + id(self) % 10**14))
+
+    @cached_property
+    def admin(self) -> AdminSettings:
+        return AdminSettings()
+
+    @cached_property
+    def license(self) -> License:
+        return License()
+
+    @cached_property
+    def query_cache(self) -> QueryCacheProperties:
+        return QueryCacheProperties()
 
     def create_database(self, name: str, options: dict[str, Any] | None = None) -> Database:
         if name in self.databases:
@@ -258,3 +101,20 @@ class Server:
 
     def drop_database(self, name: str) -> None:
         del self.databases[name]
+
+    # ----------------------------------------------------------------- backups
+    def copy_data(self) -> tuple[dict[str, Database], Users]:
+        """Deep copies of the databases and users (a hot backup)."""
+        return self._clone(self.databases), self._clone(self.users)
+
+    def restore_data(self, databases: dict[str, Database], users: Users) -> None:
+        """Put copies of a hot backup's databases and users in place (the users' records
+        change: a new security epoch)."""
+        self.databases = self._clone(databases)
+        self.users = self._clone(users)
+        self.security.advance()
+
+    def _clone(self, value: Any) -> Any:
+        """A deep copy that keeps the server itself, its clock and lock shared."""
+        memo = {id(self): self, id(self.clock): self.clock, id(self.lock): self.lock}
+        return copy.deepcopy(value, memo)

@@ -20,8 +20,8 @@ transaction writing a key somebody else changed after its snapshot fails with 12
 ("write-write conflict").
 
 Collections read without being declared (``allowImplicit``) are read live, not from the
-snapshot. The idle timeout is ``extensions["trx_idle_timeout"]`` (60 s, ArangoDB's
-``--transaction.streaming-idle-timeout``); ``extensions["trx_clock"]`` may replace
+snapshot. The idle timeout is ``TransactionManager.idle_timeout`` (60 s, ArangoDB's
+``--transaction.streaming-idle-timeout``); ``TransactionManager.clock`` may replace
 ``time.monotonic`` (tests move time forward with it).
 """
 
@@ -33,7 +33,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..base.errors import ArangoError
-from .server import WRITE_GUARD, Collection, Database, Doc, Server
+from .clock import Clock
+from .model import Collection, Database, Doc
 
 __all__ = [
     "EXCLUSIVE",
@@ -43,7 +44,6 @@ __all__ = [
     "TransactionManager",
     "TrxCollection",
     "TrxDatabase",
-    "manager",
 ]
 
 READ = "read"
@@ -57,16 +57,6 @@ ABORTED = "aborted"
 
 IDLE_TIMEOUT = 60.0  # --transaction.streaming-idle-timeout
 TOMBSTONE_TTL = 600.0  # finished transactions answer status queries this long
-_EXTENSION = "stream_transactions"
-
-
-def _now(server: Server) -> float:
-    clock: Callable[[], float] | None = server.extensions.get("trx_clock")
-    return clock() if clock is not None else time.monotonic()
-
-
-def _idle_timeout(server: Server) -> float:
-    return float(server.extensions.get("trx_idle_timeout", IDLE_TIMEOUT))
 
 
 def lock_conflict(key: str) -> ArangoError:
@@ -179,18 +169,14 @@ class StreamTransaction:
         self.touch()
 
     # ------------------------------------------------------------------ state
-    @property
-    def server(self) -> Server:
-        return self.db.server
-
     def touch(self) -> None:
         """Restart the idle timeout (every use of the transaction does)."""
-        now = _now(self.server)
-        ttl = TOMBSTONE_TTL if self.status != RUNNING else _idle_timeout(self.server)
-        self.expiry = now + ttl
+        manager = self.manager
+        ttl = TOMBSTONE_TTL if self.status != RUNNING else manager.idle_timeout
+        self.expiry = manager.now() + ttl
 
     def expired(self) -> bool:
-        return _now(self.server) > self.expiry
+        return self.manager.now() > self.expiry
 
     @property
     def read_only(self) -> bool:
@@ -291,13 +277,24 @@ class StreamTransaction:
 
 
 class TransactionManager:
-    """All stream transactions of one server (ArangoDB's transaction::Manager)."""
+    """All stream transactions of one server (ArangoDB's transaction::Manager).
 
-    def __init__(self, server: Server) -> None:
-        self.server = server
+    Every collection write outside a transaction passes :meth:`guard` while any
+    transaction (running or a tombstone) is known.
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        self._ids = clock
         self.transactions: dict[str, StreamTransaction] = {}
         self.committing: StreamTransaction | None = None
-        server.extensions[WRITE_GUARD] = self.guard
+        #: seconds a running transaction may stay unused (--transaction.streaming-idle-timeout)
+        self.idle_timeout = IDLE_TIMEOUT
+        #: monotonic seconds; None: ``time.monotonic`` (tests move time forward)
+        self.clock: Callable[[], float] | None = None
+
+    def now(self) -> float:
+        clock = self.clock
+        return clock() if clock is not None else time.monotonic()
 
     def running(self, db: Database | None = None) -> Iterator[StreamTransaction]:
         for trx in self.transactions.values():
@@ -332,7 +329,7 @@ class TransactionManager:
         self, db: Database, user: str | None, modes: dict[str, str], options: dict[str, Any]
     ) -> StreamTransaction:
         self.collect()
-        trx = StreamTransaction(self, self.server.clock.next_id(), db, user, modes, options)
+        trx = StreamTransaction(self, self._ids.next_id(), db, user, modes, options)
         self.transactions[trx.id] = trx
         return trx
 
@@ -363,12 +360,3 @@ class TransactionManager:
         trx = StreamTransaction(self, tid, db, user, {}, {})
         trx.finish(ABORTED)
         self.transactions[tid] = trx
-
-
-def manager(server: Server) -> TransactionManager:
-    """The server's transaction manager (created on first use)."""
-    mgr: TransactionManager | None = server.extensions.get(_EXTENSION)
-    if mgr is None:
-        mgr = TransactionManager(server)
-        server.extensions[_EXTENSION] = mgr
-    return mgr

@@ -16,7 +16,7 @@ from ..base.errors import ArangoError
 from . import analyzers as AN
 
 if TYPE_CHECKING:
-    from .server import Collection, Database
+    from .model import Collection, Database
 
 SERVER_ID = "5C3DDE5391BF"
 ARANGOSEARCH = "arangosearch"

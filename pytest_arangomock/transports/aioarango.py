@@ -10,7 +10,7 @@ installed without its dependencies (``pip install --no-deps aioarango``) beside 
     client = ArangoClient(hosts="http://arangomock:8529",
                           http_client=InProcessAioArangoHTTPClient(Emulator()))
 
-A host switched off with ``emulator.faults.host_down(host)`` raises ``httpx.ConnectError``,
+A host switched off with ``arango_faults.host_down(host)`` raises ``httpx.ConnectError``,
 what aioarango's default httpx client raises; aioarango itself does not fail over.
 """
 
@@ -23,8 +23,7 @@ import httpx
 from aioarango.http import HTTPClient
 from aioarango.response import Response
 
-from ..backend import Backend
-from ..emulator.faults import check_host
+from ..backend import Backend, HostDownError, answer
 from ._classic import SessionStub, backend_request, response_text, response_url
 
 __all__ = ["InProcessAioArangoHTTPClient"]
@@ -50,9 +49,11 @@ class InProcessAioArangoHTTPClient(HTTPClient):
         auth: tuple[str, str] | None = None,
     ) -> Response:
         breq = backend_request(method, url, headers, params, data, auth)
-        bresp = check_host(self.backend, session.host, httpx.ConnectError)
-        if bresp is None:
-            bresp = await self.backend.handle(breq)
+        breq.host = session.host
+        try:
+            bresp = await answer(self.backend, breq)
+        except HostDownError as exc:
+            raise httpx.ConnectError(str(exc)) from exc
         return Response(
             method=method,
             url=response_url(url, params),

@@ -8,12 +8,10 @@ client = ArangoClient(hosts="http://arangomock", http_client=InProcessHTTPClient
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from arangoasync.auth import Auth
 from arangoasync.exceptions import ClientConnectionError
 from arangoasync.http import HTTPClient
 from arangoasync.request import Method, Request
@@ -21,26 +19,10 @@ from arangoasync.response import Response
 from arangoasync.typings import ResponseHeaders
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from ..backend import Backend, BackendRequest
-from ..emulator.faults import check_host
+from ..backend import Backend, BackendRequest, HostDownError, answer
+from ._http import basic_auth
 
 __all__ = ["InProcessHTTPClient"]
-
-
-_BASIC_CACHE: dict[tuple[str, str, str | None], str] = {}
-
-
-def _basic(auth: Auth) -> str:
-    """The ``Basic`` header for ``auth``; remembered per credentials (sent on every call)."""
-    cred = (auth.username, auth.password, auth.encoding)
-    value = _BASIC_CACHE.get(cred)
-    if value is None:
-        raw = f"{auth.username}:{auth.password}".encode(auth.encoding or "utf-8")
-        value = "Basic " + base64.b64encode(raw).decode("ascii")
-        if len(_BASIC_CACHE) >= 256:
-            _BASIC_CACHE.clear()
-        _BASIC_CACHE[cred] = value
-    return value
 
 
 class _Session:
@@ -69,8 +51,8 @@ def _body(data: Any) -> bytes:
 class InProcessHTTPClient(HTTPClient):
     """Hands each request of python-arango-async to ``backend`` in the same process.
 
-    Each session stands for one host of ``hosts=[...]``; a host switched off with
-    ``emulator.faults.host_down(host)`` raises ``ClientConnectionError``, on which the
+    Each session stands for one host of ``hosts=[...]``; a host a test switched off
+    (``arango_faults.host_down(host)``) raises ``ClientConnectionError``, on which the
     driver fails over to the next host.
     """
 
@@ -86,27 +68,20 @@ class InProcessHTTPClient(HTTPClient):
     async def send_request(self, session: Any, request: Request) -> Response:
         headers = request.normalized_headers()
         if request.auth is not None:
-            headers["authorization"] = _basic(request.auth)
+            headers["authorization"] = basic_auth(request.auth)
         params = request.normalized_params()
-        data = request.data
         breq = BackendRequest(
-            request.method._name_,  # .name is a Python-level property
+            request.method.name,
             request.endpoint,
             params,
             headers,
-            b"" if data is None else _body(data),
+            _body(request.data),
+            session.host,
         )
-        backend = self.backend
-        bresp = None
-        faults = getattr(backend, "faults", None)  # backends without faults: none
-        if faults is not None and faults.armed:
-            bresp = check_host(backend, session.host, ClientConnectionError)
-        if bresp is None:
-            if type(backend).handle is _DEFAULT_HANDLE:
-                # a synchronous backend (the emulator): no coroutine hop through handle()
-                bresp = backend.handle_sync(breq)
-            else:
-                bresp = await backend.handle(breq)
+        try:
+            bresp = await answer(self.backend, breq)
+        except HostDownError as exc:
+            raise ClientConnectionError(str(exc)) from exc
         return _Response(
             request.method,
             session.host + request.endpoint,
@@ -124,7 +99,11 @@ _HEADERS: Any = Response.headers
 
 class _Response(Response):
     """The driver's :class:`Response` with ``url`` and ``headers`` built when first read
-    (on success the driver reads neither): the same values, as a ``CIMultiDictProxy``."""
+    (on success the driver reads neither): the same values, as a ``CIMultiDictProxy``.
+
+    Building both eagerly measured 10-13% of an insert or get through the emulator
+    (``benchmarks/bench_inprocess.py``), above the 5% a shortcut must be worth to stay.
+    """
 
     __slots__ = ("_base_url", "_params", "_raw_headers")
 
@@ -176,6 +155,3 @@ class _Response(Response):
     @headers.setter
     def headers(self, value: ResponseHeaders) -> None:
         _HEADERS.__set__(self, value)
-
-
-_DEFAULT_HANDLE = Backend.handle  # backends that keep it answer from handle_sync

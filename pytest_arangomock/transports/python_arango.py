@@ -9,7 +9,7 @@
 
 The driver sees what its default requests-based client would give it: the body as text,
 case-insensitive headers, the URL with its query, and ``requests.ConnectionError`` for a
-host switched off with ``emulator.faults.host_down(host)`` (python-arango then tries the
+host switched off with ``arango_faults.host_down(host)`` (python-arango then tries the
 next of its ``hosts``, as it does for a 503 with errorNum 503).
 """
 
@@ -23,8 +23,7 @@ from arango.http import DEFAULT_REQUEST_TIMEOUT, HTTPClient
 from arango.response import Response
 from requests.structures import CaseInsensitiveDict
 
-from ..backend import Backend
-from ..emulator.faults import check_host
+from ..backend import Backend, HostDownError, answer_sync
 from ._classic import SessionStub, backend_request, response_text, response_url
 
 __all__ = ["InProcessSyncHTTPClient"]
@@ -57,9 +56,11 @@ class InProcessSyncHTTPClient(HTTPClient):
         auth: tuple[str, str] | None = None,
     ) -> Response:
         breq = backend_request(method, url, headers, params, data, auth)
-        bresp = check_host(self.backend, session.host, requests.ConnectionError)
-        if bresp is None:
-            bresp = self.backend.handle_sync(breq)
+        breq.host = session.host
+        try:
+            bresp = answer_sync(self.backend, breq)
+        except HostDownError as exc:
+            raise requests.ConnectionError(str(exc)) from exc
         return Response(
             method=method,
             url=response_url(url, params),

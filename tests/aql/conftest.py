@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from pytest_arangomock import Emulator
-from pytest_arangomock.aql.functions import load_all
+from pytest_arangomock.aql.functions.library import load_all
 
 REGISTRY = load_all()
 

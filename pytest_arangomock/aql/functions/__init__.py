@@ -2,16 +2,32 @@
 
 A function is ``fn(ctx, *args) -> value`` where ``ctx`` is a :class:`FunctionContext`.
 Arguments arrive evaluated; functions must never mutate them (they may be stored documents).
-Families live in one module each and are imported by :func:`load_all`.
+A registration may declare the kind of its leading arguments (:class:`Arg`): how the
+compiler passes them, so the compiler keeps no list of function names.
+Families live in one module each; :mod:`.library` imports them all (one line per family).
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-__all__ = ["REGISTRY", "FunctionContext", "FunctionSpec", "function", "load_all"]
+from ...base.errors import ArangoError
+
+__all__ = [
+    "MAX_ARGUMENTS",
+    "REGISTRY",
+    "Arg",
+    "FunctionContext",
+    "FunctionSpec",
+    "arity_error",
+    "function",
+    "invalid_argument",
+]
+
+MAX_ARGUMENTS = 65536  # what ArangoDB reports as the maximum of an unbounded argument list
 
 
 class FunctionContext(Protocol):
@@ -36,6 +52,19 @@ class FunctionContext(Protocol):
 Impl = Callable[..., Any]
 
 
+class Arg(enum.Enum):
+    """What kind of argument a function takes at one position (ArangoDB's signatures)."""
+
+    #: an evaluated value; a bare collection name passes the collection's documents
+    VALUE = "value"
+    #: a collection: a bare name or ``@@param`` passes the collection's name ("h")
+    COLLECTION = "collection"
+    #: the call is this argument, unchanged (the function only guides the optimizer)
+    PASSTHROUGH = "passthrough"
+    #: seconds the call waits before it returns null; ``maxRuntime`` cuts the wait short
+    WAIT = "wait"
+
+
 @dataclass
 class FunctionSpec:
     name: str
@@ -44,6 +73,11 @@ class FunctionSpec:
     fn: Impl
     deterministic: bool = True
     family: str = ""
+    args: tuple[Arg, ...] = ()  # kinds of the leading arguments; the rest are VALUE
+
+    def arg(self, position: int) -> Arg:
+        """The kind of the argument at ``position``."""
+        return self.args[position] if position < len(self.args) else Arg.VALUE
 
 
 REGISTRY: dict[str, FunctionSpec] = {}
@@ -57,17 +91,19 @@ def function(
     deterministic: bool = True,
     aliases: tuple[str, ...] = (),
     family: str = "",
+    args: tuple[Arg, ...] = (),
 ) -> Callable[[Impl], Impl]:
     """Register ``fn`` as AQL function ``name`` (upper case) with its arity.
 
     ``max_args`` defaults to ``min_args``; pass ``None`` for an unbounded argument list.
+    ``args`` declares the kinds of the leading arguments (the others are :attr:`Arg.VALUE`).
     """
     upper = name.upper()
     maximum = min_args if max_args == -1 else max_args
 
     def register(fn: Impl) -> Impl:
         for n in (upper, *(a.upper() for a in aliases)):
-            REGISTRY[n] = FunctionSpec(n, min_args, maximum, fn, deterministic, family)
+            REGISTRY[n] = FunctionSpec(n, min_args, maximum, fn, deterministic, family, args)
         return fn
 
     return register
@@ -78,18 +114,11 @@ def invalid_argument(ctx: FunctionContext, name: str) -> None:
     ctx.warn(1542, f"invalid argument type in call to function '{name.upper()}()'")
 
 
-_LOADED = False
-
-
-def load_all() -> dict[str, FunctionSpec]:
-    """Import every family module once and return the registry."""
-    global _LOADED
-    if not _LOADED:
-        import importlib
-        import pkgutil
-
-        for mod in pkgutil.iter_modules(__path__):
-            if not mod.name.startswith("_"):
-                importlib.import_module(f"{__name__}.{mod.name}")
-        _LOADED = True
-    return REGISTRY
+def arity_error(name: str, lo: int, hi: int | None) -> ArangoError:
+    """Error 1541: ``name`` called with an argument count outside ``lo..hi``."""
+    return ArangoError(
+        1541,
+        f"invalid number of arguments for function '{name}()', expected number of arguments: "
+        f"minimum: {lo}, maximum: {MAX_ARGUMENTS if hi is None else hi}",
+        400,
+    )

@@ -24,14 +24,13 @@ from ...base.values import (
     to_number,
     to_string,
 )
-from . import FunctionContext, function, invalid_argument, load_all
+from . import MAX_ARGUMENTS, REGISTRY, FunctionContext, function, invalid_argument
 
 FAMILY = "array"
 ARRAY_EXPECTED = 1563
 INVALID_ARITHMETIC = 1561
 NUMBER_OUT_OF_RANGE = 1504
 TYPE_MISMATCH = 1542
-MAX_ARGUMENTS = 65536  # what ArangoDB reports as the maximum of an unbounded argument list
 
 
 # ----------------------------------------------------------------- helpers
@@ -768,7 +767,7 @@ def _invoke(ctx: FunctionContext, caller: str, name: Any, args: list[Any]) -> An
         raise ArangoError(9, f"{caller}() function is not supported in this build of ArangoDB")
     if upper in ("CALL", "APPLY"):
         raise ArangoError(1578, message_for(1578, upper))
-    spec = load_all().get(upper)
+    spec = REGISTRY.get(upper)
     if spec is None:
         raise ArangoError(1540, message_for(1540, upper))
     maximum = MAX_ARGUMENTS if spec.max_args is None else spec.max_args

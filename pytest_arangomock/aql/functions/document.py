@@ -21,7 +21,7 @@ from ...base.values import (
     to_json,
     to_string,
 )
-from . import FunctionContext, function, invalid_argument
+from . import Arg, FunctionContext, function, invalid_argument
 
 FAMILY = "document"
 
@@ -298,7 +298,7 @@ def _fetch(ctx: FunctionContext, collection: str, ids: Any) -> Any:
     return None
 
 
-@function("DOCUMENT", 1, 2, deterministic=False, family=FAMILY)
+@function("DOCUMENT", 1, 2, deterministic=False, family=FAMILY, args=(Arg.COLLECTION,))
 def document(ctx: FunctionContext, first: Any, *rest: Any) -> Any:
     """DOCUMENT(id | [ids]) or DOCUMENT(collection, key | id | [keys or ids])."""
     if not rest:

@@ -18,7 +18,7 @@ from ...base.constants import VERSION
 from ...base.errors import ArangoError, message_for
 from ...base.values import is_number, to_bool, to_json
 from ...state.clock import decode_rev
-from . import FunctionContext, function, invalid_argument
+from . import Arg, FunctionContext, function, invalid_argument
 
 FAMILY = "misc"
 TYPE_MISMATCH = 1542
@@ -27,18 +27,18 @@ EARTH_RADIUS_M = 6371000.0
 
 
 # ----------------------------------------------------------------- pass-through and fallbacks
-@function("PASSTHRU", 1, family=FAMILY)
+@function("PASSTHRU", 1, family=FAMILY, args=(Arg.PASSTHROUGH,))
 def passthru(ctx: FunctionContext, value: Any) -> Any:
     return value
 
 
-@function("NOOPT", 1, deterministic=False, family=FAMILY)
+@function("NOOPT", 1, deterministic=False, family=FAMILY, args=(Arg.PASSTHROUGH,))
 def noopt(ctx: FunctionContext, value: Any) -> Any:
     """Its argument, unchanged; only keeps the optimizer from folding the expression."""
     return value
 
 
-@function("NOEVAL", 1, family=FAMILY)
+@function("NOEVAL", 1, family=FAMILY, args=(Arg.PASSTHROUGH,))
 def noeval(ctx: FunctionContext, value: Any) -> Any:
     """Its argument, unchanged; only keeps the optimizer from evaluating it at compile time."""
     return value
@@ -97,7 +97,7 @@ def collection_name_of(value: Any) -> str:
     return text.split("/", 1)[0]
 
 
-@function("IS_SAME_COLLECTION", 2, family=FAMILY)
+@function("IS_SAME_COLLECTION", 2, family=FAMILY, args=(Arg.COLLECTION,))
 def is_same_collection(ctx: FunctionContext, collection: Any, doc: Any) -> Any:
     first, second = collection_name_of(collection), collection_name_of(doc)
     if first and second:
@@ -161,7 +161,7 @@ def collections(ctx: FunctionContext) -> list[dict[str, Any]]:
     return [{"_id": c.id, "name": c.name} for c in cols]
 
 
-@function("COLLECTION_COUNT", 1, deterministic=False, family=FAMILY)
+@function("COLLECTION_COUNT", 1, deterministic=False, family=FAMILY, args=(Arg.COLLECTION,))
 def collection_count(ctx: FunctionContext, name: Any) -> int:
     if type(name) is not str:
         raise ArangoError(TYPE_MISMATCH, message_for(TYPE_MISMATCH, "COLLECTION_COUNT"))
@@ -204,7 +204,7 @@ def warn(ctx: FunctionContext, condition: Any, message: Any) -> Any:
     return True
 
 
-@function("SLEEP", 1, deterministic=False, family=FAMILY)
+@function("SLEEP", 1, deterministic=False, family=FAMILY, args=(Arg.WAIT,))
 def sleep(ctx: FunctionContext, seconds: Any) -> None:
     if not is_number(seconds) or seconds < 0:
         invalid_argument(ctx, "SLEEP")
@@ -342,7 +342,7 @@ def _with_distance(found: list[Any], attribute: Any) -> list[Any]:
     return [{**doc, attribute: dist} for dist, doc in found]
 
 
-@function("NEAR", 3, 5, deterministic=False, family=FAMILY)
+@function("NEAR", 3, 5, deterministic=False, family=FAMILY, args=(Arg.COLLECTION,))
 def near(
     ctx: FunctionContext, coll: Any, lat: Any, lon: Any, limit: Any = 100, attr: Any = None
 ) -> list[Any]:
@@ -352,7 +352,7 @@ def near(
     return _with_distance(found[:count], attr)
 
 
-@function("WITHIN", 4, 5, deterministic=False, family=FAMILY)
+@function("WITHIN", 4, 5, deterministic=False, family=FAMILY, args=(Arg.COLLECTION,))
 def within(
     ctx: FunctionContext, coll: Any, lat: Any, lon: Any, radius: Any, attr: Any = None
 ) -> list[Any]:
@@ -362,7 +362,7 @@ def within(
     return _with_distance([pair for pair in found if pair[0] <= limit], attr)
 
 
-@function("WITHIN_RECTANGLE", 5, deterministic=False, family=FAMILY)
+@function("WITHIN_RECTANGLE", 5, deterministic=False, family=FAMILY, args=(Arg.COLLECTION,))
 def within_rectangle(
     ctx: FunctionContext, coll: Any, lat1: Any, lon1: Any, lat2: Any, lon2: Any
 ) -> list[Any]:
@@ -402,7 +402,7 @@ def _term_matches(words: set[str], term: str) -> bool:
     return term.lower() in words
 
 
-@function("FULLTEXT", 3, 4, deterministic=False, family=FAMILY)
+@function("FULLTEXT", 3, 4, deterministic=False, family=FAMILY, args=(Arg.COLLECTION,))
 def fulltext(ctx: FunctionContext, coll: Any, attribute: Any, query: Any, limit: Any = None) -> Any:
     """Word search over a fulltext-indexed attribute: comma-separated terms, ``+`` (and,
     the default), ``|`` (or), ``-`` (not), and ``prefix:``/``complete:`` qualifiers."""

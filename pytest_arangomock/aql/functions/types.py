@@ -21,6 +21,7 @@ from ...base.values import (
     typename,
 )
 from . import FunctionContext, function
+from .date import is_date_string
 from .string import parse_ipv4
 
 
@@ -55,8 +56,6 @@ _check("IS_KEY", is_key)
 
 def is_datestring(value: Any) -> bool:
     """IS_DATESTRING: a string the date functions accept (their parser decides)."""
-    from .date import is_date_string
-
     return is_date_string(value)
 
 

@@ -21,36 +21,10 @@ from ...base.errors import ArangoError
 from .. import auth
 from ..context import Context
 from ..router import AUTH, route
-from .server import BUILD, LICENSE, STARTED
+from .server import BUILD, LICENSE, STARTED, server_mode
 
 AREA = "admin"
 _TEXT = {"content-type": "text/plain; charset=utf-8"}
-_LOG_TOPICS = (
-    "agency", "agencycomm", "agencystore", "aql", "arangosearch", "audit-authentication",
-    "audit-authorization", "audit-collection", "audit-database", "audit-document",
-    "audit-hotbackup", "audit-service", "audit-view", "authentication", "authorization",
-    "backup", "bench", "cache", "cluster", "communication", "config", "crash", "development",
-    "dump", "engines", "flush", "general", "graphs", "heartbeat", "httpclient", "libiresearch",
-    "license", "maintenance", "memory", "mmap", "performance", "pregel", "queries",
-    "replication", "replication2", "requests", "restore", "rocksdb", "security", "ssl",
-    "startup", "statistics", "supervision", "syscall", "threads", "trx", "ttl", "validation",
-    "v8", "views",
-)  # fmt: skip
-_DEFAULT_LEVEL = "INFO"
-_LEVELS = ("FATAL", "ERROR", "WARNING", "INFO", "DEBUG", "TRACE", "DEFAULT")
-_STRUCTURED = ("database", "hostname", "pid", "url", "user", "username")
-
-
-def _state(ctx: Context) -> dict[str, Any]:
-    """Per-server admin state: log levels and structured log settings."""
-    state = ctx.server.extensions.get("admin")
-    if state is None:
-        state = {
-            "levels": dict.fromkeys(_LOG_TOPICS, _DEFAULT_LEVEL),
-            "structured": dict.fromkeys(_STRUCTURED, False),
-        }
-        ctx.server.extensions["admin"] = state
-    return state
 
 
 def _require_admin(ctx: Context) -> None:
@@ -82,7 +56,7 @@ def read_log_entries(ctx: Context) -> BackendResponse:
 
 
 def _levels(ctx: Context) -> BackendResponse:
-    levels = dict(_state(ctx)["levels"])
+    levels = dict(ctx.server.admin.levels)
     if ctx.flag("withAppenders"):
         return ctx.json(200, {"global": levels, "appenders": {"-": {}}})
     return ctx.json(200, levels)
@@ -100,19 +74,12 @@ def set_log_levels(ctx: Context) -> BackendResponse:
     """Change log levels: ``{"topic": "LEVEL"}``, ``{"all": "LEVEL"}`` or a ``"LEVEL"`` string."""
     _require_admin(ctx)
     body = ctx.body()
-    levels: dict[str, str] = _state(ctx)["levels"]
     changes = {"all": body} if isinstance(body, str) else body
     if not isinstance(changes, dict):
         raise ArangoError(400, "expecting a JSON object or string", 400)
     for topic, level in changes.items():
-        if not isinstance(level, str) or level.upper() not in _LEVELS:
-            continue
-        value = _DEFAULT_LEVEL if level.upper() == "DEFAULT" else level.upper()
-        if topic == "all":
-            for name in levels:
-                levels[name] = value
-        elif topic.lower() in levels:
-            levels[topic.lower()] = value
+        if isinstance(level, str):
+            ctx.server.admin.set_level(topic, level)
     return _levels(ctx)
 
 
@@ -120,7 +87,7 @@ def set_log_levels(ctx: Context) -> BackendResponse:
 def reset_log_levels(ctx: Context) -> BackendResponse:
     """Reset every topic to its startup level."""
     _require_admin(ctx)
-    _state(ctx)["levels"] = dict.fromkeys(_LOG_TOPICS, _DEFAULT_LEVEL)
+    ctx.server.admin.reset_levels()
     return _levels(ctx)
 
 
@@ -128,7 +95,7 @@ def reset_log_levels(ctx: Context) -> BackendResponse:
 def structured_log(ctx: Context) -> BackendResponse:
     """Structured log parameters (PUT changes the known ones)."""
     _require_admin(ctx)
-    settings: dict[str, bool] = _state(ctx)["structured"]
+    settings = ctx.server.admin.structured
     if ctx.method == "PUT":
         body = ctx.object_body()
         for key, value in body.items():
@@ -309,9 +276,13 @@ _LICENSE_EXPIRES = int(STARTED) + 30 * 24 * 3600
 @route("GET", "/_admin/license", area=AREA, access=AUTH)
 def get_license(ctx: Context) -> BackendResponse:
     """License information of the (enterprise) server."""
-    info = ctx.server.extensions.get("license")
-    if info is None:
+    installed = ctx.server.license
+    info: dict[str, Any]
+    if installed.key is None:
         info = {"features": {"expires": _LICENSE_EXPIRES}, "version": 1, "status": "good"}
+    else:
+        info = {"features": {"expires": installed.expires}, "license": installed.key}
+        info.update(version=1, status="good")
     return ctx.json(200, info)
 
 
@@ -322,13 +293,8 @@ def set_license(ctx: Context) -> BackendResponse:
     body = ctx.body()
     if not isinstance(body, str) or not body:
         raise ArangoError(37, "malformed json", 400)
-    expires = int(time.time()) + 365 * 24 * 3600
-    ctx.server.extensions["license"] = {
-        "features": {"expires": expires},
-        "license": body,
-        "version": 1,
-        "status": "good",
-    }
+    ctx.server.license.key = body
+    ctx.server.license.expires = int(time.time()) + 365 * 24 * 3600
     return ctx.json(201, {"result": {"error": False, "code": 201}})
 
 
@@ -337,7 +303,7 @@ def support_info(ctx: Context) -> BackendResponse:
     """Deployment information as ArangoDB collects it for support requests."""
     _require_admin(ctx)
     uname = platform.uname()
-    readonly = ctx.server.security.read_only
+    readonly = server_mode(ctx) == "readonly"
     host = {
         "role": "SINGLE",
         "maintenance": False,
@@ -386,8 +352,7 @@ def compact(ctx: Context) -> BackendResponse:
 def shutdown(ctx: Context) -> BackendResponse:
     """Acknowledge a shutdown request without stopping (tests keep their server)."""
     _require_admin(ctx)
-    state = _state(ctx)
-    state["soft_shutdown"] = ctx.flag("soft")
+    ctx.server.admin.soft_shutdown = ctx.flag("soft")
     return BackendResponse(
         200, {"content-type": "application/json; charset=utf-8"}, json.dumps("OK").encode()
     )
@@ -397,7 +362,7 @@ def shutdown(ctx: Context) -> BackendResponse:
 def shutdown_progress(ctx: Context) -> BackendResponse:
     """Soft shutdown progress: nothing is ever pending."""
     _require_admin(ctx)
-    ongoing = bool(_state(ctx).get("soft_shutdown"))
+    ongoing = ctx.server.admin.soft_shutdown
     body = {
         "softShutdownOngoing": ongoing,
         "AQLcursors": 0,

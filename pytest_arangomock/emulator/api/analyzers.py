@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING
 
 from ...base.errors import ArangoError
 from ...state import analyzers as A
+from ...state import views
 from ..router import DB_RO, DB_RW, route
 
 if TYPE_CHECKING:
     from ...backend import BackendResponse
-    from ...state.server import Database
+    from ...state.model import Database
     from ..context import Context
 
 AREA = "analyzer"
@@ -60,8 +61,6 @@ def delete_analyzer(ctx: Context) -> BackendResponse:
 
 def analyzer_in_use(db: Database, full_name: str) -> bool:
     """Whether a view link or an inverted index of ``db`` refers to ``full_name``."""
-    from ...state import views
-
     if views.analyzer_used(db, full_name):
         return True
     for col in db.collections.values():

@@ -15,7 +15,7 @@ from typing import Any
 from ...backend import BackendResponse
 from ...base.errors import ArangoError
 from ...state.documents import WriteOptions, insert_document, remove_document
-from ...state.server import Collection
+from ...state.model import Collection
 from ..context import Context
 from ..router import DB_RO, DB_RW, route
 

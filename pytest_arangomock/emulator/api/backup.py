@@ -10,17 +10,16 @@ endpoints without a database prefix; every operation needs admin rights and ``PO
 
 from __future__ import annotations
 
-import copy
 import json
 import time
 import uuid
-from dataclasses import dataclass, field
 from typing import Any
 
 from ...backend import BackendResponse
 from ...base.constants import VERSION
 from ...base.errors import ArangoError
 from ...state import Server
+from ...state.backups import Snapshot, Transfer
 from .. import auth
 from ..context import Context
 from ..router import AUTH, route
@@ -29,80 +28,36 @@ AREA = "admin/backup"
 _OPERATIONS = ("create", "delete", "list", "restore", "upload", "download")
 
 
-@dataclass
-class Snapshot:
-    """One hot backup: deep copies of the databases and users, plus its listing metadata."""
-
-    id: str
-    datetime: str
-    databases: dict[str, Any]
-    users: dict[str, Any]
-    size: int
-    files: int
-    inconsistent: bool = False
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "version": VERSION,
-            "datetime": self.datetime,
-            "keys": [],
-            "sizeInBytes": self.size,
-            "nrFiles": self.files,
-            "nrDBServers": 1,
-            "available": True,
-            "nrPiecesPresent": 1,
-            "potentiallyInconsistent": self.inconsistent,
-            "countIncludesFilesOnly": True,
-        }
+def _describe(snap: Snapshot) -> dict[str, Any]:
+    """A backup as ``list`` reports it."""
+    return {
+        "id": snap.id,
+        "version": VERSION,
+        "datetime": snap.datetime,
+        "keys": [],
+        "sizeInBytes": snap.size,
+        "nrFiles": snap.files,
+        "nrDBServers": 1,
+        "available": True,
+        "nrPiecesPresent": 1,
+        "potentiallyInconsistent": snap.inconsistent,
+        "countIncludesFilesOnly": True,
+    }
 
 
-@dataclass
-class Transfer:
-    """An upload or download job; reports ``STARTED`` once, then ``COMPLETED``."""
-
-    id: str
-    backup: str
-    kind: str  # "Upload" | "Download"
-    timestamp: str
-    cancelled: bool = False
-    polled: bool = False
-
-    def report(self) -> dict[str, Any]:
-        status = "CANCELLED" if self.cancelled else ("COMPLETED" if self.polled else "STARTED")
-        self.polled = True
-        return {
-            "Timestamp": self.timestamp,
-            f"{self.kind}Id": self.id,
-            "Cancelled": self.cancelled,
-            "BackupId": self.backup,
-            "DBServers": {"SNGL": {"Status": status}},
-        }
-
-
-@dataclass
-class BackupState:
-    server_id: str = field(default_factory=lambda: f"SNGL-{uuid.uuid4()}")
-    local: dict[str, Snapshot] = field(default_factory=dict)
-    remote: dict[str, dict[str, Snapshot]] = field(default_factory=dict)
-    transfers: dict[str, Transfer] = field(default_factory=dict)
-
-
-def _state(ctx: Context) -> BackupState:
-    state = ctx.server.extensions.get("backup")
-    if not isinstance(state, BackupState):
-        state = ctx.server.extensions["backup"] = BackupState()
-    return state
+def _report(job: Transfer) -> dict[str, Any]:
+    """A transfer's progress report (asking moves it from STARTED to COMPLETED)."""
+    return {
+        "Timestamp": job.timestamp,
+        f"{job.kind}Id": job.id,
+        "Cancelled": job.cancelled,
+        "BackupId": job.backup,
+        "DBServers": {"SNGL": {"Status": job.poll()}},
+    }
 
 
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-
-
-def _clone(server: Server, value: Any) -> Any:
-    """Deep-copy server state while keeping the server, its clock and lock shared."""
-    memo = {id(server): server, id(server.clock): server.clock, id(server.lock): server.lock}
-    return copy.deepcopy(value, memo)
 
 
 def _size(server: Server) -> tuple[int, int]:
@@ -135,16 +90,9 @@ def _create(ctx: Context, body: dict[str, Any]) -> BackendResponse:
     backup_id = f"{stamp.replace(':', '.')}_{label or uuid.uuid4()}"
     size, files = _size(ctx.server)
     inconsistent = False  # an in-memory snapshot is always consistent
-    snap = Snapshot(
-        backup_id,
-        stamp,
-        _clone(ctx.server, ctx.server.databases),
-        _clone(ctx.server, ctx.server.users),
-        size,
-        files,
-        inconsistent,
-    )
-    _state(ctx).local[backup_id] = snap
+    databases, users = ctx.server.copy_data()
+    snap = Snapshot(backup_id, stamp, databases, users, size, files, inconsistent)
+    ctx.server.backups.local[backup_id] = snap
     result = {
         "id": backup_id,
         "potentiallyInconsistent": inconsistent,
@@ -157,7 +105,7 @@ def _create(ctx: Context, body: dict[str, Any]) -> BackendResponse:
 
 
 def _list(ctx: Context, body: dict[str, Any]) -> BackendResponse:
-    state = _state(ctx)
+    state = ctx.server.backups
     wanted = body.get("id")
     if wanted is None:
         chosen = list(state.local.values())
@@ -169,29 +117,28 @@ def _list(ctx: Context, body: dict[str, Any]) -> BackendResponse:
         if missing:
             raise _missing(missing[0])
         chosen = [state.local[i] for i in ids]
-    listing = {snap.id: snap.describe() for snap in chosen}
+    listing = {snap.id: _describe(snap) for snap in chosen}
     return ctx.result({"server": state.server_id, "list": listing})
 
 
 def _delete(ctx: Context, body: dict[str, Any]) -> BackendResponse:
     backup_id = _string(body, "id")
-    if _state(ctx).local.pop(backup_id, None) is None:
+    if ctx.server.backups.local.pop(backup_id, None) is None:
         raise _missing(backup_id)
     return ctx.result({})
 
 
 def _restore(ctx: Context, body: dict[str, Any]) -> BackendResponse:
     backup_id = _string(body, "id")
-    snap = _state(ctx).local.get(backup_id)
+    snap = ctx.server.backups.local.get(backup_id)
     if snap is None:
         raise _missing(backup_id)
-    ctx.server.databases = _clone(ctx.server, snap.databases)
-    ctx.server.users = _clone(ctx.server, snap.users)
+    ctx.server.restore_data(snap.databases, snap.users)
     return ctx.result({"previous": "FAILSAFE", "isCluster": False})
 
 
 def _transfer(ctx: Context, body: dict[str, Any], kind: str) -> BackendResponse:
-    state = _state(ctx)
+    state = ctx.server.backups
     job_key = f"{kind.lower()}Id"
     if job_key in body:
         job_id = body[job_key]
@@ -200,7 +147,7 @@ def _transfer(ctx: Context, body: dict[str, Any], kind: str) -> BackendResponse:
             raise ArangoError(404, f"no such {kind.lower()} job: {job_id}", 404)
         if body.get("abort") is True:
             job.cancelled = True
-        return ctx.result(job.report())
+        return ctx.result(_report(job))
     backup_id = _string(body, "id")
     repository = _string(body, "remoteRepository")
     if not isinstance(body.get("config"), dict):

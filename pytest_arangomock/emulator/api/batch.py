@@ -10,16 +10,12 @@ that answered 400 or more, as ArangoDB does.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from ...backend import BackendRequest, BackendResponse
 from ...base.errors import ArangoError
 from ..context import Context
 from ..router import DB_RO, route
-
-if TYPE_CHECKING:
-    from ..core import Emulator
 
 AREA = "batch"
 PART_TYPE = "application/x-arango-batchpart"
@@ -130,15 +126,12 @@ def _render(response: BackendResponse) -> bytes:
 @route("POST|PUT", "/_api/batch", area=AREA, access=DB_RO)
 def batch(ctx: Context) -> BackendResponse:
     """Run every part of the multipart message and answer with a multipart message."""
-    emulator: Emulator | None = ctx.server.extensions.get("emulator")
-    if emulator is None:  # a Server used without an Emulator (never in practice)
-        raise ArangoError(9, "batch requests need the emulator", 501)
     boundary = _boundary(ctx)
     parts = _split_parts(ctx.request.body, boundary)
     out = bytearray()
     errors = 0
     for content_id, raw in parts:
-        response = emulator.dispatch(_sub_request(ctx, raw))
+        response = ctx.dispatch(_sub_request(ctx, raw))
         if response.status >= 400:
             errors += 1
         out += boundary + b"\r\nContent-Type: " + PART_TYPE.encode()

@@ -15,7 +15,9 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from ...base.errors import ArangoError
-from ...state.server import DOCUMENT, EDGE
+from ...state import graphs
+from ...state.model import DOCUMENT, EDGE
+from ..auth import require_collection
 from ..router import COL_RO, DB_RO, DB_RW, route
 
 if TYPE_CHECKING:
@@ -379,8 +381,6 @@ def _collection_type(value: Any) -> int:
 @route("GET", "/_api/collection", area="collection", access=DB_RO)
 def list_collections(ctx: Context) -> BackendResponse:
     """List the collections the user can read."""
-    from ..auth import require_collection
-
     exclude = ctx.flag("excludeSystem")
     result = []
     for col in ctx.db.collections.values():
@@ -584,77 +584,10 @@ def _rename(ctx: Context, col: Collection, body: dict[str, Any]) -> BackendRespo
                 400,
             )
         check_collection_name(new_name, False)
-        if new_name in ctx.db.collections:
-            raise ArangoError(1207, "duplicate name", 409)
         old_name = col.name
-        collections = ctx.db.collections
-        ctx.db.collections = {(new_name if k == old_name else k): v for k, v in collections.items()}
-        col.name = new_name
-        _rename_in_graphs(ctx.db, old_name, new_name)
+        ctx.db.rename_collection(col, new_name)
+        graphs.rename_collection(ctx.db, old_name, new_name)
     return _ok(ctx, short_info(col))
-
-
-def _graph_documents(db: Database) -> list[dict[str, Any]]:
-    graphs = db.collections.get("_graphs")
-    return list(graphs.docs.values()) if graphs is not None else []
-
-
-def _rename_in_graphs(db: Database, old: str, new: str) -> None:
-    """Keep graph definitions pointing at the renamed collection (as ArangoDB does)."""
-    graphs = db.collections.get("_graphs")
-    if graphs is None:
-        return
-
-    def swap(names: Any) -> Any:
-        return [new if n == old else n for n in names] if isinstance(names, list) else names
-
-    for doc in list(graphs.docs.values()):
-        defs = doc.get("edgeDefinitions") or []
-        orphans = doc.get("orphanCollections") or []
-        touched = old in orphans or any(
-            isinstance(d, dict)
-            and (
-                d.get("collection") == old
-                or old in (d.get("from") or [])
-                or old in (d.get("to") or [])
-            )
-            for d in defs
-        )
-        if not touched:
-            continue
-        new_defs = [
-            {
-                **d,
-                "collection": new if d.get("collection") == old else d.get("collection"),
-                "from": swap(d.get("from")),
-                "to": swap(d.get("to")),
-            }
-            if isinstance(d, dict)
-            else d
-            for d in defs
-        ]
-        graphs.docs[doc["_key"]] = {
-            **doc,
-            "edgeDefinitions": new_defs,
-            "orphanCollections": swap(orphans),
-        }
-
-
-def _graph_membership(db: Database, name: str) -> str | None:
-    """ArangoDB's reason for refusing to drop a collection that a graph uses."""
-    for doc in _graph_documents(db):
-        graph = doc.get("_key")
-        if name in (doc.get("orphanCollections") or []):
-            return f"collection '{name}' is an orphan collection inside graph '{graph}'"
-        for d in doc.get("edgeDefinitions") or []:
-            if isinstance(d, dict) and d.get("collection") == name:
-                return f"collection '{name}' is an edge collection inside graph '{graph}'"
-        for d in doc.get("edgeDefinitions") or []:
-            if isinstance(d, dict) and (
-                name in (d.get("from") or []) or name in (d.get("to") or [])
-            ):
-                return f"collection '{name}' is a vertex collection inside graph '{graph}'"
-    return None
 
 
 @route("DELETE", "/_api/collection/{collection}", area="collection", access=COL_RO)
@@ -662,13 +595,11 @@ def drop_collection(ctx: Context) -> BackendResponse:
     """Drop a collection (system collections need ``isSystem=true``)."""
     col = lookup(ctx.db, ctx.params["collection"])
     ctx.require_database("rw")
-    from ..auth import require_collection
-
     try:
         require_collection(ctx, col.name, "rw")
     except ArangoError:
         raise ArangoError(11, f"Insufficient rights to drop collection {col.name}", 403) from None
-    reason = _graph_membership(ctx.db, col.name)
+    reason = graphs.membership(ctx.db, col.name)
     if reason is not None:
         raise ArangoError(1942, f"must not drop collection while part of graph: {reason}", 403)
     if col.is_system and not ctx.flag("isSystem"):

@@ -4,11 +4,15 @@ and the query results cache API (kept as state: results are never served from it
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
+from ...aql import api as aql
+from ...aql.executor import decorated_message
+from ...aql.plan import optimizer_rules as rules
 from ...backend import BackendResponse
 from ...base.errors import ArangoError
+from ...state.cursors import Cursor
+from ...state.queries import QueryCacheProperties
 from ...state.users import RO, RW
 from ..context import Context
 from ..router import AUTH, DB_RO, route
@@ -47,57 +51,25 @@ _PROFILE_PHASES = (
 )
 
 
-@dataclass
-class Cursor:
-    """A server-side cursor: the remaining rows plus what the next batch needs."""
-
-    id: str
-    db_name: str
-    user: str | None
-    rows: list[Any]
-    batch_size: int
-    ttl: float
-    count: int | None
-    extra: dict[str, Any]
-    allow_retry: bool
-    stream: bool = False
-    position: int = 0
-    batch_id: int = 1  # the id of the batch handed out last
-    last_batch: dict[str, Any] | None = None
-    expires: float = field(default=0.0)
-
-    def touch(self) -> None:
-        self.expires = time.monotonic() + self.ttl
-
-    def dump(self) -> dict[str, Any]:
-        """Cut the next batch, keys in ArangoDB's order for a cursor's batches."""
-        chunk = self.rows[self.position : self.position + self.batch_size]
-        self.position += len(chunk)
-        has_more = self.position < len(self.rows)
-        payload: dict[str, Any] = {"result": chunk, "hasMore": has_more}
-        if has_more or self.allow_retry:
-            payload["id"] = self.id
-        if self.count is not None:
-            payload["count"] = self.count
-        if self.stream:
-            payload["cached"] = False
-            if not has_more:
-                payload["extra"] = self.extra
-        else:
-            payload["extra"] = self.extra
-            payload["cached"] = False
-        if has_more:
-            payload["nextBatchId"] = str(self.batch_id + 1)
-        self.last_batch = payload
-        return payload
-
-
-def _cursors(ctx: Context) -> dict[str, Cursor]:
-    store: dict[str, Cursor] = ctx.server.extensions.setdefault("cursors", {})
-    now = time.monotonic()
-    for cid in [cid for cid, c in store.items() if c.expires < now]:
-        del store[cid]
-    return store
+def _dump(cursor: Cursor) -> dict[str, Any]:
+    """Cut the cursor's next batch, keys in ArangoDB's order for a cursor's batches."""
+    chunk, has_more = cursor.cut()
+    payload: dict[str, Any] = {"result": chunk, "hasMore": has_more}
+    if has_more or cursor.allow_retry:
+        payload["id"] = cursor.id
+    if cursor.count is not None:
+        payload["count"] = cursor.count
+    if cursor.stream:
+        payload["cached"] = False
+        if not has_more:
+            payload["extra"] = cursor.extra
+    else:
+        payload["extra"] = cursor.extra
+        payload["cached"] = False
+    if has_more:
+        payload["nextBatchId"] = str(cursor.batch_id + 1)
+    cursor.last_batch = payload
+    return payload
 
 
 def _stats(raw: dict[str, Any], full_count: int | None) -> dict[str, Any]:
@@ -153,9 +125,6 @@ def _options(body: dict[str, Any]) -> dict[str, Any]:
 def run_query(ctx: Context, query: str, bind_vars: Any, options: dict[str, Any]) -> Any:
     """Run a query for the cursor API: errors carry ``AQL: ... (while <phase>)`` as
     ArangoDB's query execution reports them."""
-    from ...aql import api as aql
-    from ...aql.executor import decorated_message
-
     granted: set[tuple[str, bool]] = set()  # DOCUMENT() asks on every call: check once
 
     def access(collection: str, writes: bool) -> None:
@@ -221,8 +190,8 @@ def create_cursor(ctx: Context) -> BackendResponse:
         allow_retry=options.get("allowRetry") is True,
         stream=stream,
     )
-    payload = cursor.dump()
-    _keep(ctx, cursor, payload)
+    payload = _dump(cursor)
+    ctx.server.cursors.keep(cursor, payload["hasMore"])
     return ctx.json(201, {**payload, "error": False, "code": 201})
 
 
@@ -247,8 +216,6 @@ def _extra(
     )
     extra: dict[str, Any] = {"warnings": result.warnings, "stats": stats}
     if level >= 2:
-        from ...aql import api as aql
-
         info = aql.explain(ctx.db, query, bind_vars, options)
         stats["nodes"] = [
             {"id": node["id"], "calls": 1, "items": 0, "filtered": 0, "runtime": 0.0}
@@ -261,18 +228,8 @@ def _extra(
     return extra
 
 
-def _keep(ctx: Context, cursor: Cursor, payload: dict[str, Any]) -> None:
-    """Keep a cursor while it has more (or, with ``allowRetry``, until it is deleted)."""
-    store = _cursors(ctx)
-    if payload["hasMore"] or cursor.allow_retry:
-        cursor.touch()
-        store[cursor.id] = cursor
-    else:
-        store.pop(cursor.id, None)
-
-
 def _find_cursor(ctx: Context) -> Cursor:
-    cursor = _cursors(ctx).get(_leading_number(ctx.params["id"]))
+    cursor = ctx.server.cursors.get(_leading_number(ctx.params["id"]))
     if cursor is None or cursor.db_name != ctx.db.name:
         raise ArangoError(1600, "cursor not found", 404)
     if cursor.user is not None and ctx.user is not None and cursor.user != ctx.user:
@@ -294,12 +251,12 @@ def _leading_number(text: str) -> str:
 def next_batch(ctx: Context) -> BackendResponse:
     """Fetch the next batch of a cursor (PUT is the deprecated spelling)."""
     cursor = _find_cursor(ctx)
-    if cursor.position >= len(cursor.rows):
+    if cursor.exhausted:
         # only a retriable cursor outlives its last batch: it has nothing more to give
         raise ArangoError(1600, "cursor not found", 404)
     cursor.batch_id += 1
-    payload = cursor.dump()
-    _keep(ctx, cursor, payload)
+    payload = _dump(cursor)
+    ctx.server.cursors.keep(cursor, payload["hasMore"])
     return ctx.json(200, {**payload, "error": False, "code": 200})
 
 
@@ -310,10 +267,10 @@ def retry_batch(ctx: Context) -> BackendResponse:
     wanted = int(_leading_number(ctx.params["batchId"]))
     if wanted == cursor.batch_id and not cursor.allow_retry:
         raise ArangoError(400, "expecting allowRetry option to be true", 400)
-    if wanted == cursor.batch_id + 1 and cursor.position < len(cursor.rows):
+    if wanted == cursor.batch_id + 1 and not cursor.exhausted:
         cursor.batch_id += 1
-        payload = cursor.dump()
-        _keep(ctx, cursor, payload)
+        payload = _dump(cursor)
+        ctx.server.cursors.keep(cursor, payload["hasMore"])
         return ctx.json(200, {**payload, "error": False, "code": 200})
     if wanted != cursor.batch_id or cursor.last_batch is None:
         raise ArangoError(1600, "batch id not found", 404)
@@ -325,7 +282,7 @@ def retry_batch(ctx: Context) -> BackendResponse:
 def delete_cursor(ctx: Context) -> BackendResponse:
     """Drop a cursor before it is exhausted (or a retriable one after)."""
     cursor = _find_cursor(ctx)
-    _cursors(ctx).pop(cursor.id, None)
+    ctx.server.cursors.drop(cursor.id)
     return ctx.json(202, {"id": ctx.params["id"], "error": False, "code": 202})
 
 
@@ -342,8 +299,6 @@ def _query_of(ctx: Context) -> tuple[str, dict[str, Any]]:
 @route("POST", "/_api/query", area="query", access=DB_RO)
 def parse_query(ctx: Context) -> BackendResponse:
     """Parse a query without running it."""
-    from ...aql import api as aql
-
     query, _ = _query_of(ctx)
     info = aql.parse(query)
     return ctx.json(200, {"error": False, "code": 200, **info})
@@ -352,9 +307,6 @@ def parse_query(ctx: Context) -> BackendResponse:
 @route("POST", "/_api/explain", area="query", access=DB_RO)
 def explain_query(ctx: Context) -> BackendResponse:
     """Explain a query: the plan with its nodes, collections and variables."""
-    from ...aql import api as aql
-    from ...aql.executor import decorated_message
-
     query, body = _query_of(ctx)
     bind_vars = body.get("bindVars")
     if bind_vars is not None and not isinstance(bind_vars, dict):
@@ -371,43 +323,22 @@ def explain_query(ctx: Context) -> BackendResponse:
 @route("GET", "/_api/query/rules", area="query", access=DB_RO)
 def optimizer_rules(ctx: Context) -> BackendResponse:
     """The optimizer rules with their flags."""
-    from ...aql.plan import optimizer_rules as rules
-
     return ctx.json(200, rules())
 
 
 # ----------------------------------------------------------------- tracking
-_DEFAULT_TRACKING = {
-    "enabled": True,
-    "trackSlowQueries": True,
-    "trackBindVars": True,
-    "maxSlowQueries": 64,
-    "slowQueryThreshold": 10,
-    "slowStreamingQueryThreshold": 10,
-    "maxQueryStringLength": 4096,
-}
-
-
-def _tracking(ctx: Context) -> dict[str, Any]:
-    props: dict[str, Any] = ctx.db.extensions.setdefault("query_tracking", dict(_DEFAULT_TRACKING))
-    return props
-
-
 @route("GET", "/_api/query/properties", area="query", access=DB_RO)
 def get_tracking(ctx: Context) -> BackendResponse:
     """Query tracking settings."""
-    return ctx.json(200, {"error": False, "code": 200, **_tracking(ctx)})
+    return ctx.json(200, {"error": False, "code": 200, **ctx.db.query_tracking.values})
 
 
 @route("PUT", "/_api/query/properties", area="query", access=DB_RO)
 def set_tracking(ctx: Context) -> BackendResponse:
     """Change query tracking settings (only known keys, with their types)."""
-    body = ctx.object_body()
-    props = _tracking(ctx)
-    for key, value in body.items():
-        if key in _DEFAULT_TRACKING and isinstance(value, type(_DEFAULT_TRACKING[key])):
-            props[key] = value
-    return ctx.json(200, {"error": False, "code": 200, **props})
+    tracking = ctx.db.query_tracking
+    tracking.update(ctx.object_body())
+    return ctx.json(200, {"error": False, "code": 200, **tracking.values})
 
 
 @route("GET", "/_api/query/current", area="query", access=DB_RO)
@@ -419,13 +350,13 @@ def current_queries(ctx: Context) -> BackendResponse:
 @route("GET", "/_api/query/slow", area="query", access=DB_RO)
 def slow_queries(ctx: Context) -> BackendResponse:
     """Slow queries: none exceed the threshold in the emulator."""
-    return ctx.json(200, ctx.db.extensions.get("slow_queries", []))
+    return ctx.json(200, ctx.db.query_tracking.slow)
 
 
 @route("DELETE", "/_api/query/slow", area="query", access=DB_RO)
 def clear_slow_queries(ctx: Context) -> BackendResponse:
     """Forget the slow query list."""
-    ctx.db.extensions["slow_queries"] = []
+    ctx.db.query_tracking.slow = []
     return ctx.json(200, {"error": False, "code": 200})
 
 
@@ -436,38 +367,21 @@ def kill_query(ctx: Context) -> BackendResponse:
 
 
 # ----------------------------------------------------------------- results cache
-_DEFAULT_CACHE = {
-    "mode": "off",
-    "maxResults": 128,
-    "maxResultsSize": 268435456,
-    "maxEntrySize": 16777216,
-    "includeSystem": False,
-}
-
-
-def _cache_props(ctx: Context) -> dict[str, Any]:
-    props: dict[str, Any] = ctx.server.extensions.setdefault("query_cache", dict(_DEFAULT_CACHE))
-    return props
-
-
 @route("GET", "/_api/query-cache/properties", area="query", access=AUTH)
 def get_cache_properties(ctx: Context) -> BackendResponse:
     """Query results cache settings (kept as state; results are never cached)."""
-    return ctx.json(200, _cache_props(ctx))
+    return ctx.json(200, ctx.server.query_cache.values)
 
 
 @route("PUT", "/_api/query-cache/properties", area="query", access=AUTH)
 def set_cache_properties(ctx: Context) -> BackendResponse:
     """Change the query results cache settings."""
     body = ctx.object_body()
-    props = _cache_props(ctx)
-    mode = body.get("mode", props["mode"])
-    if mode not in ("off", "on", "demand"):
+    props = ctx.server.query_cache
+    if body.get("mode", props.values["mode"]) not in QueryCacheProperties.MODES:
         raise ArangoError(10, "invalid value for <mode>", 400)
-    for key, value in body.items():
-        if key in _DEFAULT_CACHE and isinstance(value, type(_DEFAULT_CACHE[key])):
-            props[key] = value
-    return ctx.json(200, props)
+    props.update(body)
+    return ctx.json(200, props.values)
 
 
 @route("GET", "/_api/query-cache/entries", area="query", access=DB_RO)

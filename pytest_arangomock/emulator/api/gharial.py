@@ -32,7 +32,7 @@ from ...state.graphs import (
     store_graph,
     validate_graph_name,
 )
-from ...state.server import DOCUMENT, EDGE
+from ...state.model import DOCUMENT, EDGE
 from ..router import COL_RO, COL_RW, DB_RO, DB_RW, route
 from .collections import check_collection_name
 

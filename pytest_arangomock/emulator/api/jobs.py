@@ -17,121 +17,63 @@ from __future__ import annotations
 
 import re
 import threading
-import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from ...aql.functions.library import REGISTRY, load_all
 from ...backend import BackendRequest, BackendResponse
 from ...base.errors import ArangoError
+from ...state import Server
+from ...state.jobs import DONE, PENDING, Job, JobStore, current_job
 from ..context import Context, json_response
 from ..router import AUTH, route
-
-if TYPE_CHECKING:
-    from ...state import Server
-    from ..core import Emulator
 
 AREA = "job"
 ASYNC_HEADER = "x-arango-async"
 ID_HEADER = "x-arango-async-id"
-PENDING = "pending"
-DONE = "done"
 DEFAULT_COUNT = 100  # ids listed per call unless ?count= says otherwise
-CANCEL_NOTICE = 0.2  # seconds a killed query takes to notice it
-SLEEP_SLICE = 0.05
 SETTLE_TIMEOUT = 30.0  # the longest a submission waits for its job to finish or sleep
-_EXTENSION = "async_jobs"
 _TEXT = {"content-type": "text/plain"}
-_local = threading.local()
 
 
-class Job:
-    """One async request: pending until its response is in."""
+class Admitted(Protocol):
+    """A request past the communication layer, as far as a job needs it."""
 
-    def __init__(self, jid: str, user: str | None, request: BackendRequest, lock: Any) -> None:
-        self.id = jid
-        self.user = user
-        self.request = request
-        self.lock = lock  # the server lock the job runs under
-        self.status = PENDING
-        self.response: BackendResponse | None = None
-        self.stamp = time.time()
-        self.cancel_at: float | None = None
-        self.settled = threading.Event()  # done, or waiting (then it may be a while)
-
-    def cancel(self) -> None:
-        if self.cancel_at is None:
-            self.cancel_at = time.monotonic() + CANCEL_NOTICE
-
-    def killed(self) -> bool:
-        return self.cancel_at is not None and time.monotonic() >= self.cancel_at
-
-    def pause(self, seconds: float) -> None:
-        """Sleep without holding the server lock; 410/1500 once the job is cancelled."""
-        self.settled.set()
-        # the lock is re-entered (the AQL executor takes it too): hand every level over,
-        # the way threading.Condition does around a wait
-        saved = self.lock._release_save()
-        try:
-            deadline = time.monotonic() + seconds
-            while not self.killed():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                time.sleep(min(remaining, SLEEP_SLICE))
-        finally:
-            self.lock._acquire_restore(saved)
-        if self.killed():
-            raise ArangoError(1500, "query killed", 410)
+    @property
+    def user(self) -> str | None: ...
 
 
-class JobManager:
-    """The server's job results (ArangoDB's AsyncJobManager)."""
+class Host(Protocol):
+    """The backend that runs jobs: its server, its admission checks and its dispatch."""
 
-    def __init__(self) -> None:
-        self.jobs: dict[str, Job] = {}
+    server: Server
 
-    def visible(self, user: str | None) -> list[Job]:
-        """The caller's jobs, newest first (the order ArangoDB's hash map yields)."""
-        return [job for job in reversed(self.jobs.values()) if job.user == user]
+    def admit(self, request: BackendRequest) -> Admitted: ...
 
-    def get(self, jid: str, user: str | None) -> Job | None:
-        job = self.jobs.get(jid)
-        return job if job is not None and job.user == user else None
-
-    def finish(self, job: Job, response: BackendResponse) -> None:
-        job.status = DONE
-        job.stamp = time.time()
-        job.response = response
-        job.settled.set()
-
-
-def manager(server: Server) -> JobManager:
-    """The server's job manager (created on first use)."""
-    mgr: JobManager | None = server.extensions.get(_EXTENSION)
-    if mgr is None:
-        mgr = JobManager()
-        server.extensions[_EXTENSION] = mgr
-    return mgr
+    def dispatch(self, request: BackendRequest) -> BackendResponse: ...
 
 
 # ---------------------------------------------------------------------- execution
-def async_hook(emulator: Emulator, request: BackendRequest) -> BackendResponse | None:
-    """Emulator ``outer`` hook: queue ``x-arango-async`` requests as jobs, answer 202."""
+def async_hook(host: Host, request: BackendRequest) -> BackendResponse | None:
+    """``outer`` hook: queue ``x-arango-async`` requests as jobs, answer 202."""
     mode = request.headers.get(ASYNC_HEADER)
     if mode not in ("true", "store"):
         return None
     headers = {k: v for k, v in request.headers.items() if k != ASYNC_HEADER}
     inner = BackendRequest(request.method, request.path, dict(request.query), headers, request.body)
-    server = emulator.server
+    server = host.server
     try:
         with server.lock:
-            user = emulator.admit(request).user
-            job = Job(server.clock.next_id(), user, inner, server.lock)
+            user = host.admit(request).user
+            job = Job(server.clock.next_id(), user, server.lock)
             if mode == "store":
-                manager(server).jobs[job.id] = job
+                server.jobs.add(job)
     except ArangoError as exc:
         return json_response(exc.status, exc.body(), exc.headers)
     threading.Thread(
-        target=_run, args=(emulator, server, job), name=f"arangomock-job-{job.id}", daemon=True
+        target=_run,
+        args=(host, server, job, inner),
+        name=f"arangomock-job-{job.id}",
+        daemon=True,
     ).start()
     job.settled.wait(SETTLE_TIMEOUT)
     answer = dict(_TEXT)
@@ -140,20 +82,14 @@ def async_hook(emulator: Emulator, request: BackendRequest) -> BackendResponse |
     return BackendResponse(202, answer, b"")
 
 
-def _run(emulator: Emulator, server: Server, job: Job) -> None:
+def _run(host: Host, server: Server, job: Job, request: BackendRequest) -> None:
     with server.lock:
-        _local.job = job
-        try:
-            response = emulator.dispatch(job.request)
-        finally:
-            _local.job = None
-        manager(server).finish(job, response)
+        response = job.run(lambda: host.dispatch(request))
+        server.jobs.finish(job, response)
 
 
 def _install_cooperative_sleep() -> None:
     """Make AQL's SLEEP() hand the server lock over while it waits inside a job."""
-    from ...aql.functions import REGISTRY, load_all
-
     load_all()
     spec = REGISTRY.get("SLEEP")
     if spec is None or getattr(spec.fn, "cooperative", False):
@@ -161,7 +97,7 @@ def _install_cooperative_sleep() -> None:
     blocking = spec.fn
 
     def sleep(ctx: Any, seconds: Any) -> Any:
-        job: Job | None = getattr(_local, "job", None)
+        job = current_job()
         valid = isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and seconds >= 0
         if job is None or not valid:
             return blocking(ctx, seconds)
@@ -186,8 +122,8 @@ def _number(value: str) -> str:
     return str(int(match.group())) if match else "0"
 
 
-def _jobs(ctx: Context) -> JobManager:
-    return manager(ctx.server)
+def _jobs(ctx: Context) -> JobStore:
+    return ctx.server.jobs
 
 
 @route("GET", "/_api/job/{id}", area=AREA, access=AUTH)
@@ -216,7 +152,7 @@ def fetch_result(ctx: Context) -> BackendResponse:
         raise ArangoError(404, "not found", 404)
     if job.status == PENDING or job.response is None:
         return BackendResponse(204, dict(_TEXT), b"")
-    del jobs.jobs[job.id]
+    jobs.forget(job.id)
     headers = dict(job.response.headers)
     headers[ID_HEADER] = ctx.params["id"]
     return BackendResponse(job.response.status, headers, job.response.body)
@@ -257,7 +193,7 @@ def delete_results(ctx: Context) -> BackendResponse:
             raise ArangoError(404, "not found", 404)
         doomed = [job]
     for job in doomed:
-        jobs.jobs.pop(job.id, None)
+        jobs.forget(job.id)
     return ctx.json(200, {"result": True})
 
 

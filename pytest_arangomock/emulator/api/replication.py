@@ -9,12 +9,12 @@ applier is configured but never running, and dump batches can be created, extend
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from ...backend import BackendResponse
 from ...base.errors import ArangoError
-from ...state.server import Collection
+from ...state.model import Collection
+from ...state.replication import DumpBatch
 from .. import auth
 from ..context import Context
 from ..router import AUTH, DB_RO, route
@@ -52,21 +52,8 @@ _APPLIER_CONFIG: dict[str, Any] = {
 }
 
 
-@dataclass
-class Batch:
-    """A dump batch: holds a snapshot tick until it expires."""
-
-    id: str
-    tick: int
-    expires: float
-
-
-def _batches(ctx: Context) -> dict[str, Batch]:
-    batches = ctx.server.extensions.setdefault("replication.batches", {})
-    now = time.monotonic()
-    for bid in [b for b, batch in batches.items() if batch.expires < now]:
-        del batches[bid]
-    return batches  # type: ignore[no-any-return]
+def _batches(ctx: Context) -> dict[str, DumpBatch]:
+    return ctx.server.replication.batches()
 
 
 def _require_admin(ctx: Context) -> None:
@@ -210,13 +197,13 @@ def applier_state(ctx: Context) -> BackendResponse:
 def create_batch(ctx: Context) -> BackendResponse:
     """Create a dump batch that holds the current tick for ``ttl`` seconds."""
     ttl = _ttl(ctx)
-    batch = Batch(ctx.server.clock.next_id(), current_tick(ctx), time.monotonic() + ttl)
+    batch = DumpBatch(ctx.server.clock.next_id(), current_tick(ctx), time.monotonic() + ttl)
     _batches(ctx)[batch.id] = batch
     body = {"id": batch.id, "lastTick": str(batch.tick), "state": _logger_state(ctx)}
     return ctx.json(200, body)
 
 
-def _batch(ctx: Context) -> Batch:
+def _batch(ctx: Context) -> DumpBatch:
     batch = _batches(ctx).get(ctx.params["id"])
     if batch is None:
         raise ArangoError(1600, "replication context not found", 404)

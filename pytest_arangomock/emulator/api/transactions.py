@@ -25,7 +25,6 @@ from ...state.transactions import (
     WRITE,
     StreamTransaction,
     TrxDatabase,
-    manager,
 )
 from ...state.users import RO, RW
 from ..context import Context
@@ -75,7 +74,7 @@ def lease(ctx: Context, value: str, quoted: bool) -> StreamTransaction:
     tid = _leading_id(value)
     if tid == "0":
         raise ArangoError(10, "invalid transaction ID", 400)
-    trx = manager(ctx.server).find(tid, ctx.db, ctx.user)
+    trx = ctx.server.transactions.find(tid, ctx.db, ctx.user)
     if trx is None:
         shown = f"'{tid}'" if quoted else tid
         raise ArangoError(1655, f"transaction {shown} not found", 404)
@@ -160,7 +159,7 @@ def begin(ctx: Context) -> BackendResponse:
     options = {
         key: body[key] for key, check in _OPTIONS.items() if key in body and check(body[key])
     }
-    trx = manager(ctx.server).begin(ctx.db, ctx.user, modes, options)
+    trx = ctx.server.transactions.begin(ctx.db, ctx.user, modes, options)
     return _result(ctx, trx.id, RUNNING, 201)
 
 
@@ -186,7 +185,7 @@ _OPTIONS = {
 @route("GET", "/_api/transaction", area=AREA, access=DB_RO)
 def list_transactions(ctx: Context) -> BackendResponse:
     """The running stream transactions of this database visible to the caller."""
-    mgr = manager(ctx.server)
+    mgr = ctx.server.transactions
     mgr.collect()
     found = [
         {"id": trx.id, "state": RUNNING}
@@ -207,7 +206,7 @@ def _transaction_id(ctx: Context, message: str) -> str:
 def transaction_status(ctx: Context) -> BackendResponse:
     """The status of one transaction: running, committed or aborted."""
     tid = _transaction_id(ctx, "Illegal transaction ID")
-    trx = manager(ctx.server).find(tid, ctx.db, ctx.user)
+    trx = ctx.server.transactions.find(tid, ctx.db, ctx.user)
     if trx is None:
         raise ArangoError(1655, status=404)
     status = ABORTED if trx.status == RUNNING and trx.expired() else trx.status
@@ -216,7 +215,7 @@ def transaction_status(ctx: Context) -> BackendResponse:
 
 def _end(ctx: Context, wanted: str) -> BackendResponse:
     tid = _transaction_id(ctx, "bad transaction ID")
-    mgr = manager(ctx.server)
+    mgr = ctx.server.transactions
     operation = "commit" if wanted == COMMITTED else "abort"
     trx = mgr.find(tid, ctx.db, ctx.user)
     if trx is None:
@@ -251,7 +250,7 @@ def commit(ctx: Context) -> BackendResponse:
 def abort(ctx: Context) -> BackendResponse:
     """Abort a transaction (``write``: every write transaction of the caller)."""
     if ctx.params["id"] == "write":
-        mgr = manager(ctx.server)
+        mgr = ctx.server.transactions
         for trx in list(mgr.running()):
             if trx.user == ctx.user and not trx.read_only:
                 mgr.abort(trx)

@@ -32,17 +32,12 @@ _PROPERTIES = {
 
 def current_tick(ctx: Context) -> int:
     """The server's last assigned tick (the clock is never advanced by reading it)."""
-    return int(getattr(ctx.server.clock, "_tick", 0))
+    return ctx.server.clock.last_tick
 
 
 def server_id(ctx: Context) -> str:
     """A stable, numeric server id per emulated server."""
-    sid = ctx.server.extensions.get("wal.server_id")
-    if not isinstance(sid, str):
-        sid = ctx.server.extensions["wal.server_id"] = str(
-            100_000_000_000_000 + id(ctx.server) % 10**14
-        )
-    return sid
+    return ctx.server.replication.server_id
 
 
 def now_string() -> str:

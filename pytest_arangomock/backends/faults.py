@@ -1,39 +1,45 @@
-"""A fault switch for the coordinators in front of one emulated deployment.
+"""Coordinator faults: a wrapper that makes hosts of one deployment fail, per test.
 
 Drivers take a list of coordinator URLs (``hosts=[...]``) and fail over when one of them
 cannot be reached (each driver's connection error) or, for python-arango, when it answers
-``503`` with ``errorNum`` 503. ``emulator.faults`` lets a test cause both, per host:
+``503`` with ``errorNum`` 503. :class:`FaultsBackend` puts any backend behind such a
+deployment and lets a test cause both, per host (``arango_faults`` in the plugin):
 
-    emulator.faults.host_down("http://db1:8529")    # the driver's connection error
-    emulator.faults.unavailable("http://db2:8529")  # 503, errorNum 503
-    emulator.faults.clear()                         # everything reachable again
+    faults = FaultsBackend(Emulator())
+    faults.host_down("http://db1:8529")    # the driver's connection error
+    faults.unavailable("http://db2:8529")  # 503, errorNum 503
+    faults.clear()                         # everything reachable again
 
-In-process transports and interception check the switch with :func:`check_host` before a
-request reaches the backend; requests that arrive over ``arangomock serve`` are matched by
-their ``Host`` header (:meth:`Faults.hook`), and the loopback coordinators of
-:mod:`pytest_arangomock.coordinators` stop listening while their host is down.
+Requests name their host in :attr:`BackendRequest.host` (transports fill it in from the
+URL or the ``Host`` header). A down host raises the seam's :class:`HostDownError`, which
+each transport turns into its driver's own error; the loopback coordinators of
+:mod:`pytest_arangomock.coordinators` also stop listening while their host is down.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
-from typing import Any
 from urllib.parse import urlsplit
 
-from ..backend import Backend, BackendRequest, BackendResponse
+from ..backend import (
+    AsyncBackend,
+    Backend,
+    BackendRequest,
+    BackendResponse,
+    HostDownError,
+    SyncBackend,
+    answer,
+    answer_sync,
+)
 from ..base.errors import error_body, message_for
-from .context import json_response
 
-__all__ = ["Faults", "HostDown", "check_host", "host_key"]
+__all__ = ["FaultsBackend", "host_key", "unavailable_response"]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 Listener = Callable[[str, bool], None]
-
-
-class HostDown(ConnectionError):
-    """A request went to a host switched off; transports re-raise their driver's error."""
 
 
 def host_key(host: str) -> str:
@@ -57,10 +63,23 @@ def host_key(host: str) -> str:
     return f"{name}:{port}"
 
 
-class Faults:
-    """Which coordinators are down or unavailable; shared by every transport of a backend."""
+def unavailable_response() -> BackendResponse:
+    """ArangoDB's answer of a coordinator that cannot serve: 503 with errorNum 503."""
+    body = json.dumps(error_body(503, 503, message_for(503)), separators=(",", ":"))
+    return BackendResponse(
+        503, {"content-type": "application/json; charset=utf-8"}, body.encode("utf-8")
+    )
 
-    def __init__(self) -> None:
+
+class FaultsBackend(SyncBackend, AsyncBackend):
+    """``inner`` behind a switch of hosts that are down or unavailable.
+
+    It answers whichever way ``inner`` does; while no host is switched off a request costs
+    one attribute read on top of ``inner``'s answer.
+    """
+
+    def __init__(self, inner: Backend) -> None:
+        self.inner = inner
         self._down: set[str] = set()
         self._unavailable: set[str] = set()
         self._listeners: list[Listener] = []
@@ -124,47 +143,30 @@ class Faults:
         for listener in listeners:
             listener(key, on)
 
-    # ------------------------------------------------------------------ checks
-    def check(self, host: str) -> BackendResponse | None:
-        """What a request to ``host`` meets first: :class:`HostDown`, a 503, or nothing."""
-        if not self.armed:
-            return None  # nothing switched off: no need to parse the host (every request)
-        key = host_key(host)
+    # ------------------------------------------------------------------ requests
+    def _check(self, request: BackendRequest) -> BackendResponse | None:
+        """What a request meets before ``inner``: :class:`HostDownError`, a 503, or nothing."""
+        key = host_key(request.host)
         if key in self._down:
-            raise HostDown(f"cannot connect to {key}: host is down (arangomock fault)")
+            raise HostDownError(f"cannot connect to {key}: host is down (arangomock fault)")
         if key in self._unavailable:
             return unavailable_response()
         return None
 
-    def hook(self, _backend: Any, request: BackendRequest) -> BackendResponse | None:
-        """Emulator hook: a 503 for requests whose ``Host`` header names an unavailable host."""
-        if not self._unavailable:
-            return None
-        host = request.headers.get("host")
-        if host and host_key(host) in self._unavailable:
-            return unavailable_response()
-        return None
+    def handle_sync(self, request: BackendRequest) -> BackendResponse:
+        if self.armed:
+            early = self._check(request)
+            if early is not None:
+                return early
+        return answer_sync(self.inner, request)
 
+    async def handle(self, request: BackendRequest) -> BackendResponse:
+        if self.armed:
+            early = self._check(request)
+            if early is not None:
+                return early
+        return await answer(self.inner, request)
 
-def unavailable_response() -> BackendResponse:
-    """ArangoDB's answer of a coordinator that cannot serve: 503 with errorNum 503."""
-    return json_response(503, error_body(503, 503, message_for(503)))
-
-
-def check_host(
-    backend: Backend,
-    host: str,
-    connection_error: Callable[[str], BaseException] = HostDown,
-) -> BackendResponse | None:
-    """:meth:`Faults.check` of ``backend``'s switch (``None`` for backends without one).
-
-    A down host raises ``connection_error(message)``: the error the caller's driver fails
-    over on (``requests.ConnectionError``, ``httpx.ConnectError``, ...).
-    """
-    faults = getattr(backend, "faults", None)
-    if not isinstance(faults, Faults) or not faults.armed:
-        return None
-    try:
-        return faults.check(host)
-    except HostDown as exc:
-        raise connection_error(str(exc)) from exc
+    async def aclose(self) -> None:
+        if isinstance(self.inner, AsyncBackend):
+            await self.inner.aclose()

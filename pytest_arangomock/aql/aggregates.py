@@ -1,0 +1,151 @@
+"""COLLECT/WINDOW aggregate functions: which names are aggregates, and how each turns the
+values of one group into its result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..base.values import hash_key, normalize_number, sort_key
+
+__all__ = ["AGGREGATES", "counts_rows", "finalizer"]
+
+AGGREGATES = frozenset(
+    [
+        "LENGTH",
+        "COUNT",
+        "MIN",
+        "MAX",
+        "SUM",
+        "AVERAGE",
+        "AVG",
+        "VARIANCE_POPULATION",
+        "VARIANCE",
+        "VARIANCE_SAMPLE",
+        "STDDEV_POPULATION",
+        "STDDEV",
+        "STDDEV_SAMPLE",
+        "UNIQUE",
+        "SORTED_UNIQUE",
+        "COUNT_DISTINCT",
+        "COUNT_UNIQUE",
+        "BIT_AND",
+        "BIT_OR",
+        "BIT_XOR",
+        "PUSH",
+    ]
+)
+
+
+def _numbers(values: list[Any]) -> list[float | int] | None:
+    out = []
+    for v in values:
+        if v is None:
+            continue
+        if type(v) in (int, float):
+            out.append(v)
+        else:
+            return None
+    return out
+
+
+def _agg_sum(values: list[Any]) -> Any:
+    nums = _numbers(values)
+    if nums is None:
+        return None
+    return normalize_number(sum(nums)) if nums else 0
+
+
+def _agg_avg(values: list[Any]) -> Any:
+    nums = _numbers(values)
+    if not nums:
+        return None
+    return normalize_number(sum(nums) / len(nums))
+
+
+def _variance(values: list[Any], sample: bool) -> Any:
+    nums = _numbers(values)
+    if nums is None:
+        return None
+    n = len(nums)
+    if n == 0 or (sample and n < 2):
+        return None
+    mean = sum(nums) / n
+    ss = sum((x - mean) ** 2 for x in nums)
+    return ss / (n - 1 if sample else n)
+
+
+def _stddev(values: list[Any], sample: bool) -> Any:
+    v = _variance(values, sample)
+    return None if v is None else v**0.5
+
+
+def _agg_min(values: list[Any]) -> Any:
+    present = [v for v in values if v is not None]
+    return min(present, key=sort_key) if present else None
+
+
+def _agg_max(values: list[Any]) -> Any:
+    present = [v for v in values if v is not None]
+    return max(present, key=sort_key) if present else None
+
+
+def _unique(values: list[Any]) -> list[Any]:
+    seen: set[Any] = set()
+    out = []
+    for v in values:
+        if v is None:
+            continue
+        k = hash_key(v)
+        if k not in seen:
+            seen.add(k)
+            out.append(v)
+    return out
+
+
+def _bits(values: list[Any], op: Callable[[int, int], int]) -> Any:
+    result: int | None = None
+    for v in values:
+        if v is None:
+            continue
+        if type(v) not in (int, float) or v < 0 or v != int(v) or v > 0xFFFFFFFF:
+            return None
+        result = int(v) if result is None else op(result, int(v))
+    return result
+
+
+_FINALIZERS: dict[str, Callable[[list[Any]], Any]] = {
+    "LENGTH": len,
+    "MIN": _agg_min,
+    "MAX": _agg_max,
+    "SUM": _agg_sum,
+    "AVERAGE": _agg_avg,
+    "VARIANCE_POPULATION": lambda v: _variance(v, False),
+    "VARIANCE_SAMPLE": lambda v: _variance(v, True),
+    "STDDEV_POPULATION": lambda v: _stddev(v, False),
+    "STDDEV_SAMPLE": lambda v: _stddev(v, True),
+    "UNIQUE": _unique,
+    "SORTED_UNIQUE": lambda v: sorted(_unique(v), key=sort_key),
+    "COUNT_DISTINCT": lambda v: len(_unique(v)),
+    "BIT_AND": lambda v: _bits(v, lambda a, b: a & b),
+    "BIT_OR": lambda v: _bits(v, lambda a, b: a | b),
+    "BIT_XOR": lambda v: _bits(v, lambda a, b: a ^ b),
+    "PUSH": list,
+}
+_AGG_ALIAS = {
+    "COUNT": "LENGTH",
+    "AVG": "AVERAGE",
+    "VARIANCE": "VARIANCE_POPULATION",
+    "STDDEV": "STDDEV_POPULATION",
+    "COUNT_UNIQUE": "COUNT_DISTINCT",
+}
+
+
+def finalizer(name: str) -> Callable[[list[Any]], Any]:
+    """What aggregate ``name`` (or its alias) computes from a group's values."""
+    return _FINALIZERS[_AGG_ALIAS.get(name, name)]
+
+
+def counts_rows(name: str) -> bool:
+    """Whether aggregate ``name`` may be called without an argument (it counts the rows)."""
+    return _AGG_ALIAS.get(name, name) == "LENGTH"

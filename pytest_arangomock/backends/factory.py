@@ -1,0 +1,276 @@
+"""One factory for what answers a test: ``mode, settings -> Run`` (a backend and its hooks).
+
+The pytest plugin and the contract suite both build their backends here, so neither needs
+to know which backend classes a mode puts together. A :class:`Run` offers the lifecycle
+around one test:
+
+* :meth:`Run.database`: a fresh database wherever the test's requests go, dropped after;
+* :meth:`Run.problem`: why a test whose body passed must fail anyway (an unmatched request
+  the driver swallowed, a difference between the emulator and the live server);
+* :meth:`Run.finish`: save what was recorded, and report what the test left wrong
+  (recorded interactions nobody asked for).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..backend import Backend
+from ..emulator import Emulator
+from .live import LiveBackend, create_database, drop_database
+from .record import CassetteBackend, check_record_mode
+from .redact import RedactionRules
+from .replay import CassetteError
+from .verify import VerifyBackend
+
+__all__ = [
+    "MODES",
+    "CassetteRun",
+    "EmulatorRun",
+    "Run",
+    "RunOptions",
+    "Settings",
+    "VerifyRun",
+    "open_live",
+    "open_run",
+]
+
+MODES = ("emulate", "live", "record", "replay", "verify")
+
+_db_counter = itertools.count(1)
+
+
+@dataclass
+class Settings:
+    """The resolved ``--arango-*`` options (command line, then environment, then ini)."""
+
+    mode: str = "emulate"
+    url: str = ""
+    password: str = ""
+    root_password: str = ""
+    cassette_dir: Path = Path("cassettes")
+    record_mode: str = "once"
+    allow_unused: bool = True
+    verify: str = "fail"
+    match_on: tuple[str, ...] = ("method", "path", "query", "body")
+    cassette_format: str = "yaml"
+    redact_headers: list[str] = field(default_factory=list)
+    redact_fields: list[str] = field(default_factory=list)
+    redact_patterns: list[str] = field(default_factory=list)
+    verify_ignore: list[str] = field(default_factory=list)
+
+    @property
+    def emulator_password(self) -> str:
+        """root's password on an emulator standing in for (or beside) the live server."""
+        return self.password if self.mode != "emulate" else self.root_password
+
+    def rules(self) -> RedactionRules:
+        return RedactionRules().extended(
+            self.redact_headers, self.redact_fields, self.redact_patterns
+        )
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Per-test overrides of :class:`Settings` (the ``arango`` marker); ``None``: the setting."""
+
+    cassette: Path | None = None
+    record_mode: str | None = None
+    allow_unused: bool | None = None
+    match_on: Sequence[str] | None = None
+    verify: str | None = None
+
+
+class Run:
+    """One test's backend with nothing to prepare or check: a live server, a custom backend.
+
+    Databases are created and dropped through the backend's HTTP API, as root.
+    """
+
+    def __init__(self, backend: Backend, password: str = "") -> None:
+        self.backend = backend
+        self.password = password
+
+    def _database_targets(self) -> list[Backend]:
+        """Where a test database must exist for the test's requests to find it."""
+        return [self.backend]
+
+    @contextlib.contextmanager
+    def database(self, name: Callable[[], str]) -> Iterator[str]:
+        """A fresh database named ``name()`` for the test; dropped afterwards."""
+        chosen = name()
+        targets = self._database_targets()
+        for target in targets:
+            create_database(target, chosen, self.password)
+        try:
+            yield chosen
+        finally:
+            for target in targets:
+                drop_database(target, chosen, self.password)
+
+    def problem(self) -> str | None:
+        """Why the test must fail although its body passed (swallowed errors, drift)."""
+        return None
+
+    def finish(self) -> str | None:
+        """Save what the run recorded; why the test fails at teardown, if it does."""
+        return None
+
+
+class EmulatorRun(Run):
+    """A fresh in-memory emulator; databases are made in its state (microseconds)."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        super().__init__(emulator)
+        self.emulator = emulator
+
+    @contextlib.contextmanager
+    def database(self, name: Callable[[], str]) -> Iterator[str]:
+        """A uniquely numbered database created straight in the state, dropped after."""
+        chosen = f"test_{next(_db_counter)}"
+        server = self.emulator.server
+        with server.lock:
+            server.create_database(chosen)
+        try:
+            yield chosen
+        finally:
+            with server.lock:
+                if chosen in server.databases:
+                    server.drop_database(chosen)
+
+
+class CassetteRun(Run):
+    """Record or replay a cassette; recorded interactions are saved at the end."""
+
+    def __init__(self, backend: CassetteBackend, password: str, allow_unused: bool) -> None:
+        super().__init__(backend, password)
+        self.cassette = backend
+        self.allow_unused = allow_unused
+
+    def _database_targets(self) -> list[Backend]:
+        assert self.cassette.inner is not None  # recording always has an inner backend
+        return [self.cassette.inner]
+
+    @contextlib.contextmanager
+    def database(self, name: Callable[[], str]) -> Iterator[str]:
+        """The recorded database when replaying; else a new one, remembered in the cassette.
+
+        Raises :class:`CassetteError` for a replayed cassette that records no database.
+        """
+        cassette = self.cassette
+        recorded = cassette.metadata.get("database")
+        if not cassette.records:
+            if not isinstance(recorded, str):
+                raise CassetteError(
+                    f"arangomock: cassette {cassette.path} records no database: it was not "
+                    "recorded by a test using arango_db; re-record it"
+                )
+            yield recorded
+            return
+        chosen = recorded if isinstance(recorded, str) else name()
+        targets = self._database_targets()
+        for target in targets:
+            create_database(target, chosen, self.password)
+        cassette.set_metadata("database", chosen)  # only once it exists: replay relies on it
+        try:
+            yield chosen
+        finally:
+            for target in targets:
+                drop_database(target, chosen, self.password)
+
+    def problem(self) -> str | None:
+        return str(self.cassette.errors[0]) if self.cassette.errors else None
+
+    def finish(self) -> str | None:
+        self.cassette.save()
+        if self.allow_unused or self.cassette.errors:  # a failed test reports its own error
+            return None
+        try:
+            self.cassette.check_unused()
+        except CassetteError as exc:
+            return str(exc)
+        return None
+
+
+class VerifyRun(Run):
+    """Every request to the live server and to an emulator; databases on both."""
+
+    def __init__(self, backend: VerifyBackend, password: str) -> None:
+        super().__init__(backend, password)
+        self.verify = backend
+
+    def _database_targets(self) -> list[Backend]:
+        return [self.verify.live, self.verify.emulator]
+
+    def problem(self) -> str | None:
+        return self.verify.failure()
+
+
+def open_live(settings: Settings) -> LiveBackend | None:
+    """A connection pool to the live server when the mode talks to one (else ``None``)."""
+    if not settings.url or settings.mode in ("emulate", "replay"):
+        return None
+    return LiveBackend(settings.url)
+
+
+def open_run(
+    settings: Settings,
+    options: RunOptions | None = None,
+    *,
+    live: Backend | None = None,
+    emulator: Callable[[], Emulator] | None = None,
+) -> Run:
+    """The backend and lifecycle of one test in ``settings.mode``.
+
+    ``live`` is the shared pool of :func:`open_live`; ``emulator`` gives the emulator the
+    test itself sees (emulate mode, and record mode without a server, where it is
+    recorded); by default a fresh one with root's password from ``settings``. Invalid
+    options raise :class:`ValueError` or :class:`CassetteError` (a missing cassette).
+    """
+    opts = options or RunOptions()
+    password = settings.emulator_password
+
+    def fresh_emulator() -> Emulator:
+        return Emulator(root_password=password)
+
+    visible = emulator or fresh_emulator
+    mode = settings.mode
+    if mode == "emulate":
+        return EmulatorRun(visible())
+    if mode == "live":
+        if live is None:
+            raise ValueError("--arango-mode=live needs --arango-url (or ARANGO_URL)")
+        return Run(live, password)
+    if mode == "verify":
+        if live is None:
+            raise ValueError("--arango-mode=verify needs --arango-url (or ARANGO_URL)")
+        verify = VerifyBackend(
+            live,
+            fresh_emulator(),
+            on_diff=opts.verify if opts.verify is not None else settings.verify,
+            ignore=settings.verify_ignore,
+        )
+        return VerifyRun(verify, password)
+    if mode not in ("record", "replay"):
+        raise ValueError(f"arango_mode must be one of {', '.join(MODES)}, not {mode!r}")
+    record_mode = check_record_mode(
+        opts.record_mode if opts.record_mode is not None else settings.record_mode
+    )
+    inner: Backend | None = None
+    if mode == "replay":
+        record_mode = "none"  # replay never reaches a server
+    else:
+        inner = live or visible()
+    cassette = CassetteBackend(
+        opts.cassette or settings.cassette_dir / f"cassette.{settings.cassette_format}",
+        record_mode=record_mode,
+        inner=inner,
+        match_on=tuple(opts.match_on if opts.match_on is not None else settings.match_on),
+        rules=settings.rules(),
+    )
+    allow_unused = opts.allow_unused if opts.allow_unused is not None else settings.allow_unused
+    return CassetteRun(cassette, password, bool(allow_unused))

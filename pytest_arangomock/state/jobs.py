@@ -1,0 +1,115 @@
+"""Async jobs: the server's job results (ArangoDB's AsyncJobManager) and the job a thread
+is running, so that a sleeping query can hand the server lock over and notice a cancel."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+from ..base.errors import ArangoError
+
+__all__ = ["DONE", "PENDING", "Job", "JobStore", "StoredResponse", "current_job"]
+
+PENDING = "pending"
+DONE = "done"
+CANCEL_NOTICE = 0.2  # seconds a killed query takes to notice it
+SLEEP_SLICE = 0.05
+_local = threading.local()
+T = TypeVar("T")
+
+
+class StoredResponse(Protocol):
+    """A job's response, kept until it is fetched."""
+
+    @property
+    def status(self) -> int: ...
+
+    @property
+    def headers(self) -> dict[str, str]: ...
+
+    @property
+    def body(self) -> bytes: ...
+
+
+class Job:
+    """One async request: pending until its response is in."""
+
+    def __init__(self, jid: str, user: str | None, lock: Any) -> None:
+        self.id = jid
+        self.user = user
+        self.lock = lock  # the server lock the job runs under
+        self.status = PENDING
+        self.response: StoredResponse | None = None
+        self.stamp = time.time()
+        self.cancel_at: float | None = None
+        self.settled = threading.Event()  # done, or waiting (then it may be a while)
+
+    def cancel(self) -> None:
+        if self.cancel_at is None:
+            self.cancel_at = time.monotonic() + CANCEL_NOTICE
+
+    def killed(self) -> bool:
+        return self.cancel_at is not None and time.monotonic() >= self.cancel_at
+
+    def pause(self, seconds: float) -> None:
+        """Sleep without holding the server lock; 410/1500 once the job is cancelled."""
+        self.settled.set()
+        # the lock is re-entered (the AQL executor takes it too): hand every level over,
+        # the way threading.Condition does around a wait
+        saved = self.lock._release_save()
+        try:
+            deadline = time.monotonic() + seconds
+            while not self.killed():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                time.sleep(min(remaining, SLEEP_SLICE))
+        finally:
+            self.lock._acquire_restore(saved)
+        if self.killed():
+            raise ArangoError(1500, "query killed", 410)
+
+    def run(self, work: Callable[[], T]) -> T:
+        """Call ``work()`` as this thread's current job."""
+        _local.job = self
+        try:
+            return work()
+        finally:
+            _local.job = None
+
+
+def current_job() -> Job | None:
+    """The job the calling thread runs, if any."""
+    job: Job | None = getattr(_local, "job", None)
+    return job
+
+
+class JobStore:
+    """The server's stored jobs by id (those submitted with ``x-arango-async: store``)."""
+
+    __slots__ = ("jobs",)
+
+    def __init__(self) -> None:
+        self.jobs: dict[str, Job] = {}
+
+    def add(self, job: Job) -> None:
+        self.jobs[job.id] = job
+
+    def visible(self, user: str | None) -> list[Job]:
+        """The caller's jobs, newest first (the order ArangoDB's hash map yields)."""
+        return [job for job in reversed(self.jobs.values()) if job.user == user]
+
+    def get(self, jid: str, user: str | None) -> Job | None:
+        job = self.jobs.get(jid)
+        return job if job is not None and job.user == user else None
+
+    def forget(self, jid: str) -> None:
+        self.jobs.pop(jid, None)
+
+    def finish(self, job: Job, response: StoredResponse) -> None:
+        job.status = DONE
+        job.stamp = time.time()
+        job.response = response
+        job.settled.set()
