@@ -1,8 +1,8 @@
-"""AQL string functions (ArangoDB 3.12), plus the LIKE / regex helpers the operators use.
+"""AQL string functions (ArangoDB 3.12): slicing, searching, regexes, hashes, fuzzy matching.
 
 Arguments are cast the way ArangoDB's ``appendAsString`` does (null -> "", numbers in
 shortest round-trip form, arrays/objects as compact JSON). Regular expressions are ICU
-syntax in ArangoDB; :func:`icu_regex` translates the common ICU forms to Python ``re``.
+syntax in ArangoDB; :mod:`..patterns` translates them (and LIKE patterns) to Python ``re``.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ import math
 import re
 import secrets
 import string as _string
-import warnings
+import struct
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 from typing import Any
 
+from ...base.errors import ArangoError
 from ...base.values import compare, format_number, to_bool, to_json, to_number, to_string
+from ..patterns import compile_regex, icu_replacement, like
 from . import FunctionContext, function, invalid_argument
 
 FAMILY = "string"
@@ -26,10 +27,6 @@ ERR_INVALID_REGEX = 1543
 ERR_RESOURCE_LIMIT = 32
 _REPEAT_LIMIT = 16 * 1024 * 1024
 _UINT32_MAX = 2**32 - 1
-
-# characters ICU treats as line terminators (``.`` never matches them)
-_LINE_TERMINATORS = "\n\x0b\x0c\r\x85\u2028\u2029"
-_ICU_DOT = "[^" + _LINE_TERMINATORS + "]"
 
 
 def _fn(name: str, lo: int, hi: int | None = -1, **kw: Any) -> Callable[..., Any]:
@@ -63,245 +60,6 @@ def _utf16_len(s: str) -> int:
     return len(s) + sum(1 for c in s if ord(c) > 0xFFFF)
 
 
-# ----------------------------------------------------------------- regex translation
-_POSIX = {
-    "alpha": r"^\W\d_",
-    "digit": r"\d",
-    "alnum": r"^\W_",
-    "upper": "A-Z",
-    "lower": "a-z",
-    "space": r"\s",
-    "punct": r"!-/:-@\[-`{-~",
-    "xdigit": "0-9A-Fa-f",
-    "word": r"\w",
-    "blank": r" \t",
-    "cntrl": r"\x00-\x1f\x7f",
-}
-_PROPS = {
-    "l": r"^\W\d_",
-    "letter": r"^\W\d_",
-    "alphabetic": r"^\W\d_",
-    "alpha": r"^\W\d_",
-    "n": r"\d",
-    "nd": r"\d",
-    "digit": r"\d",
-    "lu": "A-ZÀ-ÖØ-ÞĀ-Ž",
-    "uppercase": "A-ZÀ-ÖØ-Þ",
-    "ll": "a-zß-öø-ÿ",
-    "lowercase": "a-zß-öø-ÿ",
-    "z": r"\s",
-    "zs": r" \xa0\u1680\u2000-\u200a\u202f\u205f\u3000",
-    "whitespace": r"\s",
-    "space": r"\s",
-    "p": r"!-#%-*,-/:;?@\[-\]_{}\xa1\xa7\xab\xb6\xb7\xbb\xbf\u2010-\u2027\u3001-\u3003",
-    "punct": r"!-#%-*,-/:;?@\[-\]_{}",
-    "s": r"$+<->^`|~\xa2-\xa6\xa8\xa9\xac\xae-\xb1\xb4\xd7\xf7",
-    "ascii": r"\x00-\x7f",
-    "any": r"\x00-\U0010ffff",
-}
-_HSPACE = r" \t\xa0\u1680\u180e\u2000-\u200a\u202f\u205f\u3000"
-
-
-class _RegexError(Exception):
-    pass
-
-
-def _set_class(body: str, neg: bool) -> str:
-    """A complete character class for a (possibly negated) class body."""
-    if body.startswith("^"):
-        body, neg = body[1:], not neg
-    return ("[^" if neg else "[") + body + "]"
-
-
-def _property(prop: str, neg: bool) -> tuple[str, bool]:
-    """Class body of a ``\\p{..}`` / POSIX name, and whether the set is negated."""
-    name = prop.strip().lower().replace("_", "").replace(" ", "")
-    if name.startswith("^"):
-        neg, name = not neg, name[1:]
-    if name.startswith("is"):
-        name = name[2:]
-    if "=" in name:
-        name = name.split("=", 1)[1]
-    body = _PROPS.get(name) or _POSIX.get(name)
-    if body is None:
-        raise _RegexError(prop)
-    return body, neg
-
-
-def _class_item(body: str, neg: bool) -> tuple[str, str]:
-    """Split a set into (plain class body, extra full class) for use inside ``[...]``."""
-    if neg or body.startswith("^"):
-        return "", _set_class(body, neg)
-    return body, ""
-
-
-def _escape_in(pattern: str, i: int, in_class: bool) -> tuple[str, int, str]:
-    """Translate the escape sequence at ``pattern[i] == '\\'``: (text, next index, extra set).
-
-    Inside a class, sets that cannot join a Python class body come back as ``extra``."""
-    if i + 1 >= len(pattern):
-        raise _RegexError("trailing backslash")
-    c = pattern[i + 1]
-    j = i + 2
-    if c == "x" and j < len(pattern) and pattern[j] == "{":
-        end = pattern.find("}", j)
-        if end < 0:
-            raise _RegexError("bad \\x{}")
-        cp = int(pattern[j + 1 : end] or "x", 16)
-        return f"\\U{cp:08x}", end + 1, ""
-    if c in "pP":
-        if j < len(pattern) and pattern[j] == "{":
-            end = pattern.find("}", j)
-            if end < 0:
-                raise _RegexError("bad \\p{}")
-            name = pattern[j + 1 : end]
-            j = end + 1
-        elif j < len(pattern):
-            name = pattern[j]
-            j += 1
-        else:
-            raise _RegexError("bad \\p")
-        body, neg = _property(name, c == "P")
-        if in_class:
-            plain, extra = _class_item(body, neg)
-            return plain, j, extra
-        return _set_class(body, neg), j, ""
-    if c in "hH":
-        if in_class:
-            plain, extra = _class_item(_HSPACE, c == "H")
-            return plain, j, extra
-        return _set_class(_HSPACE, c == "H"), j, ""
-    if c == "e":
-        return "\\x1b", j, ""
-    if in_class:
-        return pattern[i:j], j, ""
-    if c == "z":
-        return r"\Z", j, ""
-    if c == "Z":
-        return r"(?=[\n\r]?\Z)", j, ""
-    if c == "R":
-        return "(?:\r\n|[" + _LINE_TERMINATORS + "])", j, ""
-    if c == "X":
-        return "(?s:.)[\u0300-\u036f]*", j, ""
-    if c == "Q":
-        end = pattern.find("\\E", j)
-        literal = pattern[j:] if end < 0 else pattern[j:end]
-        return re.escape(literal), (len(pattern) if end < 0 else end + 2), ""
-    if c == "E":
-        return "", j, ""
-    if c == "k" and j < len(pattern) and pattern[j] == "<":
-        end = pattern.find(">", j)
-        if end < 0:
-            raise _RegexError("bad \\k")
-        return f"(?P={pattern[j + 1 : end]})", end + 1, ""
-    return pattern[i:j], j, ""
-
-
-def _translate_class(pattern: str, i: int) -> tuple[str, int]:
-    """Translate a ``[...]`` character class starting at ``pattern[i] == '['``.
-
-    Negated sets inside (``[[:alpha:]\\d]``) become an alternation of classes."""
-    plain: list[str] = []
-    extras: list[str] = []
-    j = i + 1
-    negated = j < len(pattern) and pattern[j] == "^"
-    if negated:
-        j += 1
-    first = True
-    while j < len(pattern):
-        ch = pattern[j]
-        if ch == "]" and not first:
-            return _join_class("".join(plain), extras, negated), j + 1
-        extra = ""
-        if ch == "\\":
-            piece, j, extra = _escape_in(pattern, j, True)
-            plain.append(piece)
-        elif ch == "[":
-            m = re.match(r"\[:(\^?)(\w+):\]", pattern[j:])
-            if m is None:
-                plain.append("\\[")
-                j += 1
-            else:
-                body, neg = _property(m.group(2), bool(m.group(1)))
-                piece, extra = _class_item(body, neg)
-                plain.append(piece)
-                j += m.end()
-        elif ch == "]":
-            plain.append("\\]")
-            j += 1
-        else:
-            plain.append(ch)
-            j += 1
-        if extra:
-            extras.append(extra)
-        first = False
-    raise _RegexError("missing ]")
-
-
-def _join_class(plain: str, extras: list[str], negated: bool) -> str:
-    if not extras:
-        return ("[^" if negated else "[") + plain + "]"
-    union = "(?:" + "|".join(([f"[{plain}]"] if plain else []) + extras) + ")"
-    return f"(?:(?!{union})(?s:.))" if negated else union
-
-
-def icu_regex(pattern: str) -> tuple[str, int]:
-    """Translate an ICU regular expression into Python ``re`` syntax plus flags."""
-    out: list[str] = []
-    flags = 0
-    dotall = False
-    i = 0
-    n = len(pattern)
-    while i < n:
-        ch = pattern[i]
-        if ch == "\\":
-            piece, i, _ = _escape_in(pattern, i, False)
-            out.append(piece)
-        elif ch == "[":
-            piece, i = _translate_class(pattern, i)
-            out.append(piece)
-        elif ch == ".":
-            out.append("." if dotall else _ICU_DOT)
-            i += 1
-        elif ch == "(" and pattern.startswith("(?", i):
-            m = re.match(r"\(\?([imsxw]*)(?:-([imsxw]*))?\)", pattern[i:])
-            if m:
-                on = m.group(1) or ""
-                off = m.group(2) or ""
-                for f in on:
-                    flags |= {"i": re.I, "m": re.M, "s": re.S, "x": re.X}.get(f, 0)
-                    dotall = dotall or f == "s"
-                for f in off:
-                    flags &= ~{"i": re.I, "m": re.M, "s": re.S, "x": re.X}.get(f, 0)
-                    dotall = dotall and f != "s"
-                i += m.end()
-                continue
-            if pattern.startswith("(?<", i) and not pattern.startswith(("(?<=", "(?<!"), i):
-                out.append("(?P<")
-                i += 3
-                continue
-            out.append("(?")
-            i += 2
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out), flags
-
-
-@lru_cache(maxsize=1024)
-def compile_regex(pattern: str, case_insensitive: bool) -> re.Pattern[str] | None:
-    """Compile an ICU pattern (cached); ``None`` when it is invalid."""
-    try:
-        text, flags = icu_regex(pattern)
-        if case_insensitive:
-            flags |= re.IGNORECASE
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)
-            return re.compile(text, flags)
-    except (_RegexError, re.error, ValueError, OverflowError, RecursionError):
-        return None
-
-
 def _regex_or_warn(
     ctx: FunctionContext, name: str, pattern: Any, ci: bool
 ) -> re.Pattern[str] | None:
@@ -319,40 +77,6 @@ def regex_test(
     if rx is None:
         return None
     return rx.search(to_string(text)) is not None
-
-
-# ----------------------------------------------------------------- LIKE
-_LIKE_SPECIAL = set("?+[(){}^$|\\.*")
-_LIKE_ANY = "[^\x0b\x0c\x85\u2028\u2029]"
-
-
-@lru_cache(maxsize=1024)
-def _like_regex(pattern: str, case_insensitive: bool) -> re.Pattern[str]:
-    out: list[str] = []
-    escaped = False
-    for c in pattern:
-        if c == "\\":
-            if escaped:
-                out.append("\\\\")
-            escaped = not escaped
-            continue
-        if c == "%":
-            out.append("%" if escaped else _LIKE_ANY + "*")
-        elif c == "_":
-            out.append("_" if escaped else _LIKE_ANY)
-        elif c in _LIKE_SPECIAL:
-            out.append("\\" + c)
-        else:
-            if escaped:
-                out.append("\\\\")
-            out.append(re.escape(c))
-        escaped = False
-    return re.compile("".join(out), re.IGNORECASE if case_insensitive else 0)
-
-
-def like(text: str, pattern: str, case_insensitive: bool = False) -> bool:
-    """LIKE matching: ``%`` any run, ``_`` one character, backslash escapes; whole-string."""
-    return _like_regex(pattern, case_insensitive).fullmatch(text) is not None
 
 
 @_fn("LIKE", 2, 3)
@@ -435,53 +159,6 @@ def _regex_split(ctx: FunctionContext, text: Any, pattern: Any, ci: Any = False,
     return _split_result(rx, to_string(text), source == "", limit)
 
 
-def _icu_replacement(repl: str, rx: re.Pattern[str]) -> Callable[[re.Match[str]], str] | None:
-    """Compile an ICU replacement string (``$n``, ``${name}``, backslash escapes)."""
-    parts: list[str | int] = []
-    buf: list[str] = []
-    i = 0
-    while i < len(repl):
-        c = repl[i]
-        if c == "\\" and i + 1 < len(repl):
-            buf.append(repl[i + 1])
-            i += 2
-        elif c == "$":
-            m = re.match(r"\$(?:(\d+)|\{(\w+)\})", repl[i:])
-            if m is None:
-                return None
-            if m.group(1) is not None:
-                # ICU takes as many digits as still form a valid group number
-                digits = m.group(1)
-                num = int(digits[0])
-                used = 1
-                while used < len(digits) and int(digits[: used + 1]) <= rx.groups:
-                    used += 1
-                    num = int(digits[:used])
-                if num > rx.groups:
-                    return None
-                parts.append("".join(buf))
-                buf = []
-                parts.append(num)
-                i += 1 + used
-                continue
-            name = m.group(2)
-            if name not in rx.groupindex:
-                return None
-            parts.append("".join(buf))
-            buf = []
-            parts.append(rx.groupindex[name])
-            i += m.end()
-        else:
-            buf.append(c)
-            i += 1
-    parts.append("".join(buf))
-
-    def expand(m: re.Match[str]) -> str:
-        return "".join(p if isinstance(p, str) else (m.group(p) or "") for p in parts)
-
-    return expand
-
-
 @_fn("REGEX_REPLACE", 3, 4)
 def _regex_replace(
     ctx: FunctionContext, text: Any, pattern: Any, repl: Any, ci: Any = False
@@ -489,7 +166,7 @@ def _regex_replace(
     rx = _regex_or_warn(ctx, "REGEX_REPLACE", pattern, to_bool(ci))
     if rx is None:
         return None
-    expand = _icu_replacement(to_string(repl), rx)
+    expand = icu_replacement(to_string(repl), rx)
     if expand is None:
         warn(ctx, "REGEX_REPLACE", ERR_INVALID_REGEX, "invalid regex value")
         return None
@@ -1001,8 +678,6 @@ _TOKEN_CHARS = _string.ascii_letters + _string.digits
 def _random_token(ctx: FunctionContext, length: Any) -> Any:
     n = to_int(length)
     if n < 0 or n > 65536:
-        from ...base.errors import ArangoError
-
         raise ArangoError(1542, "invalid argument type in call to function 'RANDOM_TOKEN()'", 400)
     return "".join(secrets.choice(_TOKEN_CHARS) for _ in range(n))
 
@@ -1130,8 +805,6 @@ def _levenshtein_match(
 
 
 def _f32(x: float) -> float:
-    import struct
-
     return float(struct.unpack("f", struct.pack("f", x))[0])
 
 
@@ -1212,11 +885,9 @@ def _in_range(
 
 
 __all__ = [
-    "compile_regex",
     "crc32c",
     "damerau_levenshtein",
     "fnv1a64",
-    "icu_regex",
     "like",
     "ngram_similarity",
     "parse_ipv4",
