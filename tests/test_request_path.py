@@ -7,8 +7,11 @@ exactly what a fresh check answers.
 
 from __future__ import annotations
 
+import base64
+import json
 from urllib.parse import unquote
 
+import jwt
 import pytest
 from arangoasync import ArangoClient
 from arangoasync.auth import Auth
@@ -19,7 +22,10 @@ from pytest_arangomock import BackendRequest, Emulator
 from pytest_arangomock.emulator.router import ROUTES, Router, complete_table
 from pytest_arangomock.state.clock import decode_rev, encode_rev
 from pytest_arangomock.state.keygen import is_valid_key
+from pytest_arangomock.state.users import User
 from pytest_arangomock.transports.arangoasync import InProcessHTTPClient
+
+SECRET = "unit-test-secret-that-is-long-enough-for-hs256"
 
 
 @pytest.fixture
@@ -255,3 +261,79 @@ def test_switching_authentication_on_forgets_nothing_it_should_not():
     basic = {"authorization": "Basic cm9vdDo="}  # root, empty password
     assert [send(basic) for _ in range(3)] == [202, 202, 202]
     assert send({"authorization": "Basic cm9vdDp4"}) == 401  # root:x
+
+
+def test_every_access_relevant_change_advances_the_security_epoch():
+    server = Emulator().server
+    security = server.security
+    seen = [security.epoch]
+
+    def advanced() -> bool:
+        seen.append(security.epoch)
+        return seen[-1] > seen[-2]
+
+    server.users["jane"] = User.new("jane", "pw")
+    assert advanced()
+    jane = server.users["jane"]
+    jane.grant_database("_system", "ro")
+    assert advanced()
+    jane.grant_collection("_system", "c", "rw")
+    assert advanced()
+    jane.remove_collection("_system", "c")
+    assert advanced()
+    jane.set_password("new")
+    assert advanced()
+    jane.set_active(False)
+    assert advanced()
+    token, _ = jane.create_token("t", 2**40, 0)
+    assert advanced()
+    jane.remove_token(token.id)
+    assert advanced()
+    security.set_mode("readonly")
+    assert advanced()
+    security.set_mode("readonly")  # no change, no new epoch
+    assert not advanced()
+    del server.users["jane"]
+    assert advanced()
+
+
+def test_restored_backup_drops_remembered_decisions():
+    emulator = Emulator()
+    emulator.database().create_collection("c")
+
+    def send(method: str, path: str, body: bytes, user: str = "root") -> int:
+        headers = {"authorization": "Basic " + base64.b64encode(f"{user}:pw".encode()).decode()}
+        if user == "root":
+            headers = {"authorization": "Basic cm9vdDo="}
+        return emulator.handle_sync(BackendRequest(method, path, {}, headers, body)).status
+
+    backup = emulator.handle_sync(
+        BackendRequest(
+            "POST", "/_admin/backup/create", {}, {"authorization": "Basic cm9vdDo="}, b"{}"
+        )
+    )
+    backup_id = json.loads(backup.body)["result"]["id"]
+    assert send("POST", "/_api/user", b'{"user": "clerk", "passwd": "pw"}') == 201
+    assert send("PUT", "/_api/user/clerk/database/_system", b'{"grant": "rw"}') == 200
+    assert [send("POST", "/_api/document/c", b"{}", "clerk") for _ in range(3)] == [202] * 3
+    restore = json.dumps({"id": backup_id}).encode()
+    assert send("POST", "/_admin/backup/restore", restore) == 200
+    assert send("POST", "/_api/document/c", b"{}", "clerk") == 401  # clerk is gone
+
+
+def test_read_only_mode_decisions_follow_each_callers_credentials():
+    """In read-only mode a superuser token keeps rights that other callers of the same
+    route lose: a decision taken for one must not answer for the other."""
+    emulator = Emulator(authentication=False, jwt_secret=SECRET)
+    emulator.server.security.set_mode("readonly")
+    token = jwt.encode({"iss": "arangodb", "server_id": "s"}, SECRET, algorithm="HS256")
+
+    def create(name: str, headers: dict[str, str]) -> int:
+        body = json.dumps({"name": name}).encode()
+        return emulator.handle_sync(
+            BackendRequest("POST", "/_api/collection", {}, headers, body)
+        ).status
+
+    superuser = {"authorization": f"bearer {token}"}
+    assert [create(f"s{i}", superuser) for i in range(3)] == [200] * 3
+    assert create("plain", {}) == 403

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..backend import BackendRequest, BackendResponse
 from ..base.errors import ArangoError
+from . import auth as _auth
 
 if TYPE_CHECKING:
     from ..state import Database, Server
@@ -16,60 +17,20 @@ _TRUE = frozenset(("true", "1", "yes", "on", "y"))
 JSON_TYPE = "application/json; charset=utf-8"
 
 
-def _encoder() -> Callable[[Any, int], Any]:
-    """The C encoder ``json.dumps`` builds on every call, built once (it keeps no state
-    between calls: no circular-reference markers); the pure-Python one where it is missing
-    or does not produce exactly what ``JSONEncoder.encode`` produces."""
-    reference = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    make: Any = getattr(json.encoder, "c_make_encoder", None)
-    probe: Any = {"a": [1, -2.5, None, True, '\u00e9\n"', {}], "b": {"c": 1e100}}
-    try:
-        fast = make(
-            None, reference.default, json.encoder.encode_basestring, None, ":", ",",
-            False, False, False,
-        )  # fmt: skip
-        if "".join(fast(probe, 0)) == reference.encode(probe):
-            return fast  # type: ignore[no-any-return]
-    except Exception:  # an interpreter without the C encoder
-        pass
-    return lambda value, _level: (reference.encode(value),)
-
-
-_ITERENCODE = _encoder()
+# one shared encoder: compact JSON as ArangoDB sends it (UTF-8, no ASCII escaping, no NaN)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def dumps(value: Any) -> bytes:
-    """Compact JSON as ArangoDB sends it (UTF-8, no ASCII escaping); one shared encoder."""
-    return "".join(_ITERENCODE(value, 0)).encode("utf-8")
+    """``value`` as ArangoDB encodes JSON."""
+    return _ENCODER.encode(value).encode("utf-8")
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> BackendResponse:
     hdrs = {"content-type": JSON_TYPE}
     if headers:
         hdrs.update(headers)
-    return BackendResponse(status, hdrs, "".join(_ITERENCODE(body, 0)).encode("utf-8"))
-
-
-def _decoder() -> Callable[[str], Any]:
-    """``JSONDecoder.decode``, minus its two whitespace regex scans when the text has no
-    surrounding whitespace; anything unusual goes through ``decode`` for its exact errors."""
-    decoder: Any = json.JSONDecoder(parse_constant=reject_constant)
-    scan, decode = decoder.scan_once, decoder.decode
-
-    def fast_decode(text: str) -> Any:
-        if text and text[0] not in _JSON_SPACE:
-            try:
-                value, end = scan(text, 0)
-            except (StopIteration, ValueError):
-                return decode(text)
-            if end == len(text):
-                return value
-        return decode(text)
-
-    return fast_decode
-
-
-_JSON_SPACE = " \t\n\r"
+    return BackendResponse(status, hdrs, dumps(body))
 
 
 def vpack_error_message(exc: json.JSONDecodeError, text: str) -> str:
@@ -113,6 +74,9 @@ def nesting_depth(value: Any) -> int:
 def reject_constant(name: str) -> Any:
     """JSON has no NaN/Infinity (Python's parser would accept them; velocypack does not)."""
     raise json.JSONDecodeError(f"invalid constant {name}", name, 0)
+
+
+_DECODE = json.JSONDecoder(parse_constant=reject_constant).decode  # one shared decoder
 
 
 class Context:
@@ -230,8 +194,3 @@ class Context:
         """403 unless the caller has ``level`` on collection ``name`` (``mode`` names the
         access in the message: read, write or exclusive)."""
         _auth.require_collection(self, name, level, mode)
-
-
-_DECODE = _decoder()  # one shared decoder (velocypack rejects NaN and Infinity)
-
-from . import auth as _auth  # noqa: E402 - auth imports this module's types lazily

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from .documented import DOCUMENTED
+
 if TYPE_CHECKING:
     from ..backend import BackendResponse
     from .context import Context
@@ -36,6 +38,9 @@ class Route:
     area: str
     access: str = DB_RO
     summary: str = ""
+    # False: the handler answers 501 (as a single ArangoDB server does for some cluster
+    # or JavaScript operations); the coverage page counts the operation as not emulated
+    emulated: bool = True
     segments: tuple[str, ...] = field(default=())
     param_positions: tuple[tuple[int, str], ...] = field(default=())
 
@@ -51,9 +56,16 @@ ROUTES: list[Route] = []
 
 
 def route(
-    method: str, pattern: str, *, area: str, access: str = DB_RO, summary: str = ""
+    method: str,
+    pattern: str,
+    *,
+    area: str,
+    access: str = DB_RO,
+    summary: str = "",
+    emulated: bool = True,
 ) -> Callable[[Handler], Handler]:
-    """Declare ``method pattern`` (``{name}`` segments are path parameters) for a handler."""
+    """Declare ``method pattern`` (``{name}`` segments are path parameters) for a handler;
+    ``emulated=False`` for a handler that only answers 501."""
 
     def register(fn: Handler) -> Handler:
         for m in method.split("|"):
@@ -65,6 +77,7 @@ def route(
                     area,
                     access,
                     summary or (fn.__doc__ or "").strip().split("\n")[0],
+                    emulated,
                 )
             )
         return fn
@@ -87,18 +100,9 @@ class _Node:
         self.routes: dict[str, Route] = {}
 
 
-# what a parent path resolves to: database name, length of its ``/_db/<name>`` prefix,
-# the segments below that prefix, the trie nodes those segments reach, the static names
-# a last segment could take below them, and per method the route a parameter last
-# segment matches (with the parameters the parent already fixes and the last one's name)
-_Parent = tuple[
-    str,
-    int,
-    list[str],
-    list["_Node"],
-    frozenset[str],
-    dict[str, tuple["Route", dict[str, str], str]],
-]
+# what a request path resolves to: (database, path below /_db/<database>, route, path
+# parameters, whether the path is known for some method)
+Located = tuple[str, str, "Route | None", dict[str, str], bool]
 
 
 def split_database(path: str) -> tuple[str, str]:
@@ -110,20 +114,12 @@ def split_database(path: str) -> tuple[str, str]:
 
 
 class Router:
-    """Segment trie over the route table: static segments win over parameters.
-
-    What a request path's parent (all but its last segment, database prefix included)
-    resolves to is remembered in a bounded dict, so ``/_db/d/_api/document/c/<any key>``
-    only resolves its last segment against one or two remembered trie nodes.
-    """
-
-    CACHE_SIZE = 4096
+    """Segment trie over the route table: static segments win over parameters."""
 
     def __init__(self, routes: list[Route]) -> None:
         self.root = _Node()
         for r in routes:
             self._add(r)
-        self._parents: dict[str, _Parent | None] = {}
 
     def _add(self, r: Route) -> None:
         node = self.root
@@ -136,77 +132,11 @@ class Router:
                 node = node.static.setdefault(seg, _Node())
         node.routes.setdefault(r.method, r)
 
-    def locate(
-        self, method: str, full_path: str
-    ) -> tuple[str, str, Route | None, dict[str, str], bool]:
+    def locate(self, method: str, full_path: str) -> Located:
         """``(database, path below /_db/<database>, route, params, path_known)`` of a request
         path; see :meth:`match` for the last three."""
-        parent, _, last = full_path.rpartition("/")
-        entry = self._parents.get(parent, ...)
-        if entry is ...:
-            if len(self._parents) >= self.CACHE_SIZE:
-                self._parents.clear()
-            entry = self._parents[parent] = self._parent(parent)
-        if entry is None or not last:  # "/", empty segments, a trailing slash...
-            db_name, path = split_database(full_path)
-            return (db_name, path, *self.match(method, path))
-        db_name, cut, segments, nodes, statics, by_method = entry
-        path = full_path[cut:] if cut else full_path
-        if last not in statics:
-            known = by_method.get(method)
-            if known is not None:  # the same parent and method matched a parameter before
-                known_route, fixed, name = known
-                params = fixed.copy()
-                params[name] = unquote(last) if "%" in last else last
-                return db_name, path, known_route, params, True
-        node: _Node | None = None
-        for candidate in nodes:  # the last step of _walk, on each node in its order
-            child = candidate.static.get(last)
-            if child is not None and child.routes:
-                node = child
-                break
-            child = candidate.param
-            if child is not None and child.routes:
-                node = child
-                break
-        if node is None:
-            return db_name, path, None, {}, False
-        r = node.routes.get(method)
-        if r is None and method == "HEAD":
-            r = node.routes.get("GET")
-        if r is None:
-            return db_name, path, None, {}, True
-        params = {}
-        depth = len(segments)
-        for i, name in r.param_positions:
-            seg = segments[i] if i < depth else last
-            params[name] = unquote(seg) if "%" in seg else seg
-        if last not in statics and r.param_positions and r.param_positions[-1][0] == depth:
-            fixed = params.copy()
-            name = r.param_positions[-1][1]
-            del fixed[name]
-            by_method[method] = (r, fixed, name)
-        return db_name, path, r, params, True
-
-    def _parent(self, parent: str) -> _Parent | None:
-        """What ``parent`` resolves to, or None when its last child is not a plain segment
-        below it (``/_db`` names a database; empty segments collapse)."""
-        if parent == "/_db":
-            return None
-        db_name, sub = "_system", parent
-        if parent.startswith("/_db/"):
-            name, slash, tail = parent[5:].partition("/")
-            db_name = unquote(name) if "%" in name else name
-            sub = "/" + tail if slash else ""  # "" for "/_db/<name>": the path is "/<last>"
-        if sub and sub[:1] != "/":
-            return None
-        segments = sub[1:].split("/") if sub else []
-        if "" in segments:
-            return None
-        cut = len(parent) - len(sub)
-        nodes = self._reach(self.root, segments, 0, [])
-        statics = frozenset(name for node in nodes for name in node.static)
-        return db_name, cut, segments, nodes, statics, {}
+        db_name, path = split_database(full_path)
+        return (db_name, path, *self.match(method, path))
 
     def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
         """Find the route for ``method path`` (a path below any ``/_db/<name>``).
@@ -230,30 +160,28 @@ class Router:
         return r, params, True
 
     def _walk(self, node: _Node, segs: list[str], i: int) -> _Node | None:
-        """The first node after ``segs`` that has routes: static segments win over parameters."""
-        for candidate in self._reach(node, segs, i, []):
-            if candidate.routes:
-                return candidate
-        return None
-
-    def _reach(self, node: _Node, segs: list[str], i: int, out: list[_Node]) -> list[_Node]:
-        """Every node ``_walk`` could stand on after ``segs``, in the order it tries them."""
+        """The first node after ``segs[i:]`` that has routes, depth first: a static segment
+        is tried before a parameter, and a static branch that leads nowhere backtracks to
+        the parameter beside it (the most recent one first)."""
         n = len(segs)
-        while i < n:
-            child = node.static.get(segs[i])
-            param = node.param
-            if child is None:
-                if param is None:
-                    return out
-                node = param
-            elif param is None:
-                node = child
-            else:
-                self._reach(child, segs, i + 1, out)
-                node = param
-            i += 1
-        out.append(node)
-        return out
+        detours: list[tuple[_Node, int]] = []
+        while True:
+            if i < n:
+                child = node.static.get(segs[i])
+                param = node.param
+                if child is not None:
+                    if param is not None:
+                        detours.append((param, i + 1))
+                    node, i = child, i + 1
+                    continue
+                if param is not None:
+                    node, i = param, i + 1
+                    continue
+            elif node.routes:
+                return node
+            if not detours:
+                return None
+            node, i = detours.pop()
 
 
 def _strip_db(path: str) -> str:
@@ -273,8 +201,6 @@ def _shape(pattern: str) -> str:
 
 def documented_operations() -> list[tuple[str, str, str, str]]:
     """ArangoDB's documented operations as (method, path without db prefix, tag, operationId)."""
-    from .documented import DOCUMENTED
-
     seen: set[tuple[str, str]] = set()
     out = []
     for method, path, tag, op_id in DOCUMENTED:
@@ -296,7 +222,19 @@ def complete_table(routes: list[Route]) -> list[Route]:
     return routes + extra
 
 
+_API_PACKAGE = __name__.rpartition(".")[0] + ".api."
+
+
+def handler_name(r: Route) -> str:
+    """``module.function`` of the route's handler, the module relative to the API package."""
+    if r.handler is None:
+        return ""
+    module = r.handler.__module__.removeprefix(_API_PACKAGE)
+    return f"{module}.{r.handler.__name__}"
+
+
 def is_emulated(method: str, path: str, routes: list[Route]) -> bool:
+    """Whether some handler is registered for ``method path`` (of any route shape)."""
     shape = _shape(path)
     return any(r.method == method and _shape(r.pattern) == shape and r.handler for r in routes)
 

@@ -7,6 +7,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from .users import Users
+
 __all__ = ["BackupStore", "Snapshot", "Transfer"]
 
 
@@ -17,7 +19,7 @@ class Snapshot:
     id: str
     datetime: str
     databases: dict[str, Any]
-    users: dict[str, Any]
+    users: Users
     size: int
     files: int
     inconsistent: bool = False

@@ -49,9 +49,11 @@ _ALL_OPERATIONS = ("insert", "update", "replace")
 REV_MISMATCH = "conflict, _rev values do not match"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class WriteOptions:
-    """Write options with ArangoDB's defaults (``validate=False`` = skipDocumentValidation)."""
+    """Write options with ArangoDB's defaults (``validate=False`` = skipDocumentValidation).
+
+    Frozen: one instance may serve many writes; derive variants with ``dataclasses.replace``."""
 
     keep_null: bool = True
     merge_objects: bool = True

@@ -21,7 +21,7 @@ from .replication import Replication
 from .runtime import AqlRuntime
 from .transactions import TransactionManager
 from .ttl import TtlRegistry
-from .users import ensure_root
+from .users import Security, Users, ensure_root
 
 __all__ = ["DOCUMENT", "EDGE", "Collection", "Database", "Doc", "Server"]
 
@@ -43,22 +43,19 @@ class Server:
     ):
         self.lock = threading.RLock()
         self.clock = Clock(seed)
-        self.jwt_secret = jwt_secret
+        # JWT secrets, server mode and the epoch of every access-relevant change
+        self.security = Security(jwt_secret)
         self.aql = aql
         self.databases: dict[str, Database] = {}
         # users: name -> record (see state/users.py)
-        self.users: dict[str, Any] = {}
-        #: what the admission code still keeps under string keys (JWT signing secret,
-        #: Basic-auth cache, server mode, the emulator whose admissions a mode change
-        #: forgets); nothing else may use it
-        self.extensions: dict[str, Any] = {}
+        self.users = Users(self.security)
         self.transactions = TransactionManager(self.clock)
         self.ttl = TtlRegistry()
         self.cursors = CursorStore()
         #: where UUID keys come from when ids are seeded (made on first use)
         self.uuid_rng: random.Random | None = None
         self.create_database("_system")
-        ensure_root(self, root_password)
+        ensure_root(self.users, root_password)
 
     # Stores few requests touch are made on first use: a test's server is built in its
     # fixture, and most tests never ask for backups, log levels or replication batches.
@@ -106,14 +103,16 @@ class Server:
         del self.databases[name]
 
     # ----------------------------------------------------------------- backups
-    def copy_data(self) -> tuple[dict[str, Database], dict[str, Any]]:
+    def copy_data(self) -> tuple[dict[str, Database], Users]:
         """Deep copies of the databases and users (a hot backup)."""
         return self._clone(self.databases), self._clone(self.users)
 
-    def restore_data(self, databases: dict[str, Database], users: dict[str, Any]) -> None:
-        """Put copies of a hot backup's databases and users in place."""
+    def restore_data(self, databases: dict[str, Database], users: Users) -> None:
+        """Put copies of a hot backup's databases and users in place (the users' records
+        change: a new security epoch)."""
         self.databases = self._clone(databases)
         self.users = self._clone(users)
+        self.security.advance()
 
     def _clone(self, value: Any) -> Any:
         """A deep copy that keeps the server itself, its clock and lock shared."""

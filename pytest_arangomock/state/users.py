@@ -11,13 +11,11 @@ import hashlib
 import hmac
 import secrets
 import string
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..base.errors import ArangoError
-
-if TYPE_CHECKING:
-    from .server import Server
 
 RW, RO, NONE = "rw", "ro", "none"
 UNDEFINED = "undefined"
@@ -26,6 +24,40 @@ SYSTEM = "_system"
 ROOT = "root"
 # system collections with fixed access levels for everybody (auth::User::collectionAuthLevel)
 _FIXED_SYSTEM_LEVELS = {"_queues": RO, "_frontend": RW}
+DEFAULT_MODE, READ_ONLY_MODE = "default", "readonly"
+
+
+class Security:
+    """The server's security settings and their epoch.
+
+    Every change that can alter an access decision (a user added, removed or changed, a
+    grant, a password, an access token, the server mode) advances ``epoch``: whoever
+    remembers decisions compares one integer instead of being told to forget them.
+    """
+
+    __slots__ = ("epoch", "jwt_secret", "mode", "signing_secret")
+
+    def __init__(self, jwt_secret: str | None = None) -> None:
+        self.jwt_secret = jwt_secret  # the configured secret (superuser tokens)
+        self.signing_secret = jwt_secret or secrets.token_hex(32)  # signs session tokens
+        self.mode = DEFAULT_MODE  # or READ_ONLY_MODE (PUT /_admin/server/mode)
+        self.epoch = 0
+
+    def advance(self) -> None:
+        self.epoch += 1
+
+    def set_mode(self, mode: str) -> None:
+        if mode != self.mode:
+            self.mode = mode
+            self.advance()
+
+    @property
+    def read_only(self) -> bool:
+        return self.mode == READ_ONLY_MODE
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Security:
+        """A snapshot of the users shares the server's settings (and keeps advancing them)."""
+        return self
 
 
 def _best(*levels: str) -> str:
@@ -104,14 +136,18 @@ class User:
     _memo: dict[tuple[str, str | None], str] = field(
         default_factory=dict, repr=False, compare=False
     )
-    # bumped whenever grants change: access decisions remembered elsewhere (the emulator's
-    # per-request admission) hold only while it is unchanged
-    grants_version: int = field(default=0, repr=False, compare=False)
+    # the settings of the server whose users this record belongs to (set by ``Users``)
+    security: Security | None = field(default=None, repr=False, compare=False)
+
+    def changed(self) -> None:
+        """Advance the server's security epoch: every change to this record calls this."""
+        if self.security is not None:
+            self.security.advance()
 
     def grants_changed(self) -> None:
-        """Forget memoised levels and decisions; every change to ``grants`` must call this."""
+        """Forget memoised levels; every change to ``grants`` must call this."""
         self._memo.clear()
-        self.grants_version += 1
+        self.changed()
 
     @classmethod
     def new(cls, name: str, password: str, active: bool = True, extra: Any = None) -> User:
@@ -124,6 +160,11 @@ class User:
     # ---------------------------------------------------------------- password
     def set_password(self, password: str) -> None:
         self.password_hash = hash_password(password, self.salt)
+        self.changed()
+
+    def set_active(self, active: bool) -> None:
+        self.active = active
+        self.changed()
 
     def check_password(self, password: str) -> bool:
         return hmac.compare_digest(self.password_hash, hash_password(password, self.salt))
@@ -262,26 +303,64 @@ class User:
         )
         self.next_token_id += 1
         self.tokens.append(token)
+        self.changed()
         return token, text
+
+    def remove_token(self, token_id: int) -> None:
+        self.tokens = [t for t in self.tokens if t.id != token_id]
+        self.changed()
 
     def match_token(self, text: str, now: float) -> bool:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return any(t.digest == digest and t.active(now) for t in self.tokens)
 
 
-def ensure_root(server: Server, password: str) -> None:
+class Users(MutableMapping[str, User]):
+    """The server's user records by name. Adding, replacing or removing one advances the
+    security epoch, and each record it holds advances it on every change of its own."""
+
+    def __init__(self, security: Security) -> None:
+        self.security = security
+        self._records: dict[str, User] = {}
+
+    def __getitem__(self, name: str) -> User:
+        return self._records[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self._records.get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._records
+
+    def __setitem__(self, name: str, user: User) -> None:
+        user.security = self.security
+        self._records[name] = user
+        self.security.advance()
+
+    def __delitem__(self, name: str) -> None:
+        del self._records[name]
+        self.security.advance()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+
+def ensure_root(users: Users, password: str) -> None:
     """Create ``root`` with full access to everything, as a fresh server has it."""
     root = User.new(ROOT, password)
     root.grant_database("*", RW)
     root.grant_collection("*", "*", RW)
-    server.users[ROOT] = root
+    users[ROOT] = root
 
 
-def token_owner(server: Server, text: str, now: float) -> User | None:
+def token_owner(users: Users, text: str, now: float) -> User | None:
     """The active user an access token string belongs to, if any."""
     if not text.startswith("v1."):
         return None
-    for user in server.users.values():
+    for user in users.values():
         if isinstance(user, User) and user.active and user.match_token(text, now):
             return user
     return None

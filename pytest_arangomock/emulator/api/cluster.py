@@ -57,7 +57,7 @@ def coordinator_only(ctx: Context) -> BackendResponse:
     raise _forbidden(COORDINATORS_ONLY)
 
 
-@route("GET", "/_api/cluster/endpoints", area=AREA, access=AUTH)
+@route("GET", "/_api/cluster/endpoints", area=AREA, access=AUTH, emulated=False)
 def cluster_endpoints(ctx: Context) -> BackendResponse:
     """Coordinator endpoints: not served by a single server."""
     raise ArangoError(9, "cannot serve this request for this deployment type", 501)

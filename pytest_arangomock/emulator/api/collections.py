@@ -621,15 +621,16 @@ def get_too_deep(ctx: Context) -> BackendResponse:
 
 
 def _register() -> None:
-    """One route per documented action (so they count as emulated) plus a catch-all."""
-    for sub in (*_GET_SUBS, "{sub}"):
-        route("GET", f"/_api/collection/{{collection}}/{sub}", area="collection", access=COL_RO)(
-            get_collection_sub
-        )
-    for sub in (*_PUT_SUBS, "{sub}"):
-        route("PUT", f"/_api/collection/{{collection}}/{sub}", area="collection", access=COL_RO)(
-            put_collection_sub
-        )
+    """One route per documented action plus a catch-all; the cluster-only actions answer
+    501 on a single server and count as not emulated."""
+    for method, subs, handler, cluster_only in (
+        ("GET", _GET_SUBS, get_collection_sub, "shards"),
+        ("PUT", _PUT_SUBS, put_collection_sub, "responsibleShard"),
+    ):
+        for sub in (*subs, "{sub}"):
+            pattern = f"/_api/collection/{{collection}}/{sub}"
+            emulated = sub != cluster_only
+            route(method, pattern, area="collection", access=COL_RO, emulated=emulated)(handler)
 
 
 _register()

@@ -8,8 +8,8 @@ errors plus the ``x-arango-error-codes`` header. 201/200 versus 202 follows wait
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -108,27 +108,25 @@ def _conflict(exc: RevisionConflict, col: Collection, precondition: bool) -> Bac
     )
 
 
-class _Defaults(WriteOptions):
-    """Every write option at its default, shared by requests that name none: read-only."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if self.__dict__.get("sealed"):
-            raise AttributeError(f"the shared default write options are read-only ({name})")
-        super().__setattr__(name, value)
+_DEFAULTS = WriteOptions()  # what a request naming no option writes with
 
 
-_DEFAULTS = _Defaults()
-_DEFAULTS.__dict__["sealed"] = True
-
-
-def _write_options(ctx: Context, *, ignore_revs: bool = True) -> WriteOptions:
+def _write_options(ctx: Context) -> WriteOptions:
+    """The write options every document write reads from the query string."""
     if not ctx.query:  # the usual request names no option: every flag has its default
-        return WriteOptions(ignore_revs=ignore_revs)
+        return _DEFAULTS
     return WriteOptions(
-        ignore_revs=ctx.flag("ignoreRevs", ignore_revs),
+        ignore_revs=ctx.flag("ignoreRevs", True),
         is_restore=ctx.flag("isRestore"),
         validate=not ctx.flag("skipDocumentValidation"),
         version_attribute=ctx.query.get("versionAttribute") or None,
+    )
+
+
+def _patch_options(ctx: Context, opts: WriteOptions) -> WriteOptions:
+    """``opts`` with an update's ``keepNull``/``mergeObjects`` (both default true)."""
+    return replace(
+        opts, keep_null=ctx.flag("keepNull", True), merge_objects=ctx.flag("mergeObjects", True)
     )
 
 
@@ -171,29 +169,9 @@ class _Batch:
         return ctx.json(status, body, headers)
 
 
-# dumps() of an identity {_id, _key, _rev}, with the encoder's own string escaping
-_IDENTITY_JSON = '{"_id":%s,"_key":%s,"_rev":%s}'
-_string = json.encoder.encode_basestring
-
-_PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.~")
-
-
-def _quote(text: str) -> str:
-    """Percent-encode a path segment; most keys and names need nothing (fast path)."""
-    return text if _PLAIN.issuperset(text) else quote(text, safe="")
-
-
-_LOCATIONS: dict[tuple[str, str], str] = {}  # (database, collection) -> Location prefix
-
-
 def _location(db_name: str, cname: str, key: str) -> str:
     """``/_db/<db>/_api/document/<collection>/<key>``, database and key percent-encoded."""
-    prefix = _LOCATIONS.get((db_name, cname))
-    if prefix is None:
-        if len(_LOCATIONS) >= 1024:
-            _LOCATIONS.clear()
-        prefix = _LOCATIONS[db_name, cname] = f"/_db/{_quote(db_name)}/_api/document/{cname}/"
-    return prefix + _quote(key)
+    return f"/_db/{quote(db_name, safe='')}/_api/document/{cname}/{quote(key, safe='')}"
 
 
 def _single_response(
@@ -202,15 +180,7 @@ def _single_response(
     if silent or result is None:
         return ctx.json(status, {})
     location = _location(ctx.db.name, cname, result["_key"])
-    headers = {"content-type": JSON_TYPE, "etag": f'"{result["_rev"]}"', "location": location}
-    if len(result) == 3:  # a plain identity (_identity's order): formatted, not encoded
-        text = _IDENTITY_JSON % (
-            _string(result["_id"]),
-            _string(result["_key"]),
-            _string(result["_rev"]),
-        )
-        return BackendResponse(status, headers, text.encode("utf-8"))
-    return BackendResponse(status, headers, dumps(result))
+    return ctx.json(status, result, {"etag": f'"{result["_rev"]}"', "location": location})
 
 
 def _collection_from_query(ctx: Context, missing: ArangoError) -> str:
@@ -240,24 +210,24 @@ def _insert_one(
     ), True
 
 
-def _insert(ctx: Context, cname: str | None = None) -> BackendResponse:
-    """Create one document (object body) or many (array body)."""
-    if cname is None:
-        cname = ctx.params["collection"]
+def _insert(ctx: Context, cname: str) -> BackendResponse:
+    """Create one document (object body) or many (array body) in ``cname``."""
     body = ctx.body()
     col = ctx.db.collection(cname)
-    opts: WriteOptions = _DEFAULTS
+    opts = _DEFAULTS
     return_new = return_old = silent = False
     mode: str | None = None
     if ctx.query:  # else every option has its default
-        opts = _write_options(ctx)
         mode = "replace" if ctx.flag("overwrite") else None
         if ctx.query.get("overwriteMode") in ("ignore", "replace", "update", "conflict"):
             mode = ctx.query["overwriteMode"]
+        opts = replace(_write_options(ctx), overwrite_mode=mode)
         if mode == "update":
-            opts.merge_objects = ctx.flag("mergeObjects", True)
-            opts.keep_null = ctx.flag("keepNull", False)
-        opts.overwrite_mode = mode
+            opts = replace(
+                opts,
+                merge_objects=ctx.flag("mergeObjects", True),
+                keep_null=ctx.flag("keepNull", False),
+            )
         return_new = ctx.flag("returnNew")
         return_old = ctx.flag("returnOld") and mode in ("update", "replace")
         silent = ctx.flag("silent")
@@ -279,8 +249,10 @@ def _insert(ctx: Context, cname: str | None = None) -> BackendResponse:
     return _single_response(ctx, cname, status, result, silent)
 
 
-# the most taken write route: its handler is _insert itself (no extra call)
-insert_documents = route("POST", "/_api/document/{collection}", area=AREA, access=COL_RW)(_insert)
+@route("POST", "/_api/document/{collection}", area=AREA, access=COL_RW)
+def insert_documents(ctx: Context) -> BackendResponse:
+    """Create one document (object body) or many (array body)."""
+    return _insert(ctx, ctx.params["collection"])
 
 
 @route("POST", "/_api/document", area=AREA, access=DB_RO)
@@ -304,7 +276,8 @@ def insert_superfluous_suffix(ctx: Context) -> BackendResponse:
 
 
 # -------------------------------------------------------------------------- read
-def _read(ctx: Context) -> BackendResponse:
+@route("GET", "/_api/document/{collection}/{key}", area=AREA, access=COL_RO)
+def read_document(ctx: Context) -> BackendResponse:
     """Return one document (``If-None-Match`` answers 304, ``If-Match`` 412)."""
     cname, key = ctx.params["collection"], ctx.params["key"]
     col = ctx.db.collection(cname)
@@ -328,14 +301,10 @@ def _read_conditional(ctx: Context, col: Collection, key: str) -> BackendRespons
     return BackendResponse(200, {"content-type": JSON_TYPE, "etag": etag}, dumps(doc))
 
 
-# GET is the route taken most: its handler is _read itself (no extra call)
-read_document = route("GET", "/_api/document/{collection}/{key}", area=AREA, access=COL_RO)(_read)
-
-
 @route("HEAD", "/_api/document/{collection}/{key}", area=AREA, access=COL_RO)
 def check_document(ctx: Context) -> BackendResponse:
     """Like GET without a body."""
-    return _read(ctx)
+    return read_document(ctx)
 
 
 @route("GET", "/_api/document/{collection}", area=AREA, access=DB_RO)
@@ -392,13 +361,12 @@ def _modify_single(ctx: Context, is_patch: bool) -> BackendResponse:
     opts = _write_options(ctx)
     expected = _header_rev(ctx, "if-match")
     if expected is not None:
-        opts.ignore_revs = False
+        opts = replace(opts, ignore_revs=False)
     elif not opts.ignore_revs:
         expected = _body_rev(body)
     col = ctx.db.collection(cname)
     if is_patch:
-        opts.keep_null = ctx.flag("keepNull", True)
-        opts.merge_objects = ctx.flag("mergeObjects", True)
+        opts = _patch_options(ctx, opts)
     operation = update_document if is_patch else replace_document
     try:
         new, old = operation(col, key, body, opts, expected)
@@ -423,8 +391,7 @@ def _modify_many(ctx: Context, cname: str, is_patch: bool) -> BackendResponse:
     col = ctx.db.collection(cname)
     opts = _write_options(ctx)
     if is_patch:
-        opts.keep_null = ctx.flag("keepNull", True)
-        opts.merge_objects = ctx.flag("mergeObjects", True)
+        opts = _patch_options(ctx, opts)
     return_old, return_new = ctx.flag("returnOld"), ctx.flag("returnNew")
     operation = update_document if is_patch else replace_document
     batch = _Batch(ctx.flag("silent"))

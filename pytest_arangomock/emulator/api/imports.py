@@ -75,9 +75,11 @@ class _Importer:
         self.overwrite_prefix = ctx.flag("overwriteCollectionPrefix")
         mode = ctx.query.get("onDuplicate", "error")
         self.on_duplicate = mode if mode in ("update", "replace", "ignore") else "error"
-        self.opts = WriteOptions(validate=not ctx.flag("skipDocumentValidation"))
-        if on_duplicate and self.on_duplicate in ("update", "replace"):
-            self.opts.overwrite_mode = self.on_duplicate
+        overwrite = on_duplicate and self.on_duplicate in ("update", "replace")
+        self.opts = WriteOptions(
+            validate=not ctx.flag("skipDocumentValidation"),
+            overwrite_mode=self.on_duplicate if overwrite else None,
+        )
 
     def _prefix(self, name: str) -> str:
         value = self.ctx.query.get(name, "")

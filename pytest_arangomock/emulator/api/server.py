@@ -9,7 +9,7 @@ from typing import Any
 from ...backend import BackendResponse
 from ...base.constants import VERSION
 from ...base.errors import ArangoError
-from ...state.users import RW, User
+from ...state.users import DEFAULT_MODE, READ_ONLY_MODE, RW, User
 from .. import auth
 from ..context import Context
 from ..router import AUTH, PUBLIC, route
@@ -134,7 +134,7 @@ def get_role(ctx: Context) -> BackendResponse:
 
 def server_mode(ctx: Context) -> str:
     """``default`` or ``readonly`` (set with ``PUT /_admin/server/mode``)."""
-    return str(ctx.server.extensions.get(auth.SERVER_MODE, "default"))
+    return ctx.server.security.mode
 
 
 def _mode_result(ctx: Context) -> BackendResponse:
@@ -168,13 +168,9 @@ def set_mode(ctx: Context) -> BackendResponse:
     mode = body.get("mode")
     if not isinstance(mode, str):
         raise ArangoError(400, "mode must be a string", 400)
-    if mode not in ("default", "readonly"):
+    if mode not in (DEFAULT_MODE, READ_ONLY_MODE):
         raise ArangoError(400, "mode invalid", 400)
-    if mode != server_mode(ctx):
-        ctx.server.extensions[auth.SERVER_MODE] = mode
-        emulator = ctx.server.extensions.get("emulator")
-        if emulator is not None:  # access decisions taken in the other mode no longer hold
-            emulator.forget_admissions()
+    ctx.server.security.set_mode(mode)
     return _mode_result(ctx)
 
 
@@ -235,8 +231,8 @@ def get_status(ctx: Context) -> BackendResponse:
                 "progress": {"phase": "in wait", "feature": "", "recoveryTick": 0},
                 "maintenance": False,
                 "role": "SINGLE",
-                "writeOpsEnabled": server_mode(ctx) != "readonly",
-                "readOnly": server_mode(ctx) == "readonly",
+                "writeOpsEnabled": not ctx.server.security.read_only,
+                "readOnly": ctx.server.security.read_only,
             },
             "uptime": time.time() - STARTED,
         },

@@ -258,7 +258,7 @@ def abort(ctx: Context) -> BackendResponse:
     return _end(ctx, ABORTED)
 
 
-@route("POST", "/_api/transaction", area=AREA, access=DB_RO)
+@route("POST", "/_api/transaction", area=AREA, access=DB_RO, emulated=False)
 def javascript_transaction(ctx: Context) -> BackendResponse:
     """JavaScript transactions: the emulator has no V8 (ArangoDB with JavaScript disabled)."""
     raise ArangoError(9, "JavaScript operations are disabled", 501)

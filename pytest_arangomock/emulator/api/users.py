@@ -155,7 +155,7 @@ def update_user(ctx: Context) -> BackendResponse:
         if isinstance(body.get("passwd"), str):
             user.set_password(body["passwd"])
         if isinstance(body.get("active"), bool):
-            user.active = body["active"]
+            user.set_active(body["active"])
         extra = body.get("extra")
         if isinstance(extra, dict) and extra:
             user.extra = dict(extra)
@@ -376,7 +376,7 @@ def delete_token(ctx: Context) -> BackendResponse:
     user = _token_user(ctx)
     raw = ctx.params["token_id"]
     token_id = int(raw) if raw.isdigit() else 0
-    user.tokens = [t for t in user.tokens if t.id != token_id]
+    user.remove_token(token_id)
     return BackendResponse(200, dict(_TEXT), b"")
 
 
