@@ -357,13 +357,13 @@ def arango_backend(_arangomock_run: Run) -> Backend:
 
 
 @pytest.fixture
-def arango_faults(arango_backend: Backend) -> FaultsBackend:
+def arango_faults(_arangomock_run: Run) -> FaultsBackend:
     """This test's backend behind a coordinator fault switch; the driver fixtures use it.
 
     ``arango_faults.host_down(url)`` makes requests to ``url`` fail with the driver's
     connection error, ``unavailable(url)`` answers them 503; ``clear()`` ends both.
     """
-    return FaultsBackend(arango_backend)
+    return _arangomock_run.faults
 
 
 @pytest.fixture
@@ -384,13 +384,15 @@ def arango_database_name(request: pytest.FixtureRequest, _arangomock_run: Run) -
 
 
 @pytest_asyncio.fixture
-async def arango_client(arango_faults: FaultsBackend) -> AsyncIterator[Any]:
+async def arango_client(_arangomock_run: Run) -> AsyncIterator[Any]:
     """An open ``arangoasync.ArangoClient`` wired in-process to this test's backend."""
     from arangoasync import ArangoClient
 
     from .transports.arangoasync import InProcessHTTPClient
 
-    client = ArangoClient(hosts=DEFAULT_HOST, http_client=InProcessHTTPClient(arango_faults))
+    client = ArangoClient(
+        hosts=DEFAULT_HOST, http_client=InProcessHTTPClient(_arangomock_run.faults)
+    )
     try:
         yield client
     finally:
@@ -416,13 +418,15 @@ async def arango_db(
 
 
 @pytest.fixture
-def arango_sync_client(arango_faults: FaultsBackend) -> Iterator[Any]:
+def arango_sync_client(_arangomock_run: Run) -> Iterator[Any]:
     """A python-arango ``ArangoClient`` wired in-process to this test's backend."""
     from arango.client import ArangoClient
 
     from .transports.python_arango import InProcessSyncHTTPClient
 
-    client = ArangoClient(hosts=DEFAULT_HOST, http_client=InProcessSyncHTTPClient(arango_faults))
+    client = ArangoClient(
+        hosts=DEFAULT_HOST, http_client=InProcessSyncHTTPClient(_arangomock_run.faults)
+    )
     try:
         yield client
     finally:
@@ -440,14 +444,14 @@ def arango_sync_db(
 
 
 @pytest_asyncio.fixture
-async def aioarango_client(arango_faults: FaultsBackend) -> AsyncIterator[Any]:
+async def aioarango_client(_arangomock_run: Run) -> AsyncIterator[Any]:
     """An aioarango ``ArangoClient`` wired in-process to this test's backend."""
     from aioarango import ArangoClient
 
     from .transports.aioarango import InProcessAioArangoHTTPClient
 
     client = ArangoClient(
-        hosts=DEFAULT_HOST, http_client=InProcessAioArangoHTTPClient(arango_faults)
+        hosts=DEFAULT_HOST, http_client=InProcessAioArangoHTTPClient(_arangomock_run.faults)
     )
     try:
         yield client

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..backend import Backend
 from ..emulator import Emulator
+from .faults import FaultsBackend
 from .live import LiveBackend, create_database, drop_database
 from .record import CassetteBackend, check_record_mode
 from .redact import RedactionRules
@@ -94,6 +95,8 @@ class Run:
     def __init__(self, backend: Backend, password: str = "") -> None:
         self.backend = backend
         self.password = password
+        #: the backend behind this test's coordinator fault switch: what clients talk to
+        self.faults = FaultsBackend(backend)
 
     def _database_targets(self) -> list[Backend]:
         """Where a test database must exist for the test's requests to find it."""
