@@ -5,6 +5,8 @@ Public API: the :class:`Emulator` backend, the seam (:class:`SyncBackend` and
 neutral :class:`HostDownError`), and the in-process transport for python-arango-async.
 """
 
+from typing import TYPE_CHECKING
+
 from .backend import (
     AsyncBackend,
     Backend,
@@ -13,17 +15,30 @@ from .backend import (
     HostDownError,
     SyncBackend,
 )
-from .emulator import ArangoError, Emulator
+
+if TYPE_CHECKING:
+    from .base.errors import ArangoError
+    from .emulator import Emulator
+    from .transports.arangoasync import InProcessHTTPClient
 
 __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> object:
-    # transports import their driver lazily so the package imports without every driver
+    # Loaded on first use: the pytest plugin imports this package at every pytest start, and
+    # the emulator (with the AQL engine) or a driver should cost nothing until a test asks.
     if name == "InProcessHTTPClient":
         from .transports.arangoasync import InProcessHTTPClient
 
         return InProcessHTTPClient
+    if name == "Emulator":
+        from .emulator import Emulator
+
+        return Emulator
+    if name == "ArangoError":
+        from .base.errors import ArangoError
+
+        return ArangoError
     raise AttributeError(name)
 
 

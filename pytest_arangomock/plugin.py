@@ -30,14 +30,13 @@ import pytest
 import pytest_asyncio
 
 from .backend import Backend
-from .backends.factory import MODES, Run, RunOptions, Settings, open_live, open_run
-from .backends.faults import FaultsBackend
-from .backends.live import LiveBackend
-from .backends.record import RECORD_MODES
-from .backends.replay import CassetteError
-from .emulator import Emulator
+from .settings import MODES, RECORD_MODES, RunOptions, Settings
 
 if TYPE_CHECKING:
+    from .backends.factory import Run
+    from .backends.faults import FaultsBackend
+    from .backends.live import LiveBackend
+    from .emulator import Emulator
     from .serve import SwitchBackend
 
 pytest_plugins = ["pytest_arangomock.fixtures_intercept"]  # interception, coordinators
@@ -243,7 +242,7 @@ def _database_name(node: pytest.Item) -> str:
     return f"t_{slug}_{secrets.token_hex(4)}"
 
 
-_RUN_KEY = pytest.StashKey[Run]()
+_RUN_KEY = pytest.StashKey["Run"]()
 
 
 @pytest.hookimpl(trylast=True)
@@ -264,6 +263,8 @@ def arango_settings(pytestconfig: pytest.Config) -> Settings:
 @pytest.fixture(scope="session")
 def _arangomock_live(arango_settings: Settings) -> Iterator[LiveBackend | None]:
     """One connection pool to the live server for the whole session (or ``None``)."""
+    from .backends.factory import open_live  # HTTP clients load when a session asks
+
     live = open_live(arango_settings)
     try:
         yield live
@@ -287,6 +288,8 @@ def arango_emulator(request: pytest.FixtureRequest, arango_settings: Settings) -
 
     Only in emulate mode, and in record mode without a server (the emulator is recorded).
     """
+    from .emulator import Emulator  # the emulator loads when the first test asks for it
+
     s = arango_settings
     if s.mode == "emulate" or (s.mode == "record" and not s.url):
         return Emulator(root_password=s.emulator_password)
@@ -323,6 +326,9 @@ def _arangomock_run(
     _arangomock_live: LiveBackend | None,
 ) -> Iterator[Run]:
     """This test's backend and its lifecycle, from the one backend factory."""
+    from .backends.factory import open_run  # backends load when the first test asks
+    from .backends.replay import CassetteError
+
     node = request.node
     assert isinstance(node, pytest.Item)
 
@@ -369,6 +375,8 @@ def arango_faults(_arangomock_run: Run) -> FaultsBackend:
 @pytest.fixture
 def arango_database_name(request: pytest.FixtureRequest, _arangomock_run: Run) -> Iterator[str]:
     """The name of this test's fresh database (created before, dropped after the test)."""
+    from .backends.replay import CassetteError
+
     node = request.node
     assert isinstance(node, pytest.Item)
     with contextlib.ExitStack() as stack:

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 from ..backend import Backend
 from ..emulator import Emulator
+from ..settings import MODES, RunOptions, Settings
 from .faults import FaultsBackend
 from .live import LiveBackend, create_database, drop_database
 from .record import CassetteBackend, check_record_mode
@@ -40,50 +39,7 @@ __all__ = [
     "open_run",
 ]
 
-MODES = ("emulate", "live", "record", "replay", "verify")
-
 _db_counter = itertools.count(1)
-
-
-@dataclass
-class Settings:
-    """The resolved ``--arango-*`` options (command line, then environment, then ini)."""
-
-    mode: str = "emulate"
-    url: str = ""
-    password: str = ""
-    root_password: str = ""
-    cassette_dir: Path = Path("cassettes")
-    record_mode: str = "once"
-    allow_unused: bool = True
-    verify: str = "fail"
-    match_on: tuple[str, ...] = ("method", "path", "query", "body")
-    cassette_format: str = "yaml"
-    redact_headers: list[str] = field(default_factory=list)
-    redact_fields: list[str] = field(default_factory=list)
-    redact_patterns: list[str] = field(default_factory=list)
-    verify_ignore: list[str] = field(default_factory=list)
-
-    @property
-    def emulator_password(self) -> str:
-        """root's password on an emulator standing in for (or beside) the live server."""
-        return self.password if self.mode != "emulate" else self.root_password
-
-    def rules(self) -> RedactionRules:
-        return RedactionRules().extended(
-            self.redact_headers, self.redact_fields, self.redact_patterns
-        )
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """Per-test overrides of :class:`Settings` (the ``arango`` marker); ``None``: the setting."""
-
-    cassette: Path | None = None
-    record_mode: str | None = None
-    allow_unused: bool | None = None
-    match_on: Sequence[str] | None = None
-    verify: str | None = None
 
 
 class Run:
@@ -273,7 +229,9 @@ def open_run(
         record_mode=record_mode,
         inner=inner,
         match_on=tuple(opts.match_on if opts.match_on is not None else settings.match_on),
-        rules=settings.rules(),
+        rules=RedactionRules().extended(
+            settings.redact_headers, settings.redact_fields, settings.redact_patterns
+        ),
     )
     allow_unused = opts.allow_unused if opts.allow_unused is not None else settings.allow_unused
     return CassetteRun(cassette, password, bool(allow_unused))

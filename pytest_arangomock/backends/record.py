@@ -33,6 +33,7 @@ from ..backend import (
     answer,
     answer_sync,
 )
+from ..settings import RECORD_MODES
 from .cassette import Cassette, Interaction
 from .normalize import DEFAULT_MATCH_ON, key_function
 from .redact import RedactionRules, redact_interaction
@@ -48,8 +49,6 @@ from .replay import (
 )
 
 __all__ = ["RECORD_MODES", "CassetteBackend", "check_record_mode"]
-
-RECORD_MODES = ("none", "once", "new_episodes", "all")
 
 
 def check_record_mode(mode: str) -> str:
