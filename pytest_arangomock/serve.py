@@ -260,11 +260,19 @@ def _handler(
             headers.get("host", ""),
         )
         accept = headers.get("accept-encoding", "")
-        if wbits is not None or length is None or length > _GATE_ABOVE:
+        chunked = length is None and request.body_exists
+        if wbits is not None or chunked or (length or 0) > _GATE_ABOVE:
             # credentials first: an unauthenticated body is neither read nor inflated
             refusal = _refuse_early(backend, breq)
             if refusal is not None:
                 return _web_response(refusal, accept)
+        if (
+            request.version == HttpVersion11
+            and headers.get("expect", "").strip().lower() == "100-continue"
+        ):
+            # the client waits for this before it sends the body (curl does for large ones)
+            await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            request.writer.output_size = 0
         try:
             body = await _read_body(request, limits.max_body)
         except _TooLarge:
