@@ -29,8 +29,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import HttpVersion10, HttpVersion11, web
+from aiohttp.abc import AbstractStreamWriter
 from aiohttp.http_exceptions import BadHttpMessage, BadHttpMethod, HttpProcessingError, LineTooLong
-from aiohttp.web_protocol import RequestHandler
+from aiohttp.http_parser import RawRequestMessage
+from aiohttp.streams import StreamReader
+from aiohttp.web_protocol import ERROR, RequestHandler
 
 from .backend import (
     AsyncBackend,
@@ -150,6 +153,18 @@ class _Protocol(RequestHandler):
 class _Server(web.Server):
     def __call__(self) -> RequestHandler:
         return _Protocol(self, loop=self._loop, **self._kwargs)
+
+    def _make_request(
+        self,
+        message: RawRequestMessage,
+        payload: StreamReader,
+        protocol: RequestHandler,
+        writer: AbstractStreamWriter,
+        task: asyncio.Task[None],
+    ) -> web.BaseRequest:
+        if message is ERROR:  # a refused request: answer in HTTP/1.1, as ArangoDB always does
+            message = message._replace(version=HttpVersion11)
+        return web.BaseRequest(message, payload, protocol, writer, task, self._loop)
 
 
 def _compress(resp: BackendResponse, accept: str) -> tuple[bytes, str | None]:

@@ -159,6 +159,7 @@ def test_unknown_method_is_405_json(served: Served, method: str) -> None:
     answer = raw(served.port, f"{method} /_api/version HTTP/1.1\r\nHost: x\r\n\r\n".encode())
     body = answer.arango_error(405, 405)
     assert body["errorMessage"] == "method not supported"
+    assert answer.version == "HTTP/1.1"
 
 
 def test_a_method_aiohttp_knows_but_arangodb_does_not_is_405_json(served: Served) -> None:
