@@ -146,8 +146,7 @@ class _Protocol(RequestHandler):
         return resp
 
     def log_exception(self, *args: Any, **kw: Any) -> None:
-        kw.pop("exc_info", None)
-        log.debug(*args, **kw)
+        log.debug(*args, **kw)  # with its traceback, at debug level only
 
 
 class _Server(web.Server):
