@@ -34,6 +34,7 @@ def _serve(args: argparse.Namespace) -> int:
         root_password=args.root_password,
         jwt_secret=args.jwt_secret,
         authentication=not args.no_auth,
+        keep_requests=args.keep_requests,
     )
     ssl_context = _server_tls(args)
     if args.unix:
@@ -215,6 +216,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve HTTPS with a certificate generated now; writes ca.pem there for clients",
     )
     serve.add_argument("--unix", metavar="PATH", default=None, help="listen on a UNIX socket")
+    serve.add_argument(
+        "--keep-requests",
+        metavar="N",
+        type=int,
+        default=0,
+        help="keep the last N admitted requests in memory (bodies cut to 64 KiB); default none",
+    )
     serve.set_defaults(func=_serve)
     _add_cassette_commands(sub)
     return parser

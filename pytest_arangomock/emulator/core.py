@@ -30,6 +30,11 @@ class Emulator(SyncBackend):
     HS256 superuser tokens signed with it valid; ``seed`` makes ids and revisions
     reproducible; ``authentication=False`` accepts unauthenticated requests as root (like
     ``--server.authentication false``).
+
+    ``requests`` keeps the last ``keep_requests`` admitted requests (0: none): a request
+    refused before its handler (bad credentials, a missing database, no access) is not
+    kept, each kept body is cut to ``keep_body_bytes`` and all kept requests together
+    stay under ``keep_total_bytes`` (the oldest go first).
     """
 
     def __init__(
@@ -40,6 +45,8 @@ class Emulator(SyncBackend):
         seed: int | None = None,
         authentication: bool = True,
         keep_requests: int = 1_000,
+        keep_body_bytes: int = 64 * 1024,
+        keep_total_bytes: int = 64 * 1024 * 1024,
     ) -> None:
         self._settings: dict[str, Any] = {
             "root_password": root_password,
@@ -50,9 +57,12 @@ class Emulator(SyncBackend):
         self.server = Server(**self._settings)
         self.authentication = authentication
         self.router = _router()
-        # the most recent requests, oldest first (a bounded deque: appending costs O(1))
-        self.requests: deque[BackendRequest] = deque(maxlen=keep_requests or None)
+        # the most recent admitted requests, oldest first, bounded in number and bytes
+        self.requests = RequestLog(keep_requests, keep_body_bytes, keep_total_bytes)
         self.keep_requests = keep_requests
+        # ids of requests entered through handle_sync and not yet admitted: only those
+        # are logged (not the parts of a batch or the requests a job re-dispatches)
+        self._entering: set[int] = set()
         self.internal_errors: list[str] = []
         # what every request passes before its handler, with its cache of decisions
         self.gate = Gate()
@@ -73,13 +83,17 @@ class Emulator(SyncBackend):
     # ------------------------------------------------------------------ backend
     def handle_sync(self, request: BackendRequest) -> BackendResponse:
         if self.keep_requests:
-            self.requests.append(request)
-        if self.outer or not self.outer_by_header.keys().isdisjoint(request.headers.keys()):
-            early = self._outer_hooks(request)
-            if early is not None:
-                return early
-        with self.server.lock:
-            response = self.dispatch(request)
+            self._entering.add(id(request))
+        try:
+            if self.outer or not self.outer_by_header.keys().isdisjoint(request.headers.keys()):
+                early = self._outer_hooks(request)
+                if early is not None:
+                    return early
+            with self.server.lock:
+                response = self.dispatch(request)
+        finally:
+            if self.keep_requests:
+                self._entering.discard(id(request))
         if request.method == "HEAD" and response.body:
             response = BackendResponse(response.status, response.headers, b"")
         return response
@@ -110,6 +124,8 @@ class Emulator(SyncBackend):
                     return early
             located = self.router.locate(request.method, request.path)
             ctx = self.gate.admit(server, request, located, self.authentication, self.dispatch)
+            if self._entering:
+                self._admitted(request)
             r = located[2]
             headers = request.headers
             if not self.prepare_by_header.keys().isdisjoint(headers.keys()):
@@ -135,8 +151,29 @@ class Emulator(SyncBackend):
         db = self.server.databases.get(located[0])
         if db is None:
             raise TransportError(1228, "database not found", 404)
+        if self._entering:
+            self._admitted(request)  # an async job's request, admitted before it is queued
         _, path, r, params, known = located
         return Admission(db, path, r, params, known, user)
+
+    def refuse_early(self, request: BackendRequest) -> BackendResponse | None:
+        """The communication layer's answer from a request's headers alone: 401 for
+        missing or wrong credentials (404 for a database that does not exist), or None
+        when its body is worth reading. Serve mode asks before it reads a large or
+        compressed body, so an unauthenticated client's body is never read or inflated."""
+        try:
+            with self.server.lock:
+                located = self.router.locate(request.method, request.path)
+                identify(self.server, request, located, self.authentication)
+        except ArangoError as exc:
+            return json_response(exc.status, exc.body(), exc.headers)
+        return None
+
+    def _admitted(self, request: BackendRequest) -> None:
+        key = id(request)
+        if key in self._entering:
+            self._entering.discard(key)
+            self.requests.keep(request)
 
     # -------------------------------------------------------------- conveniences
     def reset(self) -> None:
@@ -147,6 +184,56 @@ class Emulator(SyncBackend):
     def database(self, name: str = "_system") -> Any:
         """The state of database ``name`` (for seeding and inspecting from tests)."""
         return self.server.database(name)
+
+
+class RequestLog(deque[BackendRequest]):
+    """The last requests a server admitted, oldest first, bounded in number and bytes.
+
+    Each kept body is cut to ``body_bytes``; the kept requests' bodies, paths and headers
+    together stay under ``total_bytes`` (the oldest are dropped first). ``keep`` counts
+    what it adds; anything else (``clear``, ``append``) is a plain deque operation.
+    """
+
+    def __init__(self, count: int, body_bytes: int, total_bytes: int) -> None:
+        super().__init__(maxlen=count or None)
+        self.body_bytes = body_bytes
+        self.total_bytes = total_bytes
+        self._sizes: deque[int] = deque()
+        self._total = 0
+
+    def keep(self, request: BackendRequest) -> None:
+        if len(request.body) > self.body_bytes:
+            request = BackendRequest(
+                request.method,
+                request.path,
+                request.query,
+                request.headers,
+                request.body[: self.body_bytes],
+                request.host,
+            )
+        size = _size(request)
+        if len(self._sizes) != len(self):  # cleared or appended to from outside
+            self._sizes = deque(_size(r) for r in self)
+            self._total = sum(self._sizes)
+        while self and (len(self) == self.maxlen or self._total + size > self.total_bytes):
+            self.popleft()
+            self._total -= self._sizes.popleft()
+        if size > self.total_bytes:
+            return
+        self.append(request)
+        self._sizes.append(size)
+        self._total += size
+
+    @property
+    def kept_bytes(self) -> int:
+        """What the kept requests hold (bodies, paths, queries and headers)."""
+        return sum(_size(r) for r in self)
+
+
+def _size(request: BackendRequest) -> int:
+    headers = sum(len(k) + len(v) for k, v in request.headers.items())
+    query = sum(len(k) + len(v) for k, v in request.query.items())
+    return len(request.body) + len(request.path) + headers + query
 
 
 _ROUTER: Router | None = None
