@@ -146,6 +146,14 @@ class Collection:
             index.clear()
         self.revision = self.db.server.clock.next_rev()
 
+    def release(self) -> None:
+        """Let go of every document and index entry (the collection was dropped): whatever
+        still holds the collection object no longer keeps its data alive."""
+        self.docs = {}
+        for index in self.indexes:
+            index.clear()
+        self.schema_validators = {}
+
 
 class Database:
     """One database: collections by name and id, plus per-area state (graphs, views...)."""
@@ -225,4 +233,15 @@ class Database:
         col.name = new_name
 
     def drop_collection(self, name: str) -> None:
-        del self.collections[name]
+        """Drop a collection (once: a name that is already gone is left alone)."""
+        col = self.collections.pop(name, None)
+        if col is not None:
+            col.release()
+
+    def release(self) -> None:
+        """Let go of every collection's data, view and analyzer (the database was dropped)."""
+        for col in self.collections.values():
+            col.release()
+        self.collections = {}
+        self.views = {}
+        self.analyzers = {}
