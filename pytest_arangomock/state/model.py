@@ -136,7 +136,10 @@ class Collection:
         self.guard_write(old["_key"])
         for index in self.indexes:
             index.remove(old)
-        del self.docs[old["_key"]]
+        docs = self.docs
+        del docs[old["_key"]]
+        if not docs:
+            docs.clear()  # a dict keeps its table when emptied one by one; this frees it
         self.revision = self.db.server.clock.next_rev()
 
     def truncate(self) -> None:
@@ -148,11 +151,12 @@ class Collection:
 
     def release(self) -> None:
         """Let go of every document and index entry (the collection was dropped): whatever
-        still holds the collection object no longer keeps its data alive."""
-        self.docs = {}
+        still holds the collection object (a stream transaction's view shares ``docs`` and
+        ``indexes`` until it copies them) no longer keeps its data alive."""
+        self.docs.clear()
         for index in self.indexes:
             index.clear()
-        self.schema_validators = {}
+        self.schema_validators.clear()
 
 
 class Database:
