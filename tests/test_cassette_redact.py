@@ -16,6 +16,7 @@ from pytest_arangomock import BackendRequest, BackendResponse, Emulator
 from pytest_arangomock.backends import CassetteBackend, Interaction, RedactionRules
 from pytest_arangomock.backends.redact import (
     REDACTED,
+    REDACTED_ACCESS_TOKEN,
     REDACTED_SIGNATURE,
     redact_interaction,
     redact_jwt,
@@ -181,3 +182,100 @@ def test_redacted_recordings_still_match_real_requests(tmp_path: Path) -> None:
     ]  # the real password, redacted on disk
     assert answer.endswith(REDACTED_SIGNATURE)
     assert replay.handle_sync(user).status == 201
+
+
+# ------------------------------------------------------------- access tokens
+ACCESS_TOKEN = "v1." + b'{"e":4102444800,"c":1700000000,"u":"root","r":"abc"}'.hex()
+
+
+def test_access_token_answer_is_redacted_and_its_metadata_kept() -> None:
+    answer = {
+        "id": 1,
+        "name": "ci",
+        "valid_until": 4102444800,
+        "created_at": 1700000000,
+        "fingerprint": "v1..." + ACCESS_TOKEN[-6:],
+        "active": True,
+        "token": ACCESS_TOKEN,
+    }
+    inter = interaction(
+        "POST",
+        "/_db/_system/_api/token/root",
+        {"name": "ci", "valid_until": 4102444800},
+        response=answer,
+    )
+    clean, count = redact_interaction(inter, RedactionRules())
+    assert ACCESS_TOKEN not in clean.response.body.decode()
+    assert json.loads(clean.response.body) == {**answer, "token": REDACTED_ACCESS_TOKEN}
+    assert clean.request.body == inter.request.body  # nothing secret in the request
+    assert count == 1
+    again, count = redact_interaction(clean, RedactionRules())
+    assert (again.response.body, count) == (clean.response.body, 0)  # idempotent
+
+
+def test_token_field_of_the_token_api_whatever_its_shape() -> None:
+    clean, count = redact_interaction(
+        interaction("POST", "/_api/token/alice", {"name": "x"}, response={"token": "opaque"}),
+        RedactionRules(),
+    )
+    assert json.loads(clean.response.body) == {"token": REDACTED_ACCESS_TOKEN}
+    assert count == 1
+    # elsewhere a field named token is user data, unless it holds an access token
+    clean, count = redact_interaction(
+        interaction("POST", "/_api/document/c", {"token": "opaque", "t": ACCESS_TOKEN}),
+        RedactionRules(),
+    )
+    assert json.loads(clean.request.body) == {"token": "opaque", "t": REDACTED_ACCESS_TOKEN}
+    assert count == 1
+
+
+def test_access_tokens_anywhere_in_headers_queries_and_text() -> None:
+    inter = Interaction(
+        BackendRequest(
+            "GET",
+            "/_api/version",
+            {"q": ACCESS_TOKEN},
+            {"x-access": f"token {ACCESS_TOKEN}"},
+            f"plain {ACCESS_TOKEN} text".encode(),
+        ),
+        BackendResponse(200, {}, b""),
+    )
+    clean, count = redact_interaction(inter, RedactionRules())
+    stored = json.dumps([clean.request.query, clean.request.headers]) + clean.request.body.decode()
+    assert ACCESS_TOKEN not in stored
+    assert count == 3
+    # a fingerprint is not a credential
+    fingerprint = "v1..." + ACCESS_TOKEN[-6:]
+    clean, count = redact_interaction(
+        interaction("GET", "/_api/token/root", response={"tokens": [{"fingerprint": fingerprint}]}),
+        RedactionRules(),
+    )
+    assert (json.loads(clean.response.body)["tokens"][0]["fingerprint"], count) == (fingerprint, 0)
+
+
+def test_recorded_access_tokens_never_reach_the_cassette(tmp_path: Path) -> None:
+    emu = Emulator(root_password=PASSWORD, jwt_secret=SECRET)
+    path = tmp_path / "tokens.yaml"
+    recorder = CassetteBackend(path, record_mode="once", inner=emu)
+    auth = {"authorization": basic("root", PASSWORD)}
+    create = BackendRequest.from_url(
+        "POST", "/_api/token/root", auth, json.dumps({"name": "ci", "valid_until": 4102444800})
+    )
+    created = recorder.handle_sync(create)
+    assert created.status == 200
+    real = json.loads(created.body)["token"]
+    assert real.startswith("v1.") and real != REDACTED_ACCESS_TOKEN
+    login = BackendRequest.from_url(
+        "POST", "/_open/auth", {}, json.dumps({"username": "root", "password": real})
+    )
+    assert recorder.handle_sync(login).status == 200  # the token is a live credential
+    listing = BackendRequest.from_url("GET", "/_api/token/root", auth, b"")
+    assert recorder.handle_sync(listing).status == 200
+    recorder.save()
+    text = path.read_text()
+    assert real not in text and real[3:] not in text
+    assert REDACTED_ACCESS_TOKEN in text
+
+    replay = CassetteBackend(path, record_mode="none")
+    assert json.loads(replay.handle_sync(create).body)["token"] == REDACTED_ACCESS_TOKEN
+    assert replay.handle_sync(login).status == 200  # the real token still finds its recording

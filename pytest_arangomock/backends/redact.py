@@ -1,7 +1,10 @@
 """Keep secrets out of cassettes.
 
-By default: ``Authorization``-like headers, JWTs anywhere (headers and bodies), and JSON
-fields named ``password`` (``/_open/auth``) or ``passwd`` (``/_api/user``, database users).
+By default: ``Authorization``-like headers, JWTs anywhere (headers and bodies), user access
+tokens (``v1.<hex>``, minted by ``POST /_api/token/{user}``) anywhere and the ``token`` field
+of every ``/_api/token`` request and answer, and JSON fields named ``password``
+(``/_open/auth``) or ``passwd`` (``/_api/user``, database users). An access token becomes
+``v1.redacted``: still shaped like one, and worthless.
 A JWT is not blanked but re-issued unsigned: drivers decode the token they get back
 (without checking the signature) and refuse one that is expired or malformed, so the
 replacement keeps the claims, moves ``exp`` far into the future and carries the signature
@@ -24,8 +27,10 @@ from ..backend import BackendRequest, BackendResponse
 from .cassette import Interaction
 
 __all__ = [
+    "ACCESS_TOKEN_PATTERN",
     "JWT_PATTERN",
     "REDACTED",
+    "REDACTED_ACCESS_TOKEN",
     "REDACTED_SIGNATURE",
     "RedactionRules",
     "redact_interaction",
@@ -40,6 +45,12 @@ REDACTED_SIGNATURE = "cmVkYWN0ZWQ"
 REDACTED_EXP = 4102444800
 #: A JWT's header and payload are base64url JSON objects, so both start with ``eyJ``.
 JWT_PATTERN = re.compile(r"eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
+#: A user access token (3.12.5+): ``v1.`` and hex. Its fingerprint (``v1...`` and the last
+#: six characters) is not a credential and does not match.
+ACCESS_TOKEN_PATTERN = re.compile(r"\bv1\.[0-9a-fA-F]{16,}")
+REDACTED_ACCESS_TOKEN = "v1.redacted"
+#: The access token API; the ``token`` field of its bodies is a live credential.
+_TOKEN_ROUTE = re.compile(r"(?:^|/)_api/token(?:/|$)")
 
 DEFAULT_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 DEFAULT_FIELDS = frozenset({"password", "passwd"})
@@ -93,10 +104,13 @@ def redact_jwt(token: str) -> str:
 
 
 class _Counter:
-    __slots__ = ("count",)
+    """How many values were replaced, and whether the body belongs to the token API."""
 
-    def __init__(self) -> None:
+    __slots__ = ("count", "token_route")
+
+    def __init__(self, path: str = "") -> None:
         self.count = 0
+        self.token_route = _TOKEN_ROUTE.search(path) is not None
 
 
 def _redact_text(text: str, rules: RedactionRules, counter: _Counter) -> str:
@@ -108,6 +122,9 @@ def _redact_text(text: str, rules: RedactionRules, counter: _Counter) -> str:
 
     if "eyJ" in text:
         text = JWT_PATTERN.sub(jwt_sub, text)
+    if "v1." in text:
+        text, n = ACCESS_TOKEN_PATTERN.subn(REDACTED_ACCESS_TOKEN, text)
+        counter.count += n
     for pattern in rules.patterns:
         text, n = pattern.subn(REDACTED, text)
         counter.count += n
@@ -121,6 +138,14 @@ def _redact_value(value: Any, rules: RedactionRules, counter: _Counter) -> Any:
             if key.lower() in rules.fields and isinstance(item, str) and item != REDACTED:
                 counter.count += 1
                 out[key] = REDACTED
+            elif (
+                counter.token_route
+                and key == "token"
+                and isinstance(item, str)
+                and item != REDACTED_ACCESS_TOKEN
+            ):
+                counter.count += 1
+                out[key] = REDACTED_ACCESS_TOKEN
             else:
                 out[key] = _redact_value(item, rules, counter)
         return out
@@ -180,7 +205,7 @@ def _redact_headers(
 
 def redact_request(request: BackendRequest, rules: RedactionRules) -> BackendRequest:
     """``request`` as it would be stored (used to match live requests against recordings)."""
-    counter = _Counter()
+    counter = _Counter(request.path)
     return BackendRequest(
         request.method,
         request.path,
@@ -192,8 +217,8 @@ def redact_request(request: BackendRequest, rules: RedactionRules) -> BackendReq
 
 def redact_interaction(interaction: Interaction, rules: RedactionRules) -> tuple[Interaction, int]:
     """A scrubbed copy of ``interaction`` and the number of values replaced."""
-    counter = _Counter()
     req, resp = interaction.request, interaction.response
+    counter = _Counter(req.path)
     query = {k: _redact_text(v, rules, counter) for k, v in req.query.items()}
     new_req = BackendRequest(
         req.method,

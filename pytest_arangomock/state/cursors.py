@@ -72,3 +72,9 @@ class CursorStore:
 
     def drop(self, cid: str) -> None:
         self._live().pop(cid, None)
+
+    def drop_database(self, db_name: str) -> None:
+        """Forget every cursor of a dropped database (and the rows it holds)."""
+        store = self._cursors
+        for cid in [cid for cid, c in store.items() if c.db_name == db_name]:
+            del store[cid]

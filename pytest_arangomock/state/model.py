@@ -136,7 +136,10 @@ class Collection:
         self.guard_write(old["_key"])
         for index in self.indexes:
             index.remove(old)
-        del self.docs[old["_key"]]
+        docs = self.docs
+        del docs[old["_key"]]
+        if not docs:
+            docs.clear()  # a dict keeps its table when emptied one by one; this frees it
         self.revision = self.db.server.clock.next_rev()
 
     def truncate(self) -> None:
@@ -145,6 +148,15 @@ class Collection:
         for index in self.indexes:
             index.clear()
         self.revision = self.db.server.clock.next_rev()
+
+    def release(self) -> None:
+        """Let go of every document and index entry (the collection was dropped): whatever
+        still holds the collection object (a stream transaction's view shares ``docs`` and
+        ``indexes`` until it copies them) no longer keeps its data alive."""
+        self.docs.clear()
+        for index in self.indexes:
+            index.clear()
+        self.schema_validators.clear()
 
 
 class Database:
@@ -225,4 +237,15 @@ class Database:
         col.name = new_name
 
     def drop_collection(self, name: str) -> None:
-        del self.collections[name]
+        """Drop a collection (once: a name that is already gone is left alone)."""
+        col = self.collections.pop(name, None)
+        if col is not None:
+            col.release()
+
+    def release(self) -> None:
+        """Let go of every collection's data, view and analyzer (the database was dropped)."""
+        for col in self.collections.values():
+            col.release()
+        self.collections = {}
+        self.views = {}
+        self.analyzers = {}

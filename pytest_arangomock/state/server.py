@@ -100,7 +100,12 @@ class Server:
         return db
 
     def drop_database(self, name: str) -> None:
-        del self.databases[name]
+        """Drop a database and everything server-wide that still refers to it (its
+        cursors, stream transactions and their tombstones), so its memory comes back."""
+        db = self.databases.pop(name)
+        self.cursors.drop_database(name)
+        self.transactions.drop_database(db)
+        db.release()
 
     # ----------------------------------------------------------------- backups
     def copy_data(self) -> tuple[dict[str, Database], Users]:

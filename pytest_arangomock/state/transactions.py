@@ -333,6 +333,15 @@ class TransactionManager:
         self.transactions[trx.id] = trx
         return trx
 
+    def drop_database(self, db: Database) -> None:
+        """A dropped database's transactions end: running ones abort and, like the
+        tombstones, are forgotten (their ids now belong to a database that is gone)."""
+        store = self.transactions
+        for tid in [tid for tid, trx in store.items() if trx.db is db]:
+            trx = store.pop(tid)
+            if trx.status == RUNNING:
+                trx.finish(ABORTED)
+
     def find(self, tid: str, db: Database, user: str | None) -> StreamTransaction | None:
         """The transaction ``tid`` if this user may see it from this database."""
         self.collect()

@@ -33,6 +33,8 @@ from ...state.graphs import (
     validate_graph_name,
 )
 from ...state.model import DOCUMENT, EDGE
+from ...state.users import RW
+from .. import auth
 from ..router import COL_RO, COL_RW, DB_RO, DB_RW, route
 from .collections import check_collection_name
 
@@ -107,8 +109,20 @@ def _droppable(db: Database, collection: str, graph_name: str) -> bool:
     return True
 
 
-def _drop_unused(db: Database, names: list[str], graph_name: str) -> None:
-    for name in [n for n in names if _droppable(db, n, graph_name)]:
+def _to_drop(ctx: Context, names: list[str], graph_name: str) -> list[str]:
+    """The collections of ``names`` a drop removes, each once, in order; 403/11 before
+    anything changes if the caller may not drop one of them (ArangoDB checks every
+    collection's permissions first, then changes state)."""
+    db = ctx.db
+    chosen = [n for n in dict.fromkeys(names) if _droppable(db, n, graph_name)]
+    for name in chosen:
+        if auth.collection_level(ctx, name) != RW:
+            raise ArangoError(11, "forbidden", 403)
+    return chosen
+
+
+def _drop_all(db: Database, names: list[str]) -> None:
+    for name in names:
         db.drop_collection(name)
 
 
@@ -238,9 +252,13 @@ def drop(ctx: Context) -> BackendResponse:
     """Drop a graph, optionally with the collections no other graph uses."""
     db = ctx.db
     graph = load_graph(db, ctx.params["graph"])
-    delete_graph(db, graph.name)
+    doomed: list[str] = []
     if ctx.flag("dropCollections"):
-        _drop_unused(db, graph.vertex_collections() + graph.edge_collections(), graph.name)
+        # an edge collection may also be a vertex collection of another edge definition:
+        # it is dropped once
+        doomed = _to_drop(ctx, graph.vertex_collections() + graph.edge_collections(), graph.name)
+    delete_graph(db, graph.name)
+    _drop_all(db, doomed)
     return ctx.ok({"removed": True}, 202)
 
 
@@ -289,10 +307,14 @@ def remove_vertex_collection(ctx: Context) -> BackendResponse:
     name = ctx.params["collection"]
     if name not in graph.orphans:
         raise ArangoError(1928, status=400)
+    drop_it = ctx.flag("dropCollection")
+    # ArangoDB asks for write access to an existing orphan even when it is kept
+    if db.get_collection(name) is not None and auth.collection_level(ctx, name) != RW:
+        raise ArangoError(11, "forbidden", 403)
     graph.orphans.discard(name)
     store_graph(db, graph)
-    if ctx.flag("dropCollection"):
-        _drop_unused(db, [name], "")
+    if drop_it:
+        _drop_all(db, [n for n in [name] if _droppable(db, n, "")])
     return _graph_answer(ctx, graph, 202)
 
 
@@ -339,10 +361,13 @@ def remove_edge_definition(ctx: Context) -> BackendResponse:
     name = ctx.params["collection"]
     if name not in graph.edge_definitions:
         raise ArangoError(1930, status=404)
+    drop_it = ctx.flag("dropCollections")
+    if drop_it and auth.collection_level(ctx, name) != RW:
+        raise ArangoError(11, "forbidden", 403)
     graph.remove_edge_definition(name)
     store_graph(db, graph)
-    if ctx.flag("dropCollections"):
-        _drop_unused(db, [name], graph.name)
+    if drop_it:
+        _drop_all(db, [n for n in [name] if _droppable(db, n, graph.name)])
     return _graph_answer(ctx, graph, 202)
 
 
