@@ -315,6 +315,21 @@ def attr_path(e: Expr, var: str) -> str | None:
     return None
 
 
+def children(node: Any) -> list[Any]:
+    """The nodes directly below ``node`` (inside lists and tuples of its fields too)."""
+    out: list[Any] = []
+    if not is_dataclass(node):
+        return out
+    pending = [getattr(node, f.name) for f in fields(node)]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, Node):
+            out.append(value)
+        elif isinstance(value, (list, tuple)):
+            pending.extend(value)
+    return out
+
+
 def walk(node: Any) -> Iterator[Any]:
     """Every AST node below (and including) ``node``."""
     stack = [node]

@@ -26,10 +26,13 @@ from lark.lexer import Lexer
 from ..base.errors import ArangoError
 from . import ast as A
 from .builder import AstBuilder
+from .limits import MAX_EXPRESSION_NESTING, deep_stack, nesting_of, too_deep
 from .scanner import NICE, ParseError, Scanner, token_pos
 
 _ORDER = {name: i for i, name in enumerate(NICE)}
 _QUANT_NICE = {"ALL": "all modifier", "ANY": "any modifier", "NONE": "none modifier"}
+# levels of the parse tree of ``RETURN 0`` (a sum of n terms nests n levels deeper)
+_TREE_BASE = 5
 
 
 class AqlLexer(Lexer):
@@ -147,7 +150,10 @@ def parse_query(query: str) -> A.Query:
         raise ArangoError(1502, "query is empty", 400)
     try:
         tree = _lark().parse(tokens)
-        return AstBuilder().transform(tree)  # type: ignore[no-any-return]
+        if nesting_of(tree) - _TREE_BASE >= MAX_EXPRESSION_NESTING:
+            raise too_deep()
+        with deep_stack():
+            return AstBuilder().transform(tree)  # type: ignore[no-any-return]
     except UnexpectedToken as exc:
         raise _syntax_error(query, exc, tokens[-1]) from None
     except UnexpectedCharacters as exc:  # pragma: no cover - the scanner accepts everything

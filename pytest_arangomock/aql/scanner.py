@@ -362,8 +362,12 @@ class Scanner:
                 value = float(value)
             return self._tok("INT", value, pos)
         if re.fullmatch(r"[0-9]+", text):
-            iv = int(text)
-            return self._tok("INT", iv if iv <= 2**63 - 1 else float(text), pos)
+            if len(text) <= 19:  # int64 has 19 digits (and int() refuses very long text)
+                iv = int(text)
+                if iv <= 2**63 - 1:
+                    return self._tok("INT", iv, pos)
+            fv = float(text)  # a double beyond int64, null past the largest double
+            return self._tok("INT", fv if fv != float("inf") else None, pos)
         fv = float(text)
         return self._tok("DOUBLE", fv if fv not in (float("inf"), float("-inf")) else None, pos)
 
