@@ -69,7 +69,17 @@ def client(served: tuple[Emulator, Client]) -> Client:
 # ---------------------------------------------------------------------- numbers
 @pytest.mark.parametrize(
     "number",
-    ["1e400", "-1e400", "1.5e309", "9" * 400, "-" + "9" * 400, "1" + "0" * 309, "9" * 5000],
+    [
+        "1e400",
+        "-1e400",
+        "1.5e309",
+        "1E+0400",
+        "0.5e0309",
+        "9" * 400,
+        "-" + "9" * 400,
+        "1" + "0" * 309,
+        "9" * 5000,
+    ],
 )
 def test_numbers_beyond_a_double_are_refused_like_velocypack(client: Client, number: str) -> None:
     status, body = client.call("POST", "/_api/document/hv", f'{{"_key": "x", "n": {number}}}')
@@ -84,6 +94,8 @@ def test_numbers_beyond_a_double_are_refused_like_velocypack(client: Client, num
         ("-9223372036854775808", -9223372036854775808),  # int64: kept exactly
         ("18446744073709551616", 18446744073709551616.0),  # beyond: a double
         ("-9223372036854775809", -9223372036854775809.0),
+        ("-9999999999999999999", -9999999999999999999.0),
+        ("999999999999999999", 999999999999999999),  # 18 digits: always an integer
         ("1" + "0" * 300, 1e300),
         ("1e-400", 0.0),  # underflow is zero, as atof gives
         ("1.7976931348623157e308", 1.7976931348623157e308),  # the largest double

@@ -119,15 +119,36 @@ def parse_json_float(text: str) -> float:
     return value
 
 
-# one shared decoder, strict as velocypack's parser: no NaN/Infinity, numbers that fit
+# shared decoders, strict as velocypack's parser: no NaN/Infinity, numbers that fit.
+# The checking one calls Python for every number (twice the time of the plain one). A
+# body without 19 digits in a row (int64 and uint64 hold every shorter integer, a double
+# every shorter mantissa) and without a three-digit exponent holds no number that needs
+# checking: it takes the plain decoder. The test maps every digit to "0", "E" to "e" and
+# "+" to "-", then looks for the patterns (byte-level searches: ~5 ms a megabyte).
 _DECODE = json.JSONDecoder(
     parse_constant=reject_constant, parse_int=parse_json_int, parse_float=parse_json_float
 ).decode
+_DECODE_PLAIN = json.JSONDecoder(parse_constant=reject_constant).decode
+_FOLD = bytearray(range(256))
+for _digit in b"0123456789":
+    _FOLD[_digit] = ord("0")
+_FOLD[ord("E")], _FOLD[ord("+")] = ord("e"), ord("-")
+_FOLD_TABLE = bytes(_FOLD)
+_LONG_RUN = b"0" * 19
 
 
-def parse_json(text: str) -> Any:
-    """``text`` parsed as ArangoDB parses a JSON body (raises ``ValueError`` subclasses:
-    ``json.JSONDecodeError`` or :class:`NumberOutOfRange`; ``RecursionError`` if deep)."""
+def _plain_numbers(raw: bytes) -> bool:
+    """No number in ``raw`` can be out of velocypack's range or beyond int64/uint64."""
+    folded = raw.translate(_FOLD_TABLE)
+    return _LONG_RUN not in folded and b"e000" not in folded and b"e-000" not in folded
+
+
+def parse_json(text: str, raw: bytes | None = None) -> Any:
+    """``text`` (``raw``: its UTF-8 bytes, if at hand) parsed as ArangoDB parses a JSON
+    body; raises ``json.JSONDecodeError`` or :class:`NumberOutOfRange` (both
+    ``ValueError``), or ``RecursionError`` when nested very deeply."""
+    if _plain_numbers(text.encode("utf-8") if raw is None else raw):
+        return _DECODE_PLAIN(text)
     return _DECODE(text)
 
 
@@ -199,7 +220,7 @@ class Context:
             except UnicodeDecodeError:
                 raise ArangoError(600, "VPackError error: Invalid UTF-8 sequence", 400) from None
             try:
-                self._body = _DECODE(text)
+                self._body = parse_json(text, raw)
             except json.JSONDecodeError as exc:
                 raise ArangoError(600, vpack_error_message(exc, text), 400) from None
             except NumberOutOfRange:
