@@ -356,6 +356,34 @@ def test_numbers_and_nesting_at_every_limit_keep_the_emulator_sound(
             json.dumps(doc, allow_nan=False)
 
 
+QUERY_NUMBERS = ["1e400", "-1e400", "nan", "-inf", "9" * 400, "18446744073709551616"]
+
+
+def test_query_parameters_at_every_number_limit() -> None:
+    """Every documented query parameter of every operation, set to numbers a parser
+    cannot hold (past a double, NaN, thousands of digits): never an internal error."""
+    sent = 0
+    for op in OPERATIONS:
+        if not op["query"]:
+            continue
+        emulator = seeded()
+        segments = []
+        for seg in op["path"].split("/"):
+            if seg.startswith("{"):
+                likely = _LIKELY.get(next((k for k in _LIKELY if k in seg.lower()), ""), ["fz"])
+                seg = _segment(likely[0])
+            segments.append(seg)
+        path = f"/_db/{DB}{'/'.join(segments)}"
+        for value in QUERY_NUMBERS:
+            query = dict.fromkeys(op["query"], value)
+            request = BackendRequest(op["method"], path, query, dict(AUTH), b'{"name": "fz"}')
+            response = emulator.handle_sync(request)
+            sent += 1
+            assert allowed(op["path"], op["method"], response.status, response.body), request
+        assert not emulator.internal_errors, (op["path"], emulator.internal_errors)
+    assert sent or not OPENAPI.exists()
+
+
 def test_seeded_state_is_consistent() -> None:
     emulator = seeded()
     check_consistency(emulator)

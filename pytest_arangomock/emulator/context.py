@@ -201,7 +201,7 @@ class Context:
         except ValueError:
             try:
                 return int(float(value))
-            except ValueError:
+            except (ValueError, OverflowError):  # not a number, NaN or past a double
                 return default
 
     def body(self, *, allow_empty: bool = False) -> Any:
