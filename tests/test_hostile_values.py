@@ -172,6 +172,9 @@ def test_aql_number_literals_past_a_double_are_null(client: Client) -> None:
     status, body = client.query(f"RETURN [1e400, {'9' * 400}, {'9' * 5000}, 99999999999999999999]")
     assert status == 201
     assert body["result"] == [[None, None, None, 1e20]]
+    warning = {"code": 1504, "message": "number out of range"}  # one per literal, as ArangoDB
+    assert body["extra"]["warnings"] == [warning] * 3
+    assert client.query("RETURN 1e308")[1]["extra"]["warnings"] == []
 
 
 # ---------------------------------------------------------------------- nesting

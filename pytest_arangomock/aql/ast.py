@@ -294,6 +294,8 @@ class Upsert(Node):
 class Query(Node):
     statements: list[Node] = field(default_factory=list)
     with_collections: list[Expr] = field(default_factory=list)
+    # number literals the lexer found past a double's range (each is warning 1504)
+    out_of_range: int = 0
 
 
 # ------------------------------------------------------------------- helpers

@@ -142,8 +142,9 @@ def parse_query(query: str) -> A.Query:
     """Parse ``query`` into an AST (cached by text); raises ArangoError on bad syntax."""
     if not query.strip():
         raise ArangoError(1502, "query is empty", 400)
+    scanner = Scanner(query)
     try:
-        tokens = Scanner(query).tokens()
+        tokens = scanner.tokens()
     except ParseError as exc:
         raise error_at(query, "syntax error, " + exc.message, exc.pos) from None
     if not tokens:
@@ -153,7 +154,9 @@ def parse_query(query: str) -> A.Query:
         if nesting_of(tree) - _TREE_BASE >= MAX_EXPRESSION_NESTING:
             raise too_deep()
         with deep_stack():
-            return AstBuilder().transform(tree)  # type: ignore[no-any-return]
+            parsed: A.Query = AstBuilder().transform(tree)
+        parsed.out_of_range = scanner.out_of_range
+        return parsed
     except UnexpectedToken as exc:
         raise _syntax_error(query, exc, tokens[-1]) from None
     except UnexpectedCharacters as exc:  # pragma: no cover - the scanner accepts everything
