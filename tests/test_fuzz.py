@@ -107,6 +107,76 @@ def bodies(draw: Any, keys: list[str]) -> bytes:
     return json.dumps(obj).encode()
 
 
+# numbers at and past every limit velocypack and AQL have: int64, uint64, the double
+# range (largest, overflow, smallest, underflow) and digit counts around a double's 309
+LIMIT_NUMBERS = [
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775808",
+    "-9223372036854775809",
+    "18446744073709551615",
+    "18446744073709551616",
+    "1.7976931348623157e308",
+    "1.7976931348623159e308",
+    "1e400",
+    "-1e400",
+    "4.9e-324",
+    "1e-400",
+    "9" * 308,
+    "9" * 309,
+    "9" * 310,
+    "9" * 5000,
+]
+# AQL expression nesting around ArangoDB's limit (1,000) and far past it
+AQL_DEPTHS = [998, 999, 1000, 1001, 3000]
+AQL_NESTERS = [
+    lambda n: "RETURN " + "[" * n + "]" * n,
+    lambda n: "RETURN " + "(" * n + "1" + ")" * n,
+    lambda n: "RETURN 0" + " + 1" * n,
+    lambda n: "RETURN " + "-" * n + "1",
+]
+# request body nesting around the body limit (200) and far past it
+BODY_DEPTHS = [199, 200, 201, 5000]
+
+
+@st.composite
+def hostile_bodies(draw: Any, keys: list[str], aql: bool = False) -> bytes:
+    """A body with a number at or past a limit, or nesting at or past one (``aql``: one
+    that reaches the AQL engine)."""
+    kind = draw(st.integers(1 if aql else 0, 3))
+    number = draw(st.sampled_from(LIMIT_NUMBERS))
+    if kind == 0:  # the number as a value of a documented key (or a document attribute)
+        name = draw(st.sampled_from([*keys, "_key", "n", "batchSize", "ttl", "memoryLimit"]))
+        return f'{{"{name}": {number}, "name": "fz"}}'.encode()
+    if kind == 1:  # the number reaches AQL as a bind parameter and as a literal
+        query = f"RETURN [@x, {number[:400]}]"
+        return f'{{"query": "{query}", "bindVars": {{"x": {number}}}}}'.encode()
+    if kind == 2:
+        nest = draw(st.sampled_from(AQL_NESTERS))
+        return json.dumps({"query": nest(draw(st.sampled_from(AQL_DEPTHS)))}).encode()
+    depth = draw(st.sampled_from(BODY_DEPTHS))
+    inner = "[" * depth + number + "]" * depth
+    return f'{{"query": "RETURN @x", "bindVars": {{"x": {inner}}}, "a": {inner}}}'.encode()
+
+
+_AQL_OPS = [o for o in OPERATIONS if o["path"] in ("/_api/cursor", "/_api/explain", "/_api/query")]
+
+
+@st.composite
+def hostile_requests(draw: Any) -> BackendRequest:
+    """A documented operation with a hostile body; AQL endpoints are drawn half the time."""
+    aql = draw(st.booleans()) and _AQL_OPS
+    op = draw(st.sampled_from(_AQL_OPS if aql else OPERATIONS))
+    segments = []
+    for seg in op["path"].split("/"):
+        if seg.startswith("{"):
+            likely = _LIKELY.get(next((k for k in _LIKELY if k in seg.lower()), ""), ["fz"])
+            seg = _segment(draw(st.sampled_from(likely)))
+        segments.append(seg)
+    body = draw(hostile_bodies(op["keys"], bool(aql)))
+    return BackendRequest(op["method"], f"/_db/{DB}{'/'.join(segments)}", {}, dict(AUTH), body)
+
+
 # path parameters mostly name things that exist in the seeded data set
 _LIKELY = {
     "collection": ["fz", "fe"],
@@ -259,6 +329,59 @@ def _state(index: Any) -> dict[str, Any]:
 @given(st.lists(requests(), min_size=1, max_size=12))
 def test_generated_requests_keep_the_emulator_sound(batch: list[BackendRequest]) -> None:
     run(seeded(), batch)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.lists(hostile_requests(), min_size=1, max_size=3))
+def test_numbers_and_nesting_at_every_limit_keep_the_emulator_sound(
+    batch: list[BackendRequest],
+) -> None:
+    """Limits answer ArangoDB's errors (600 out of range, 1524 nesting, 600 body nesting),
+    never an internal error; every stored document still encodes as JSON."""
+    emulator = seeded()
+    run(emulator, batch)
+    for request in batch:
+        response = emulator.handle_sync(request)
+        assert response.headers["content-type"].startswith("application/json")
+        if response.status >= 400 and response.body:  # ArangoDB's shape, no Python error
+            body = json.loads(response.body)
+            assert body["error"] is True and body["errorNum"] != 4, (request.path, body)
+    for _db, col in _collections(emulator):
+        for doc in col.docs.values():
+            json.dumps(doc, allow_nan=False)
+
+
+QUERY_NUMBERS = ["1e400", "-1e400", "nan", "-inf", "9" * 400, "18446744073709551616"]
+
+
+def test_query_parameters_at_every_number_limit() -> None:
+    """Every documented query parameter of every operation, set to numbers a parser
+    cannot hold (past a double, NaN, thousands of digits): never an internal error."""
+    sent = 0
+    for op in OPERATIONS:
+        if not op["query"]:
+            continue
+        emulator = seeded()
+        segments = []
+        for seg in op["path"].split("/"):
+            if seg.startswith("{"):
+                likely = _LIKELY.get(next((k for k in _LIKELY if k in seg.lower()), ""), ["fz"])
+                seg = _segment(likely[0])
+            segments.append(seg)
+        path = f"/_db/{DB}{'/'.join(segments)}"
+        for value in QUERY_NUMBERS:
+            query = dict.fromkeys(op["query"], value)
+            request = BackendRequest(op["method"], path, query, dict(AUTH), b'{"name": "fz"}')
+            response = emulator.handle_sync(request)
+            sent += 1
+            assert allowed(op["path"], op["method"], response.status, response.body), request
+        assert not emulator.internal_errors, (op["path"], emulator.internal_errors)
+    assert sent or not OPENAPI.exists()
 
 
 def test_seeded_state_is_consistent() -> None:

@@ -11,6 +11,7 @@ from . import ast as A
 from .compiler import Compiler
 from .context import STAT_FIELDS, Access, QueryContext
 from .executor import bind_parameters, phase, run
+from .limits import deep_stack
 from .parser import parse_query
 from .plan import PlanBuilder, deterministic, rule_run
 
@@ -40,7 +41,8 @@ def execute(
     with phase("parsing"):
         ast = parse_query(query)
     opts = options or {}
-    rows, ctx = run(db, ast, dict(bind_vars or {}), opts, user, query, access)
+    with deep_stack():
+        rows, ctx = run(db, ast, dict(bind_vars or {}), opts, user, query, access)
     stats = {k: ctx.stats[k] for k in STAT_FIELDS}
     full_count = None
     if ctx.full_count is not None:
@@ -76,12 +78,13 @@ def parse(query: str) -> dict[str, Any]:
     if not isinstance(query, str) or not query.strip():
         raise ArangoError(1502, "query is empty", 400)
     ast = parse_query(query)
-    return {
-        "parsed": True,
-        "collections": _collections(ast),
-        "bindVars": _bind_names(ast),
-        "ast": [_ast_json(ast)],
-    }
+    with deep_stack():
+        return {
+            "parsed": True,
+            "collections": _collections(ast),
+            "bindVars": _bind_names(ast),
+            "ast": [_ast_json(ast)],
+        }
 
 
 def _ast_json(node: Any) -> Any:
@@ -118,6 +121,13 @@ def explain(
     whether the results cache could hold the result."""
     if not isinstance(query, str) or not query.strip():
         raise ArangoError(1502, "query is empty", 400)
+    with deep_stack():
+        return _explain(db, query, bind_vars, options)
+
+
+def _explain(
+    db: Any, query: str, bind_vars: dict[str, Any] | None, options: dict[str, Any] | None
+) -> dict[str, Any]:
     started = time.perf_counter()
     binds = dict(bind_vars or {})
     with phase("parsing"):
@@ -177,5 +187,6 @@ def evaluate_expression(
     ast = parse_query(text)
     declared = set(_bind_names(ast))
     binds = {k: v for k, v in binds.items() if k in declared}
-    rows, _ = run(db, ast, binds, {}, None, text)
+    with deep_stack():
+        rows, _ = run(db, ast, binds, {}, None, text)
     return rows[0] if rows else None

@@ -294,6 +294,8 @@ class Upsert(Node):
 class Query(Node):
     statements: list[Node] = field(default_factory=list)
     with_collections: list[Expr] = field(default_factory=list)
+    # number literals the lexer found past a double's range (each is warning 1504)
+    out_of_range: int = 0
 
 
 # ------------------------------------------------------------------- helpers
@@ -313,6 +315,21 @@ def attr_path(e: Expr, var: str) -> str | None:
     if isinstance(e, Name) and e.name == var and parts:
         return ".".join(reversed(parts))
     return None
+
+
+def children(node: Any) -> list[Any]:
+    """The nodes directly below ``node`` (inside lists and tuples of its fields too)."""
+    out: list[Any] = []
+    if not is_dataclass(node):
+        return out
+    pending = [getattr(node, f.name) for f in fields(node)]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, Node):
+            out.append(value)
+        elif isinstance(value, (list, tuple)):
+            pending.extend(value)
+    return out
 
 
 def walk(node: Any) -> Iterator[Any]:

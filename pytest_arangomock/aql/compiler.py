@@ -30,6 +30,9 @@ from .search import compile_view_for
 _Out = TypeVar("_Out")
 
 
+_LIMIT_MAX = 2**62 - 1  # LIMIT values are int64s; two of these still fit a machine int
+
+
 class Compiler(ExpressionCompiler):
     """Compiles one query for one execution (bind values and database known)."""
 
@@ -248,7 +251,7 @@ class Compiler(ExpressionCompiler):
         off = 0 if off is None else off
         if type(off) not in (int, float) or type(cnt) not in (int, float) or off < 0 or cnt < 0:
             return None  # LIMIT reports the error
-        return int(off) + int(cnt)
+        return min(int(off), _LIMIT_MAX) + min(int(cnt), _LIMIT_MAX)
 
     def limit(self, st: A.Limit, level: Level, stmts: list[A.Node], i: int) -> Stage:
         for e in (st.offset, st.count):
@@ -265,8 +268,9 @@ class Compiler(ExpressionCompiler):
         for v in (offset, count):
             if v is not None and (type(v) not in (int, float) or v < 0):
                 raise ArangoError(1501, "syntax error, limit value must be a number >= 0", 400)
-        off = int(offset)
-        cnt = None if count is None else int(count)
+        # values past int64 (1e300) behave as the largest one; islice needs a machine int
+        off = min(int(offset), _LIMIT_MAX)
+        cnt = None if count is None else min(int(count), _LIMIT_MAX)
         counter = self.ctx.full_count_counter(self.depth, stmts, i)
 
         def stage(rows: Iterable[Row]) -> Iterator[Row]:

@@ -47,6 +47,8 @@ def run(
         bind_parameters(query, bind_vars)
         ctx = QueryContext(db, options, user, access)
         ctx.query_text = text
+        for _ in range(query.out_of_range):
+            ctx.warn(1504)  # a number literal past a double's range (it is null)
         compiler = Compiler(ctx, bind_vars)
         for coll in query.with_collections:
             ctx.collection(compiler.collection_name(coll))

@@ -43,6 +43,9 @@ class ExpressionCompiler:
         # runtime errors name the nodes they passed through, "[node #3: RemoveNode]"
         self.node_id = 0
         self.last_node: tuple[int, str] = (1, "SingletonNode")
+        # is_const() answers by node id (with the node, so that its id stays unique
+        # while the answer is kept): nested literals ask about every level
+        self.const_nodes: dict[int, tuple[Any, bool]] = {}
 
     # ------------------------------------------------------------------ helpers
     def error_at(self, message: str, pos: A.Pos | None, num: int = 1501) -> ArangoError:
@@ -79,13 +82,33 @@ class ExpressionCompiler:
         return fn([None] * max(self.nslots, 1))
 
     def is_const(self, expr: A.Expr) -> bool:
-        for n in A.walk(expr):
-            if isinstance(n, (A.Name, A.Subquery, A.Current)):
-                return False
-            if isinstance(n, A.Call):
-                spec = self.registry.get(n.name)
-                if spec is None or not spec.deterministic:
-                    return False
+        """No variable, subquery, ``CURRENT`` or non-deterministic call anywhere in
+        ``expr``. Every node's answer is remembered (bottom-up, without recursion), so
+        asking about each level of a nested literal costs linear time, not quadratic."""
+        known = self.const_nodes
+        hit = known.get(id(expr))
+        if hit is not None:
+            return hit[1]
+        stack: list[tuple[Any, bool]] = [(expr, False)]
+        while stack:
+            node, ready = stack.pop()
+            if id(node) in known:
+                continue
+            kids = A.children(node)
+            if not ready:
+                stack.append((node, True))
+                stack.extend((kid, False) for kid in kids if id(kid) not in known)
+                continue
+            const = self._const_node(node) and all(known[id(k)][1] for k in kids)
+            known[id(node)] = (node, const)
+        return known[id(expr)][1]
+
+    def _const_node(self, n: Any) -> bool:
+        if isinstance(n, (A.Name, A.Subquery, A.Current)):
+            return False
+        if isinstance(n, A.Call):
+            spec = self.registry.get(n.name)
+            return spec is not None and spec.deterministic
         return True
 
     def options(self, opts: A.ObjectLit | None, vars: dict[str, int]) -> dict[str, Any]:

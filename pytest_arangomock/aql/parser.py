@@ -26,10 +26,13 @@ from lark.lexer import Lexer
 from ..base.errors import ArangoError
 from . import ast as A
 from .builder import AstBuilder
+from .limits import MAX_EXPRESSION_NESTING, deep_stack, nesting_of, too_deep
 from .scanner import NICE, ParseError, Scanner, token_pos
 
 _ORDER = {name: i for i, name in enumerate(NICE)}
 _QUANT_NICE = {"ALL": "all modifier", "ANY": "any modifier", "NONE": "none modifier"}
+# levels of the parse tree of ``RETURN 0`` (a sum of n terms nests n levels deeper)
+_TREE_BASE = 5
 
 
 class AqlLexer(Lexer):
@@ -139,15 +142,21 @@ def parse_query(query: str) -> A.Query:
     """Parse ``query`` into an AST (cached by text); raises ArangoError on bad syntax."""
     if not query.strip():
         raise ArangoError(1502, "query is empty", 400)
+    scanner = Scanner(query)
     try:
-        tokens = Scanner(query).tokens()
+        tokens = scanner.tokens()
     except ParseError as exc:
         raise error_at(query, "syntax error, " + exc.message, exc.pos) from None
     if not tokens:
         raise ArangoError(1502, "query is empty", 400)
     try:
         tree = _lark().parse(tokens)
-        return AstBuilder().transform(tree)  # type: ignore[no-any-return]
+        if nesting_of(tree) - _TREE_BASE >= MAX_EXPRESSION_NESTING:
+            raise too_deep()
+        with deep_stack():
+            parsed: A.Query = AstBuilder().transform(tree)
+        parsed.out_of_range = scanner.out_of_range
+        return parsed
     except UnexpectedToken as exc:
         raise _syntax_error(query, exc, tokens[-1]) from None
     except UnexpectedCharacters as exc:  # pragma: no cover - the scanner accepts everything

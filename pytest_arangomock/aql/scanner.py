@@ -240,6 +240,9 @@ class Scanner:
         self.line = 1
         self.col = 0  # bytes since line start
         self.off = 0  # bytes since start
+        # number literals past a double's range: ArangoDB's lexer makes them null and
+        # registers warning 1504 "number out of range" for each
+        self.out_of_range = 0
 
     def advance(self, n: int) -> None:
         chunk = self.text[self.i : self.i + n]
@@ -362,10 +365,20 @@ class Scanner:
                 value = float(value)
             return self._tok("INT", value, pos)
         if re.fullmatch(r"[0-9]+", text):
-            iv = int(text)
-            return self._tok("INT", iv if iv <= 2**63 - 1 else float(text), pos)
+            if len(text) <= 19:  # int64 has 19 digits (and int() refuses very long text)
+                iv = int(text)
+                if iv <= 2**63 - 1:
+                    return self._tok("INT", iv, pos)
+            fv = float(text)  # a double beyond int64, null past the largest double
+            if fv == float("inf"):
+                self.out_of_range += 1
+                return self._tok("INT", None, pos)
+            return self._tok("INT", fv, pos)
         fv = float(text)
-        return self._tok("DOUBLE", fv if fv not in (float("inf"), float("-inf")) else None, pos)
+        if fv in (float("inf"), float("-inf")):
+            self.out_of_range += 1
+            return self._tok("DOUBLE", None, pos)
+        return self._tok("DOUBLE", fv, pos)
 
     @staticmethod
     def _classify_quantifiers(toks: list[Token]) -> None:

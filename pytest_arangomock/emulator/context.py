@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..aql.limits import deep_stack
 from ..backend import BackendRequest, BackendResponse
 from ..base.errors import ArangoError
 from . import auth as _auth
@@ -22,8 +24,13 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan
 
 
 def dumps(value: Any) -> bytes:
-    """``value`` as ArangoDB encodes JSON."""
-    return _ENCODER.encode(value).encode("utf-8")
+    """``value`` as ArangoDB encodes JSON (a value nested deeper than Python's default
+    recursion limit is encoded with more stack; one deeper than AQL can build is 1524)."""
+    try:
+        return _ENCODER.encode(value).encode("utf-8")
+    except RecursionError:
+        with deep_stack():
+            return _ENCODER.encode(value).encode("utf-8")
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> BackendResponse:
@@ -76,7 +83,73 @@ def reject_constant(name: str) -> Any:
     raise json.JSONDecodeError(f"invalid constant {name}", name, 0)
 
 
-_DECODE = json.JSONDecoder(parse_constant=reject_constant).decode  # one shared decoder
+class NumberOutOfRange(ValueError):
+    """A JSON number velocypack cannot hold: beyond the range of a double."""
+
+
+#: what ArangoDB answers for such a number in a request body (velocypack's
+#: ``Exception::NumberOutOfRange`` under the handler's "VPackError error: " prefix)
+NUMBER_OUT_OF_RANGE = "VPackError error: Number out of range"
+_INT64_MIN = -(1 << 63)
+_UINT64_END = 1 << 64
+# 10**309 exceeds the largest double: an integer with more digits never fits
+_DOUBLE_DIGITS = 309
+
+
+def parse_json_int(text: str) -> int | float:
+    """An integer as velocypack's parser keeps it: exact from -2**63 to 2**64-1, a double
+    beyond that, out of range past the largest double."""
+    if len(text) - (text[0] == "-") > _DOUBLE_DIGITS:
+        raise NumberOutOfRange(text)
+    value = int(text)
+    if _INT64_MIN <= value < _UINT64_END:
+        return value
+    try:
+        return float(value)
+    except OverflowError:
+        raise NumberOutOfRange(text) from None
+
+
+def parse_json_float(text: str) -> float:
+    """A number with a fraction or exponent: a double, out of range if it overflows one
+    (underflow gives 0, as ``atof`` does)."""
+    value = float(text)
+    if value in (math.inf, -math.inf):
+        raise NumberOutOfRange(text)
+    return value
+
+
+# shared decoders, strict as velocypack's parser: no NaN/Infinity, numbers that fit.
+# The checking one calls Python for every number (twice the time of the plain one). A
+# body without 19 digits in a row (int64 and uint64 hold every shorter integer, a double
+# every shorter mantissa) and without a three-digit exponent holds no number that needs
+# checking: it takes the plain decoder. The test maps every digit to "0", "E" to "e" and
+# "+" to "-", then looks for the patterns (byte-level searches: ~5 ms a megabyte).
+_DECODE = json.JSONDecoder(
+    parse_constant=reject_constant, parse_int=parse_json_int, parse_float=parse_json_float
+).decode
+_DECODE_PLAIN = json.JSONDecoder(parse_constant=reject_constant).decode
+_FOLD = bytearray(range(256))
+for _digit in b"0123456789":
+    _FOLD[_digit] = ord("0")
+_FOLD[ord("E")], _FOLD[ord("+")] = ord("e"), ord("-")
+_FOLD_TABLE = bytes(_FOLD)
+_LONG_RUN = b"0" * 19
+
+
+def _plain_numbers(raw: bytes) -> bool:
+    """No number in ``raw`` can be out of velocypack's range or beyond int64/uint64."""
+    folded = raw.translate(_FOLD_TABLE)
+    return _LONG_RUN not in folded and b"e000" not in folded and b"e-000" not in folded
+
+
+def parse_json(text: str, raw: bytes | None = None) -> Any:
+    """``text`` (``raw``: its UTF-8 bytes, if at hand) parsed as ArangoDB parses a JSON
+    body; raises ``json.JSONDecodeError`` or :class:`NumberOutOfRange` (both
+    ``ValueError``), or ``RecursionError`` when nested very deeply."""
+    if _plain_numbers(text.encode("utf-8") if raw is None else raw):
+        return _DECODE_PLAIN(text)
+    return _DECODE(text)
 
 
 class Context:
@@ -128,7 +201,7 @@ class Context:
         except ValueError:
             try:
                 return int(float(value))
-            except ValueError:
+            except (ValueError, OverflowError):  # not a number, NaN or past a double
                 return default
 
     def body(self, *, allow_empty: bool = False) -> Any:
@@ -147,9 +220,11 @@ class Context:
             except UnicodeDecodeError:
                 raise ArangoError(600, "VPackError error: Invalid UTF-8 sequence", 400) from None
             try:
-                self._body = _DECODE(text)
+                self._body = parse_json(text, raw)
             except json.JSONDecodeError as exc:
                 raise ArangoError(600, vpack_error_message(exc, text), 400) from None
+            except NumberOutOfRange:
+                raise ArangoError(600, NUMBER_OUT_OF_RANGE, 400) from None
             except RecursionError:
                 raise ArangoError(600, "VPackError error: Nesting too deep", 400) from None
             if (

@@ -307,7 +307,14 @@ def replace_nth(ctx: FunctionContext, value: Any, pos: Any, item: Any, *pad: Any
     if offset < n:
         return [*value[:offset], item, *value[offset + 1 :]]
     filler = pad[0] if pad else None
+    if offset - n > _MAX_PADDING:
+        # padding to a position far past the end cannot be built: refused as a query
+        # that needs more memory than it may use, never a Python MemoryError
+        raise ArangoError(32, "query would use more memory than allowed", 500)
     return [*value, *([filler] * (offset - n)), item]
+
+
+_MAX_PADDING = 10_000_000  # as many values as RANGE() may materialize
 
 
 @function("INTERLEAVE", 2, None, family=FAMILY)

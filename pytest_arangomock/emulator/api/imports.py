@@ -19,7 +19,7 @@ from ...base.errors import ArangoError, message_for
 from ...state import Collection
 from ...state.documents import WriteOptions, insert_document_ex
 from ...state.users import RW
-from ..context import Context, reject_constant, vpack_error_message
+from ..context import Context, NumberOutOfRange, parse_json, vpack_error_message
 from ..router import DB_RO, route
 
 AREA = "import"
@@ -196,7 +196,7 @@ def _raw_text(ctx: Context) -> str:
 
 def _parse(text: str) -> tuple[bool, Any]:
     try:
-        return True, json.loads(text, parse_constant=reject_constant)
+        return True, parse_json(text)
     except (ValueError, RecursionError):
         return False, None
 
@@ -241,9 +241,12 @@ def _from_json(ctx: Context, kind: str) -> BackendResponse:
 
     def array() -> int:
         try:
-            documents = json.loads(text, parse_constant=reject_constant)
-        except json.JSONDecodeError as exc:
-            detail = vpack_error_message(exc, text).removeprefix("VPackError error: ")
+            documents = parse_json(text)
+        except (json.JSONDecodeError, NumberOutOfRange) as exc:
+            if isinstance(exc, json.JSONDecodeError):
+                detail = vpack_error_message(exc, text).removeprefix("VPackError error: ")
+            else:
+                detail = "Number out of range"
             raise ArangoError(
                 400, f"expecting a valid JSON array in the request. got: {detail}", 400
             ) from None
