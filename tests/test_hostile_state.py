@@ -286,3 +286,18 @@ def test_deleting_every_document_frees_the_collections_table(traced: None) -> No
     del keys
     left = _in_use() - before
     assert left < 64 * KiB, left  # the emptied dict's table alone was about 400 KiB
+
+
+async def test_renamed_collection_documents_carry_the_new_id(arango_db, arango_emulator) -> None:
+    """After a rename every document reads back with the new collection name in its _id, by
+    key, through AQL and through an index lookup."""
+    col = await arango_db.create_collection("before")
+    await col.add_index(type="persistent", fields=["n"])
+    await col.insert_many([{"_key": f"k{i}", "n": i} for i in range(3)])
+    await col.rename("after")
+    renamed = arango_db.collection("after")
+    assert (await renamed.get("k1"))["_id"] == "after/k1"
+    cursor = await arango_db.aql.execute("FOR d IN after FILTER d.n == 2 RETURN d._id")
+    assert [x async for x in cursor] == ["after/k2"]
+    cursor = await arango_db.aql.execute("FOR d IN after SORT d.n RETURN d._id")
+    assert [x async for x in cursor] == ["after/k0", "after/k1", "after/k2"]

@@ -235,6 +235,11 @@ class Database:
             (new_name if k == old_name else k): v for k, v in self.collections.items()
         }
         col.name = new_name
+        # ArangoDB derives a document's _id from its collection, so reads after a rename show
+        # the new name; stored documents are updated in place (indexes hold the same objects)
+        prefix = new_name + "/"
+        for key, doc in col.docs.items():
+            doc["_id"] = prefix + key
 
     def drop_collection(self, name: str) -> None:
         """Drop a collection (once: a name that is already gone is left alone)."""
