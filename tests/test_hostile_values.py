@@ -305,3 +305,18 @@ def test_an_internal_failure_answers_bare_500_and_logs_no_traceback(
     loud = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert loud and all(r.exc_info is None for r in loud)
     assert any(r.exc_info for r in caplog.records if r.levelno == logging.DEBUG)
+
+
+async def test_non_ascii_digits_are_not_numbers(arango_db) -> None:
+    """Cursor ids, token ids and TO_NUMBER read ASCII digits only (Python's int() and float()
+    would also read superscripts, other scripts' digits and underscores)."""
+    cursor = await arango_db.aql.execute(
+        'RETURN [TO_NUMBER("\u0663"), TO_NUMBER("1_000"), TO_NUMBER("12"), "\u00b9" + 0]'
+    )
+    assert [x async for x in cursor] == [[0, 0, 12, 0]]
+
+
+@pytest.mark.parametrize("ident", ["%C2%B9", "%D9%A3", "1_0"])
+def test_cursor_ids_with_non_ascii_digits_are_unknown_cursors(client: Client, ident: str) -> None:
+    status, body = client.call("POST", f"/_api/cursor/{ident}")
+    assert (status, body["errorNum"]) == (404, 1600)

@@ -212,7 +212,8 @@ def normalize_number(x: float | int) -> float | int | None:
 
 def _string_to_number(s: str) -> float | int:
     text = s.strip()
-    if not text:
+    # Python's int() and float() also read other scripts' digits and "1_000"; AQL does not
+    if not text or not text.isascii() or "_" in text:
         return 0
     try:
         if text.lstrip("+-").isdigit():

@@ -241,7 +241,7 @@ def _leading_number(text: str) -> str:
     """Ids are read as unsigned numbers from their leading digits, as ArangoDB does."""
     digits = ""
     for ch in text.strip():
-        if not ch.isdigit():
+        if not (ch.isascii() and ch.isdigit()):
             break
         digits += ch
     return str(int(digits)) if digits else "0"

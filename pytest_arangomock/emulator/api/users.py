@@ -375,7 +375,7 @@ def delete_token(ctx: Context) -> BackendResponse:
     """Revoke an access token (succeeds for unknown ids too)."""
     user = _token_user(ctx)
     raw = ctx.params["token_id"]
-    token_id = int(raw) if raw.isdigit() else 0
+    token_id = int(raw) if raw.isascii() and raw.isdigit() else 0
     user.remove_token(token_id)
     return BackendResponse(200, dict(_TEXT), b"")
 
