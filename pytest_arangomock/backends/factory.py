@@ -61,7 +61,12 @@ class Run:
     @contextlib.contextmanager
     def database(self, name: Callable[[], str]) -> Iterator[str]:
         """A fresh database named ``name()`` for the test; dropped afterwards."""
-        chosen = name()
+        with self._created(name()) as chosen:
+            yield chosen
+
+    @contextlib.contextmanager
+    def _created(self, chosen: str) -> Iterator[str]:
+        """Database ``chosen`` on every target while the block runs."""
         targets = self._database_targets()
         for target in targets:
             create_database(target, chosen, self.password)
@@ -130,16 +135,9 @@ class CassetteRun(Run):
                 )
             yield recorded
             return
-        chosen = recorded if isinstance(recorded, str) else name()
-        targets = self._database_targets()
-        for target in targets:
-            create_database(target, chosen, self.password)
-        cassette.set_metadata("database", chosen)  # only once it exists: replay relies on it
-        try:
+        with self._created(recorded if isinstance(recorded, str) else name()) as chosen:
+            cassette.set_metadata("database", chosen)  # only once it exists: replay relies on it
             yield chosen
-        finally:
-            for target in targets:
-                drop_database(target, chosen, self.password)
 
     def problem(self) -> str | None:
         return str(self.cassette.errors[0]) if self.cassette.errors else None

@@ -212,13 +212,18 @@ class Database:
         self.collections[name] = col
         return col
 
-    def collection(self, name_or_id: str) -> Collection:
-        """Look a collection up by name or numeric id; 404/1203 if there is none."""
+    def find_collection(self, name_or_id: str) -> Collection | None:
+        """A collection by name or numeric id, or None."""
         col = self.collections.get(name_or_id)
         if col is None and name_or_id.isdigit():
             for candidate in self.collections.values():
                 if candidate.id == name_or_id:
                     return candidate
+        return col
+
+    def collection(self, name_or_id: str) -> Collection:
+        """Look a collection up by name or numeric id; 404/1203 if there is none."""
+        col = self.find_collection(name_or_id)
         if col is None:
             raise ArangoError(1203, f"collection or view not found: {name_or_id}", 404)
         return col

@@ -194,11 +194,7 @@ def _ok(ctx: Context, payload: dict[str, Any], *, location: bool = True) -> Back
 # ----------------------------------------------------------------- lookups
 def lookup(db: Database, name: str) -> Collection:
     """A collection by name or numeric id; 404/1203 with ArangoDB's plain message."""
-    col = db.collections.get(name)
-    if col is None and name.isdigit():
-        for candidate in db.collections.values():
-            if candidate.id == name:
-                return candidate
+    col = db.find_collection(name)
     if col is None:
         raise ArangoError(1203, "collection or view not found", 404)
     return col

@@ -22,9 +22,7 @@ if TYPE_CHECKING:
 
 def _collection(ctx: Context, name: str | None) -> Collection:
     """The collection by name (or id); 404/1203 with the plain message, as RestIndexHandler."""
-    col = ctx.db.collections.get(name) if name else None
-    if col is None and name and name.isdigit():
-        col = next((c for c in ctx.db.collections.values() if c.id == name), None)
+    col = ctx.db.find_collection(name) if name else None
     if col is None:
         raise ArangoError(1203, "collection or view not found", 404)
     return col

@@ -149,11 +149,7 @@ def begin(ctx: Context) -> BackendResponse:
         lists[mode] = names
     for mode in (EXCLUSIVE, WRITE, READ):  # ArangoDB locks in this order
         for name in lists[mode]:
-            col = ctx.db.get_collection(name)
-            if col is None and name.isdigit():
-                col = next((c for c in ctx.db.collections.values() if c.id == name), None)
-            if col is None:
-                raise ArangoError(1203, f"collection or view not found: {name}", 404)
+            col = ctx.db.collection(name)
             ctx.require_collection(col.name, RO if mode == READ else RW, mode)
             modes.setdefault(col.name, mode)
     options = {
