@@ -105,6 +105,6 @@ def test_replication_admin_only(raw: Any, arango_emulator: Any) -> None:
     raw("POST", "/_api/user", {"user": "reader", "passwd": "pw"})
     raw("PUT", "/_api/user/reader/database/_system", {"grant": "ro"})
     reader = type(raw)(arango_emulator, "reader", "pw")
-    for url in ("/_api/replication/logger-state", "/_api/wal/lastTick", "/_admin/wal/properties"):
+    for url in ("/_api/wal/lastTick", "/_admin/wal/properties"):
         status, body, _ = reader("GET", url)
         assert (status, body["errorNum"]) == (403, 11), url

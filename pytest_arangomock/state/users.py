@@ -82,6 +82,17 @@ def parse_level(grant: str) -> str:
     return UNDEFINED
 
 
+def _merged(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    result = dict(old)
+    for key, value in new.items():
+        before = result.get(key)
+        if isinstance(before, dict) and isinstance(value, dict):
+            result[key] = _merged(before, value)
+        else:
+            result[key] = value
+    return result
+
+
 def hash_password(password: str, salt: str = "") -> str:
     return hashlib.sha256((salt + password).encode("utf-8")).hexdigest()
 
@@ -164,6 +175,12 @@ class User:
 
     def set_active(self, active: bool) -> None:
         self.active = active
+        self.changed()
+
+    def merge_extra(self, extra: dict[str, Any]) -> None:
+        """Merge ``extra`` into the stored extra data, as a partial update of the user's
+        record does: nested objects merge key by key, anything else (null too) replaces."""
+        self.extra = _merged(self.extra, extra)
         self.changed()
 
     def check_password(self, password: str) -> bool:

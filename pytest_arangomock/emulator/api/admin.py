@@ -221,8 +221,8 @@ def metrics_text(ctx: Context) -> str:
 
 @route("GET", "/_admin/metrics", area=AREA, access=AUTH)
 def metrics(ctx: Context) -> BackendResponse:
-    """Metrics in Prometheus text format."""
-    _require_admin(ctx)
+    """Metrics in Prometheus text format: any user with access to the database may read them
+    (ArangoDB asks for administrators only with ``--server.harden``, which is off)."""
     return BackendResponse(200, dict(_TEXT), metrics_text(ctx).encode("utf-8"))
 
 

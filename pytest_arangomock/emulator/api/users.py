@@ -146,7 +146,8 @@ def replace_user(ctx: Context) -> BackendResponse:
 
 @route("PATCH", "/_api/user/{user}", area=AREA, access=AUTH)
 def update_user(ctx: Context) -> BackendResponse:
-    """Update a user partially: only the attributes given change."""
+    """Update a user partially: only the attributes given change, and a non-empty ``extra``
+    object is merged into the stored one (a replace stores it as given)."""
     body = ctx.body()
     name = ctx.params["user"]
     _require_self_or_admin(ctx, name)
@@ -158,7 +159,7 @@ def update_user(ctx: Context) -> BackendResponse:
             user.set_active(body["active"])
         extra = body.get("extra")
         if isinstance(extra, dict) and extra:
-            user.extra = dict(extra)
+            user.merge_extra(extra)
     return _user_response(ctx, user)
 
 
