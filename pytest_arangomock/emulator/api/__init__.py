@@ -16,6 +16,7 @@ from . import (  # noqa: F401
     imports,
     indexes,
     jobs,
+    options,
     replication,
     server,
     tasks,

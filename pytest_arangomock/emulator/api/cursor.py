@@ -14,6 +14,7 @@ from ...base.errors import ArangoError
 from ...state.cursors import Cursor
 from ...state.queries import QueryCacheProperties
 from ...state.users import RO, RW
+from .. import auth
 from ..context import Context
 from ..router import AUTH, DB_RO, route
 
@@ -344,19 +345,36 @@ def set_tracking(ctx: Context) -> BackendResponse:
 @route("GET", "/_api/query/current", area="query", access=DB_RO)
 def current_queries(ctx: Context) -> BackendResponse:
     """Running queries: none outlive their request in the emulator."""
+    _all_databases(ctx)
     return ctx.json(200, [])
+
+
+def _all_databases(ctx: Context) -> bool:
+    """``all=true``: only in ``_system`` (403, 1230) and only for a superuser (403, 11)."""
+    if not ctx.flag("all"):
+        return False
+    if not ctx.db.is_system:
+        raise ArangoError(1230, "operation only allowed in system database", 403)
+    if ctx.user is not None and auth.identify(ctx.server, ctx.request.headers) != "":
+        raise ArangoError(11, "forbidden", 403)
+    return True
 
 
 @route("GET", "/_api/query/slow", area="query", access=DB_RO)
 def slow_queries(ctx: Context) -> BackendResponse:
     """Slow queries: none exceed the threshold in the emulator."""
+    if _all_databases(ctx):
+        dbs = ctx.server.databases.values()
+        return ctx.json(200, [entry for db in dbs for entry in db.query_tracking.slow])
     return ctx.json(200, ctx.db.query_tracking.slow)
 
 
 @route("DELETE", "/_api/query/slow", area="query", access=DB_RO)
 def clear_slow_queries(ctx: Context) -> BackendResponse:
-    """Forget the slow query list."""
-    ctx.db.query_tracking.slow = []
+    """Forget the slow query list (of every database with ``all=true``)."""
+    dbs = list(ctx.server.databases.values()) if _all_databases(ctx) else [ctx.db]
+    for db in dbs:
+        db.query_tracking.slow = []
     return ctx.json(200, {"error": False, "code": 200})
 
 
