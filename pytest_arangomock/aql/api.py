@@ -14,6 +14,7 @@ from .executor import bind_parameters, phase, run
 from .limits import deep_stack
 from .parser import parse_query
 from .plan import PlanBuilder, deterministic, rule_run
+from .profile import QueryProfile
 
 __all__ = ["QueryResult", "evaluate_expression", "execute", "explain", "parse"]
 
@@ -24,6 +25,9 @@ class QueryResult:
     warnings: list[dict[str, Any]] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     full_count: int | None = None
+    # seconds per phase in ArangoDB's order, and the run's total (``extra.profile``)
+    profile: dict[str, float] = field(default_factory=dict)
+    execution_time: float = 0.0
 
 
 def execute(
@@ -36,19 +40,23 @@ def execute(
 ) -> QueryResult:
     """Parse (cached), compile and run ``query`` against ``db``; ``access(collection,
     writes)`` checks the caller's permission on every collection the query touches."""
+    profile = QueryProfile()
     if not isinstance(query, str) or not query.strip():
         raise ArangoError(1502, "query is empty", 400)
+    opts = options or {}
+    binds = dict(bind_vars or {})
+    profile.done("initializing")
     with phase("parsing"):
         ast = parse_query(query)
-    opts = options or {}
     with deep_stack():
-        rows, ctx = run(db, ast, dict(bind_vars or {}), opts, user, query, access)
+        rows, ctx = run(db, ast, binds, opts, user, query, access, profile)
     stats = {k: ctx.stats[k] for k in STAT_FIELDS}
     full_count = None
     if ctx.full_count is not None:
         full_count = ctx.full_count[0] if _has_limit(ast) else len(rows)
         stats["fullCount"] = full_count
-    return QueryResult(rows, ctx.warnings, stats, full_count)
+    profile.done("finalizing")
+    return QueryResult(rows, ctx.warnings, stats, full_count, profile.timers, profile.elapsed())
 
 
 def _has_limit(ast: A.Query) -> bool:

@@ -10,6 +10,7 @@ from ..base.errors import ArangoError
 from . import ast as A
 from .compiler import Compiler
 from .context import STAT_FIELDS, Access, QueryContext
+from .profile import QueryProfile
 from .writes import undo
 
 __all__ = ["STAT_FIELDS", "Access", "QueryContext", "bind_parameters", "decorated_message", "run"]
@@ -40,24 +41,29 @@ def run(
     user: str | None,
     text: str = "",
     access: Access | None = None,
+    profile: QueryProfile | None = None,
 ) -> tuple[list[Any], QueryContext]:
-    """Compile and run ``query``; undo its writes if anything fails."""
+    """Compile and run ``query``; undo its writes if anything fails. ``profile`` times
+    the phases from the binding of parameters on (the end of ``parsing``)."""
     started = time.perf_counter()
+    prof = profile if profile is not None else QueryProfile()
     with phase("parsing"):
         bind_parameters(query, bind_vars)
+        prof.done("parsing")
         ctx = QueryContext(db, options, user, access)
         ctx.query_text = text
         for _ in range(query.out_of_range):
             ctx.warn(1504)  # a number literal past a double's range (it is null)
+        prof.done("optimizing ast")
         compiler = Compiler(ctx, bind_vars)
         for coll in query.with_collections:
             ctx.collection(compiler.collection_name(coll))
     server = getattr(db, "server", None)
     lock = getattr(server, "lock", None)
     if lock is None:
-        return _execute(compiler, query, ctx, started), ctx
+        return _execute(compiler, query, ctx, started, prof), ctx
     with lock:
-        return _execute(compiler, query, ctx, started), ctx
+        return _execute(compiler, query, ctx, started, prof), ctx
 
 
 class phase:
@@ -83,14 +89,22 @@ def decorated_message(exc: ArangoError, prefix: str = "AQL: ") -> str:
     return f"{prefix}{exc.message}{nodes} (while {where})"
 
 
-def _execute(compiler: Compiler, query: A.Query, ctx: QueryContext, started: float) -> list[Any]:
+def _execute(
+    compiler: Compiler, query: A.Query, ctx: QueryContext, started: float, prof: QueryProfile
+) -> list[Any]:
+    prof.done("loading collections")  # WITH collections checked, the write lock held
     try:
         with phase("parsing"):
             runner = compiler.query(query, {})
+        prof.done("instantiating plan")
+        prof.done("optimizing plan")  # the compiled stages are run as built
         row: list[Any] = [None] * max(compiler.nslots, 1)
         with phase("executing"):
-            rows = [_output(v) for v in runner(row)]
+            rows_iter = runner(row)
+            prof.done("instantiating executors")
+            rows = [_output(v) for v in rows_iter]
             ctx.check_deadline()
+        prof.done("executing")
     except BaseException:
         undo(ctx.undo)
         raise

@@ -182,6 +182,66 @@ async def test_profile_levels(db: Any, raw: Any) -> None:
     assert [node["id"] for node in two["extra"]["stats"]["nodes"]] == plan_ids
 
 
+PHASES = [
+    "initializing",
+    "parsing",
+    "optimizing ast",
+    "loading collections",
+    "instantiating plan",
+    "optimizing plan",
+    "instantiating executors",
+    "executing",
+    "finalizing",
+]
+
+
+@pytest.mark.parametrize("level", [1, 2])
+async def test_profile_phases_are_timed(db: Any, level: int) -> None:
+    await _numbers(db)
+    cursor = await db.aql.execute(
+        "FOR d IN nums FILTER d.n > 1 SORT d.n RETURN d.n",
+        batch_size=1,
+        options={"profile": level},
+    )
+    phases = cursor.profile.to_dict()
+    assert list(phases) == PHASES
+    # every phase is measured: each one spans the time since the one before it ended
+    assert all(isinstance(v, float) and v > 0 for v in phases.values()), phases
+    total = cursor.statistics.execution_time
+    assert total > 0
+    assert sum(phases.values()) <= total * 1.01 + 1e-6
+    # later batches repeat the first batch's figures
+    first = dict(phases)
+    assert [x async for x in cursor] == [2, 3, 4]
+    assert cursor.profile.to_dict() == first
+
+
+async def test_profile_times_write_queries_and_execution(db: Any) -> None:
+    await _numbers(db, 3)
+    cursor = await db.aql.execute(
+        "FOR d IN nums UPDATE d WITH {m: 1} IN nums RETURN NEW.m",
+        options={"profile": 1},
+    )
+    assert [x async for x in cursor] == [1, 1, 1]
+    phases = cursor.profile.to_dict()
+    assert phases["initializing"] > 0 and phases["parsing"] > 0 and phases["executing"] > 0
+    assert cursor.statistics.execution_time > 0
+    assert cursor.statistics.writes_executed == 3
+    # a slow query spends its time executing
+    slow = await db.aql.execute("RETURN SLEEP(0.05)", options={"profile": 1})
+    timed = slow.profile.to_dict()
+    assert timed["executing"] >= 0.05
+    assert timed["parsing"] < timed["executing"]
+    assert slow.statistics.execution_time >= timed["executing"]
+
+
+async def test_no_profile_without_option(db: Any, raw: Any) -> None:
+    _, body, _ = raw("POST", CURSOR, {"query": "RETURN 1"})
+    assert "profile" not in body["extra"]
+    cursor = await db.aql.execute("RETURN 1")
+    assert cursor.statistics.execution_time > 0
+
+
 async def test_error_messages_name_phase_and_node(db: Any, raw: Any) -> None:
     await db.create_collection("products")
     status, err, _ = raw("POST", CURSOR, {"query": "REMOVE 'foo' IN products"})
