@@ -288,14 +288,14 @@ def get_license(ctx: Context) -> BackendResponse:
 
 @route("PUT", "/_admin/license", area=AREA, access=AUTH)
 def set_license(ctx: Context) -> BackendResponse:
-    """Install a license string (kept as given)."""
+    """Install a license key: the body must be a JSON string; a key is accepted only when its
+    signature verifies against ArangoDB's license keys, which the emulator does not hold, so
+    every key is refused as 3.12 refuses one it cannot verify (400, 9006 "invalid license")."""
     _require_admin(ctx)
     body = ctx.body()
     if not isinstance(body, str) or not body:
         raise ArangoError(37, "malformed json", 400)
-    ctx.server.license.key = body
-    ctx.server.license.expires = int(time.time()) + 365 * 24 * 3600
-    return ctx.json(201, {"result": {"error": False, "code": 201}})
+    raise ArangoError(9006, "invalid license", 400)
 
 
 @route("GET", "/_admin/support-info", area=AREA, access=AUTH)

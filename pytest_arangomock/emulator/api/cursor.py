@@ -1,19 +1,25 @@
 """AQL over HTTP: cursors (``/_api/cursor``), parse (``/_api/query``), explain, query tracking,
-and the query results cache API (kept as state: results are never served from it)."""
+and the query results cache (``/_api/query-cache``)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
+from datetime import datetime, timezone
 from typing import Any
 
 from ...aql import api as aql
+from ...aql import ast as A
 from ...aql.executor import decorated_message
+from ...aql.parser import parse_query as parse_aql
+from ...aql.plan import deterministic
 from ...aql.plan import optimizer_rules as rules
 from ...aql.profile import PHASES
 from ...backend import BackendResponse
 from ...base.errors import ArangoError
 from ...state.cursors import Cursor
-from ...state.queries import QueryCacheProperties
+from ...state.queries import CachedResult, QueryCacheProperties
 from ...state.users import RO, RW
 from .. import auth
 from ..context import Context
@@ -113,10 +119,18 @@ def _options(body: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def run_query(ctx: Context, query: str, bind_vars: Any, options: dict[str, Any]) -> Any:
+def run_query(
+    ctx: Context,
+    query: str,
+    bind_vars: Any,
+    options: dict[str, Any],
+    granted: set[tuple[str, bool]] | None = None,
+) -> Any:
     """Run a query for the cursor API: errors carry ``AQL: ... (while <phase>)`` as
-    ArangoDB's query execution reports them."""
-    granted: set[tuple[str, bool]] = set()  # DOCUMENT() asks on every call: check once
+    ArangoDB's query execution reports them. ``granted`` collects the (collection, writes)
+    pairs the query touched."""
+    if granted is None:
+        granted = set()  # DOCUMENT() asks on every call: check once
 
     def access(collection: str, writes: bool) -> None:
         if (collection, writes) not in granted:
@@ -155,17 +169,25 @@ def create_cursor(ctx: Context) -> BackendResponse:
     stream = options["stream"]
     if stream and body.get("count") is True:
         raise ArangoError(10, "cannot use 'count' option for a streaming query", 400)
-    started = time.perf_counter()
-    result = run_query(ctx, query, bind_vars, options)
-    elapsed = time.perf_counter() - started
-    extra = _extra(ctx, query, bind_vars, options, result, elapsed)
-    rows = result.rows
+    cache_key = _cache_key(ctx, query, bind_vars, options)
+    hit = _cache_lookup(ctx, cache_key) if cache_key is not None else None
+    if hit is not None:
+        rows, extra = hit.rows, {**hit.extra, "stats": dict(hit.extra["stats"])}
+    else:
+        touched: set[tuple[str, bool]] = set()
+        started = time.perf_counter()
+        result = run_query(ctx, query, bind_vars, options, touched)
+        elapsed = time.perf_counter() - started
+        extra = _extra(ctx, query, bind_vars, options, result, elapsed)
+        rows = result.rows
+        if cache_key is not None:
+            _cache_store(ctx, cache_key, query, bind_vars, touched, rows, extra, elapsed)
     count = len(rows) if options.get("count") else None
     if not stream and len(rows) <= batch_size:
         payload: dict[str, Any] = {"result": rows, "hasMore": False}
         if count is not None:
             payload["count"] = count
-        payload["cached"] = False
+        payload["cached"] = hit is not None
         payload["extra"] = extra
         return ctx.json(201, {**payload, "error": False, "code": 201})
     cursor = Cursor(
@@ -181,6 +203,8 @@ def create_cursor(ctx: Context) -> BackendResponse:
         stream=stream,
     )
     payload = _dump(cursor)
+    if hit is not None:
+        payload["cached"] = True
     ctx.server.cursors.keep(cursor, payload["hasMore"])
     return ctx.json(201, {**payload, "error": False, "code": 201})
 
@@ -375,9 +399,102 @@ def kill_query(ctx: Context) -> BackendResponse:
 
 
 # ----------------------------------------------------------------- results cache
+def _cache_key(
+    ctx: Context, query: str, bind_vars: dict[str, Any] | None, options: dict[str, Any]
+) -> str | None:
+    """The results cache key of a query that may use the cache (None otherwise): mode ``on``
+    unless ``cache`` is false, mode ``demand`` only with ``cache: true``; never a streaming
+    query, one inside a stream transaction, or a query string shorter than 8 characters."""
+    mode = ctx.server.query_cache.values["mode"]
+    wanted = options.get("cache")
+    if not (mode == "on" and wanted is not False) and not (mode == "demand" and wanted is True):
+        return None
+    if options.get("stream") or len(query) < 8 or options.get("profile"):
+        return None
+    if ctx.request.headers.get("x-arango-trx-id"):
+        return None
+    return json.dumps(
+        [query, bind_vars or {}, options.get("fullCount") is True, options.get("count") is True],
+        sort_keys=True,
+        default=str,
+    )
+
+
+def _cache_lookup(ctx: Context, key: str) -> CachedResult | None:
+    """A stored result still valid for this database, once the caller may read every
+    collection it came from."""
+    cache = ctx.server.query_cache.results
+    found = cache.lookup(ctx.db, key)
+    if found is not None:
+        for name in found.sources:
+            ctx.require_collection(name, RO)
+    return found
+
+
+def _cacheable(ctx: Context, query: str, bind_vars: dict[str, Any] | None) -> bool:
+    """Deterministic, writes nothing and reads no View (whose links the cache cannot
+    follow here)."""
+    ast = parse_aql(query)
+    if not deterministic(ast):
+        return False
+    binds = bind_vars or {}
+    for node in A.walk(ast):
+        if isinstance(node, (A.Modify, A.Upsert)):
+            return False
+        if isinstance(node, A.For):
+            source = node.expr
+            if isinstance(source, A.Name) and source.name in ctx.db.views:
+                return False
+            bound = binds.get("@" + source.name) if isinstance(source, A.Param) else None
+            if isinstance(bound, str) and bound in ctx.db.views:
+                return False
+    return True
+
+
+def _cache_store(
+    ctx: Context,
+    key: str,
+    query: str,
+    bind_vars: dict[str, Any] | None,
+    touched: set[tuple[str, bool]],
+    rows: list[Any],
+    extra: dict[str, Any],
+    elapsed: float,
+) -> None:
+    """Keep the result of a cacheable query with the revisions of the collections it read
+    (system collections only with ``includeSystem``)."""
+    props = ctx.server.query_cache.values
+    if any(writes for _, writes in touched) or not _cacheable(ctx, query, bind_vars):
+        return
+    names = {name for name, _ in touched}
+    if not props["includeSystem"] and any(name.startswith("_") for name in names):
+        return
+    sources: dict[str, tuple[Any, str]] = {}
+    for name in names:
+        col = ctx.db.get_collection(name)
+        if col is None:
+            return
+        sources[name] = (col, col.revision)
+    binds = dict(bind_vars or {})
+    size = len(json.dumps(rows, default=str)) + len(json.dumps(binds, default=str))
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    entry = CachedResult(
+        hash=str(int.from_bytes(digest, "big")),
+        query=query,
+        bind_vars=binds,
+        rows=rows,
+        extra={**extra, "stats": dict(extra["stats"])},
+        size=size,
+        run_time=elapsed,
+        started=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        sources=sources,
+    )
+    ctx.server.query_cache.results.store(ctx.db.name, key, entry, props)
+
+
 @route("GET", "/_api/query-cache/properties", area="query", access=AUTH)
 def get_cache_properties(ctx: Context) -> BackendResponse:
-    """Query results cache settings (kept as state; results are never cached)."""
+    """Query results cache settings."""
     return ctx.json(200, ctx.server.query_cache.values)
 
 
@@ -388,19 +505,25 @@ def set_cache_properties(ctx: Context) -> BackendResponse:
     props = ctx.server.query_cache
     if body.get("mode", props.values["mode"]) not in QueryCacheProperties.MODES:
         raise ArangoError(10, "invalid value for <mode>", 400)
+    mode = props.values["mode"]
     props.update(body)
+    if props.values["mode"] != mode:  # a mode change invalidates every stored result
+        props.results.clear()
+    props.results.enforce(props.values)
     return ctx.json(200, props.values)
 
 
 @route("GET", "/_api/query-cache/entries", area="query", access=DB_RO)
 def cache_entries(ctx: Context) -> BackendResponse:
-    """Cached results: always empty."""
-    return ctx.json(200, [])
+    """The results stored for this database, least recently used first."""
+    entries = ctx.server.query_cache.results.entries(ctx.db)
+    return ctx.json(200, [found.entry() for found in entries])
 
 
 @route("DELETE", "/_api/query-cache", area="query", access=DB_RO)
 def clear_cache(ctx: Context) -> BackendResponse:
-    """Clear the results cache."""
+    """Forget the results stored for this database."""
+    ctx.server.query_cache.results.clear(ctx.db.name)
     return ctx.json(200, {"error": False, "code": 200})
 
 
