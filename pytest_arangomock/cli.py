@@ -36,6 +36,14 @@ def _serve(args: argparse.Namespace) -> int:
         authentication=not args.no_auth,
         keep_requests=args.keep_requests,
     )
+    if args.restore:
+        counts = backend.restore(args.restore)
+        total = sum(counts.values())
+        print(
+            f"arangomock: restored {total} document(s) in {len(counts)} collection(s) "
+            f"from {args.restore}",
+            flush=True,
+        )
     ssl_context = _server_tls(args)
     if args.unix:
         where = f"http://unix:{args.unix}"
@@ -222,6 +230,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=0,
         help="keep the last N admitted requests in memory (bodies cut to 64 KiB); default none",
+    )
+    serve.add_argument(
+        "--restore",
+        metavar="DIR",
+        default=None,
+        help="seed the server from an arangodump directory (collections, data, indexes, views)",
     )
     serve.set_defaults(func=_serve)
     _add_cassette_commands(sub)

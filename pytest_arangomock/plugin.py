@@ -190,9 +190,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "arango(cassette=None, record_mode=None, allow_unused=None, match_on=None, "
-        "verify=None): per-test pytest-arangomock options (cassette name relative to the "
-        "cassette directory, vcrpy record mode, unused interactions allowed, request matchers, "
-        "fail or warn on verify differences)",
+        "verify=None, restore=None): per-test pytest-arangomock options (cassette name relative "
+        "to the cassette directory, vcrpy record mode, unused interactions allowed, request "
+        "matchers, fail or warn on verify differences, an arangodump directory to load into "
+        "the test's database, relative to the rootdir)",
     )
     _settings(config)
 
@@ -388,7 +389,30 @@ def arango_database_name(request: pytest.FixtureRequest, _arangomock_run: Run) -
             failure = ""
         if failure:
             pytest.fail(failure, pytrace=False)
+        restore = _marker_options(node).get("restore")
+        if restore:
+            _restore(request.config.rootpath / str(restore), _arangomock_run, name)
         yield name
+
+
+def _restore(path: Path, run: Run, database: str) -> None:
+    """Load an arangodump directory into the test's database: straight into an in-process
+    emulator's state, else route by route through the test's backend (so a cassette
+    records the restore like any other request)."""
+    from .backends.factory import EmulatorRun  # backends load when a test asks
+    from .backends.restore import restore_over_http
+    from .base.errors import ArangoError
+
+    try:
+        if isinstance(run, EmulatorRun):
+            run.emulator.restore(path, database)
+        else:
+            restore_over_http(run.backend, path, database, run.password)
+    except (ArangoError, ValueError, RuntimeError) as exc:
+        failure = f"arangomock: cannot restore {path}: {exc}"
+    else:
+        return
+    pytest.fail(failure, pytrace=False)
 
 
 @pytest_asyncio.fixture

@@ -58,7 +58,9 @@ def test_inventory_raw(raw: Any, arango_emulator: Any) -> None:
     assert status == 200
     assert [c["parameters"]["name"] for c in inv["collections"]] == ["inv"]
     assert [i["type"] for i in inv["collections"][0]["indexes"]] == ["persistent"]
-    assert list(inv) == ["collections", "views", "state", "tick"]
+    # TRI_vocbase_t::inventory writes the database's properties before collections and views
+    assert list(inv) == ["properties", "collections", "views", "state", "tick"]
+    assert inv["properties"]["name"] == "_system" and inv["properties"]["isSystem"] is True
     with_system = raw("GET", "/_api/replication/inventory")[1]
     assert any(c["parameters"]["name"] == "_users" for c in with_system["collections"])
     assert raw("PUT", f"/_api/replication/batch/{batch['id']}", {"ttl": 10})[0] == 204

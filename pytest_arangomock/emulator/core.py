@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ..aql import api as aql_api
 from ..backend import BackendRequest, BackendResponse, SyncBackend
 from ..base.errors import ArangoError, error_body
 from ..state import Server
-from . import api  # registers every route
+from . import api, dumpdir  # api: registers every route
 from .admission import Admission, Gate, identify
 from .auth import TransportError
 from .context import Context, json_response
@@ -183,6 +184,26 @@ class Emulator(SyncBackend):
         """Forget everything: a fresh server with the same settings."""
         self.server = Server(**self._settings)
         self.requests.clear()
+
+    def restore(
+        self,
+        path: str | Path,
+        database: str | None = None,
+        *,
+        overwrite: bool = True,
+        include_system: bool = False,
+    ) -> dict[str, int]:
+        """Load an arangodump directory (as arangorestore would): collections, documents,
+        indexes and views; returns the documents written per collection. ``database``
+        overrides the dumped database's name (it is created if missing)."""
+        with self.server.lock:
+            return dumpdir.load(
+                self.server,
+                path,
+                database,
+                overwrite=overwrite,
+                include_system=include_system,
+            )
 
     def database(self, name: str = "_system") -> Any:
         """The state of database ``name`` (for seeding and inspecting from tests)."""

@@ -2,8 +2,11 @@
 
 A single server's replication logger is always running; its state, first tick and tick
 ranges come from the server clock. The inventory lists the database's collections with their
-properties and (non-primary, non-edge) indexes, ``clusterInventory`` is coordinator-only, the
-applier is configured but never running, and dump batches can be created, extended and deleted.
+properties and (non-primary, non-edge) indexes, its views and the database's properties;
+``clusterInventory`` is coordinator-only, the applier is configured but never running. Dump
+batches can be created, extended and deleted, and ``dump`` reads a collection through one:
+one JSON document per line, in blocks of ``chunkSize`` bytes, with the
+``x-arango-replication-*`` headers arangodump follows.
 The logger reads and the server id need no more than access to the database: ArangoDB's
 replication handler checks further rights only for batches, inventory, dump and restore.
 """
@@ -15,16 +18,21 @@ from typing import Any
 
 from ...backend import BackendResponse
 from ...base.errors import ArangoError
+from ...state import views as V
 from ...state.model import Collection
-from ...state.replication import DumpBatch
+from ...state.replication import DumpBatch, dump_lines
 from .. import auth
-from ..context import Context
+from ..context import Context, dumps
 from ..router import AUTH, DB_RO, route
 from .collections import properties
 from .wal import current_tick, now_string, server_id, server_info
 
 AREA = "replication"
 _DEFAULT_TTL = 300.0
+# RestReplicationHandler's chunk sizes for dump: the default and the largest accepted
+DEFAULT_CHUNK = 128 * 1024
+MAX_CHUNK = 128 * 1024 * 1024
+DUMP_TYPE = "application/x-arango-dump; charset=utf-8"
 # the applier configuration a fresh 3.12 database reports
 _APPLIER_CONFIG: dict[str, Any] = {
     "requestTimeout": 600,
@@ -129,9 +137,66 @@ def inventory(ctx: Context) -> BackendResponse:
         for col in sorted(ctx.db.collections.values(), key=lambda c: c.name)
         if include_system or not col.is_system
     ]
+    views = [v.properties(ctx.db) for v in sorted(V.views(ctx.db).values(), key=lambda v: v.name)]
     tick = str(current_tick(ctx))
-    body = {"collections": cols, "views": [], "state": _logger_state(ctx), "tick": tick}
+    body = {
+        "properties": database_properties(ctx),
+        "collections": cols,
+        "views": views,
+        "state": _logger_state(ctx),
+        "tick": tick,
+    }
     return ctx.json(200, body)
+
+
+def database_properties(ctx: Context) -> dict[str, Any]:
+    """The database's properties as the inventory (and arangodump's ``dump.json``) hold them."""
+    db = ctx.db
+    return {
+        "id": db.id,
+        "name": db.name,
+        "isSystem": db.is_system,
+        "sharding": db.options.get("sharding", ""),
+        "replicationFactor": db.options.get("replicationFactor", 1),
+        "writeConcern": db.options.get("writeConcern", 1),
+    }
+
+
+def chunk_size(ctx: Context) -> int:
+    """``chunkSize`` in bytes: the default when absent, at most 128 MiB."""
+    size = ctx.int_param("chunkSize", DEFAULT_CHUNK) or DEFAULT_CHUNK
+    return min(max(size, 1), MAX_CHUNK)
+
+
+@route("GET", "/_api/replication/dump", area=AREA, access=DB_RO)
+def dump(ctx: Context) -> BackendResponse:
+    """The next block of a collection's documents as of the batch's first read of it; 204
+    once none are left. ``x-arango-replication-checkmore`` says whether more follow and
+    ``x-arango-replication-lastincluded`` grows with every block (0 for an empty one)."""
+    name = ctx.query.get("collection", "")
+    if not name:
+        raise ArangoError(400, "invalid collection parameter", 400)
+    batch_id = ctx.query.get("batchId")
+    if batch_id is None:
+        raise ArangoError(400, "replication dump - request misses batchId", 404)
+    batch = _batches(ctx).get(batch_id)
+    if batch is None:
+        raise ArangoError(
+            400, "replication dump - unable to find context (it could be expired)", 404
+        )
+    col = ctx.db.find_collection(name)
+    if col is None:
+        raise ArangoError(1203, f"collection or view not found: {name}", 404)
+    ctx.require_collection(col.name, "ro")
+    docs, start = batch.cursors.get(col.name) or (list(col.docs.values()), 0)
+    body, pos = dump_lines(docs, start, chunk_size(ctx), dumps)
+    batch.cursors[col.name] = (docs, pos)
+    headers = {
+        "content-type": DUMP_TYPE,
+        "x-arango-replication-checkmore": "true" if pos < len(docs) else "false",
+        "x-arango-replication-lastincluded": str(batch.tick + pos) if body else "0",
+    }
+    return BackendResponse(200 if body else 204, headers, body)
 
 
 @route("GET", "/_api/replication/clusterInventory", area=AREA, access=DB_RO)
