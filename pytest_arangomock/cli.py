@@ -145,8 +145,30 @@ def _cassette_redact(args: argparse.Namespace) -> int:
     return status
 
 
+def _verify_directories(args: argparse.Namespace) -> int:
+    """Cassettes of a real server, a directory at a time, against its known-gaps list."""
+    from pathlib import Path
+
+    from .backends.docs_verify import verify_directory
+
+    worst = 0
+    for path in args.path:
+        report = verify_directory(Path(path), Path(args.gaps) if args.gaps else None)
+        for name, diff in report.differ[: args.max]:
+            print(f"{name}: differs from the recording\n{diff}\n")
+        for name in report.fixed:
+            print(f"{name}: listed as a known gap but agrees now: remove it from the list")
+        print(report.summary())
+        worst = max(worst, int(report.failed))
+    return worst
+
+
 def _cassette_verify(args: argparse.Namespace) -> int:
     """Replay a cassette's requests against a fresh emulator and report where it differs."""
+    from pathlib import Path
+
+    if any(Path(p).is_dir() for p in args.path):
+        return _verify_directories(args)
     from .backends.live import create_database
     from .backends.redact import REDACTED
     from .backends.verify import Progress, drift_report, metadata_databases, replay_cassette
@@ -203,6 +225,11 @@ def _add_cassette_commands(sub: Any) -> None:
         "--ignore", action="append", default=[], help="JSON field whose value is not compared"
     )
     verify.add_argument("--max", type=int, default=50, help="differences shown per cassette")
+    verify.add_argument(
+        "--gaps",
+        default=None,
+        help="known differences for a directory of cassettes (default: its KNOWN_GAPS.txt)",
+    )
     verify.set_defaults(func=_cassette_verify)
 
 
