@@ -3,23 +3,30 @@ API, and seeding from an arangodump directory in Python, with identical results.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
+import http.client
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 import pytest
 
-from pytest_arangomock.backend import BackendRequest, BackendResponse
+from pytest_arangomock.backend import BackendRequest, BackendResponse, SyncBackend
 from pytest_arangomock.backends.restore import restore_over_http
 from pytest_arangomock.emulator import Emulator
 from pytest_arangomock.emulator.dumpdir import RestoreError
+from pytest_arangomock.serve import free_port, serving
 
 if TYPE_CHECKING:
     from conftest import Raw
 
 
+DATA = Path(__file__).resolve().parent / "data" / "dump"
 USERS = [
     {"_key": str(i), "_id": f"users/{i}", "_rev": f"_rev{i:04d}", "name": f"u{i}"}
     for i in range(25)
@@ -261,9 +268,21 @@ def test_restore_route_errors(raw: Raw) -> None:
     status, body, _ = raw("PUT", f"{base}/restore-data", raw=b'{"_key":"a"}\n')
     assert (status, body["errorMessage"]) == (400, "invalid collection parameter, not given")
     status, body, _ = raw("PUT", f"{base}/restore-data?collection=c", raw=b'{"a":1}\n')
-    assert status == 400 and body["errorMessage"].endswith("on line 1: empty key")
+    assert (status, body["errorMessage"]) == (
+        400,
+        "bad parameter: received invalid JSON data for collection 'c' on line 1: empty key",
+    )
     status, body, _ = raw("PUT", f"{base}/restore-data?collection=c", raw=b'{"_key":"a"}\n{oops\n')
-    assert (status, body["errorNum"]) == (400, 600) and "on line 2" in body["errorMessage"]
+    assert (status, body["errorNum"]) == (400, 600)
+    assert body["errorMessage"].startswith(
+        "invalid JSON object: received invalid JSON data for collection 'c' on line 2"
+    )
+    status, body, _ = raw("PUT", f"{base}/restore-data?collection=nope", raw=b"")
+    assert (status, body["errorNum"], body["errorMessage"]) == (
+        404,
+        1203,
+        "collection or view not found",
+    )
     good = (
         b'{"_key":"a","x":1}\n{"type":2300,"data":{"_key":"b"}}\n'
         b'{"type":2302,"data":{"_key":"a"}}\n'
@@ -288,3 +307,69 @@ async def test_marker_restores_into_the_test_database(arango_db: Any) -> None:
     assert await col.count() == 3
     doc = await col.get("dune")
     assert doc["author"] == "Frank Herbert"
+
+
+class _Socket(SyncBackend):
+    """Requests over a real socket to ``arangomock serve`` (as arangorestore sends them)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+
+    def handle_sync(self, request: BackendRequest) -> BackendResponse:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        query = urlencode(request.query)
+        conn.request(
+            request.method,
+            request.path + (f"?{query}" if query else ""),
+            body=request.body,
+            headers=request.headers,
+        )
+        resp = conn.getresponse()
+        out = BackendResponse(
+            resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+        )
+        conn.close()
+        return out
+
+
+def test_restore_over_serve_matches_the_loader(tmp_path: Path) -> None:
+    dump = write_dump(tmp_path / "dump", gz=True)
+    served, loaded = Emulator(), Emulator()
+    loaded.restore(dump, "target")
+    served.server.create_database("target")
+    with serving(served) as server:
+        restore_over_http(_Socket(server.port), dump, "target")
+    assert snapshot(served, "target") == snapshot(loaded, "target")
+
+
+def test_cli_serve_restore(tmp_path: Path) -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pytest_arangomock.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--restore",
+            str(DATA),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        assert "restored 3 document(s) in 1 collection(s)" in proc.stdout.readline()
+        assert "listening" in proc.stdout.readline()
+        backend = _Socket(port)
+        token = base64.b64encode(b"root:").decode()
+        request = BackendRequest.from_url(
+            "GET", "/_db/library/_api/collection/books/count", {"authorization": f"Basic {token}"}
+        )
+        resp = backend.handle_sync(request)
+        assert resp.status == 200 and json.loads(resp.body)["count"] == 3
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=15)

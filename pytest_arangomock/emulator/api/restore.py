@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ...base.errors import ArangoError
+from ...base.errors import ArangoError, message_for
 from ...state import views as V
 from ...state.documents import WriteOptions, insert_document, remove_document
 from ...state.indexes import create_index
@@ -216,13 +216,14 @@ def restore_data_route(ctx: Context) -> BackendResponse:
         raise _bad("invalid collection parameter, not given")
     col = ctx.db.collections.get(name)
     if col is None:
-        raise ArangoError(1203, f"collection or view not found: {name}", 404)
+        raise ArangoError(1203, status=404)
     ctx.require_collection(col.name, "rw")
     try:
-        text = ctx.request.body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ArangoError(600, "VPackError error: Invalid UTF-8 sequence", 400) from None
-    restore_data(col, text)
+        restore_data(col, ctx.request.body.decode("utf-8", errors="replace"))
+    except ArangoError as exc:
+        # handleCommandRestoreData puts the error's own text before the details
+        message = f"{message_for(exc.num)}: {exc.message}"
+        raise ArangoError(exc.num, message, exc.status) from None
     return _done(ctx)
 
 
