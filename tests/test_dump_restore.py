@@ -8,8 +8,10 @@ import gzip
 import hashlib
 import http.client
 import json
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -363,6 +365,12 @@ def test_cli_serve_restore(tmp_path: Path) -> None:
         assert proc.stdout is not None
         assert "restored 3 document(s) in 1 collection(s)" in proc.stdout.readline()
         assert "listening" in proc.stdout.readline()
+        for _ in range(200):  # the line comes just before the socket is bound
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
         backend = _Socket(port)
         token = base64.b64encode(b"root:").decode()
         request = BackendRequest.from_url(
@@ -373,3 +381,18 @@ def test_cli_serve_restore(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.communicate(timeout=15)
+
+
+def test_inventory_leaves_out_what_replication_excludes(raw: Raw) -> None:
+    raw("POST", "/_api/collection", {"name": "b_edges", "type": 3})
+    raw("POST", "/_api/collection", {"name": "a_docs"})
+    batch = raw("POST", "/_api/replication/batch", {"ttl": 30})[1]
+    names = [
+        c["parameters"]["name"]
+        for c in raw("GET", f"/_api/replication/inventory?batchId={batch['id']}")[1]["collections"]
+    ]
+    assert "_statistics" not in names and "_jobs" not in names and "_users" in names
+    assert names.index("a_docs") < names.index("b_edges") and names[-1] == "b_edges"
+    url = f"/_api/replication/inventory?batchId={batch['id']}&includeFoxxQueues=true"
+    names = [c["parameters"]["name"] for c in raw("GET", url)[1]["collections"]]
+    assert "_jobs" in names and "_queues" in names

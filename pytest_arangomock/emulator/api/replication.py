@@ -127,15 +127,18 @@ def logger_tick_ranges(ctx: Context) -> BackendResponse:
 
 @route("GET", "/_api/replication/inventory", area=AREA, access=DB_RO)
 def inventory(ctx: Context) -> BackendResponse:
-    """Collections (with ``includeSystem``, default true) and views of the database."""
+    """The database's properties, its collections (document collections before edge
+    collections, each by name; system ones with ``includeSystem``, default true) with
+    their indexes, and its views."""
     include_system = ctx.flag("includeSystem", True)
     batch_id = ctx.query.get("batchId")
     if batch_id is not None and batch_id not in _batches(ctx):
         raise ArangoError(1600, "replication context not found", 404)
+    foxx_queues = ctx.flag("includeFoxxQueues")
     cols = [
         _inventory_entry(col)
-        for col in sorted(ctx.db.collections.values(), key=lambda c: c.name)
-        if include_system or not col.is_system
+        for col in sorted(ctx.db.collections.values(), key=lambda c: (c.type, c.name))
+        if not excluded(col.name, include_system, foxx_queues)
     ]
     views = [v.properties(ctx.db) for v in sorted(V.views(ctx.db).values(), key=lambda v: v.name)]
     tick = str(current_tick(ctx))
@@ -147,6 +150,16 @@ def inventory(ctx: Context) -> BackendResponse:
         "tick": tick,
     }
     return ctx.json(200, body)
+
+
+def excluded(name: str, include_system: bool, foxx_queues: bool) -> bool:
+    """Collections replication leaves out (TRI_ExcludeCollectionReplication): system
+    collections unless asked for, never the statistics, Foxx queues only when asked."""
+    if not name.startswith("_"):
+        return False
+    if not include_system or name.startswith("_statistics") or name == "_routing":
+        return True
+    return not foxx_queues and name in ("_jobs", "_queues")
 
 
 def database_properties(ctx: Context) -> dict[str, Any]:
