@@ -256,6 +256,8 @@ def test_batched_dump_api(raw: Raw, arango_emulator: Emulator, tmp_path: Path) -
     assert (status, body["errorNum"], body["errorMessage"]) == (400, 10, "expecting 'batchId'")
     status, body, _ = raw("POST", "/_api/dump/start", {"batchSize": 1, "shards": ["nope"]})
     assert (status, body["errorNum"]) == (404, 1203)
+    status, body, _ = raw("POST", "/_api/dump/start?useVPack=true", {"shards": ["users"]})
+    assert (status, body["errorNum"]) == (501, 9) and "useVPack" in body["errorMessage"]
 
 
 def test_restore_route_errors(raw: Raw) -> None:

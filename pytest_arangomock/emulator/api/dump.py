@@ -83,6 +83,13 @@ def _readable(ctx: Context, name: str) -> Collection:
 @route("POST", "/_api/dump/start", area=AREA, access=DB_RO)
 def start(ctx: Context) -> BackendResponse:
     """Start a dump of the named collections: 201, the id in ``x-arango-dump-id``."""
+    if ctx.flag("useVPack"):  # arangodump --dump-vpack: blocks in VelocyPack
+        raise ArangoError(
+            9,
+            f"not implemented: {ctx.method} {ctx.request.path}?useVPack=true "
+            "is not emulated by pytest-arangomock",
+            501,
+        )
     body = ctx.body()
     if not isinstance(body, dict):
         raise _bad("expecting object")
