@@ -17,6 +17,7 @@ from typing import Any
 from ...base.constants import VERSION
 from ...base.errors import ArangoError, message_for
 from ...base.values import is_number, to_bool, to_json
+from ...state import minhash as MH
 from ...state.clock import decode_rev
 from . import Arg, FunctionContext, function, invalid_argument
 
@@ -431,3 +432,31 @@ def fulltext(ctx: FunctionContext, coll: Any, attribute: Any, query: Any, limit:
     if is_number(limit) and limit > 0:
         out = out[: int(limit)]
     return out
+
+
+# ----------------------------------------------------------------- MinHash
+@function("MINHASH", 2, family=FAMILY)
+def minhash(ctx: FunctionContext, values: Any, num_hashes: Any) -> Any:
+    """The MinHash signature of ``values`` with ``numHashes`` entries (fewer for small sets)."""
+    if type(values) is not list or not is_number(num_hashes) or num_hashes < 1:
+        invalid_argument(ctx, "MINHASH")
+        return None
+    return MH.of_values(values, int(num_hashes))
+
+
+@function("MINHASH_COUNT", 1, family=FAMILY)
+def minhash_count(ctx: FunctionContext, error: Any) -> Any:
+    """The signature size that keeps the expected error within ``error`` (0 < error < 1)."""
+    if not is_number(error) or not 0 < error < 1:
+        invalid_argument(ctx, "MINHASH_COUNT")
+        return None
+    return MH.count_for_error(float(error))
+
+
+@function("MINHASH_ERROR", 1, family=FAMILY)
+def minhash_error(ctx: FunctionContext, num_hashes: Any) -> Any:
+    """The expected error of a signature with ``numHashes`` entries."""
+    if not is_number(num_hashes) or num_hashes < 1:
+        invalid_argument(ctx, "MINHASH_ERROR")
+        return None
+    return MH.error_for_count(float(num_hashes))
