@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..base.errors import ArangoError
 from . import analyzers as AN
+from . import datastore as DS
 
 if TYPE_CHECKING:
     from .model import Collection, Database
@@ -23,17 +24,8 @@ ARANGOSEARCH = "arangosearch"
 SEARCH_ALIAS = "search-alias"
 
 # mutable properties: reset to these on PUT when not given
-MUTABLE_DEFAULTS: dict[str, Any] = {
-    "cleanupIntervalStep": 2,
-    "commitIntervalMsec": 1000,
-    "consolidationIntervalMsec": 1000,
-}
-CONSOLIDATION_DEFAULT: dict[str, Any] = {
-    "type": "tier",
-    "segmentsBytesMax": 8589934592,
-    "maxSkewThreshold": 0.4,
-    "minDeletionRatio": 0.5,
-}
+MUTABLE_DEFAULTS: dict[str, Any] = dict(DS.INTERVAL_DEFAULTS)
+CONSOLIDATION_DEFAULT: dict[str, Any] = DS.TIER_DEFAULT
 # creation-only properties with their defaults, in ArangoDB's output order
 IMMUTABLE_DEFAULTS: dict[str, Any] = {
     "optimizeTopK": [],
@@ -213,49 +205,11 @@ def _props_error(view_name: str, attr: str, creating: bool) -> ArangoError:
     )
 
 
-def _uint(value: Any) -> bool:
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and value >= 0
-        and int(value) == value
-    )
-
-
-def _consolidation(value: Any, err: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise err("consolidationPolicy")
-    ctype = value.get("type", "tier")
-    if ctype == "bytes_accum":
-        threshold = value.get("threshold", 0)
-        if (
-            not isinstance(threshold, (int, float))
-            or isinstance(threshold, bool)
-            or not 0 <= threshold <= 1
-        ):
-            raise err("consolidationPolicy.threshold")
-        return {"type": "bytes_accum", "threshold": threshold}
-    if ctype != "tier":
-        raise err("consolidationPolicy.type")
-    out = dict(CONSOLIDATION_DEFAULT)
-    for key in ("segmentsBytesMax", "maxSkewThreshold", "minDeletionRatio"):
-        if key in value:
-            v = value[key]
-            if not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0:
-                raise err(f"consolidationPolicy.{key}")
-            out[key] = v
-    return out
-
-
 def _mutable(body: dict[str, Any], base: dict[str, Any], err: Any) -> dict[str, Any]:
     out = dict(base)
-    for key in MUTABLE_DEFAULTS:
-        if key in body:
-            if not _uint(body[key]):
-                raise err(key)
-            out[key] = int(body[key])
+    out.update(DS.uints(body, {k: base[k] for k in MUTABLE_DEFAULTS}, err))
     if "consolidationPolicy" in body:
-        out["consolidationPolicy"] = _consolidation(body["consolidationPolicy"], err)
+        out["consolidationPolicy"] = DS.consolidation(body["consolidationPolicy"], err)
     return out
 
 
@@ -286,7 +240,13 @@ def _stored_values(value: Any, err: Any) -> list[dict[str, Any]]:
             item = {"fields": [item]}
         elif isinstance(item, list):
             item = {"fields": item}
-        if not isinstance(item, dict) or not isinstance(item.get("fields"), list):
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("fields"), list)
+            or not all(isinstance(f, str) for f in item["fields"])
+            or item.get("compression", "lz4") not in ("lz4", "none")
+            or not isinstance(item.get("cache", False), bool)
+        ):
             raise err("storedValues")
         entry: dict[str, Any] = {"fields": list(item["fields"])}
         entry["compression"] = item.get("compression", "lz4")
@@ -297,24 +257,28 @@ def _stored_values(value: Any, err: Any) -> list[dict[str, Any]]:
 
 
 def _immutable(body: dict[str, Any], err: Any) -> dict[str, Any]:
+    """Creation-only properties; the two cache flags are listed only when switched on."""
     out = copy.deepcopy(IMMUTABLE_DEFAULTS)
     if "optimizeTopK" in body:
-        if not isinstance(body["optimizeTopK"], list):
+        top_k = body["optimizeTopK"]
+        if not isinstance(top_k, list) or not all(isinstance(t, str) for t in top_k):
             raise err("optimizeTopK")
-        out["optimizeTopK"] = list(body["optimizeTopK"])
+        out["optimizeTopK"] = list(top_k)
     if "primarySort" in body:
         out["primarySort"] = _primary_sort(body["primarySort"], err)
     if "primarySortCompression" in body:
         if body["primarySortCompression"] not in ("lz4", "none"):
             raise err("primarySortCompression")
         out["primarySortCompression"] = body["primarySortCompression"]
+    for flag in ("primarySortCache", "primaryKeyCache"):
+        if flag in body:
+            if not isinstance(body[flag], bool):
+                raise err(flag)
+            if body[flag]:
+                out[flag] = True
     if "storedValues" in body:
         out["storedValues"] = _stored_values(body["storedValues"], err)
-    for key in ("writebufferActive", "writebufferIdle", "writebufferSizeMax"):
-        if key in body:
-            if not _uint(body[key]):
-                raise err(key)
-            out[key] = int(body[key])
+    out.update(DS.uints(body, DS.WRITEBUFFER_DEFAULTS, err))
     return out
 
 
@@ -440,9 +404,11 @@ def create(db: Database, body: dict[str, Any]) -> View:
         base["consolidationPolicy"] = dict(CONSOLIDATION_DEFAULT)
         props = _mutable(body, base, err)
         props.update(_immutable(body, err))
-        view.props = {
-            k: props[k] for k in (*MUTABLE_DEFAULTS, "consolidationPolicy", *IMMUTABLE_DEFAULTS)
-        }
+        order = (*MUTABLE_DEFAULTS, "consolidationPolicy", *IMMUTABLE_DEFAULTS)
+        view.props = {k: props[k] for k in order if k in props}
+        for flag in ("primarySortCache", "primaryKeyCache"):
+            if flag in props:
+                view.props[flag] = True
         if "links" in body:
             for cid, link in _links(db, body["links"]).items():
                 if link is not None:

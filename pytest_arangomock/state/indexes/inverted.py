@@ -1,12 +1,22 @@
-"""The ``inverted`` index: its full definition with ArangoDB's defaults; searches scan."""
+"""The ``inverted`` index: its full definition with ArangoDB's defaults; searches scan.
+
+The data-store part (intervals, consolidation policy, write buffers) is the one
+``arangosearch`` views share (``state/datastore.py``); the rest follows the 3.12 OpenAPI
+description of ``POST /_api/index#inverted``. Invalid values answer 400/10 naming the
+attribute, as ArangoDB's inverted-index factory does.
+"""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
+from ...base.errors import ArangoError
+from .. import datastore as DS
 from .base import DescribedIndex
-from .registry import Definition, IndexType, flag, register, validate_fields
+from .registry import Definition, IndexType, register, validate_fields
+
+_FLAGS = ("includeAllFields", "trackListPositions", "searchField", "cache", "primaryKeyCache")
 
 
 class InvertedIndex(DescribedIndex):
@@ -15,48 +25,98 @@ class InvertedIndex(DescribedIndex):
     type = "inverted"
 
 
+def _err(attr: str) -> ArangoError:
+    return ArangoError(
+        10, f"failed to normalize index properties, error in attribute '{attr}'", 400
+    )
+
+
+def _flag(body: dict[str, Any], key: str, default: bool = False) -> bool:
+    value = body.get(key, default)
+    if not isinstance(value, bool):
+        raise _err(key)
+    return value
+
+
+def _primary_sort(value: Any) -> dict[str, Any]:
+    """``{fields: [{field, asc}], compression, cache}``: the view's sort shape, per field."""
+    if value is None:
+        value = {}
+    if not isinstance(value, dict):
+        raise _err("primarySort")
+    fields = value.get("fields", [])
+    if not isinstance(fields, list):
+        raise _err("primarySort.fields")
+    out_fields = []
+    for item in fields:
+        if not isinstance(item, dict) or not isinstance(item.get("field"), str):
+            raise _err("primarySort.fields")
+        if "asc" in item:
+            asc = item["asc"]
+        else:
+            direction = item.get("direction")
+            if not isinstance(direction, str) or direction.lower() not in ("asc", "desc"):
+                raise _err("primarySort.fields")
+            asc = direction.lower() == "asc"
+        if not isinstance(asc, bool):
+            raise _err("primarySort.fields")
+        out_fields.append({"field": item["field"], "asc": asc})
+    compression = value.get("compression", "lz4")
+    if compression not in ("lz4", "none"):
+        raise _err("primarySort.compression")
+    return {"fields": out_fields, "compression": compression, "cache": _flag(value, "cache")}
+
+
+def _stored_values(value: Any) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _err("storedValues")
+    out = []
+    for item in value:
+        item = {"fields": [item]} if isinstance(item, str) else item
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("fields"), list)
+            or not all(isinstance(f, str) for f in item["fields"])
+            or item.get("compression", "lz4") not in ("lz4", "none")
+        ):
+            raise _err("storedValues")
+        out.append(
+            {
+                "fields": list(item["fields"]),
+                "compression": item.get("compression", "lz4"),
+                "cache": _flag(item, "cache"),
+            }
+        )
+    return out
+
+
 def _inverted_options(body: dict[str, Any], fields: list[Any]) -> dict[str, Any]:
     """An inverted index's definition with ArangoDB's defaults for what was not given."""
     norm_fields = [f if isinstance(f, dict) else {"name": f} for f in fields]
     analyzer = body.get("analyzer", "identity")
-    primary_sort = body.get("primarySort")
-    if not isinstance(primary_sort, dict):
-        primary_sort = {}
-    return {
-        "fields": norm_fields,
-        "analyzer": analyzer if isinstance(analyzer, str) else "identity",
-        "features": body.get("features", []),
-        "includeAllFields": flag(body, "includeAllFields", False),
-        "trackListPositions": flag(body, "trackListPositions", False),
-        "searchField": flag(body, "searchField", False),
-        "cache": flag(body, "cache", False),
-        "primaryKeyCache": flag(body, "primaryKeyCache", False),
-        "primarySort": {
-            "fields": primary_sort.get("fields", []),
-            "compression": primary_sort.get("compression", "lz4"),
-            "cache": bool(primary_sort.get("cache", False)),
-        },
-        "storedValues": body.get("storedValues", []),
-        "optimizeTopK": body.get("optimizeTopK", []),
-        "version": 1,
-        "cleanupIntervalStep": body.get("cleanupIntervalStep", 2),
-        "commitIntervalMsec": body.get("commitIntervalMsec", 1000),
-        "consolidationIntervalMsec": body.get("consolidationIntervalMsec", 1000),
-        "consolidationPolicy": body.get(
-            "consolidationPolicy",
-            {
-                "type": "tier",
-                "segmentsBytesFloor": 2097152,
-                "segmentsBytesMax": 5368709120,
-                "segmentsMax": 10,
-                "segmentsMin": 1,
-                "minScore": 0,
-            },
-        ),
-        "writebufferActive": body.get("writebufferActive", 0),
-        "writebufferIdle": body.get("writebufferIdle", 64),
-        "writebufferSizeMax": body.get("writebufferSizeMax", 33554432),
-    }
+    if not isinstance(analyzer, str):
+        raise _err("analyzer")
+    features = body.get("features", [])
+    if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
+        raise _err("features")
+    top_k = body.get("optimizeTopK", [])
+    if not isinstance(top_k, list) or not all(isinstance(t, str) for t in top_k):
+        raise _err("optimizeTopK")
+    policy = body.get("consolidationPolicy")
+    out: dict[str, Any] = {"fields": norm_fields, "analyzer": analyzer, "features": features}
+    out.update({key: _flag(body, key) for key in _FLAGS})
+    out["primarySort"] = _primary_sort(body.get("primarySort"))
+    out["storedValues"] = _stored_values(body.get("storedValues"))
+    out["optimizeTopK"] = list(top_k)
+    out["version"] = 1
+    out.update(DS.uints(body, DS.INTERVAL_DEFAULTS, _err))
+    out["consolidationPolicy"] = (
+        dict(DS.TIER_DEFAULT) if policy is None else DS.consolidation(policy, _err)
+    )
+    out.update(DS.uints(body, DS.WRITEBUFFER_DEFAULTS, _err))
+    return out
 
 
 class _InvertedType(IndexType[InvertedIndex]):
