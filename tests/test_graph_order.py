@@ -1,0 +1,62 @@
+"""Traversal neighbour order as a single RocksDB server gives it (see docs/GRAPH_ORDER.md)."""
+
+from __future__ import annotations
+
+from arangoasync.typings import CollectionType
+
+
+async def _rows(db, query, bind=None):
+    cursor = await db.aql.execute(query, bind_vars=bind or {})
+    async with cursor:
+        return [row async for row in cursor]
+
+
+async def _setup(db):
+    await db.create_collection("v")
+    edges = await db.create_collection("e", col_type=CollectionType.EDGE)
+    verts = db.collection("v")
+    await verts.insert_many([{"_key": k} for k in "abcdefg"])
+    await edges.insert_many(
+        [
+            {"_key": "ac", "_from": "v/a", "_to": "v/c"},
+            {"_key": "ab", "_from": "v/a", "_to": "v/b"},
+            {"_key": "ad", "_from": "v/a", "_to": "v/d"},
+            {"_key": "ce", "_from": "v/c", "_to": "v/e"},
+            {"_key": "bf", "_from": "v/b", "_to": "v/f"},
+            {"_key": "ga", "_from": "v/g", "_to": "v/a"},
+        ]
+    )
+    return edges
+
+
+async def test_neighbours_come_in_write_order_and_updates_move_last(db):
+    edges = await _setup(db)
+    query = "FOR x IN 1..2 OUTBOUND 'v/a' e RETURN x._key"
+    assert await _rows(db, query) == ["c", "e", "b", "f", "d"]  # not key order
+    await edges.update({"_key": "ac", "note": "touched"})
+    assert await _rows(db, query) == ["b", "f", "d", "c", "e"]
+    bfs = "FOR x IN 1..2 OUTBOUND 'v/a' e OPTIONS {order: 'bfs'} RETURN x._key"
+    assert await _rows(db, bfs) == ["b", "d", "c", "f", "e"]
+
+
+async def test_any_reads_outbound_before_inbound(db):
+    await _setup(db)
+    got = await _rows(db, "FOR x IN 1..1 ANY 'v/a' e RETURN x._key")
+    assert got == ["c", "b", "d", "g"]
+    got = await _rows(db, "FOR x IN 1..1 INBOUND 'v/a' e RETURN x._key")
+    assert got == ["g"]
+
+
+async def test_shortest_path_takes_the_first_discovered_tie(db):
+    edges = await _setup(db)
+    await edges.insert_many(
+        [
+            {"_key": "eh", "_from": "v/e", "_to": "v/h"},
+            {"_key": "fh", "_from": "v/f", "_to": "v/h"},
+        ]
+    )
+    await db.collection("v").insert({"_key": "h"})
+    query = "FOR x IN OUTBOUND SHORTEST_PATH 'v/a' TO 'v/h' e RETURN x._key"
+    assert await _rows(db, query) == ["a", "c", "e", "h"]
+    await edges.update({"_key": "ac", "note": "touched"})
+    assert await _rows(db, query) == ["a", "b", "f", "h"]
