@@ -12,7 +12,6 @@ order ``TOKENS()`` and ``MINHASH()`` return them in.
 from __future__ import annotations
 
 import base64
-import math
 import struct
 from collections.abc import Iterable
 from typing import Any
@@ -304,13 +303,3 @@ def tokens(terms: Iterable[str], size: int) -> list[str]:
 def of_values(values: Iterable[Any], size: int) -> list[str]:
     """``MINHASH(values, numHashes)``."""
     return [encode(h) for h in signature((normalized_hash(v) for v in values), size)]
-
-
-def count_for_error(error: float) -> int:
-    """``MINHASH_COUNT``: the signature size whose expected error stays within ``error``."""
-    return math.ceil(1.0 / (error * error))
-
-
-def error_for_count(count: float) -> float:
-    """``MINHASH_ERROR``: the expected error ``1/sqrt(numHashes)``."""
-    return 1.0 / math.sqrt(count)

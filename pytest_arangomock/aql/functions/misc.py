@@ -442,21 +442,3 @@ def minhash(ctx: FunctionContext, values: Any, num_hashes: Any) -> Any:
         invalid_argument(ctx, "MINHASH")
         return None
     return MH.of_values(values, int(num_hashes))
-
-
-@function("MINHASH_COUNT", 1, family=FAMILY)
-def minhash_count(ctx: FunctionContext, error: Any) -> Any:
-    """The signature size that keeps the expected error within ``error`` (0 < error < 1)."""
-    if not is_number(error) or not 0 < error < 1:
-        invalid_argument(ctx, "MINHASH_COUNT")
-        return None
-    return MH.count_for_error(float(error))
-
-
-@function("MINHASH_ERROR", 1, family=FAMILY)
-def minhash_error(ctx: FunctionContext, num_hashes: Any) -> Any:
-    """The expected error of a signature with ``numHashes`` entries."""
-    if not is_number(num_hashes) or num_hashes < 1:
-        invalid_argument(ctx, "MINHASH_ERROR")
-        return None
-    return MH.error_for_count(float(num_hashes))
