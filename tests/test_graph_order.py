@@ -31,18 +31,22 @@ async def _setup(db):
 
 async def test_neighbours_come_in_write_order_and_updates_move_last(db):
     edges = await _setup(db)
-    query = "FOR x IN 1..2 OUTBOUND 'v/a' e RETURN x._key"
-    assert await _rows(db, query) == ["c", "e", "b", "f", "d"]  # not key order
-    await edges.update({"_key": "ac", "note": "touched"})
-    assert await _rows(db, query) == ["b", "f", "d", "c", "e"]
     bfs = "FOR x IN 1..2 OUTBOUND 'v/a' e OPTIONS {order: 'bfs'} RETURN x._key"
+    assert await _rows(db, bfs) == ["c", "b", "d", "e", "f"]  # write order, not key order
+    # depth-first expands the last written edge first
+    dfs = "FOR x IN 1..2 OUTBOUND 'v/a' e RETURN x._key"
+    assert await _rows(db, dfs) == ["d", "b", "f", "c", "e"]
+    await edges.update({"_key": "ac", "note": "touched"})
     assert await _rows(db, bfs) == ["b", "d", "c", "f", "e"]
+    assert await _rows(db, dfs) == ["c", "e", "d", "b", "f"]
 
 
 async def test_any_reads_outbound_before_inbound(db):
     await _setup(db)
-    got = await _rows(db, "FOR x IN 1..1 ANY 'v/a' e RETURN x._key")
+    got = await _rows(db, "FOR x IN 1..1 ANY 'v/a' e OPTIONS {order: 'bfs'} RETURN x._key")
     assert got == ["c", "b", "d", "g"]
+    got = await _rows(db, "FOR x IN 1..1 ANY 'v/a' e RETURN x._key")
+    assert got == ["g", "d", "b", "c"]
     got = await _rows(db, "FOR x IN 1..1 INBOUND 'v/a' e RETURN x._key")
     assert got == ["g"]
 

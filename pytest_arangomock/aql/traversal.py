@@ -238,7 +238,7 @@ def _traversal(compiler: Scope, st: A.Traversal, level: Level) -> Stage:
                 if row is not None:
                     yield row
                 if go:
-                    stack.extend(reversed(expand(state)))
+                    stack.extend(expand(state))  # the last edge is expanded first
         elif order == "bfs":
             queue = deque([init])
             while queue:
