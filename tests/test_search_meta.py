@@ -146,3 +146,27 @@ async def test_inverted_index_validation(db, options, attribute):
         await col.add_index("inverted", ["title"], options)
     assert exc.value.http_code == 400 and exc.value.error_code == 10
     assert attribute in exc.value.error_message
+
+
+async def test_link_cache_nested_and_in_background(db):
+    await db.create_collection("docs")
+    view = await db.create_view(
+        "v",
+        "arangosearch",
+        {
+            "links": {
+                "docs": {
+                    "inBackground": True,
+                    "cache": True,
+                    "fields": {"items": {"nested": {"name": {"analyzers": ["text_en"]}}}},
+                }
+            }
+        },
+    )
+    link = view["links"]["docs"]
+    assert "inBackground" not in link and link["cache"] is True
+    assert link["fields"] == {"items": {"nested": {"name": {"analyzers": ["text_en"]}}}}
+    with pytest.raises(ViewUpdateError) as exc:
+        await db.update_view("v", {"links": {"docs": {"nested": {"x": {}}}}})
+    assert exc.value.http_code == 400 and exc.value.error_code == 10
+    assert exc.value.error_message.endswith("error in attribute: nested")

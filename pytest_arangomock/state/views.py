@@ -36,7 +36,15 @@ IMMUTABLE_DEFAULTS: dict[str, Any] = {
     "writebufferIdle": 64,
     "writebufferSizeMax": 33554432,
 }
-LINK_KEYS = ("analyzers", "fields", "includeAllFields", "storeValues", "trackListPositions")
+LINK_KEYS = (
+    "analyzers",
+    "cache",
+    "fields",
+    "includeAllFields",
+    "nested",
+    "storeValues",
+    "trackListPositions",
+)
 
 
 def views(db: Database) -> dict[str, View]:
@@ -311,23 +319,24 @@ def normalize_link(
             if display not in shown:
                 shown.append(display)
         out["analyzers"] = shown
-    fields = definition.get("fields", {})
-    if not isinstance(fields, dict):
-        raise invalid("fields")
-    sub_fields = {}
-    for key, sub in fields.items():
-        if sub is None:
-            continue
-        sub_fields[key] = normalize_link(db, col_name, sub, top=False)
-    if top or sub_fields:
-        out["fields"] = sub_fields
-    for key, default in (("includeAllFields", False),):
-        if key in definition:
-            if not isinstance(definition[key], bool):
-                raise invalid(key)
-            out[key] = definition[key]
-        elif top:
-            out[key] = default
+    for kind in ("fields", "nested"):
+        subs = definition.get(kind, {})
+        if not isinstance(subs, dict) or (kind == "nested" and top and subs):
+            raise invalid(kind)  # `nested` needs a parent field
+        normalized = {
+            key: normalize_link(db, col_name, sub, top=False)
+            for key, sub in subs.items()
+            if sub is not None
+        }
+        if (top and kind == "fields") or normalized:
+            out[kind] = normalized
+    for key in ("includeAllFields", "cache", "inBackground"):
+        if key in definition and not isinstance(definition[key], bool):
+            raise invalid(key)
+    if "includeAllFields" in definition or top:
+        out["includeAllFields"] = definition.get("includeAllFields", False)
+    if definition.get("cache"):
+        out["cache"] = True  # listed only when on; inBackground is a one-off, never kept
     if "storeValues" in definition:
         if definition["storeValues"] not in ("none", "id"):
             raise invalid("storeValues")
