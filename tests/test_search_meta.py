@@ -145,7 +145,9 @@ async def test_inverted_index_validation(db, options, attribute):
     with pytest.raises(IndexCreateError) as exc:
         await col.add_index("inverted", ["title"], options)
     assert exc.value.http_code == 400 and exc.value.error_code == 10
-    assert attribute in exc.value.error_message
+    assert exc.value.error_message.startswith(
+        f"failed to normalize index fields from definition, error in attribute '{attribute}': {{"
+    )
 
 
 async def test_link_cache_nested_and_in_background(db):

@@ -8,6 +8,7 @@ attribute, as ArangoDB's inverted-index factory does.
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -25,9 +26,25 @@ class InvertedIndex(DescribedIndex):
     type = "inverted"
 
 
+class _Invalid(ArangoError):
+    """An attribute of the definition ArangoDB's inverted-index meta refuses."""
+
+    def __init__(self, attr: str) -> None:
+        super().__init__(10, attr, 400)
+        self.attr = attr
+
+
 def _err(attr: str) -> ArangoError:
+    return _Invalid(attr)
+
+
+def _refusal(attr: str, body: dict[str, Any]) -> ArangoError:
+    """The factory's answer: the attribute, then the definition as it was sent."""
+    shown = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
     return ArangoError(
-        10, f"failed to normalize index properties, error in attribute '{attr}'", 400
+        10,
+        f"failed to normalize index fields from definition, error in attribute '{attr}': {shown}",
+        400,
     )
 
 
@@ -126,7 +143,10 @@ class _InvertedType(IndexType[InvertedIndex]):
 
     def define(self, body: dict[str, Any]) -> Definition:
         fields = validate_fields(body, "fields", 1, math.inf, inverted=True)
-        options = _inverted_options(body, fields)
+        try:
+            options = _inverted_options(body, fields)
+        except _Invalid as exc:
+            raise _refusal(exc.attr, body) from None
         return Definition(self.name, options.pop("fields"), False, True, options)
 
 
