@@ -172,3 +172,53 @@ async def test_link_cache_nested_and_in_background(db):
         await db.update_view("v", {"links": {"docs": {"nested": {"x": {}}}}})
     assert exc.value.http_code == 400 and exc.value.error_code == 10
     assert exc.value.error_message.endswith("error in attribute: nested")
+
+
+@pytest.mark.parametrize(
+    ("link", "path"),
+    [
+        ({"analyzers": "text_en"}, "analyzers"),
+        ({"analyzers": ["identity", 5]}, "analyzers[1]"),
+        ({"analyzers": ["nope"]}, "analyzers.nope"),
+        ({"storeValues": "all"}, "storeValues.all"),
+        ({"storeValues": 1}, "storeValues"),
+        ({"trackListPositions": "no"}, "trackListPositions"),
+        ({"fields": {"a": None}}, "fields.a"),
+        (
+            {"fields": {"a": {"fields": {"b": {"analyzers": ["nope"]}}}}},
+            "fields.a.fields.b.analyzers.nope",
+        ),
+    ],
+)
+async def test_link_refusals_name_the_path(db, link, path):
+    await db.create_collection("docs")
+    with pytest.raises(ViewCreateError) as exc:
+        await db.create_view("v", "arangosearch", {"links": {"docs": link}})
+    assert exc.value.http_code == 400 and exc.value.error_code == 10
+    assert exc.value.error_message == (
+        "while validating arangosearch link definition, error: invalid link definition "
+        f"for collection 'docs' error in attribute: {path}"
+    )
+
+
+async def test_sub_fields_list_only_what_differs_from_the_parent(db):
+    await db.create_collection("docs")
+    view = await db.create_view(
+        "v",
+        "arangosearch",
+        {
+            "links": {
+                "docs": {
+                    "analyzers": ["text_en"],
+                    "fields": {
+                        "same": {"analyzers": ["text_en"], "storeValues": "none"},
+                        "other": {"analyzers": ["identity"], "includeAllFields": True},
+                    },
+                }
+            }
+        },
+    )
+    assert view["links"]["docs"]["fields"] == {
+        "same": {},
+        "other": {"analyzers": ["identity"], "includeAllFields": True},
+    }

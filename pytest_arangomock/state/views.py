@@ -290,65 +290,92 @@ def _immutable(body: dict[str, Any], err: Any) -> dict[str, Any]:
     return out
 
 
+class _LinkError(Exception):
+    """A link attribute ArangoDB's FieldMeta refuses, by its dotted path."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+
 def normalize_link(
     db: Database, col_name: str, definition: Any, *, top: bool = True
 ) -> dict[str, Any]:
-    """A link (or field) definition as ArangoDB reports it; sub-fields list only overrides."""
+    """A link definition as ArangoDB reports it; sub-fields list only overrides.
 
-    def invalid(attr: str) -> ArangoError:
-        return _bad(
+    Refusals name the attribute as ``FieldMeta::init`` does: ``analyzers[1]``,
+    ``analyzers.<unknown name>``, ``storeValues.<bad value>``, ``fields.<name>`` (not an
+    object) and ``fields.<name>.<inner path>``.
+    """
+    try:
+        return _field_meta(db, definition, top, None)
+    except _LinkError as exc:
+        raise _bad(
             "while validating arangosearch link definition, error: invalid link definition "
-            f"for collection '{col_name}' error in attribute: {attr}"
-        )
+            f"for collection '{col_name}' error in attribute: {exc.path}"
+        ) from None
 
+
+_INHERITED = ("analyzers", "includeAllFields", "trackListPositions", "storeValues")
+
+
+def _field_meta(
+    db: Database, definition: Any, top: bool, parent: dict[str, Any] | None
+) -> dict[str, Any]:
+    """One level of a link; a sub-field lists only what differs from its parent."""
     if not isinstance(definition, dict):
-        raise invalid("")
+        raise _LinkError("")
     out: dict[str, Any] = {}
     if "analyzers" in definition or top:
         names = definition.get("analyzers", ["identity"])
         if not isinstance(names, list):
-            raise invalid("analyzers")
+            raise _LinkError("analyzers")
         shown: list[str] = []
-        for n in names:
+        for i, n in enumerate(names):
             if not isinstance(n, str):
-                raise invalid("analyzers")
+                raise _LinkError(f"analyzers[{i}]")
             analyzer = AN.lookup(db, n)
             if analyzer is None:
-                raise invalid("analyzers")
+                raise _LinkError(f"analyzers.{n}")
             display = AN.display_name(analyzer.full_name, db.name)
             if display not in shown:
                 shown.append(display)
         out["analyzers"] = shown
+    for key in ("includeAllFields", "trackListPositions", "cache", "inBackground"):
+        if key in definition and not isinstance(definition[key], bool):
+            raise _LinkError(key)
+    if "storeValues" in definition:
+        value = definition["storeValues"]
+        if not isinstance(value, str):
+            raise _LinkError("storeValues")
+        if value not in ("none", "id"):
+            raise _LinkError(f"storeValues.{value}")
+    for key, default in (
+        ("includeAllFields", False),
+        ("trackListPositions", False),
+        ("storeValues", "none"),
+    ):
+        if key in definition or top:
+            out[key] = definition.get(key, default)
+    if definition.get("cache"):
+        out["cache"] = True  # listed only when on; inBackground is a one-off, never kept
+    effective = dict(out) if parent is None else {**parent, **out}
+    if parent is not None:
+        out = {k: v for k, v in out.items() if k not in _INHERITED or parent.get(k) != v}
     for kind in ("fields", "nested"):
         subs = definition.get(kind, {})
         if not isinstance(subs, dict) or (kind == "nested" and top and subs):
-            raise invalid(kind)  # `nested` needs a parent field
-        normalized = {
-            key: normalize_link(db, col_name, sub, top=False)
-            for key, sub in subs.items()
-            if sub is not None
-        }
+            raise _LinkError(kind)  # `nested` needs a parent field
+        normalized = {}
+        for key, sub in subs.items():
+            if not isinstance(sub, dict):
+                raise _LinkError(f"{kind}.{key}")
+            try:
+                normalized[key] = _field_meta(db, sub, False, effective)
+            except _LinkError as exc:
+                raise _LinkError(f"{kind}.{key}.{exc.path}") from None
         if (top and kind == "fields") or normalized:
             out[kind] = normalized
-    for key in ("includeAllFields", "cache", "inBackground"):
-        if key in definition and not isinstance(definition[key], bool):
-            raise invalid(key)
-    if "includeAllFields" in definition or top:
-        out["includeAllFields"] = definition.get("includeAllFields", False)
-    if definition.get("cache"):
-        out["cache"] = True  # listed only when on; inBackground is a one-off, never kept
-    if "storeValues" in definition:
-        if definition["storeValues"] not in ("none", "id"):
-            raise invalid("storeValues")
-        out["storeValues"] = definition["storeValues"]
-    elif top:
-        out["storeValues"] = "none"
-    if "trackListPositions" in definition:
-        if not isinstance(definition["trackListPositions"], bool):
-            raise invalid("trackListPositions")
-        out["trackListPositions"] = definition["trackListPositions"]
-    elif top:
-        out["trackListPositions"] = False
     return {k: out[k] for k in LINK_KEYS if k in out}
 
 
