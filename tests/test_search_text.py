@@ -225,3 +225,27 @@ def test_signature_keeps_the_smallest_hashes_in_heap_order():
     # CityHash64's published value for the empty string
     assert MH.cityhash64(b"") == 0x9AE16A3B2F90404F
     assert MH.xxh64(b"") == 0xEF46DB3751D8E999
+
+
+async def test_stopwords_path_is_read_per_language(db, tmp_path):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "list.txt").write_text("the  article\nand\n\nof  # comment\n")
+    (tmp_path / "de").mkdir()
+    await db.create_analyzer(
+        "files", "text", {"locale": "en_US", "stopwordsPath": str(tmp_path), "stemming": False}, []
+    )
+    both = {"locale": "en", "stopwordsPath": str(tmp_path), "stopwords": ["fox"]}
+    await db.create_analyzer("both", "text", both, [])
+    assert await _one(db, 'RETURN TOKENS("The fox and the hound of Baskerville", "files")') == [
+        "fox",
+        "hound",
+        "baskerville",
+    ]
+    assert await _one(db, 'RETURN TOKENS("the fox and the hound", "both")') == ["hound"]
+    for props in (
+        {"locale": "de", "stopwordsPath": str(tmp_path)},  # no files for the language
+        {"locale": "en", "stopwordsPath": str(tmp_path / "missing")},
+    ):
+        with pytest.raises(AnalyzerCreateError) as exc:
+            await db.create_analyzer("refused", "text", props, [])
+        assert exc.value.error_code == 10 and "was rejected by analyzer" in exc.value.error_message

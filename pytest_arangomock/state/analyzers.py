@@ -19,7 +19,7 @@ from ..base.errors import ArangoError
 from ..base.values import to_string
 from . import minhash as MH
 from .runtime import require_aql
-from .stemming import stem
+from .stemming import stem, stopword_files
 
 if TYPE_CHECKING:
     from .model import Database
@@ -296,6 +296,8 @@ def _normalize_props(db: Database, atype: str, props: dict[str, Any]) -> dict[st
             out["edgeNgram"] = _edge_ngram(props["edgeNgram"])
         if "stopwordsPath" in props:
             out["stopwordsPath"] = _str(props, "stopwordsPath")
+            if stopword_files(out["stopwordsPath"], out["locale"]) is None:
+                raise _Rejected("stopwordsPath")
         return out
     if atype == "stopwords":
         words = props.get("stopwords")
@@ -604,6 +606,8 @@ def _text_tokens(text: str, props: dict[str, Any]) -> list[str]:
     """Words, then accent removal, case, stop words (compared as given), stemming, edge n-grams."""
     case = props.get("case", "lower")
     stopwords = set(props.get("stopwords", []))
+    if "stopwordsPath" in props:
+        stopwords |= stopword_files(props["stopwordsPath"], str(props.get("locale", ""))) or set()
     locale = str(props.get("locale", ""))
     edge = props.get("edgeNgram")
     out: list[str] = []

@@ -11,7 +11,9 @@ keeps the compact Porter2 below, which gives Snowball 2's tokens.
 
 from __future__ import annotations
 
+import functools
 import threading
+from pathlib import Path
 from typing import Any
 
 import snowballstemmer
@@ -55,6 +57,29 @@ def language(locale: str) -> str:
     for sep in ("_", "-", ".", "@"):
         locale = locale.split(sep, 1)[0]
     return locale.lower()
+
+
+@functools.lru_cache(maxsize=64)
+def stopword_files(path: str, locale: str) -> frozenset[str] | None:
+    """The words in ``path/<language>/*`` (first word of each line), or None if unreadable.
+
+    ArangoDB's ``text`` analyzer reads ``stopwordsPath`` this way and refuses to be created
+    when the language directory is missing or holds no files.
+    """
+    folder = Path(path) / language(locale)
+    try:
+        files = [f for f in sorted(folder.iterdir()) if f.is_file()]
+        if not files:
+            return None
+        words: set[str] = set()
+        for file in files:
+            for line in file.read_text(encoding="utf-8", errors="replace").splitlines():
+                first = line.split(None, 1)
+                if first:
+                    words.add(first[0])
+    except OSError:
+        return None
+    return frozenset(words)
 
 
 def _stemmer(algorithm: str) -> Any:
