@@ -249,3 +249,12 @@ async def test_stopwords_path_is_read_per_language(db, tmp_path):
         with pytest.raises(AnalyzerCreateError) as exc:
             await db.create_analyzer("refused", "text", props, [])
         assert exc.value.error_code == 10 and "was rejected by analyzer" in exc.value.error_message
+
+
+async def test_turkish_case_keeps_dotted_and_dotless_i(db):
+    await db.create_analyzer("norm_tr", "norm", {"locale": "tr", "case": "lower"}, [])
+    await db.create_analyzer("up_tr", "norm", {"locale": "tr_TR", "case": "upper"}, [])
+    await db.create_analyzer("norm_en", "norm", {"locale": "en", "case": "lower"}, [])
+    assert await _one(db, 'RETURN TOKENS("DİYARBAKIR", "norm_tr")') == ["diyarbakır"]
+    assert await _one(db, 'RETURN TOKENS("istanbul ılık", "up_tr")') == ["İSTANBUL ILIK"]
+    assert await _one(db, 'RETURN TOKENS("DIYARBAKIR", "norm_en")') == ["diyarbakir"]

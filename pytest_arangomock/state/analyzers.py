@@ -19,7 +19,7 @@ from ..base.errors import ArangoError
 from ..base.values import to_string
 from . import minhash as MH
 from .runtime import require_aql
-from .stemming import stem, stopword_files
+from .stemming import language, stem, stopword_files
 
 if TYPE_CHECKING:
     from .model import Database
@@ -501,10 +501,19 @@ def _strip_accents(text: str) -> str:
     )
 
 
-def _apply_case(text: str, case: str) -> str:
+_DOTTED_I = ("tr", "az")  # ICU's Turkic case mapping: I <-> ı, İ <-> i
+
+
+def _apply_case(text: str, case: str, locale: str = "") -> str:
+    """ICU-style case conversion; Turkish and Azeri keep the dotted and dotless i apart."""
+    turkic = language(locale) in _DOTTED_I
     if case == "lower":
+        if turkic:
+            text = text.replace("I", "ı").replace("İ", "i")
         return text.lower()
     if case == "upper":
+        if turkic:
+            text = text.replace("i", "İ").replace("ı", "I")
         return text.upper()
     return text
 
@@ -560,7 +569,7 @@ def tokenize_string(db: Database | None, atype: str, props: dict[str, Any], text
     if atype == "stem":
         return [stem(text, props.get("locale", ""))]
     if atype == "norm":
-        value = _apply_case(text, props.get("case", "none"))
+        value = _apply_case(text, props.get("case", "none"), str(props.get("locale", "")))
         return [value if props.get("accent", True) else _strip_accents(value)]
     if atype == "ngram":
         return _ngrams(text, props)
@@ -613,7 +622,7 @@ def _text_tokens(text: str, props: dict[str, Any]) -> list[str]:
     out: list[str] = []
     for word in _words(text):
         token = word if props.get("accent", False) else _strip_accents(word)
-        token = _apply_case(token, case)
+        token = _apply_case(token, case, locale)
         if token in stopwords:
             continue
         if props.get("stemming", True):
