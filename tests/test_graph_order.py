@@ -64,3 +64,23 @@ async def test_shortest_path_takes_the_first_discovered_tie(db):
     assert await _rows(db, query) == ["a", "c", "e", "h"]
     await edges.update({"_key": "ac", "note": "touched"})
     assert await _rows(db, query) == ["a", "b", "f", "h"]
+
+
+async def test_named_graph_reads_edge_collections_by_name(db):
+    await db.create_collection("p")
+    await db.collection("p").insert_many([{"_key": k} for k in "abc"])
+    zeta = await db.create_collection("zeta", col_type=CollectionType.EDGE)
+    alpha = await db.create_collection("alpha", col_type=CollectionType.EDGE)
+    await zeta.insert({"_from": "p/a", "_to": "p/b"})
+    await alpha.insert({"_from": "p/a", "_to": "p/c"})
+    await db.create_graph(
+        "g",
+        edge_definitions=[
+            {"collection": "zeta", "from": ["p"], "to": ["p"]},
+            {"collection": "alpha", "from": ["p"], "to": ["p"]},
+        ],
+    )
+    named = "FOR x IN 1..1 OUTBOUND 'p/a' GRAPH 'g' OPTIONS {order: 'bfs'} RETURN x._key"
+    assert await _rows(db, named) == ["c", "b"]
+    listed = "FOR x IN 1..1 OUTBOUND 'p/a' zeta, alpha OPTIONS {order: 'bfs'} RETURN x._key"
+    assert await _rows(db, listed) == ["b", "c"]
