@@ -229,7 +229,7 @@ def test_signature_keeps_the_smallest_hashes_in_heap_order():
 
 async def test_stopwords_path_is_read_per_language(db, tmp_path):
     (tmp_path / "en").mkdir()
-    (tmp_path / "en" / "list.txt").write_text("the  article\nand\n\nof  # comment\n")
+    (tmp_path / "en" / "list.txt").write_text("the  article\nand\n\nof  # comment\n  hound\n")
     (tmp_path / "de").mkdir()
     await db.create_analyzer(
         "files", "text", {"locale": "en_US", "stopwordsPath": str(tmp_path), "stemming": False}, []
@@ -241,9 +241,13 @@ async def test_stopwords_path_is_read_per_language(db, tmp_path):
         "hound",
         "baskerville",
     ]
+    # a line starting with whitespace names no stop word
     assert await _one(db, 'RETURN TOKENS("the fox and the hound", "both")') == ["hound"]
+    # an empty language directory gives no stop words; a missing one refuses the analyzer
+    await db.create_analyzer("empty", "text", {"locale": "de", "stopwordsPath": str(tmp_path)}, [])
+    assert await _one(db, 'RETURN TOKENS("der Hund", "empty")') == ["der", "hund"]
     for props in (
-        {"locale": "de", "stopwordsPath": str(tmp_path)},  # no files for the language
+        {"locale": "fr", "stopwordsPath": str(tmp_path)},
         {"locale": "en", "stopwordsPath": str(tmp_path / "missing")},
     ):
         with pytest.raises(AnalyzerCreateError) as exc:
@@ -258,3 +262,41 @@ async def test_turkish_case_keeps_dotted_and_dotless_i(db):
     assert await _one(db, 'RETURN TOKENS("DİYARBAKIR", "norm_tr")') == ["diyarbakır"]
     assert await _one(db, 'RETURN TOKENS("istanbul ılık", "up_tr")') == ["İSTANBUL ILIK"]
     assert await _one(db, 'RETURN TOKENS("DIYARBAKIR", "norm_en")') == ["diyarbakir"]
+
+
+async def test_text_properties_as_iresearch_normalises_them(db):
+    made = await db.create_analyzer(
+        "t",
+        "text",
+        {
+            "locale": "en_us.UTF-8",
+            "stopwords": ["the", "and", "the"],
+            "edgeNgram": {"min": "x", "max": 4, "preserveOriginal": "yes"},
+        },
+        [],
+    )
+    assert made["properties"] == {
+        "locale": "en_US",
+        "case": "lower",
+        "stopwords": ["and", "the"],
+        "accent": False,
+        "stemming": True,
+        "edgeNgram": {"max": 4},
+    }
+    bare = await db.create_analyzer("bare", "text", {"locale": "de"}, [])
+    assert bare["properties"] == {
+        "locale": "de",
+        "case": "lower",
+        "accent": False,
+        "stemming": True,
+    }
+    with pytest.raises(AnalyzerCreateError):
+        await db.create_analyzer(
+            "bad", "text", {"locale": "en", "edgeNgram": {"min": 5, "max": 2}}, []
+        )
+
+
+async def test_case_comes_before_accent_removal(db):
+    """iresearch converts case with the locale first, then strips accents."""
+    await db.create_analyzer("tr", "text", {"locale": "tr", "stemming": False}, [])
+    assert await _one(db, 'RETURN TOKENS("İSTANBUL Çay", "tr")') == ["istanbul", "cay"]

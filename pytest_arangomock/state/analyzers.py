@@ -231,23 +231,37 @@ def _choice(props: dict[str, Any], key: str, default: str, choices: tuple[str, .
 
 
 def _locale(props: dict[str, Any]) -> str:
+    """ICU's base name: no encoding or keywords, language lower, script title, rest upper."""
     value = _str(props, "locale")
     base = value.split(".", 1)[0].split("@", 1)[0]
-    if not re.fullmatch(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*", base):
+    if not re.fullmatch(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{0,8})*", base):
         raise _Rejected("locale")
-    return base.replace("-", "_")
+    parts = base.replace("-", "_").split("_")
+    shown = [parts[0].lower()]
+    for part in parts[1:]:
+        is_script = len(part) == 4 and part.isalpha() and len(shown) == 1
+        shown.append(part.title() if is_script else part.upper())
+    return "_".join(shown)
 
 
 def _edge_ngram(value: Any) -> dict[str, Any]:
+    """Only what was set validly is kept (iresearch ignores a non-number ``min``, say);
+    ``min`` above ``max`` is the one refusal."""
     if not isinstance(value, dict):
         raise _Rejected("edgeNgram")
     out: dict[str, Any] = {}
-    if "min" in value:
-        out["min"] = _int(value, "min")
-    if "max" in value:
-        out["max"] = _int(value, "max")
-    out["preserveOriginal"] = _bool(value, "preserveOriginal", False)
-    if out.get("min", 1) < 1 or ("max" in out and out["max"] < out.get("min", 1)):
+    for key in ("min", "max"):
+        number = value.get(key)
+        if (
+            isinstance(number, (int, float))
+            and not isinstance(number, bool)
+            and number >= 0
+            and int(number) == number
+        ):
+            out[key] = int(number)
+    if isinstance(value.get("preserveOriginal"), bool):
+        out["preserveOriginal"] = value["preserveOriginal"]
+    if "min" in out and "max" in out and out["min"] > out["max"]:
         raise _Rejected("edgeNgram")
     return out
 
@@ -284,20 +298,26 @@ def _normalize_props(db: Database, atype: str, props: dict[str, Any]) -> dict[st
             "endMarker": _str(props, "endMarker", ""),
         }
     if atype == "text":
-        out = _text_props(_locale(props))
-        out["case"] = _choice(props, "case", "lower", ("lower", "upper", "none"))
-        words = props.get("stopwords", [])
-        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-            raise _Rejected("stopwords")
-        out["stopwords"] = list(words)
+        # iresearch's make_vpack_config order; stop words sorted, listed only when given
+        out: dict[str, Any] = {
+            "locale": _locale(props),
+            "case": _choice(props, "case", "lower", ("lower", "upper", "none")),
+        }
+        if "stopwords" in props:
+            words = props["stopwords"]
+            if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+                raise _Rejected("stopwords")
+            out["stopwords"] = sorted(set(words), key=lambda w: w.encode("utf-8"))
         out["accent"] = _bool(props, "accent", False)
         out["stemming"] = _bool(props, "stemming", True)
-        if "edgeNgram" in props:
-            out["edgeNgram"] = _edge_ngram(props["edgeNgram"])
         if "stopwordsPath" in props:
             out["stopwordsPath"] = _str(props, "stopwordsPath")
             if stopword_files(out["stopwordsPath"], out["locale"]) is None:
                 raise _Rejected("stopwordsPath")
+        if "edgeNgram" in props:
+            edge = _edge_ngram(props["edgeNgram"])
+            if edge:
+                out["edgeNgram"] = edge
         return out
     if atype == "stopwords":
         words = props.get("stopwords")
@@ -612,7 +632,8 @@ def tokenize_string(db: Database | None, atype: str, props: dict[str, Any], text
 
 
 def _text_tokens(text: str, props: dict[str, Any]) -> list[str]:
-    """Words, then accent removal, case, stop words (compared as given), stemming, edge n-grams."""
+    """Words, then case (by locale), accent removal, stop words (compared as given), stemming,
+    edge n-grams: iresearch's ``process_term`` order (the docs list accents before case)."""
     case = props.get("case", "lower")
     stopwords = set(props.get("stopwords", []))
     if "stopwordsPath" in props:
@@ -621,8 +642,9 @@ def _text_tokens(text: str, props: dict[str, Any]) -> list[str]:
     edge = props.get("edgeNgram")
     out: list[str] = []
     for word in _words(text):
-        token = word if props.get("accent", False) else _strip_accents(word)
-        token = _apply_case(token, case, locale)
+        token = _apply_case(unicodedata.normalize("NFC", word), case, locale)
+        if not props.get("accent", False):
+            token = _strip_accents(token)
         if token in stopwords:
             continue
         if props.get("stemming", True):

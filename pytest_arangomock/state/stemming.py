@@ -12,6 +12,7 @@ keeps the compact Porter2 below, which gives Snowball 2's tokens.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -63,20 +64,20 @@ def language(locale: str) -> str:
 def stopword_files(path: str, locale: str) -> frozenset[str] | None:
     """The words in ``path/<language>/*`` (first word of each line), or None if unreadable.
 
-    ArangoDB's ``text`` analyzer reads ``stopwordsPath`` this way and refuses to be created
-    when the language directory is missing or holds no files.
+    ArangoDB's ``text`` analyzer reads ``stopwordsPath`` this way (iresearch
+    ``get_stopwords``): a missing language directory refuses the analyzer, an empty one
+    gives no stop words.
     """
     folder = Path(path) / language(locale)
     try:
         files = [f for f in sorted(folder.iterdir()) if f.is_file()]
-        if not files:
-            return None
         words: set[str] = set()
         for file in files:
             for line in file.read_text(encoding="utf-8", errors="replace").splitlines():
-                first = line.split(None, 1)
-                if first:
-                    words.add(first[0])
+                # the word runs to the first whitespace; lines starting with one are skipped
+                word = re.split(r"[ \t\n\v\f\r]", line, maxsplit=1)[0]
+                if word:
+                    words.add(word)
     except OSError:
         return None
     return frozenset(words)
