@@ -56,6 +56,10 @@ async def test_view_defaults_and_caches(db):
         ({"consolidationPolicy": {"type": "nope"}}, "consolidationPolicy.type"),
         ({"consolidationPolicy": {}}, "consolidationPolicy.type"),
         ({"commitIntervalMsec": -5}, "commitIntervalMsec"),
+        ({"primarySort": [{"field": "a"}]}, "primarySort[0]"),
+        ({"primarySort": [{"field": "a", "direction": "up"}]}, "primarySort[0].direction"),
+        ({"primarySort": [{"field": "a", "asc": 1}]}, "primarySort[0].asc"),
+        ({"primarySort": [{"field": 3, "asc": True}]}, "primarySort[0].field"),
         ({"writebufferIdle": "x"}, "writebufferIdle"),
         ({"optimizeTopK": [1]}, "optimizeTopK"),
         ({"primaryKeyCache": "yes"}, "primaryKeyCache"),
@@ -222,3 +226,12 @@ async def test_sub_fields_list_only_what_differs_from_the_parent(db):
         "same": {},
         "other": {"analyzers": ["identity"], "includeAllFields": True},
     }
+
+
+async def test_primary_sort_takes_direction_or_asc(db):
+    view = await db.create_view(
+        "v",
+        "arangosearch",
+        {"primarySort": [{"field": "a", "direction": "DESC"}, {"field": "b.c", "asc": True}]},
+    )
+    assert view["primarySort"] == [{"field": "a", "asc": False}, {"field": "b.c", "asc": True}]

@@ -83,3 +83,29 @@ def uints(body: dict[str, Any], defaults: dict[str, int], err: Err) -> dict[str,
                 raise err(key)
             out[key] = int(body[key])
     return out
+
+
+def sort_fields(value: Any, err: Err, prefix: str) -> list[dict[str, Any]]:
+    """Primary-sort entries as ``IResearchSortBase`` reads them: each an object of exactly
+    two attributes, ``field`` and either ``direction`` ("asc"/"desc") or ``asc`` (boolean);
+    refusals name ``<prefix>[i]``, ``<prefix>[i].direction``, ``.asc`` or ``.field``."""
+    if not isinstance(value, list):
+        raise err(prefix)
+    out = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict) or len(item) != 2:
+            raise err(f"{prefix}[{i}]")
+        if "direction" in item:
+            direction = item["direction"]
+            if not isinstance(direction, str) or direction.lower() not in ("asc", "desc"):
+                raise err(f"{prefix}[{i}].direction")
+            asc = direction.lower() == "asc"
+        elif isinstance(item.get("asc"), bool):
+            asc = item["asc"]
+        else:
+            raise err(f"{prefix}[{i}].asc")
+        field = item.get("field")
+        if not isinstance(field, str) or not field:
+            raise err(f"{prefix}[{i}].field")
+        out.append({"field": field, "asc": asc})
+    return out

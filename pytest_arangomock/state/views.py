@@ -221,24 +221,6 @@ def _mutable(body: dict[str, Any], base: dict[str, Any], err: Any) -> dict[str, 
     return out
 
 
-def _primary_sort(value: Any, err: Any) -> list[dict[str, Any]]:
-    if not isinstance(value, list):
-        raise err("primarySort")
-    out = []
-    for item in value:
-        if not isinstance(item, dict) or not isinstance(item.get("field"), str):
-            raise err("primarySort")
-        if "asc" in item:
-            asc = item["asc"]
-        else:
-            direction = str(item.get("direction", "")).lower()
-            if direction not in ("asc", "desc"):
-                raise err("primarySort")
-            asc = direction == "asc"
-        out.append({"field": item["field"], "asc": bool(asc)})
-    return out
-
-
 def _stored_values(value: Any, err: Any) -> list[dict[str, Any]]:
     if not isinstance(value, list):
         raise err("storedValues")
@@ -273,7 +255,7 @@ def _immutable(body: dict[str, Any], err: Any) -> dict[str, Any]:
             raise err("optimizeTopK")
         out["optimizeTopK"] = list(top_k)
     if "primarySort" in body:
-        out["primarySort"] = _primary_sort(body["primarySort"], err)
+        out["primarySort"] = DS.sort_fields(body["primarySort"], err, "primarySort")
     if "primarySortCompression" in body:
         if body["primarySortCompression"] not in ("lz4", "none"):
             raise err("primarySortCompression")

@@ -61,23 +61,7 @@ def _primary_sort(value: Any) -> dict[str, Any]:
         value = {}
     if not isinstance(value, dict):
         raise _err("primarySort")
-    fields = value.get("fields", [])
-    if not isinstance(fields, list):
-        raise _err("primarySort.fields")
-    out_fields = []
-    for item in fields:
-        if not isinstance(item, dict) or not isinstance(item.get("field"), str):
-            raise _err("primarySort.fields")
-        if "asc" in item:
-            asc = item["asc"]
-        else:
-            direction = item.get("direction")
-            if not isinstance(direction, str) or direction.lower() not in ("asc", "desc"):
-                raise _err("primarySort.fields")
-            asc = direction.lower() == "asc"
-        if not isinstance(asc, bool):
-            raise _err("primarySort.fields")
-        out_fields.append({"field": item["field"], "asc": asc})
+    out_fields = DS.sort_fields(value.get("fields", []), _err, "primarySort.fields")
     compression = value.get("compression", "lz4")
     if compression not in ("lz4", "none"):
         raise _err("primarySort.compression")
