@@ -21,7 +21,7 @@ from ..state import analyzers as AN
 from ..state import views as V
 from . import ast as A
 from .functions import arity_error
-from .functions.search import DEFAULT, Corpus, DocData, lcs
+from .functions.search import DEFAULT, Corpus, DocData, lcs, minhash_need
 from .functions.string import damerau_levenshtein, like
 from .scope import Level, Row, Scope
 
@@ -442,6 +442,25 @@ class SearchCompiler:
                         ((key, resolved), g, boost) for g in dict.fromkeys(grams) if g in tokens
                     ]
             return None
+
+        return flt
+
+    def fn_minhash_match(self, call: A.Call, analyzer: str, boost: float) -> Filter:
+        """At least ``ceil(threshold * signature size)`` of the target's MinHash tokens."""
+        target, value, threshold, name = self.args(call, 4, 4)
+        key = self.target(target, "MINHASH_MATCH")
+        used = self.const_analyzer(name)
+        value_fn, threshold_fn = self.value(value), self.value(threshold)
+
+        def flt(r: Row, d: DocData) -> list[Hit] | None:
+            wanted = minhash_need(self.db, used, value_fn(r), threshold_fn(r))
+            if wanted is None:
+                return None
+            signature, need = wanted
+            fkey = (key, d.resolved(key, used))
+            present = {t for lst in d.tokens(key, used) for t in lst}
+            found = [t for t in dict.fromkeys(signature) if t in present]
+            return [(fkey, t, boost) for t in found] if len(found) >= need else None
 
         return flt
 

@@ -45,8 +45,9 @@ class EdgeSource:
             definition = get_graph(self.db, name)
             if definition is None:
                 raise ArangoError(1924, f"graph '{name}' not found", 404)
-            for ed in definition.get("edgeDefinitions") or []:
-                pairs.append((ctx.collection(ed["collection"]), direction))
+            # a named graph's edge collections come from a sorted set (Graph::edgeCollections)
+            names = sorted({ed["collection"] for ed in definition.get("edgeDefinitions") or []})
+            pairs.extend((ctx.collection(name), direction) for name in names)
         else:
             for override, name_expr in graph.collections:
                 cname = compiler.collection_name(name_expr)
@@ -238,7 +239,7 @@ def _traversal(compiler: Scope, st: A.Traversal, level: Level) -> Stage:
                 if row is not None:
                     yield row
                 if go:
-                    stack.extend(reversed(expand(state)))
+                    stack.extend(expand(state))  # the last edge is expanded first
         elif order == "bfs":
             queue = deque([init])
             while queue:

@@ -2,8 +2,9 @@
 
 Built-in analyzers (``identity``, ``text_<locale>``) are server-wide and unprefixed; custom
 ones live in their database (``Database.analyzers``) and are named ``db::name``.
-Tokenisation follows each type's documented behaviour; the ``text`` type stems English with
-a compact Porter2 implementation and leaves other languages unstemmed.
+Tokenisation follows each type's documented behaviour; ``text`` and ``stem`` stem with the
+Snowball algorithm of the locale's language (``stemming.py``) and ``minhash`` builds ArangoDB's
+signature (``minhash.py``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..base.errors import ArangoError
 from ..base.values import to_string
+from . import minhash as MH
 from .runtime import require_aql
+from .stemming import language, stem, stopword_files
 
 if TYPE_CHECKING:
     from .model import Database
@@ -228,23 +231,37 @@ def _choice(props: dict[str, Any], key: str, default: str, choices: tuple[str, .
 
 
 def _locale(props: dict[str, Any]) -> str:
+    """ICU's base name: no encoding or keywords, language lower, script title, rest upper."""
     value = _str(props, "locale")
     base = value.split(".", 1)[0].split("@", 1)[0]
-    if not re.fullmatch(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*", base):
+    if not re.fullmatch(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{0,8})*", base):
         raise _Rejected("locale")
-    return base.replace("-", "_")
+    parts = base.replace("-", "_").split("_")
+    shown = [parts[0].lower()]
+    for part in parts[1:]:
+        is_script = len(part) == 4 and part.isalpha() and len(shown) == 1
+        shown.append(part.title() if is_script else part.upper())
+    return "_".join(shown)
 
 
 def _edge_ngram(value: Any) -> dict[str, Any]:
+    """Only what was set validly is kept (iresearch ignores a non-number ``min``, say);
+    ``min`` above ``max`` is the one refusal."""
     if not isinstance(value, dict):
         raise _Rejected("edgeNgram")
     out: dict[str, Any] = {}
-    if "min" in value:
-        out["min"] = _int(value, "min")
-    if "max" in value:
-        out["max"] = _int(value, "max")
-    out["preserveOriginal"] = _bool(value, "preserveOriginal", False)
-    if out.get("min", 1) < 1 or ("max" in out and out["max"] < out.get("min", 1)):
+    for key in ("min", "max"):
+        number = value.get(key)
+        if (
+            isinstance(number, (int, float))
+            and not isinstance(number, bool)
+            and number >= 0
+            and int(number) == number
+        ):
+            out[key] = int(number)
+    if isinstance(value.get("preserveOriginal"), bool):
+        out["preserveOriginal"] = value["preserveOriginal"]
+    if "min" in out and "max" in out and out["min"] > out["max"]:
         raise _Rejected("edgeNgram")
     return out
 
@@ -281,18 +298,26 @@ def _normalize_props(db: Database, atype: str, props: dict[str, Any]) -> dict[st
             "endMarker": _str(props, "endMarker", ""),
         }
     if atype == "text":
-        out = _text_props(_locale(props))
-        out["case"] = _choice(props, "case", "lower", ("lower", "upper", "none"))
-        words = props.get("stopwords", [])
-        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-            raise _Rejected("stopwords")
-        out["stopwords"] = list(words)
+        # iresearch's make_vpack_config order; stop words sorted, listed only when given
+        out: dict[str, Any] = {
+            "locale": _locale(props),
+            "case": _choice(props, "case", "lower", ("lower", "upper", "none")),
+        }
+        if "stopwords" in props:
+            words = props["stopwords"]
+            if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+                raise _Rejected("stopwords")
+            out["stopwords"] = sorted(set(words), key=lambda w: w.encode("utf-8"))
         out["accent"] = _bool(props, "accent", False)
         out["stemming"] = _bool(props, "stemming", True)
-        if "edgeNgram" in props:
-            out["edgeNgram"] = _edge_ngram(props["edgeNgram"])
         if "stopwordsPath" in props:
             out["stopwordsPath"] = _str(props, "stopwordsPath")
+            if stopword_files(out["stopwordsPath"], out["locale"]) is None:
+                raise _Rejected("stopwordsPath")
+        if "edgeNgram" in props:
+            edge = _edge_ngram(props["edgeNgram"])
+            if edge:
+                out["edgeNgram"] = edge
         return out
     if atype == "stopwords":
         words = props.get("stopwords")
@@ -343,7 +368,10 @@ def _normalize_props(db: Database, atype: str, props: dict[str, Any]) -> dict[st
     if atype == "wildcard":
         return {"ngramSize": _int(props, "ngramSize"), **_analyzer_part(db, props)}
     if atype == "minhash":
-        return {**_analyzer_part(db, props), "numHashes": _int(props, "numHashes")}
+        hashes = _int(props, "numHashes")
+        if hashes < 1:
+            raise _Rejected("numHashes")
+        return {"numHashes": hashes, "analyzer": _analyzer_part(db, props).get("analyzer", {})}
     if atype in ("geojson", "geo_s2"):
         out = {
             "type": _choice(props, "type", "shape", ("shape", "centroid", "point")),
@@ -493,10 +521,19 @@ def _strip_accents(text: str) -> str:
     )
 
 
-def _apply_case(text: str, case: str) -> str:
+_DOTTED_I = ("tr", "az")  # ICU's Turkic case mapping: I <-> ı, İ <-> i
+
+
+def _apply_case(text: str, case: str, locale: str = "") -> str:
+    """ICU-style case conversion; Turkish and Azeri keep the dotted and dotless i apart."""
+    turkic = language(locale) in _DOTTED_I
     if case == "lower":
+        if turkic:
+            text = text.replace("I", "ı").replace("İ", "i")
         return text.lower()
     if case == "upper":
+        if turkic:
+            text = text.replace("i", "İ").replace("ı", "I")
         return text.upper()
     return text
 
@@ -552,7 +589,7 @@ def tokenize_string(db: Database | None, atype: str, props: dict[str, Any], text
     if atype == "stem":
         return [stem(text, props.get("locale", ""))]
     if atype == "norm":
-        value = _apply_case(text, props.get("case", "none"))
+        value = _apply_case(text, props.get("case", "none"), str(props.get("locale", "")))
         return [value if props.get("accent", True) else _strip_accents(value)]
     if atype == "ngram":
         return _ngrams(text, props)
@@ -585,20 +622,27 @@ def tokenize_string(db: Database | None, atype: str, props: dict[str, Any], text
         return _aql_tokens(db, props, text)
     if atype in ("wildcard", "minhash"):
         sub = props.get("analyzer")
-        if isinstance(sub, dict):
-            return tokenize_string(db, sub["type"], sub.get("properties", {}), text)
-        return [text]
+        terms = [text]
+        if isinstance(sub, dict) and sub.get("type"):
+            terms = tokenize_string(db, sub["type"], sub.get("properties", {}), text)
+        if atype == "minhash":
+            return MH.tokens(terms, int(props.get("numHashes", 1)))
+        return terms
     return [text]
 
 
 def _text_tokens(text: str, props: dict[str, Any]) -> list[str]:
+    """Words, then case (by locale), accent removal, stop words (compared as given), stemming,
+    edge n-grams: iresearch's ``process_term`` order (the docs list accents before case)."""
     case = props.get("case", "lower")
-    stopwords = {_apply_case(w, case) for w in props.get("stopwords", [])}
+    stopwords = set(props.get("stopwords", []))
+    if "stopwordsPath" in props:
+        stopwords |= stopword_files(props["stopwordsPath"], str(props.get("locale", ""))) or set()
     locale = str(props.get("locale", ""))
     edge = props.get("edgeNgram")
     out: list[str] = []
     for word in _words(text):
-        token = _apply_case(word, case)
+        token = _apply_case(unicodedata.normalize("NFC", word), case, locale)
         if not props.get("accent", False):
             token = _strip_accents(token)
         if token in stopwords:
@@ -636,193 +680,3 @@ def _aql_tokens(db: Database | None, props: dict[str, Any], text: str) -> list[s
 def tokenize(db: Database | None, analyzer: Analyzer, text: str) -> list[str]:
     """``tokenize(analyzer, text)``: the terms ``analyzer`` indexes for the string ``text``."""
     return tokenize_string(db, analyzer.type, analyzer.properties, text)
-
-
-# ----------------------------------------------------------------- English stemmer (Porter2)
-_VOWELS = "aeiouy"
-_DOUBLES = ("bb", "dd", "ff", "gg", "mm", "nn", "pp", "rr", "tt")
-_LI_ENDING = "cdeghkmnrt"
-_EXCEPTIONS = {
-    "skis": "ski",
-    "skies": "sky",
-    "dying": "die",
-    "lying": "lie",
-    "tying": "tie",
-    "idly": "idl",
-    "gently": "gentl",
-    "ugly": "ugli",
-    "early": "earli",
-    "only": "onli",
-    "singly": "singl",
-    "sky": "sky",
-    "news": "news",
-    "howe": "howe",
-    "atlas": "atlas",
-    "cosmos": "cosmos",
-    "bias": "bias",
-    "andes": "andes",
-}
-_STEP2 = (
-    ("ational", "ate"),
-    ("tional", "tion"),
-    ("enci", "ence"),
-    ("anci", "ance"),
-    ("abli", "able"),
-    ("entli", "ent"),
-    ("izer", "ize"),
-    ("ization", "ize"),
-    ("ation", "ate"),
-    ("ator", "ate"),
-    ("alism", "al"),
-    ("aliti", "al"),
-    ("alli", "al"),
-    ("fulness", "ful"),
-    ("ousli", "ous"),
-    ("ousness", "ous"),
-    ("iveness", "ive"),
-    ("iviti", "ive"),
-    ("biliti", "ble"),
-    ("bli", "ble"),
-    ("fulli", "ful"),
-    ("lessli", "less"),
-)
-_STEP3 = (
-    ("ational", "ate"),
-    ("tional", "tion"),
-    ("alize", "al"),
-    ("icate", "ic"),
-    ("iciti", "ic"),
-    ("ical", "ic"),
-    ("ful", ""),
-    ("ness", ""),
-)
-_STEP4 = (
-    "ement",
-    "ance",
-    "ence",
-    "able",
-    "ible",
-    "ment",
-    "ant",
-    "ent",
-    "ism",
-    "ate",
-    "iti",
-    "ous",
-    "ive",
-    "ize",
-    "ion",
-    "al",
-    "er",
-    "ic",
-)
-
-
-def stem(word: str, locale: str = "en") -> str:
-    """Stem ``word`` for ``locale``: Porter2 for English, unchanged for other languages."""
-    if not locale.lower().startswith("en"):
-        return word
-    return _porter2(word)
-
-
-def _is_short_syllable(w: str, i: int) -> bool:
-    """Whether the syllable ending at index ``i`` (inclusive) is short."""
-    if i == 1:
-        return w[0] in _VOWELS and w[1] not in _VOWELS
-    if i < 2:
-        return False
-    return w[i - 2] not in _VOWELS and w[i - 1] in _VOWELS and w[i] not in _VOWELS + "wx"
-
-
-def _regions(w: str) -> tuple[int, int]:
-    def after_vc(start: int) -> int:
-        for i in range(start + 1, len(w)):
-            if w[i] not in _VOWELS and w[i - 1] in _VOWELS:
-                return i + 1
-        return len(w)
-
-    r1 = 5 if w.startswith(("gener", "arsen")) else 6 if w.startswith("commun") else after_vc(0)
-    return r1, after_vc(r1)
-
-
-def _porter2(word: str) -> str:
-    if len(word) <= 2 or not word.isalpha() or not word.isascii():
-        return word
-    w = word
-    if w in _EXCEPTIONS:
-        return _EXCEPTIONS[w]
-    if w[0] == "y":
-        w = "Y" + w[1:]
-    w = "".join("Y" if c == "y" and i > 0 and w[i - 1] in _VOWELS else c for i, c in enumerate(w))
-    r1, r2 = _regions(w)
-    # step 0
-    for suf in ("'s'", "'s", "'"):
-        if w.endswith(suf):
-            w = w[: -len(suf)]
-            break
-    # step 1a
-    if w.endswith("sses"):
-        w = w[:-2]
-    elif w.endswith(("ied", "ies")):
-        w = w[:-2] if len(w) > 4 else w[:-1]
-    elif w.endswith(("us", "ss")):
-        pass
-    elif w.endswith("s") and any(c in _VOWELS for c in w[:-2]):
-        w = w[:-1]
-    if w in ("inning", "outing", "canning", "herring", "earring", "proceed", "exceed", "succeed"):
-        return w
-    # step 1b
-    if w.endswith(("eedly", "eed")):
-        suf = "eedly" if w.endswith("eedly") else "eed"
-        if len(w) - len(suf) >= r1:
-            w = w[: -len(suf)] + "ee"
-    else:
-        for suf in ("ingly", "edly", "ing", "ed"):
-            if w.endswith(suf):
-                stem_part = w[: -len(suf)]
-                if any(c in _VOWELS for c in stem_part):
-                    w = stem_part
-                    if w.endswith(("at", "bl", "iz")):
-                        w += "e"
-                    elif w.endswith(_DOUBLES):
-                        w = w[:-1]
-                    elif len(w) <= r1 and len(w) >= 2 and _is_short_syllable(w, len(w) - 1):
-                        w += "e"
-                break
-    # step 1c
-    if len(w) > 2 and w[-1] in "yY" and w[-2] not in _VOWELS:
-        w = w[:-1] + "i"
-    # step 2
-    for suf, rep in _STEP2:
-        if w.endswith(suf):
-            if len(w) - len(suf) >= r1:
-                w = w[: -len(suf)] + rep
-            break
-    else:
-        if w.endswith("ogi") and len(w) - 3 >= r1 and w[-4:-3] == "l":
-            w = w[:-1]
-        elif w.endswith("li") and len(w) - 2 >= r1 and w[-3:-2] in tuple(_LI_ENDING):
-            w = w[:-2]
-    # step 3
-    for suf, rep in _STEP3:
-        if w.endswith(suf):
-            if len(w) - len(suf) >= r1:
-                w = w[: -len(suf)] + rep
-            break
-    else:
-        if w.endswith("ative") and len(w) - 5 >= r2:
-            w = w[:-5]
-    # step 4
-    for suf in _STEP4:
-        if w.endswith(suf):
-            if len(w) - len(suf) >= r2 and (suf != "ion" or w[-4:-3] in ("s", "t")):
-                w = w[: -len(suf)]
-            break
-    # step 5
-    if w.endswith("e"):
-        base = w[:-1]
-        if len(base) >= r2 or (len(base) >= r1 and not _is_short_syllable(base, len(base) - 1)):
-            w = base
-    elif w.endswith("ll") and len(w) - 1 >= r2:
-        w = w[:-1]
-    return w.replace("Y", "y")

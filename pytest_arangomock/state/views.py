@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..base.errors import ArangoError
 from . import analyzers as AN
+from . import datastore as DS
 
 if TYPE_CHECKING:
     from .model import Collection, Database
@@ -23,17 +24,8 @@ ARANGOSEARCH = "arangosearch"
 SEARCH_ALIAS = "search-alias"
 
 # mutable properties: reset to these on PUT when not given
-MUTABLE_DEFAULTS: dict[str, Any] = {
-    "cleanupIntervalStep": 2,
-    "commitIntervalMsec": 1000,
-    "consolidationIntervalMsec": 1000,
-}
-CONSOLIDATION_DEFAULT: dict[str, Any] = {
-    "type": "tier",
-    "segmentsBytesMax": 8589934592,
-    "maxSkewThreshold": 0.4,
-    "minDeletionRatio": 0.5,
-}
+MUTABLE_DEFAULTS: dict[str, Any] = dict(DS.INTERVAL_DEFAULTS)
+CONSOLIDATION_DEFAULT: dict[str, Any] = DS.TIER_DEFAULT
 # creation-only properties with their defaults, in ArangoDB's output order
 IMMUTABLE_DEFAULTS: dict[str, Any] = {
     "optimizeTopK": [],
@@ -44,7 +36,15 @@ IMMUTABLE_DEFAULTS: dict[str, Any] = {
     "writebufferIdle": 64,
     "writebufferSizeMax": 33554432,
 }
-LINK_KEYS = ("analyzers", "fields", "includeAllFields", "storeValues", "trackListPositions")
+LINK_KEYS = (
+    "analyzers",
+    "cache",
+    "fields",
+    "includeAllFields",
+    "nested",
+    "storeValues",
+    "trackListPositions",
+)
 
 
 def views(db: Database) -> dict[str, View]:
@@ -213,67 +213,11 @@ def _props_error(view_name: str, attr: str, creating: bool) -> ArangoError:
     )
 
 
-def _uint(value: Any) -> bool:
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and value >= 0
-        and int(value) == value
-    )
-
-
-def _consolidation(value: Any, err: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise err("consolidationPolicy")
-    ctype = value.get("type", "tier")
-    if ctype == "bytes_accum":
-        threshold = value.get("threshold", 0)
-        if (
-            not isinstance(threshold, (int, float))
-            or isinstance(threshold, bool)
-            or not 0 <= threshold <= 1
-        ):
-            raise err("consolidationPolicy.threshold")
-        return {"type": "bytes_accum", "threshold": threshold}
-    if ctype != "tier":
-        raise err("consolidationPolicy.type")
-    out = dict(CONSOLIDATION_DEFAULT)
-    for key in ("segmentsBytesMax", "maxSkewThreshold", "minDeletionRatio"):
-        if key in value:
-            v = value[key]
-            if not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0:
-                raise err(f"consolidationPolicy.{key}")
-            out[key] = v
-    return out
-
-
 def _mutable(body: dict[str, Any], base: dict[str, Any], err: Any) -> dict[str, Any]:
     out = dict(base)
-    for key in MUTABLE_DEFAULTS:
-        if key in body:
-            if not _uint(body[key]):
-                raise err(key)
-            out[key] = int(body[key])
+    out.update(DS.uints(body, {k: base[k] for k in MUTABLE_DEFAULTS}, err))
     if "consolidationPolicy" in body:
-        out["consolidationPolicy"] = _consolidation(body["consolidationPolicy"], err)
-    return out
-
-
-def _primary_sort(value: Any, err: Any) -> list[dict[str, Any]]:
-    if not isinstance(value, list):
-        raise err("primarySort")
-    out = []
-    for item in value:
-        if not isinstance(item, dict) or not isinstance(item.get("field"), str):
-            raise err("primarySort")
-        if "asc" in item:
-            asc = item["asc"]
-        else:
-            direction = str(item.get("direction", "")).lower()
-            if direction not in ("asc", "desc"):
-                raise err("primarySort")
-            asc = direction == "asc"
-        out.append({"field": item["field"], "asc": bool(asc)})
+        out["consolidationPolicy"] = DS.consolidation(body["consolidationPolicy"], err)
     return out
 
 
@@ -286,7 +230,13 @@ def _stored_values(value: Any, err: Any) -> list[dict[str, Any]]:
             item = {"fields": [item]}
         elif isinstance(item, list):
             item = {"fields": item}
-        if not isinstance(item, dict) or not isinstance(item.get("fields"), list):
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("fields"), list)
+            or not all(isinstance(f, str) for f in item["fields"])
+            or item.get("compression", "lz4") not in ("lz4", "none")
+            or not isinstance(item.get("cache", False), bool)
+        ):
             raise err("storedValues")
         entry: dict[str, Any] = {"fields": list(item["fields"])}
         entry["compression"] = item.get("compression", "lz4")
@@ -297,85 +247,117 @@ def _stored_values(value: Any, err: Any) -> list[dict[str, Any]]:
 
 
 def _immutable(body: dict[str, Any], err: Any) -> dict[str, Any]:
+    """Creation-only properties; the two cache flags are listed only when switched on."""
     out = copy.deepcopy(IMMUTABLE_DEFAULTS)
     if "optimizeTopK" in body:
-        if not isinstance(body["optimizeTopK"], list):
+        top_k = body["optimizeTopK"]
+        if not isinstance(top_k, list) or not all(isinstance(t, str) for t in top_k):
             raise err("optimizeTopK")
-        out["optimizeTopK"] = list(body["optimizeTopK"])
+        out["optimizeTopK"] = list(top_k)
     if "primarySort" in body:
-        out["primarySort"] = _primary_sort(body["primarySort"], err)
+        out["primarySort"] = DS.sort_fields(body["primarySort"], err, "primarySort")
     if "primarySortCompression" in body:
         if body["primarySortCompression"] not in ("lz4", "none"):
             raise err("primarySortCompression")
         out["primarySortCompression"] = body["primarySortCompression"]
+    for flag in ("primarySortCache", "primaryKeyCache"):
+        if flag in body:
+            if not isinstance(body[flag], bool):
+                raise err(flag)
+            if body[flag]:
+                out[flag] = True
     if "storedValues" in body:
         out["storedValues"] = _stored_values(body["storedValues"], err)
-    for key in ("writebufferActive", "writebufferIdle", "writebufferSizeMax"):
-        if key in body:
-            if not _uint(body[key]):
-                raise err(key)
-            out[key] = int(body[key])
+    out.update(DS.uints(body, DS.WRITEBUFFER_DEFAULTS, err))
     return out
+
+
+class _LinkError(Exception):
+    """A link attribute ArangoDB's FieldMeta refuses, by its dotted path."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
 
 
 def normalize_link(
     db: Database, col_name: str, definition: Any, *, top: bool = True
 ) -> dict[str, Any]:
-    """A link (or field) definition as ArangoDB reports it; sub-fields list only overrides."""
+    """A link definition as ArangoDB reports it; sub-fields list only overrides.
 
-    def invalid(attr: str) -> ArangoError:
-        return _bad(
+    Refusals name the attribute as ``FieldMeta::init`` does: ``analyzers[1]``,
+    ``analyzers.<unknown name>``, ``storeValues.<bad value>``, ``fields.<name>`` (not an
+    object) and ``fields.<name>.<inner path>``.
+    """
+    try:
+        return _field_meta(db, definition, top, None)
+    except _LinkError as exc:
+        raise _bad(
             "while validating arangosearch link definition, error: invalid link definition "
-            f"for collection '{col_name}' error in attribute: {attr}"
-        )
+            f"for collection '{col_name}' error in attribute: {exc.path}"
+        ) from None
 
+
+_INHERITED = ("analyzers", "includeAllFields", "trackListPositions", "storeValues")
+
+
+def _field_meta(
+    db: Database, definition: Any, top: bool, parent: dict[str, Any] | None
+) -> dict[str, Any]:
+    """One level of a link; a sub-field lists only what differs from its parent."""
     if not isinstance(definition, dict):
-        raise invalid("")
+        raise _LinkError("")
     out: dict[str, Any] = {}
     if "analyzers" in definition or top:
         names = definition.get("analyzers", ["identity"])
         if not isinstance(names, list):
-            raise invalid("analyzers")
+            raise _LinkError("analyzers")
         shown: list[str] = []
-        for n in names:
+        for i, n in enumerate(names):
             if not isinstance(n, str):
-                raise invalid("analyzers")
+                raise _LinkError(f"analyzers[{i}]")
             analyzer = AN.lookup(db, n)
             if analyzer is None:
-                raise invalid("analyzers")
+                raise _LinkError(f"analyzers.{n}")
             display = AN.display_name(analyzer.full_name, db.name)
             if display not in shown:
                 shown.append(display)
         out["analyzers"] = shown
-    fields = definition.get("fields", {})
-    if not isinstance(fields, dict):
-        raise invalid("fields")
-    sub_fields = {}
-    for key, sub in fields.items():
-        if sub is None:
-            continue
-        sub_fields[key] = normalize_link(db, col_name, sub, top=False)
-    if top or sub_fields:
-        out["fields"] = sub_fields
-    for key, default in (("includeAllFields", False),):
-        if key in definition:
-            if not isinstance(definition[key], bool):
-                raise invalid(key)
-            out[key] = definition[key]
-        elif top:
-            out[key] = default
+    for key in ("includeAllFields", "trackListPositions", "cache", "inBackground"):
+        if key in definition and not isinstance(definition[key], bool):
+            raise _LinkError(key)
     if "storeValues" in definition:
-        if definition["storeValues"] not in ("none", "id"):
-            raise invalid("storeValues")
-        out["storeValues"] = definition["storeValues"]
-    elif top:
-        out["storeValues"] = "none"
-    if "trackListPositions" in definition:
-        if not isinstance(definition["trackListPositions"], bool):
-            raise invalid("trackListPositions")
-        out["trackListPositions"] = definition["trackListPositions"]
-    elif top:
-        out["trackListPositions"] = False
+        value = definition["storeValues"]
+        if not isinstance(value, str):
+            raise _LinkError("storeValues")
+        if value not in ("none", "id"):
+            raise _LinkError(f"storeValues.{value}")
+    for key, default in (
+        ("includeAllFields", False),
+        ("trackListPositions", False),
+        ("storeValues", "none"),
+    ):
+        if key in definition or top:
+            out[key] = definition.get(key, default)
+    if definition.get("cache"):
+        out["cache"] = True  # listed only when on; inBackground is a one-off, never kept
+    effective = dict(out) if parent is None else {**parent, **out}
+    if parent is not None:
+        out = {k: v for k, v in out.items() if k not in _INHERITED or parent.get(k) != v}
+    for kind in ("fields", "nested"):
+        subs = definition.get(kind, {})
+        if not isinstance(subs, dict) or (kind == "nested" and top and subs):
+            raise _LinkError(kind)  # `nested` needs a parent field
+        normalized = {}
+        for key, sub in subs.items():
+            if not isinstance(sub, dict):
+                raise _LinkError(f"{kind}.{key}")
+            try:
+                normalized[key] = _field_meta(db, sub, False, effective)
+            except _LinkError as exc:
+                raise _LinkError(f"{kind}.{key}.{exc.path}") from None
+        if (top and kind == "fields") or normalized:
+            out[kind] = normalized
     return {k: out[k] for k in LINK_KEYS if k in out}
 
 
@@ -440,9 +422,11 @@ def create(db: Database, body: dict[str, Any]) -> View:
         base["consolidationPolicy"] = dict(CONSOLIDATION_DEFAULT)
         props = _mutable(body, base, err)
         props.update(_immutable(body, err))
-        view.props = {
-            k: props[k] for k in (*MUTABLE_DEFAULTS, "consolidationPolicy", *IMMUTABLE_DEFAULTS)
-        }
+        order = (*MUTABLE_DEFAULTS, "consolidationPolicy", *IMMUTABLE_DEFAULTS)
+        view.props = {k: props[k] for k in order if k in props}
+        for flag in ("primarySortCache", "primaryKeyCache"):
+            if flag in props:
+                view.props[flag] = True
         if "links" in body:
             for cid, link in _links(db, body["links"]).items():
                 if link is not None:

@@ -17,6 +17,7 @@ from typing import Any
 from ...base.constants import VERSION
 from ...base.errors import ArangoError, message_for
 from ...base.values import is_number, to_bool, to_json
+from ...state import minhash as MH
 from ...state.clock import decode_rev
 from . import Arg, FunctionContext, function, invalid_argument
 
@@ -431,3 +432,13 @@ def fulltext(ctx: FunctionContext, coll: Any, attribute: Any, query: Any, limit:
     if is_number(limit) and limit > 0:
         out = out[: int(limit)]
     return out
+
+
+# ----------------------------------------------------------------- MinHash
+@function("MINHASH", 2, family=FAMILY)
+def minhash(ctx: FunctionContext, values: Any, num_hashes: Any) -> Any:
+    """The MinHash signature of ``values`` with ``numHashes`` entries (fewer for small sets)."""
+    if type(values) is not list or not is_number(num_hashes) or num_hashes < 1:
+        invalid_argument(ctx, "MINHASH")
+        return None
+    return MH.of_values(values, int(num_hashes))

@@ -193,6 +193,37 @@ def tokens(ctx: FunctionContext, value: Any, analyzer: Any = "identity") -> Any:
     return _tokens(ctx, found, value)
 
 
+def minhash_need(db: Any, name: str, value: Any, threshold: Any) -> tuple[list[str], int] | None:
+    """The target's signature under ``minhash`` analyzer ``name`` and how many must match."""
+    found = AN.lookup(db, name)
+    if found is None:
+        raise ArangoError(1202, f"analyzer '{name}' not found", 404)
+    if found.type != "minhash":
+        raise ArangoError(
+            10, f"MINHASH_MATCH: 'minhash' analyzer expected, got '{found.type}'", 400
+        )
+    if not isinstance(value, str) or isinstance(threshold, bool):
+        return None
+    if not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
+        raise ArangoError(10, "MINHASH_MATCH: threshold must be between 0 and 1", 400)
+    signature = AN.tokenize(db, found, value)
+    return signature, max(1, math.ceil(threshold * len(signature)))
+
+
+@function("MINHASH_MATCH", 4, family=FAMILY)
+def minhash_match(ctx: FunctionContext, value: Any, target: Any, threshold: Any, name: Any) -> Any:
+    """Outside SEARCH: whether ``value``'s signature shares enough tokens with ``target``'s."""
+    if not isinstance(name, str):
+        invalid_argument(ctx, "MINHASH_MATCH")
+        return None
+    wanted = minhash_need(ctx.db, name, target, threshold)
+    if wanted is None or not isinstance(value, str):
+        return False
+    signature, need = wanted
+    have = set(AN.tokenize(ctx.db, AN.require(ctx.db, name), value))
+    return sum(1 for t in dict.fromkeys(signature) if t in have) >= need
+
+
 @function("BOOST", 2, family=FAMILY)
 def boost(ctx: FunctionContext, value: Any, factor: Any) -> Any:
     return value
