@@ -158,7 +158,7 @@ def query_point(value: Any, dimension: int) -> list[float]:
         raise ArangoError(
             1542, f"a vector must be of dimension {dimension}, but is {len(value)}", 400
         )
-    if not all(is_number(x) for x in value):
+    if not set(map(type, value)) <= {int, float}:
         raise ArangoError(10, "Invalid value type for operation", 400)
     return value
 
