@@ -183,7 +183,9 @@ class Compiler(ExpressionCompiler):
         if found is None:
             return None
         self.check_read(coll.name)
-        return nearest.compile_near(self, found, st.var, level)
+        limit = next(j for j in range(i, len(stmts)) if stmts[j] is found.sort) + 1
+        counter = self.ctx.full_count_counter(self.depth, stmts, limit)
+        return nearest.compile_near(self, found, st.var, level, counter)
 
     def for_source(self, st: A.For, level: Level, stmts: list[A.Node], i: int) -> Fn:
         expr = st.expr

@@ -175,9 +175,16 @@ def _acceptor(r: Row, slot: int, pre: list[tuple[int, Fn]], pred: Fn) -> Callabl
     return accept
 
 
-def compile_near(scope: Scope, m: NearMatch, var: str, level: Level) -> tuple[Stage, A.Node]:
+def compile_near(
+    scope: Scope, m: NearMatch, var: str, level: Level, full_count: list[int] | None = None
+) -> tuple[Stage, A.Node]:
     """The stage producing the LIMIT's rows of the vector search, and the last statement
-    it consumed (the SORT; the LIMIT itself runs as usual for the offset)."""
+    it consumed (the SORT; the LIMIT itself runs as usual for the offset).
+
+    ``full_count`` is the query's fullCount counter when the LIMIT is the one it counts:
+    as ArangoDB's executor, the search then reports the collection's documents it did not
+    return as skipped, so fullCount is the collection's size per input row.
+    """
     query_fn = scope.expr(m.query, level.vars)
     level.has_for = True
     slot = scope.declare(level, var)
@@ -198,6 +205,7 @@ def compile_near(scope: Scope, m: NearMatch, var: str, level: Level) -> tuple[St
     top = m.offset + m.count
     lookup = m.lookup
     stats = scope.ctx.stats
+    documents = lookup.index.collection.docs
 
     def stage(rows: Iterable[Row]) -> Iterator[Row]:
         for r in rows:
@@ -205,6 +213,8 @@ def compile_near(scope: Scope, m: NearMatch, var: str, level: Level) -> tuple[St
             accept = None if filter_fn is None else _acceptor(r, slot, pre, filter_fn)
             found = lookup.search(query, top, accept)
             stats["scannedIndex"] += len(found)
+            if full_count is not None:
+                full_count[0] += max(0, len(documents) - len(found))
             for doc, score in found:
                 r2 = r.copy()
                 r2[slot] = doc

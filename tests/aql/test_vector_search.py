@@ -288,3 +288,15 @@ async def test_explain_shows_the_vector_node(arango_db):
     )["plan"]
     assert "EnumerateNearVectorNode" not in [n["type"] for n in plain["nodes"]]
     assert "SortNode" in [n["type"] for n in plain["nodes"]]
+
+
+async def test_full_count_is_the_collection_size(arango_db):
+    """The vector executor reports the documents it did not return as skipped."""
+    await _setup(arango_db, "cosine", _vectors(25))
+    cursor = await arango_db.aql.execute(
+        "FOR d IN c SORT APPROX_NEAR_COSINE(d.v, @q) DESC LIMIT 1, 3 RETURN d._key",
+        bind_vars={"q": [0.2] * DIM},
+        options={"fullCount": True},
+    )
+    assert len([k async for k in cursor]) == 3
+    assert cursor.statistics.full_count == 25
