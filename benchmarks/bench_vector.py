@@ -42,7 +42,11 @@ def embeddings(n: int, seed: int) -> list[list[float]]:
 def load(emulator: Emulator, index_first: bool) -> VectorIndex:
     db = emulator.server.database("_system")
     col = db.create_collection("docs")
-    definition = {"type": "vector", "fields": ["v"], "params": {"metric": "cosine", "dimension": DIM}}
+    definition = {
+        "type": "vector",
+        "fields": ["v"],
+        "params": {"metric": "cosine", "dimension": DIM},
+    }
     opts = WriteOptions()
     if index_first:
         create_index(col, definition)
