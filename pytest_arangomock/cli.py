@@ -35,6 +35,7 @@ def _serve(args: argparse.Namespace) -> int:
         jwt_secret=args.jwt_secret,
         authentication=not args.no_auth,
         keep_requests=args.keep_requests,
+        vector_index=args.vector_index == "true",
     )
     if args.restore:
         counts = backend.restore(args.restore)
@@ -251,6 +252,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve HTTPS with a certificate generated now; writes ca.pem there for clients",
     )
     serve.add_argument("--unix", metavar="PATH", default=None, help="listen on a UNIX socket")
+    serve.add_argument(
+        "--vector-index",
+        nargs="?",
+        const="true",
+        default="true",
+        choices=("true", "false"),
+        help="ArangoDB's --vector-index option: true (default) or false (creating a vector "
+        "index then answers 400 as ArangoDB without the option)",
+    )
     serve.add_argument(
         "--keep-requests",
         metavar="N",

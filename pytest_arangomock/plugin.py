@@ -95,6 +95,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "comma-separated request matchers (default: method,path,query,body; also: headers)",
     )
     option(
+        "--arango-vector-index",
+        "arango_vector_index",
+        "true (default) or false: the emulated server's --vector-index option (off: creating "
+        "a vector index answers 400 as ArangoDB without the option)",
+    )
+    option(
         "--arango-cassette-format",
         "arango_cassette_format",
         "yaml (default) or json",
@@ -177,6 +183,9 @@ def _settings(config: pytest.Config) -> Settings:
         redact_fields=list(config.getini("arango_redact_fields")),
         redact_patterns=list(config.getini("arango_redact_patterns")),
         verify_ignore=list(config.getini("arango_verify_ignore")),
+        vector_index=_flag(
+            _value(config, "--arango-vector-index", "arango_vector_index"), "--arango-vector-index"
+        ),
     )
     if match_on:
         settings.match_on = tuple(m.strip() for m in match_on.split(",") if m.strip())
@@ -293,7 +302,7 @@ def arango_emulator(request: pytest.FixtureRequest, arango_settings: Settings) -
 
     s = arango_settings
     if s.mode == "emulate" or (s.mode == "record" and not s.url):
-        return Emulator(root_password=s.emulator_password)
+        return Emulator(root_password=s.emulator_password, vector_index=s.vector_index)
     _skip_emulator(s)
     raise AssertionError("unreachable")  # pragma: no cover
 

@@ -37,6 +37,8 @@ class Settings:
     redact_fields: list[str] = field(default_factory=list)
     redact_patterns: list[str] = field(default_factory=list)
     verify_ignore: list[str] = field(default_factory=list)
+    #: ArangoDB's ``--vector-index`` startup option on the emulated server
+    vector_index: bool = True
 
     @property
     def emulator_password(self) -> str:

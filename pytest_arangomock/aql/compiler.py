@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from ..base.errors import ArangoError
 from ..base.values import hash_key, sort_key, to_bool, typename
-from . import access, traversal, writes
+from . import access, nearest, traversal, writes
 from . import ast as A
 from .aggregates import AGGREGATES, counts_rows, finalizer
 from .context import QueryContext
@@ -50,6 +50,17 @@ class Compiler(ExpressionCompiler):
                 ret = self.return_(st, level)
                 final = _tagged(ret, self.plan_nodes(st, level))
                 break
+            near = self.near(st, level, stmts, i) if isinstance(st, A.For) else None
+            if near is not None:
+                near_stage, last = near
+                tags = []
+                while True:
+                    tags += self.plan_nodes(stmts[i], level)
+                    i += 1
+                    if stmts[i - 1] is last:
+                        break
+                stages.append(_tagged(near_stage, tags))
+                continue
             stage = self.statement(st, level, stmts, i)
             tags = self.plan_nodes(st, level)
             if isinstance(st, (A.Modify, A.Upsert)):
@@ -142,6 +153,39 @@ class Compiler(ExpressionCompiler):
         level.has_for = True
         slot = self.declare(level, st.var)
         return _ForStage(source, slot, self.ctx)
+
+    def near(
+        self, st: A.For, level: Level, stmts: list[A.Node], i: int
+    ) -> tuple[Stage, A.Node] | None:
+        """The vector search stage replacing ``FOR ... SORT APPROX_NEAR_*(...)`` (and the
+        statements it consumed, up to the SORT), or None when no vector index applies."""
+        expr = st.expr
+        if st.search is not None:
+            return None
+        if isinstance(expr, A.Name) and expr.name not in level.vars:
+            name = expr.name
+        elif isinstance(expr, A.Param) and expr.datasource:
+            name = self.collection_name(expr)
+        else:
+            return None
+        if self.ctx.db.get_collection(name) is None:
+            return None
+        coll = self.ctx.collection(name)
+        if len(coll.indexes) < 2:
+            return None
+
+        def fold(e: A.Expr) -> tuple[bool, Any]:
+            if self.is_const(e):
+                return True, self.const_value(e, level.vars)
+            return False, None
+
+        found = nearest.match(coll, st.var, stmts, i, fold)
+        if found is None:
+            return None
+        self.check_read(coll.name)
+        limit = next(j for j in range(i, len(stmts)) if stmts[j] is found.sort) + 1
+        counter = self.ctx.full_count_counter(self.depth, stmts, limit)
+        return nearest.compile_near(self, found, st.var, level, counter)
 
     def for_source(self, st: A.For, level: Level, stmts: list[A.Node], i: int) -> Fn:
         expr = st.expr

@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from . import access
+from . import access, nearest
 from . import ast as A
 from .functions.library import REGISTRY
 from .nodes import MODIFY_NODES, statement_nodes
@@ -366,6 +366,8 @@ class PlanBuilder:
         # (non-deterministic calculations), and whether some node rules it out entirely
         self.no_prefetch: set[int] = set()
         self.prefetch_forbidden = False
+        # statements an optimizer rule folded into an earlier node (vector search)
+        self.skipped: set[int] = set()
 
     # variables ----------------------------------------------------------------
     def declare_all(self, stmts: list[A.Node]) -> None:
@@ -528,6 +530,8 @@ class PlanBuilder:
         while i < len(stmts):
             st = stmts[i]
             i += 1
+            if id(st) in self.skipped:
+                continue
             if isinstance(st, A.For):
                 i = self.for_(st, stmts, i)
             elif isinstance(st, A.Let):
@@ -614,6 +618,10 @@ class PlanBuilder:
             "isSatellite": False,
             "isSatelliteOf": None,
         }
+        near = nearest.match(col, st.var, stmts, i - 1, self.fold) if col is not None else None
+        if near is not None:
+            self.near(near, common, count)
+            return i
         path = access.choose(col, st.var, stmts, i - 1) if col is not None else None
         if path is None:
             self.add(
@@ -657,6 +665,37 @@ class PlanBuilder:
             lookahead=1,
         )
         return i
+
+    def near(self, m: nearest.NearMatch, common: dict[str, Any], count: float) -> None:
+        """``use-vector-index``: the query point's calculation and an EnumerateNearVectorNode
+        in place of the scan, the SORT and the pushed-down FILTER."""
+        self.rules.append("use-vector-index")
+        query = self.calc(m.query)
+        distance = self.variable(m.distance)
+        self.skipped.add(id(m.sort))
+        self.skipped.update(id(let) for let in m.before + m.after if let.var == m.distance)
+        fields: dict[str, Any] = dict(common)
+        filter_mode = "none"
+        if m.filter is not None:
+            self.rules.append("push-filter-into-enumerate-near")
+            self.skipped.add(id(m.filter))
+            fields["filter"] = expression_json(m.filter.expr, self.lookup, self.binds)
+            filter_mode = "document"
+        items = min(float(m.count + m.offset), self.items * count)
+        self.add(
+            "EnumerateNearVectorNode",
+            cost=items,
+            items=items,
+            **fields,
+            inVariable=query,
+            distanceOutVariable=distance,
+            limit=m.count,
+            offset=m.offset,
+            filterMode=filter_mode,
+            projectionMode="document",
+            searchParameters={} if m.n_probe is None else {"nProbe": m.n_probe},
+            index=m.lookup.index.describe(),
+        )
 
     def filter(self, e: A.Expr) -> None:
         known, value = self.fold(e)

@@ -192,7 +192,7 @@ def open_run(
     password = settings.emulator_password
 
     def fresh_emulator() -> Emulator:
-        return Emulator(root_password=password)
+        return Emulator(root_password=password, vector_index=settings.vector_index)
 
     visible = emulator or fresh_emulator
     mode = settings.mode

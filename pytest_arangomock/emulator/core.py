@@ -48,11 +48,13 @@ class Emulator(SyncBackend):
         keep_requests: int = 1_000,
         keep_body_bytes: int = 64 * 1024,
         keep_total_bytes: int = 64 * 1024 * 1024,
+        vector_index: bool = True,
     ) -> None:
         self._settings: dict[str, Any] = {
             "root_password": root_password,
             "seed": seed,
             "jwt_secret": jwt_secret,
+            "vector_index": vector_index,
             "aql": aql_api,  # state evaluates AQL (computed values) through it
         }
         self.server = Server(**self._settings)

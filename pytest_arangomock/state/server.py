@@ -40,12 +40,15 @@ class Server:
         seed: int | None = None,
         jwt_secret: str | None = None,
         aql: AqlRuntime | None = None,
+        vector_index: bool = True,
     ):
         self.lock = threading.RLock()
         self.clock = Clock(seed)
         # JWT secrets, server mode and the epoch of every access-relevant change
         self.security = Security(jwt_secret)
         self.aql = aql
+        #: ArangoDB's ``--vector-index`` startup option (off: creating one answers 400)
+        self.vector_index = vector_index
         self.databases: dict[str, Database] = {}
         # users: name -> record (see state/users.py)
         self.users = Users(self.security)

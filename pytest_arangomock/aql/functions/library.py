@@ -15,6 +15,7 @@ from . import numeric as numeric
 from . import search as search
 from . import string as string
 from . import types as types
+from . import vector as vector
 
 __all__ = ["REGISTRY", "load_all"]
 

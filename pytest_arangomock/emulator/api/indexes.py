@@ -41,10 +41,11 @@ def list_indexes(ctx: Context) -> BackendResponse:
     """All indexes of ``?collection=`` with an ``identifiers`` map."""
     col = _collection(ctx, ctx.query.get("collection"))
     ctx.require_collection(col.name, "ro")
-    indexes = [ix.describe() for ix in col.indexes]
+    hidden = ctx.flag("withHidden")
+    indexes = [ix.listed(hidden) for ix in col.indexes]
     if ctx.flag("withStats"):
-        for desc in indexes:
-            desc["figures"] = {"memory": 0, "cache": {"inUse": False, "size": 0, "usage": 0}}
+        for ix, desc in zip(col.indexes, indexes, strict=True):
+            desc["figures"] = ix.figures()
     body = {
         "error": False,
         "code": 200,
@@ -67,7 +68,7 @@ def post_index(ctx: Context) -> BackendResponse:
     if not isinstance(body, dict):
         raise ArangoError(10, "expecting object for index definition", 400)
     index, created = create_index(col, body)
-    description = index.describe()
+    description = index.created(body)
     description["isNewlyCreated"] = created
     code = 201 if created else 200
     ordered = {k: description[k] for k in sorted(description, key=lambda k: k.encode())}

@@ -120,6 +120,7 @@ def get_engine(ctx: Context) -> BackendResponse:
                     "persistent",
                     "ttl",
                     "zkd",
+                    "vector",
                 ],
             },
         },

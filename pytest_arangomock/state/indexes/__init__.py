@@ -9,7 +9,7 @@ by asking the registry, and builds the index over the existing documents.
 
 from __future__ import annotations
 
-from .base import DescribedIndex, Doc, Index, Lookup, vpack_sorted
+from .base import DescribedIndex, Doc, Index, Lookup, NearLookup, vpack_sorted
 from .fulltext import FulltextIndex
 from .geo import GeoIndex
 from .inverted import InvertedIndex
@@ -27,6 +27,7 @@ from .registry import (
 )
 from .system import EdgeIndex, PrimaryIndex
 from .ttl import TtlIndex
+from .vector import VectorIndex
 
 __all__ = [
     "UNBOUNDED",
@@ -42,9 +43,11 @@ __all__ = [
     "Lookup",
     "MdiIndex",
     "MdiPrefixedIndex",
+    "NearLookup",
     "PersistentIndex",
     "PrimaryIndex",
     "TtlIndex",
+    "VectorIndex",
     "create_index",
     "find_index",
     "index_type",

@@ -48,6 +48,29 @@ class Lookup:
         self.fetch = fetch
 
 
+class NearLookup:
+    """How one index serves ``SORT <function>(doc.<field>, query) LIMIT k``: nearest
+    neighbours of a query vector (the vector index's answer to APPROX_NEAR_*).
+
+    ``search(query, k, accept)`` returns up to ``k`` ``(document, score)`` pairs in the
+    sort's order; ``accept`` (a pushed-down FILTER) rejects documents during the search.
+    """
+
+    __slots__ = ("ascending", "dimension", "index", "search")
+
+    def __init__(
+        self,
+        index: Index,
+        ascending: bool,
+        dimension: int,
+        search: Callable[[list[float], int, Callable[[Doc], bool] | None], list[tuple[Doc, float]]],
+    ) -> None:
+        self.index = index
+        self.ascending = ascending
+        self.dimension = dimension
+        self.search = search
+
+
 def candidates(value: Any, many: bool) -> list[Any]:
     """The values a condition asks for: ``[value]`` for ``==``, the list for ``IN``
     (nothing when an ``IN`` operand is not an array)."""
@@ -125,6 +148,22 @@ class Index:
         """How this index finds documents for some of ``conditions`` (attribute path -> True
         for ``attr IN values``, False for ``attr == value``), or None if it cannot."""
         return None
+
+    def near_lookup(self, function: str, field: str) -> NearLookup | None:
+        """How this index answers ``SORT function(doc.field, ...) LIMIT k`` (None: it cannot)."""
+        return None
+
+    def listed(self, with_hidden: bool) -> dict[str, Any]:
+        """The index as the collection's index list shows it (``?withHidden=``)."""
+        return self.describe()
+
+    def created(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The index as the answer to the create request ``body`` shows it."""
+        return self.describe()
+
+    def figures(self) -> dict[str, Any]:
+        """The index's ``figures`` (``?withStats=true``)."""
+        return {"memory": 0, "cache": {"inUse": False, "size": 0, "usage": 0}}
 
     def check(self, doc: Doc, old: Doc | None) -> None:
         """Raise ArangoError 1210 if inserting ``doc`` (replacing ``old``) violates this index."""

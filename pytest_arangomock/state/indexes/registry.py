@@ -52,6 +52,10 @@ class IndexType(Generic[IndexT]):
     #: the class :meth:`build` instantiates
     index_class: type[IndexT]
 
+    def admit(self, collection: Collection) -> None:
+        """Refuse creating an index of this type on ``collection`` before any other check
+        (a server feature that is off, a missing optional dependency)."""
+
     def define(self, body: dict[str, Any]) -> Definition:
         """Validate and normalize ``body`` (a creatable type's rules, in ArangoDB's order)."""
         raise NotImplementedError
@@ -200,6 +204,10 @@ def create_index(collection: Collection, body: dict[str, Any]) -> tuple[Index, b
     Errors: 10 for bad definitions, 1005 for a name used by a different index, 1210 when
     existing documents violate a new unique index (the collection is left untouched).
     """
+    given = body.get("type")
+    admitting = _TYPES.get(given) if isinstance(given, str) else None
+    if admitting is not None:
+        admitting.admit(collection)
     definition = normalize_definition(body)
     for existing in collection.indexes:
         if same_definition(existing, definition):
