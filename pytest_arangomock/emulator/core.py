@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
+import time
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ..aql import api as aql_api
-from ..backend import BackendRequest, BackendResponse, SyncBackend
+from ..backend import AsyncBackend, BackendRequest, BackendResponse, SyncBackend
 from ..base.errors import ArangoError, error_body
 from ..state import Server
 from . import api  # registers every route
@@ -23,8 +27,19 @@ Hook = Callable[["Emulator", BackendRequest], "BackendResponse | None"]
 Prepare = Callable[[Context, Route], None]
 
 
-class Emulator(SyncBackend):
+QUEUE_TIME_HEADER = "x-arango-queue-time-seconds"
+SERVER_THREADS = 32  # worker threads answering asynchronous callers (all emulators share them)
+
+
+class Emulator(SyncBackend, AsyncBackend):
     """An in-memory ArangoDB 3.12 single server, answering HTTP-level requests.
+
+    Synchronous callers are answered on their own thread; asynchronous ones on one of
+    ``SERVER_THREADS`` worker threads, so a long request (a sleeping query) never stops
+    the caller's event loop and requests run side by side. What they share is guarded by
+    the server lock, which long queries hand over at their interruption points (see the
+    concurrency section of ``docs/ARCHITECTURE.md``). Every response carries
+    ``x-arango-queue-time-seconds``: how long the last request waited for a worker.
 
     ``root_password`` is root's password (empty, like a fresh server); ``jwt_secret`` makes
     HS256 superuser tokens signed with it valid; ``seed`` makes ids and revisions
@@ -66,6 +81,10 @@ class Emulator(SyncBackend):
         self.internal_errors: list[str] = []
         # what every request passes before its handler, with its cache of decisions
         self.gate = Gate()
+        #: the most recent wait of a request for a worker thread, in whole milliseconds
+        #: (ArangoDB's last low-priority dequeue time), and every wait in seconds
+        self.queue_time_ms = 0
+        self.queue_times = QueueTimes()
         # Hooks. Built-in ones only run when they have work: TTL purges while some
         # collection has a TTL index, and the header hooks when the request carries their
         # header (one lookup per header).
@@ -96,7 +115,19 @@ class Emulator(SyncBackend):
                 self._entering.discard(id(request))
         if request.method == "HEAD" and response.body:
             response = BackendResponse(response.status, response.headers, b"")
+        response.headers[QUEUE_TIME_HEADER] = f"{self.queue_time_ms / 1000:.6f}"
         return response
+
+    async def handle(self, request: BackendRequest) -> BackendResponse:
+        """Answer on a worker thread (the caller's event loop goes on meanwhile)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(_workers(), self._queued, request, time.monotonic())
+
+    def _queued(self, request: BackendRequest, queued: float) -> BackendResponse:
+        waited = time.monotonic() - queued
+        self.queue_time_ms = int(waited * 1000)
+        self.queue_times.add(waited)
+        return self.handle_sync(request)
 
     def _outer_hooks(self, request: BackendRequest) -> BackendResponse | None:
         """Header hooks whose header the request carries, then the other outer hooks."""
@@ -237,6 +268,38 @@ def _size(request: BackendRequest) -> int:
     headers = sum(len(k) + len(v) for k, v in request.headers.items())
     query = sum(len(k) + len(v) for k, v in request.query.items())
     return len(request.body) + len(request.path) + headers + query
+
+
+class QueueTimes:
+    """The server's queue-time statistics: how many requests waited for a worker thread,
+    for how long in all, and the longest wait (seconds)."""
+
+    __slots__ = ("count", "longest", "total")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.total = 0.0
+        self.longest = 0.0
+
+    def add(self, waited: float) -> None:
+        self.count += 1
+        self.total += waited
+        if waited > self.longest:
+            self.longest = waited
+
+
+_WORKERS: ThreadPoolExecutor | None = None
+_WORKERS_LOCK = threading.Lock()
+
+
+def _workers() -> ThreadPoolExecutor:
+    """The worker threads of every emulator in the process (made on first use)."""
+    global _WORKERS
+    if _WORKERS is None:
+        with _WORKERS_LOCK:
+            if _WORKERS is None:
+                _WORKERS = ThreadPoolExecutor(SERVER_THREADS, thread_name_prefix="arangomock")
+    return _WORKERS
 
 
 _ROUTER: Router | None = None

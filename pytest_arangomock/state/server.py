@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import random
-import threading
 from functools import cached_property
 from typing import Any
 
@@ -15,9 +14,11 @@ from .backups import BackupStore
 from .clock import Clock
 from .cursors import CursorStore
 from .jobs import JobStore
+from .locking import ServerLock
 from .model import DOCUMENT, EDGE, Collection, Database, Doc
 from .queries import QueryCacheProperties
 from .replication import Replication
+from .running import RunningQueries
 from .runtime import AqlRuntime
 from .transactions import TransactionManager
 from .ttl import TtlRegistry
@@ -41,7 +42,7 @@ class Server:
         jwt_secret: str | None = None,
         aql: AqlRuntime | None = None,
     ):
-        self.lock = threading.RLock()
+        self.lock = ServerLock()
         self.clock = Clock(seed)
         # JWT secrets, server mode and the epoch of every access-relevant change
         self.security = Security(jwt_secret)
@@ -79,6 +80,11 @@ class Server:
     @cached_property
     def license(self) -> License:
         return License()
+
+    @cached_property
+    def running_queries(self) -> RunningQueries:
+        """The AQL queries running now (every database's) and the recently started ones."""
+        return RunningQueries()
 
     @cached_property
     def query_cache(self) -> QueryCacheProperties:

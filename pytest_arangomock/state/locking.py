@@ -1,0 +1,121 @@
+"""The server lock: re-entrant, handed over first come, first served.
+
+Requests hold it while they touch state. A long query does not hold it for its whole run:
+it hands the lock over at its interruption points (``ServerLock.pause``, ``yield_turn``),
+and a plain re-entrant lock would let the yielding thread take it straight back before
+any waiting thread woke up. This lock queues the waiting threads and passes ownership to
+the first of them on release, so a yield always lets every request that was already
+waiting have its turn first.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from types import TracebackType
+
+__all__ = ["ServerLock"]
+
+_get_ident = threading.get_ident
+
+
+class ServerLock:
+    """A re-entrant lock with a FIFO hand-over (``with lock:``, ``acquire``, ``release``)."""
+
+    __slots__ = ("_count", "_mutex", "_owner", "_queue")
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()  # guards the fields below, held for a few steps
+        self._owner: int | None = None
+        self._count = 0
+        # threads waiting for the lock: (thread id, a lock released when it is theirs)
+        self._queue: deque[tuple[int, threading.Lock]] = deque()
+
+    def acquire(self, blocking: bool = True) -> bool:
+        return self._acquire(blocking, False)
+
+    def _acquire(self, blocking: bool, first: bool) -> bool:
+        me = _get_ident()
+        with self._mutex:
+            if self._owner == me:
+                self._count += 1
+                return True
+            if self._owner is None:
+                self._owner = me
+                self._count = 1
+                return True
+            if not blocking:
+                return False
+            turn = threading.Lock()
+            turn.acquire()
+            if first:
+                self._queue.appendleft((me, turn))
+            else:
+                self._queue.append((me, turn))
+        turn.acquire()  # the releasing thread made us the owner before it let us go
+        return True
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._owner != _get_ident():
+                raise RuntimeError("cannot release un-acquired lock")
+            self._count -= 1
+            if self._count:
+                return
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        """With ``_mutex`` held: the next waiting thread owns the lock (or nobody does)."""
+        if self._queue:
+            owner, turn = self._queue.popleft()
+            self._owner = owner
+            self._count = 1
+            turn.release()
+        else:
+            self._owner = None
+            self._count = 0
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.release()
+
+    # ------------------------------------------------------------------ hand-over
+    @property
+    def contended(self) -> bool:
+        """Whether some thread waits for the lock (a yield would let it in)."""
+        return bool(self._queue)
+
+    def owned(self) -> bool:
+        """Whether the calling thread holds the lock."""
+        return self._owner == _get_ident()
+
+    def _release_save(self) -> int:
+        """Let go of every level the calling thread holds; returns them for ``_acquire_restore``
+        (the protocol ``threading.Condition`` uses)."""
+        with self._mutex:
+            if self._owner != _get_ident():
+                raise RuntimeError("cannot release un-acquired lock")
+            count = self._count
+            self._hand_over()
+            return count
+
+    def _acquire_restore(self, count: int, first: bool = False) -> None:
+        self._acquire(True, first)
+        with self._mutex:
+            self._count = count
+
+    def yield_turn(self, everyone: bool = True) -> None:
+        """Let the threads already waiting go first (``everyone=False``: only the first of
+        them), then continue; a no-op when none wait or the caller does not hold the lock."""
+        if self._queue and self._owner == _get_ident():
+            self._acquire_restore(self._release_save(), first=not everyone)
+
+    def _is_owned(self) -> bool:
+        return self.owned()
