@@ -124,6 +124,9 @@ def _execute(
     return rows
 
 
+SHARE_PATIENCE = 0.002  # seconds a writing query waits for a request already on its way
+
+
 def _snapshot(ctx: QueryContext) -> Any:
     """A writing query's snapshot: from here on, keys others write conflict with its own
     writes (see ``state/conflicts.py``). The first waiting request gets its turn right
@@ -136,8 +139,8 @@ def _snapshot(ctx: QueryContext) -> Any:
     if ctx.running is not None:
         ctx.running.modifies = True
     lock = ctx.lock
-    if lock is not None and lock.contended:
-        lock.yield_turn(everyone=False)
+    if lock is not None:
+        lock.share_turn(SHARE_PATIENCE)
     ctx.check_interrupt()
     return writer
 

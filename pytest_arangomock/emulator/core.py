@@ -121,6 +121,7 @@ class Emulator(SyncBackend, AsyncBackend):
     async def handle(self, request: BackendRequest) -> BackendResponse:
         """Answer on a worker thread (the caller's event loop goes on meanwhile)."""
         loop = asyncio.get_running_loop()
+        self.server.lock.expect()
         return await loop.run_in_executor(_workers(), self._queued, request, time.monotonic())
 
     def _queued(self, request: BackendRequest, queued: float) -> BackendResponse:

@@ -11,6 +11,7 @@ waiting have its turn first.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from types import TracebackType
 
@@ -22,7 +23,7 @@ _get_ident = threading.get_ident
 class ServerLock:
     """A re-entrant lock with a FIFO hand-over (``with lock:``, ``acquire``, ``release``)."""
 
-    __slots__ = ("_count", "_mutex", "_owner", "_queue")
+    __slots__ = ("_count", "_expected", "_mutex", "_owner", "_queue")
 
     def __init__(self) -> None:
         self._mutex = threading.Lock()  # guards the fields below, held for a few steps
@@ -30,6 +31,8 @@ class ServerLock:
         self._count = 0
         # threads waiting for the lock: (thread id, a lock released when it is theirs)
         self._queue: deque[tuple[int, threading.Lock]] = deque()
+        # requests handed to a worker thread that have not asked for the lock yet
+        self._expected = 0
 
     def acquire(self, blocking: bool = True) -> bool:
         return self._acquire(blocking, False)
@@ -40,6 +43,8 @@ class ServerLock:
             if self._owner == me:
                 self._count += 1
                 return True
+            if self._expected:
+                self._expected -= 1
             if self._owner is None:
                 self._owner = me
                 self._count = 1
@@ -116,6 +121,24 @@ class ServerLock:
         them), then continue; a no-op when none wait or the caller does not hold the lock."""
         if self._queue and self._owner == _get_ident():
             self._acquire_restore(self._release_save(), first=not everyone)
+
+    def expect(self) -> None:
+        """A request is on its way to a worker thread (it will ask for the lock soon)."""
+        with self._mutex:
+            self._expected += 1
+
+    def share_turn(self, patience: float) -> None:
+        """Let the next request in before going on, as one arriving at the same moment on
+        another server thread would run alongside: waits up to ``patience`` seconds for a
+        request already on its way to ask for the lock, then lets the first waiter go."""
+        if self._owner != _get_ident():
+            return
+        if not self._queue and self._expected:
+            until = time.monotonic() + patience
+            while not self._queue and self._expected and time.monotonic() < until:
+                time.sleep(0.0001)
+        if self._queue:
+            self.yield_turn(everyone=False)
 
     def _is_owned(self) -> bool:
         return self.owned()
