@@ -15,6 +15,7 @@ from ..aql import api as aql_api
 from ..backend import AsyncBackend, BackendRequest, BackendResponse, SyncBackend
 from ..base.errors import ArangoError, error_body
 from ..state import Server
+from ..state.faults import FAULT_HEADER, FaultRules
 from . import api  # registers every route
 from .admission import Admission, Gate, identify
 from .auth import TransportError
@@ -28,6 +29,7 @@ Prepare = Callable[[Context, Route], None]
 
 
 QUEUE_TIME_HEADER = "x-arango-queue-time-seconds"
+FAULTS_ROUTE = "/_arangomock/"
 SERVER_THREADS = 32  # worker threads answering asynchronous callers (all emulators share them)
 
 
@@ -100,7 +102,16 @@ class Emulator(SyncBackend, AsyncBackend):
         }
 
     # ------------------------------------------------------------------ backend
+    @property
+    def faults(self) -> FaultRules:
+        """Faults for the next matching requests (see ``state/faults.py``)."""
+        return self.server.faults
+
     def handle_sync(self, request: BackendRequest) -> BackendResponse:
+        if "faults" in self.server.__dict__ and self.server.faults.rules:
+            early = self._fault(request)
+            if early is not None:
+                return early
         if self.keep_requests:
             self._entering.add(id(request))
         try:
@@ -129,6 +140,22 @@ class Emulator(SyncBackend, AsyncBackend):
         self.queue_time_ms = int(waited * 1000)
         self.queue_times.add(waited)
         return self.handle_sync(request)
+
+    def _fault(self, request: BackendRequest) -> BackendResponse | None:
+        """A fault rule's answer for ``request`` (None: answer it normally)."""
+        if request.path.startswith(FAULTS_ROUTE):
+            return None
+        fault = self.server.faults.take(request)
+        if fault is None:
+            return None
+        if self.keep_requests:
+            headers = {**request.headers, FAULT_HEADER: fault.kind}
+            self.requests.keep(
+                BackendRequest(
+                    request.method, request.path, request.query, headers, request.body, request.host
+                )
+            )
+        return FaultRules.apply(fault)
 
     def _outer_hooks(self, request: BackendRequest) -> BackendResponse | None:
         """Header hooks whose header the request carries, then the other outer hooks."""

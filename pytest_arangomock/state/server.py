@@ -13,6 +13,7 @@ from .admin import AdminSettings, License
 from .backups import BackupStore
 from .clock import Clock
 from .cursors import CursorStore
+from .faults import FaultRules
 from .jobs import JobStore
 from .locking import ServerLock
 from .model import DOCUMENT, EDGE, Collection, Database, Doc
@@ -80,6 +81,11 @@ class Server:
     @cached_property
     def license(self) -> License:
         return License()
+
+    @cached_property
+    def faults(self) -> FaultRules:
+        """Faults a test asked for (``emulator.faults``, ``/_arangomock/faults``)."""
+        return FaultRules()
 
     @cached_property
     def running_queries(self) -> RunningQueries:
