@@ -83,10 +83,7 @@ class Emulator(SyncBackend, AsyncBackend):
         self.internal_errors: list[str] = []
         # what every request passes before its handler, with its cache of decisions
         self.gate = Gate()
-        #: the most recent wait of a request for a worker thread, in whole milliseconds
-        #: (ArangoDB's last low-priority dequeue time), and every wait in seconds
-        self.queue_time_ms = 0
-        self.queue_times = QueueTimes()
+
         # Hooks. Built-in ones only run when they have work: TTL purges while some
         # collection has a TTL index, and the header hooks when the request carries their
         # header (one lookup per header).
@@ -126,7 +123,7 @@ class Emulator(SyncBackend, AsyncBackend):
                 self._entering.discard(id(request))
         if request.method == "HEAD" and response.body:
             response = BackendResponse(response.status, response.headers, b"")
-        response.headers[QUEUE_TIME_HEADER] = f"{self.queue_time_ms / 1000:.6f}"
+        response.headers[QUEUE_TIME_HEADER] = f"{self.server.queue_times.last_ms / 1000:.6f}"
         return response
 
     async def handle(self, request: BackendRequest) -> BackendResponse:
@@ -136,9 +133,7 @@ class Emulator(SyncBackend, AsyncBackend):
         return await loop.run_in_executor(_workers(), self._queued, request, time.monotonic())
 
     def _queued(self, request: BackendRequest, queued: float) -> BackendResponse:
-        waited = time.monotonic() - queued
-        self.queue_time_ms = int(waited * 1000)
-        self.queue_times.add(waited)
+        self.server.queue_times.add(time.monotonic() - queued)
         return self.handle_sync(request)
 
     def _fault(self, request: BackendRequest) -> BackendResponse | None:
@@ -150,11 +145,11 @@ class Emulator(SyncBackend, AsyncBackend):
             return None
         if self.keep_requests:
             headers = {**request.headers, FAULT_HEADER: fault.kind}
-            self.requests.keep(
-                BackendRequest(
-                    request.method, request.path, request.query, headers, request.body, request.host
-                )
+            hit = BackendRequest(
+                request.method, request.path, request.query, headers, request.body, request.host
             )
+            with self.server.lock:
+                self.requests.keep(hit)
         return FaultRules.apply(fault)
 
     def _outer_hooks(self, request: BackendRequest) -> BackendResponse | None:
@@ -296,24 +291,6 @@ def _size(request: BackendRequest) -> int:
     headers = sum(len(k) + len(v) for k, v in request.headers.items())
     query = sum(len(k) + len(v) for k, v in request.query.items())
     return len(request.body) + len(request.path) + headers + query
-
-
-class QueueTimes:
-    """The server's queue-time statistics: how many requests waited for a worker thread,
-    for how long in all, and the longest wait (seconds)."""
-
-    __slots__ = ("count", "longest", "total")
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.total = 0.0
-        self.longest = 0.0
-
-    def add(self, waited: float) -> None:
-        self.count += 1
-        self.total += waited
-        if waited > self.longest:
-            self.longest = waited
 
 
 _WORKERS: ThreadPoolExecutor | None = None

@@ -15,7 +15,10 @@ import time
 from collections import deque
 from types import TracebackType
 
-__all__ = ["ServerLock"]
+__all__ = ["QUEUE_TIME_CUTS", "QueueTimes", "ServerLock"]
+
+#: ArangoDB's request time distribution cuts (seconds), for ``/_admin/statistics``
+QUEUE_TIME_CUTS = (0.01, 0.05, 0.1, 0.2, 0.5, 1.0)
 
 _get_ident = threading.get_ident
 
@@ -142,3 +145,29 @@ class ServerLock:
 
     def _is_owned(self) -> bool:
         return self.owned()
+
+
+class QueueTimes:
+    """How long requests waited for a worker thread: the last wait in whole milliseconds
+    (ArangoDB's last low-priority dequeue time, sent as ``x-arango-queue-time-seconds``)
+    and the distribution ``/_admin/statistics`` reports as ``client.queueTime``."""
+
+    __slots__ = ("count", "counts", "last_ms", "total")
+
+    def __init__(self) -> None:
+        self.last_ms = 0
+        self.count = 0
+        self.total = 0.0
+        self.counts = [0] * (len(QUEUE_TIME_CUTS) + 1)
+
+    def add(self, waited: float) -> None:
+        self.last_ms = int(waited * 1000)
+        self.count += 1
+        self.total += waited
+        slot = 0
+        while slot < len(QUEUE_TIME_CUTS) and waited >= QUEUE_TIME_CUTS[slot]:
+            slot += 1
+        self.counts[slot] += 1
+
+    def distribution(self) -> dict[str, object]:
+        return {"sum": self.total, "count": self.count, "counts": list(self.counts)}

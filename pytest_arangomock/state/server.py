@@ -15,7 +15,7 @@ from .clock import Clock
 from .cursors import CursorStore
 from .faults import FaultRules
 from .jobs import JobStore
-from .locking import ServerLock
+from .locking import QueueTimes, ServerLock
 from .model import DOCUMENT, EDGE, Collection, Database, Doc
 from .queries import QueryCacheProperties
 from .replication import Replication
@@ -44,6 +44,8 @@ class Server:
         aql: AqlRuntime | None = None,
     ):
         self.lock = ServerLock()
+        #: how long requests waited for a worker thread (statistics, a response header)
+        self.queue_times = QueueTimes()
         self.clock = Clock(seed)
         # JWT secrets, server mode and the epoch of every access-relevant change
         self.security = Security(jwt_secret)
