@@ -97,3 +97,13 @@ def test_faults_over_http(raw: Any, arango_emulator: Emulator) -> None:
     reader = type(raw)(arango_emulator, "reader", "pw")
     status, body, _ = reader("GET", "/_arangomock/faults")
     assert (status, body["errorNum"]) == (403, 11)
+
+
+@pytest.mark.arango_fault("error", path="/_api/document/", error_num=1202, status=404)
+async def test_fault_from_a_marker(col: Any, arango_emulator: Emulator) -> None:
+    with pytest.raises(DocumentInsertError) as exc:
+        await col.insert({"_key": "a"})
+    assert (exc.value.http_code, exc.value.error_code) == (404, 1202)
+    assert exc.value.error_message == "document not found"
+    await col.insert({"_key": "a"})
+    assert arango_emulator.faults.rules == []
