@@ -6,11 +6,14 @@ inline flags and ``$n`` replacement references. The translators here cover the c
 forms; the string functions, the operators and ArangoSearch filters share the compiled,
 cached patterns.
 
-Matching uses ``regex`` rather than ``re`` because its matches take a time-out: inside a
-query a match first runs for ``FAST_MATCH`` seconds holding the server lock; a slower one
-goes on without the lock (other requests are answered meanwhile) in rounds of doubling
-length, between which the query's kill flag and ``maxRuntime`` are checked (the last round
-ends exactly at ``maxRuntime``). Total work stays within twice the match's own.
+A pattern that can backtrack without bound (a quantified group, a back-reference) is
+matched by the ``regex`` library, whose matches take a time-out: inside a query such a
+match first runs for ``FAST_MATCH`` seconds holding the server lock; a slower one goes on
+without the lock (other requests are answered meanwhile) in rounds of doubling length,
+between which the query's kill flag and ``maxRuntime`` are checked (the last round ends
+exactly at ``maxRuntime``); total work stays within twice the match's own. Every other
+pattern (no quantified group: its backtracking is polynomial) keeps Python's ``re``, which
+is faster per call.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import regex
 
 from .interrupt import current
 
-__all__ = ["Regex", "compile_regex", "icu_regex", "icu_replacement", "like"]
+__all__ = ["Pattern", "Regex", "compile_regex", "icu_regex", "icu_replacement", "like"]
 
 # characters ICU treats as line terminators (``.`` never matches them)
 _LINE_TERMINATORS = "\n\x0b\x0c\r\x85\u2028\u2029"
@@ -312,14 +315,22 @@ def _interruptible(match: Callable[..., Any]) -> Any:
                     query.check_interrupt()  # maxRuntime has passed: 1500
 
 
-def _compile(text: str, flags: int) -> Regex:
+#: a group followed by a quantifier, or a back-reference: backtracking without bound
+_UNBOUNDED = re.compile(r"\)(?:[*+]|\{\d*,)|\\[1-9]|\\k<|\(\?P=")
+
+Pattern = re.Pattern[str] | Regex
+
+
+def _compile(text: str, flags: int) -> Pattern:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
+        if _UNBOUNDED.search(text) is None:
+            return re.compile(text, flags)
         return Regex(regex.compile(text, flags | regex.VERSION0))
 
 
 @lru_cache(maxsize=1024)
-def compile_regex(pattern: str, case_insensitive: bool) -> Regex | None:
+def compile_regex(pattern: str, case_insensitive: bool) -> Pattern | None:
     """Compile an ICU pattern (cached); ``None`` when it is invalid."""
     try:
         text, flags = icu_regex(pattern)
@@ -330,7 +341,7 @@ def compile_regex(pattern: str, case_insensitive: bool) -> Regex | None:
         return None
 
 
-def icu_replacement(repl: str, rx: Regex) -> Callable[[Any], str] | None:
+def icu_replacement(repl: str, rx: Pattern) -> Callable[[Any], str] | None:
     """Compile an ICU replacement string (``$n``, ``${name}``, backslash escapes)."""
     parts: list[str | int] = []
     buf: list[str] = []
@@ -383,7 +394,7 @@ _LIKE_ANY = "[^\x0b\x0c\x85\u2028\u2029]"
 
 
 @lru_cache(maxsize=1024)
-def _like_regex(pattern: str, case_insensitive: bool) -> Regex:
+def _like_regex(pattern: str, case_insensitive: bool) -> Pattern:
     out: list[str] = []
     escaped = False
     for c in pattern:

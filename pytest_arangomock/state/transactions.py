@@ -312,9 +312,12 @@ class TransactionManager:
             if writer.db is db:
                 yield writer
 
-    def begin_query(self, db: Database) -> QueryWriter:
-        """A writing query takes its snapshot (see ``conflicts.py``)."""
+    def begin_query(self, db: Database) -> QueryWriter | None:
+        """A writing query takes its snapshot (see ``conflicts.py``); None for a query
+        nested in another one on the same thread (it shares the outer snapshot)."""
         writer = QueryWriter(db)
+        if writer.thread in self.writers:
+            return None
         self.writers[writer.thread] = writer
         return writer
 
@@ -335,9 +338,13 @@ class TransactionManager:
     def guard(self, col: Collection, key: str | None) -> None:
         """``Collection.guard_write`` for writes outside any transaction (a query's, a
         commit's, a single document operation's)."""
-        self.collect()
         writers = self.writers
         me = writers.get(threading.get_ident()) if writers else None
+        if me is not None and len(writers) == 1 and not self.transactions:
+            if me.db is col.db:  # a query writing alone: only its own bookkeeping
+                me.before_write(col, key)
+            return
+        self.collect()
         others: list[StreamTransaction | QueryWriter] = [
             t for t in self.holders(col.db) if t is not self.committing and t is not me
         ]
