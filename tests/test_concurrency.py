@@ -334,3 +334,22 @@ def test_stress_final_state_is_exact(arango_emulator: Emulator) -> None:
     assert counters["rev"]["n"] == total
     assert counters["up"]["n"] == total
     assert counters["trx"]["n"] == total
+
+
+# --------------------------------------------------------------- queue time
+async def test_queue_time_header_and_statistics(
+    sys_db: Any, raw: Any, arango_emulator: Emulator
+) -> None:
+    await sys_db.version()  # answered on a worker thread: one queue time recorded
+    status, _, headers = raw("GET", "/_api/version")
+    value = headers["x-arango-queue-time-seconds"]
+    assert status == 200 and float(value) >= 0
+    assert len(value.split(".")[1]) == 6  # std::to_string of a double
+    status, stats, _ = raw("GET", "/_admin/statistics")
+    queue = stats["client"]["queueTime"]
+    assert queue["count"] >= 1 and sum(queue["counts"]) == queue["count"]
+    assert len(queue["counts"]) == 7
+    metrics = arango_emulator.handle_sync(
+        BackendRequest("GET", "/_admin/metrics", {}, {"authorization": _AUTH["Authorization"]})
+    ).body.decode()
+    assert "arangodb_scheduler_low_prio_queue_last_dequeue_time" in metrics
