@@ -56,6 +56,7 @@ def run(tree: Path) -> dict[str, float]:
     done = subprocess.run(
         [sys.executable, "-c", CHILD, json.dumps(QUERIES)],
         env=env,
+        cwd=tree,  # ``-c`` puts the cwd first on sys.path
         check=True,
         capture_output=True,
         text=True,
