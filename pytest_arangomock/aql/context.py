@@ -143,15 +143,15 @@ class QueryContext:
 
     def checkpoint(self) -> None:
         """An interruption point: the kill check, then the requests waiting for the server
-        lock get their turn before the query goes on (or, when none waits, any other
-        thread that wants to run Python: the interpreter would let it only every 5 ms)."""
+        lock get their turn before the query goes on (a request still on its way to a
+        worker thread gets the interpreter, which would let it run only every 5 ms)."""
         self.check_interrupt()
         lock = self.lock
         if lock is not None:
             if lock.contended:
                 lock.yield_turn()
-            else:
-                time.sleep(0)  # other threads (a server's event loop) get a turn too
+            elif lock.expected:
+                time.sleep(0)  # a request on its way to a worker thread gets to the lock
 
     @contextmanager
     def unlocked(self) -> Iterator[None]:

@@ -148,7 +148,9 @@ class Emulator(SyncBackend, AsyncBackend):
         return await loop.run_in_executor(_workers(), self._queued, request, time.monotonic())
 
     def _queued(self, request: BackendRequest, queued: float) -> BackendResponse:
-        self.server.queue_times.add(time.monotonic() - queued)
+        server = self.server
+        server.queue_times.add(time.monotonic() - queued)
+        server.lock.arrived()
         return self.handle_sync(request)
 
     def _fault(self, request: BackendRequest) -> BackendResponse | None:

@@ -46,8 +46,6 @@ class ServerLock:
             if self._owner == me:
                 self._count += 1
                 return True
-            if self._expected:
-                self._expected -= 1
             if self._owner is None:
                 self._owner = me
                 self._count = 1
@@ -129,6 +127,17 @@ class ServerLock:
         """A request is on its way to a worker thread (it will ask for the lock soon)."""
         with self._mutex:
             self._expected += 1
+
+    def arrived(self) -> None:
+        """The expected request reached its worker thread (it asks for the lock next)."""
+        with self._mutex:
+            if self._expected:
+                self._expected -= 1
+
+    @property
+    def expected(self) -> bool:
+        """Whether a request is on its way to a worker thread."""
+        return bool(self._expected)
 
     def share_turn(self, patience: float) -> None:
         """Let the next request in before going on, as one arriving at the same moment on
