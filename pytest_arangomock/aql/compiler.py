@@ -542,7 +542,7 @@ class _ForStage:
 
 # A FOR loop is an interruption point (kill check, waiting requests served) every
 # PIECE items of one loop and every TICKS_MASK + 1 loops started.
-PIECE = 1024
+PIECE = 256
 TICKS_MASK = 1023
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 __all__ = ["DONE", "PENDING", "Job", "JobStore", "StoredResponse", "current_job"]
 
@@ -33,10 +33,9 @@ class StoredResponse(Protocol):
 class Job:
     """One async request: pending until its response is in."""
 
-    def __init__(self, jid: str, user: str | None, lock: Any) -> None:
+    def __init__(self, jid: str, user: str | None) -> None:
         self.id = jid
         self.user = user
-        self.lock = lock  # the server lock the job runs under
         self.status = PENDING
         self.response: StoredResponse | None = None
         self.stamp = time.time()

@@ -62,7 +62,7 @@ def async_hook(host: Host, request: BackendRequest) -> BackendResponse | None:
     try:
         with server.lock:
             user = host.admit(request).user
-            job = Job(server.clock.next_id(), user, server.lock)
+            job = Job(server.clock.next_id(), user)
             if mode == "store":
                 server.jobs.add(job)
     except ArangoError as exc:
