@@ -21,6 +21,7 @@ from arangoasync.exceptions import (
 )
 
 from pytest_arangomock import BackendRequest, Emulator
+from pytest_arangomock.state.locking import ServerLock
 
 POLL = 0.01
 POLLS = 500  # bounded waits: a failure ends the test, never hangs it
@@ -353,3 +354,39 @@ async def test_queue_time_header_and_statistics(
         BackendRequest("GET", "/_admin/metrics", {}, {"authorization": _AUTH["Authorization"]})
     ).body.decode()
     assert "arangodb_scheduler_low_prio_queue_last_dequeue_time" in metrics
+
+
+# --------------------------------------------------------------- the lock
+def test_server_lock_hands_over_in_arrival_order() -> None:
+    lock = ServerLock()
+    order: list[str] = []
+    lock.acquire()
+    lock.acquire()  # re-entrant
+
+    def waiter(name: str) -> None:
+        with lock:
+            order.append(name)
+
+    threads = []
+    for name in ("first", "second"):
+        thread = threading.Thread(target=waiter, args=(name,), daemon=True)
+        thread.start()
+        threads.append(thread)
+        for _ in range(POLLS):  # queued before the next one starts
+            if len(lock._queue) == len(threads):
+                break
+            threading.Event().wait(POLL)
+    assert lock.contended
+    lock.yield_turn(everyone=False)  # only the first goes, then this thread again
+    assert order == ["first"]
+    assert lock.owned()
+    lock.yield_turn()  # everyone waiting goes first
+    assert order == ["first", "second"]
+    lock.release()
+    assert lock.owned()  # one level still held
+    lock.release()
+    assert not lock.owned() and not lock.contended
+    for thread in threads:
+        thread.join(5)
+    with pytest.raises(RuntimeError):
+        lock.release()
