@@ -30,6 +30,10 @@ def _serve(args: argparse.Namespace) -> int:
     from .emulator import Emulator
     from .serve import port_in_use_message, run_server
 
+    # the event loop and the worker threads share one interpreter: while a query computes,
+    # the loop would get to read the next request only every 5 ms (Python's default)
+    sys.setswitchinterval(0.001)
+
     backend = Emulator(
         root_password=args.root_password,
         jwt_secret=args.jwt_secret,

@@ -204,6 +204,13 @@ def pytest_configure(config: pytest.Config) -> None:
         "matchers, fail or warn on verify differences, an arangodump directory to load into "
         "the test's database, relative to the rootdir)",
     )
+    config.addinivalue_line(
+        "markers",
+        "arango_fault(kind, times=1, method=None, path=None, collection=None, query=None, "
+        "host=None, error_num=1200, status=409, message=None, seconds=0.0): a fault for the "
+        "next matching requests of this test's emulator (conflict, error, delay, drop, "
+        "unavailable)",
+    )
     _settings(config)
 
 
@@ -302,7 +309,10 @@ def arango_emulator(request: pytest.FixtureRequest, arango_settings: Settings) -
 
     s = arango_settings
     if s.mode == "emulate" or (s.mode == "record" and not s.url):
-        return Emulator(root_password=s.emulator_password, vector_index=s.vector_index)
+        emulator = Emulator(root_password=s.emulator_password, vector_index=s.vector_index)
+        for mark in request.node.iter_markers("arango_fault"):  # faults for this test only
+            emulator.faults.add(*mark.args, **mark.kwargs)
+        return emulator
     _skip_emulator(s)
     raise AssertionError("unreachable")  # pragma: no cover
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..base.errors import ArangoError
+from ..state.running import RunningQuery
 from . import ast as A
 from .compiler import Compiler
 from .context import STAT_FIELDS, Access, QueryContext
@@ -39,17 +40,49 @@ def execute(
     access: Access | None = None,
 ) -> QueryResult:
     """Parse (cached), compile and run ``query`` against ``db``; ``access(collection,
-    writes)`` checks the caller's permission on every collection the query touches."""
-    profile = QueryProfile()
+    writes)`` checks the caller's permission on every collection the query touches. The
+    query is in the server's list of running queries while it runs (it can be killed
+    there) and may end up in the slow-query log."""
     if not isinstance(query, str) or not query.strip():
         raise ArangoError(1502, "query is empty", 400)
     opts = options or {}
     binds = dict(bind_vars or {})
+    server = getattr(db, "server", None)
+    if server is None:
+        return _execute(db, query, binds, opts, user, access, None)
+    running = RunningQuery(
+        server.clock.next_id(), db.name, user, query, binds, opts.get("stream") is True
+    )
+    queries = server.running_queries
+    tracked = queries.register(running, db.query_tracking)
+    exit_code = 0
+    try:
+        result = _execute(db, query, binds, opts, user, access, running if tracked else None)
+        running.warnings = len(result.warnings)
+        return result
+    except ArangoError as exc:
+        exit_code = exc.num
+        raise
+    finally:
+        if tracked:
+            queries.finish(running, db.query_tracking, exit_code)
+
+
+def _execute(
+    db: Any,
+    query: str,
+    binds: dict[str, Any],
+    opts: dict[str, Any],
+    user: str | None,
+    access: Access | None,
+    running: RunningQuery | None,
+) -> QueryResult:
+    profile = QueryProfile(running)
     profile.done("initializing")
     with phase("parsing"):
         ast = parse_query(query)
     with deep_stack():
-        rows, ctx = run(db, ast, binds, opts, user, query, access, profile)
+        rows, ctx = run(db, ast, binds, opts, user, query, access, profile, running)
     stats = {k: ctx.stats[k] for k in STAT_FIELDS}
     full_count = None
     if ctx.full_count is not None:

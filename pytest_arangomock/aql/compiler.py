@@ -547,18 +547,20 @@ class _ForStage:
                     f"you provided a value of type '{typename(items)}'",
                     400,
                 )
-            if ctx.deadline is not None:
-                ctx.check_deadline()
+            ctx.ticks += 1
+            if not ctx.ticks & TICKS_MASK:
+                ctx.checkpoint()
             return items
 
         if not preds:
 
             def stage(rows: Iterable[Row]) -> Iterator[Row]:
                 for r in rows:
-                    for item in items_of(r):
-                        r2 = r.copy()
-                        r2[slot] = item
-                        yield r2
+                    for piece in _pieces(items_of(r), ctx):
+                        for item in piece:
+                            r2 = r.copy()
+                            r2[slot] = item
+                            yield r2
 
             return stage
         pred = preds[0] if len(preds) == 1 else _all_of(preds)
@@ -568,17 +570,37 @@ class _ForStage:
                 items = items_of(r)
                 rejected = 0
                 try:
-                    for item in items:
-                        r[slot] = item
-                        v = pred(r)
-                        if v is True or (v is not False and to_bool(v)):
-                            yield r.copy()
-                        else:
-                            rejected += 1
+                    for piece in _pieces(items, ctx):
+                        for item in piece:
+                            r[slot] = item
+                            v = pred(r)
+                            if v is True or (v is not False and to_bool(v)):
+                                yield r.copy()
+                            else:
+                                rejected += 1
                 finally:
                     stats["filtered"] += rejected
 
         return filtered
+
+
+# A FOR loop is an interruption point (kill check, waiting requests served) every
+# PIECE items of one loop and every TICKS_MASK + 1 loops started.
+PIECE = 256
+TICKS_MASK = 1023
+
+
+def _pieces(items: list[Any], ctx: QueryContext) -> Iterable[list[Any]]:
+    """``items`` as it is when short, else in slices with an interruption point before each."""
+    if len(items) <= PIECE:
+        return (items,)
+    return _sliced(items, ctx)
+
+
+def _sliced(items: list[Any], ctx: QueryContext) -> Iterator[list[Any]]:
+    for start in range(0, len(items), PIECE):
+        ctx.checkpoint()
+        yield items[start : start + PIECE]
 
 
 class _Desc:

@@ -4,13 +4,18 @@ statistics, limits (runtime, memory), permission checks and the undo log."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from ..base.errors import ArangoError, message_for
+from ..state.jobs import current_job
+from ..state.running import RunningQuery
 from . import ast as A
 from .functions import arity_error
 from .functions.library import REGISTRY
+
+SLEEP_SLICE = 0.02  # how often a sleeping query looks at its kill flag
 
 # what one value in one row costs in ArangoDB's accounting (an AqlValue slot), for memoryLimit
 ROW_SLOT_BYTES = 16
@@ -75,6 +80,12 @@ class QueryContext:
         self.peak_memory = 0
         # id(document) -> what SEARCH matched in it, for BM25()/TFIDF()
         self.search_scores: dict[int, Any] = {}
+        #: the query in the server's list of running queries (its kill flag), if tracked
+        self.running: RunningQuery | None = None
+        #: the server lock the query runs under (None: state without a server)
+        self.lock: Any = getattr(getattr(db, "server", None), "lock", None)
+        self.job = current_job()  # an async job's cancel kills the query too
+        self.ticks = 0  # loops started, for the interruption points of FOR
 
     # FunctionContext -------------------------------------------------------
     @property
@@ -109,23 +120,73 @@ class QueryContext:
     # engine ----------------------------------------------------------------
     def check_deadline(self) -> None:
         """``maxRuntime``: a query that outlives it is killed (1500, as ArangoDB answers)."""
+        self.check_interrupt()
+
+    def interrupted(self) -> bool:
+        """Killed (``DELETE /_api/query/{id}``, an async job's cancel) or past ``maxRuntime``."""
+        running = self.running
+        if running is not None and running.killed:
+            return True
         if self.deadline is not None and time.monotonic() > self.deadline:
+            return True
+        job = self.job
+        return job is not None and job.killed()
+
+    def check_interrupt(self) -> None:
+        """ArangoDB's kill check: 1500 "query killed" once :meth:`interrupted`."""
+        if self.interrupted():
             raise ArangoError(1500, "query killed", 410)
 
-    def sleep(self, seconds: float) -> None:
-        """SLEEP() that a ``maxRuntime`` cuts short."""
-        if self.deadline is None:
-            time.sleep(seconds)
+    def remaining(self) -> float | None:
+        """Seconds left before ``maxRuntime`` (None: no limit)."""
+        return None if self.deadline is None else self.deadline - time.monotonic()
+
+    def checkpoint(self) -> None:
+        """An interruption point: the kill check, then the requests waiting for the server
+        lock get their turn before the query goes on (a request still on its way to a
+        worker thread gets the interpreter, which would let it run only every 5 ms)."""
+        self.check_interrupt()
+        lock = self.lock
+        if lock is not None:
+            if lock.contended:
+                lock.yield_turn()
+            elif lock.expected:
+                time.sleep(0)  # a request on its way to a worker thread gets to the lock
+
+    @contextmanager
+    def unlocked(self) -> Iterator[None]:
+        """Run the block without the server lock (every level of it), then take it back."""
+        lock = self.lock
+        if lock is None or not lock.owned():
+            yield
             return
-        remaining = self.deadline - time.monotonic()
-        time.sleep(max(0.0, min(seconds, remaining)))
-        if seconds > remaining:
-            raise ArangoError(1500, "query killed", 410)
+        saved = lock._release_save()
+        try:
+            yield
+        finally:
+            lock._acquire_restore(saved)
+
+    def sleep(self, seconds: float) -> None:
+        """SLEEP(): waits without the server lock, noticing a kill and ``maxRuntime``."""
+        job = self.job
+        if job is not None:
+            job.settled.set()  # the client gets its 202 while the job sleeps
+        until = time.monotonic() + seconds
+        with self.unlocked():
+            while True:
+                self.check_interrupt()
+                left = until - time.monotonic()
+                if left <= 0:
+                    break
+                time.sleep(min(left, SLEEP_SLICE))
 
     def charge(self, rows: int, width: int) -> None:
         """Account for ``rows`` materialised rows; over ``memoryLimit`` the query fails."""
         self.memory += rows * max(width, 1) * ROW_SLOT_BYTES
-        self.peak_memory = max(self.peak_memory, self.memory)
+        if self.memory > self.peak_memory:
+            self.peak_memory = self.memory
+            if self.running is not None:
+                self.running.peak_memory = self.memory
         if self.memory_limit and self.memory > self.memory_limit:
             raise ArangoError(32, "query would use more memory than allowed", 500)
 

@@ -7,7 +7,9 @@ import time
 from typing import Any
 
 from ..base.errors import ArangoError
+from ..state.running import RunningQuery
 from . import ast as A
+from . import interrupt
 from .compiler import Compiler
 from .context import STAT_FIELDS, Access, QueryContext
 from .profile import QueryProfile
@@ -42,15 +44,18 @@ def run(
     text: str = "",
     access: Access | None = None,
     profile: QueryProfile | None = None,
+    running: RunningQuery | None = None,
 ) -> tuple[list[Any], QueryContext]:
     """Compile and run ``query``; undo its writes if anything fails. ``profile`` times
-    the phases from the binding of parameters on (the end of ``parsing``)."""
+    the phases from the binding of parameters on (the end of ``parsing``); ``running``
+    is the query's entry in the list of running queries (its kill flag)."""
     started = time.perf_counter()
     prof = profile if profile is not None else QueryProfile()
     with phase("parsing"):
         bind_parameters(query, bind_vars)
         prof.done("parsing")
         ctx = QueryContext(db, options, user, access)
+        ctx.running = running
         ctx.query_text = text
         for _ in range(query.out_of_range):
             ctx.warn(1504)  # a number literal past a double's range (it is null)
@@ -62,7 +67,7 @@ def run(
     lock = getattr(server, "lock", None)
     if lock is None:
         return _execute(compiler, query, ctx, started, prof), ctx
-    with lock:
+    with lock, interrupt.running(ctx):
         return _execute(compiler, query, ctx, started, prof), ctx
 
 
@@ -93,6 +98,7 @@ def _execute(
     compiler: Compiler, query: A.Query, ctx: QueryContext, started: float, prof: QueryProfile
 ) -> list[Any]:
     prof.done("loading collections")  # WITH collections checked, the write lock held
+    writer = None
     try:
         with phase("parsing"):
             runner = compiler.query(query, {})
@@ -100,6 +106,8 @@ def _execute(
         prof.done("optimizing plan")  # the compiled stages are run as built
         row: list[Any] = [None] * max(compiler.nslots, 1)
         with phase("executing"):
+            if ctx.writes_collections:
+                writer = _snapshot(ctx)
             rows_iter = runner(row)
             prof.done("instantiating executors")
             rows = [_output(v) for v in rows_iter]
@@ -108,9 +116,33 @@ def _execute(
     except BaseException:
         undo(ctx.undo)
         raise
+    finally:
+        if writer is not None:
+            ctx.db.server.transactions.end_query(writer)
     ctx.stats["executionTime"] = time.perf_counter() - started
     ctx.stats["peakMemoryUsage"] = ctx.peak_memory
     return rows
+
+
+SHARE_PATIENCE = 0.002  # seconds a writing query waits for a request already on its way
+
+
+def _snapshot(ctx: QueryContext) -> Any:
+    """A writing query's snapshot: from here on, keys others write conflict with its own
+    writes (see ``state/conflicts.py``). The first waiting request gets its turn right
+    after, as a request arriving at the same moment on another server thread would."""
+    db = ctx.db
+    server = getattr(db, "server", None)
+    if server is None or server.databases.get(db.name) is not db:
+        return None  # inside a stream transaction, which has its own snapshot
+    writer = server.transactions.begin_query(db)
+    if ctx.running is not None:
+        ctx.running.modifies = True
+    lock = ctx.lock
+    if lock is not None:
+        lock.share_turn(SHARE_PATIENCE)
+    ctx.check_interrupt()
+    return writer
 
 
 def _output(v: Any) -> Any:

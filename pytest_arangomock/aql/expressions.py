@@ -535,7 +535,7 @@ class ExpressionCompiler:
             return argfns[0]
         fn = spec.fn
         ctx = self.ctx
-        if ctx.deadline is not None and Arg.WAIT in spec.args:
+        if Arg.WAIT in spec.args:
             fn = _bounded_wait(fn, spec.args.index(Arg.WAIT))
 
         def call(r: Row) -> Any:
@@ -620,8 +620,8 @@ def _compare_number(op: str, lf: Fn, c: Any, cmp: Callable[[Any, Any], bool]) ->
 
 
 def _bounded_wait(fn: Callable[..., Any], position: int) -> Callable[..., Any]:
-    """A function that waits the seconds of its argument ``position`` (SLEEP), under
-    ``maxRuntime``: it waits no longer than the query may run."""
+    """A function that waits the seconds of its argument ``position`` (SLEEP) the query's
+    way: without the server lock, until killed or past ``maxRuntime``."""
 
     def wait(ctx: QueryContext, *args: Any) -> Any:
         seconds: Any = args[position] if len(args) == position + 1 else None

@@ -1,20 +1,34 @@
-"""ICU regular expressions and LIKE patterns, translated to Python ``re``.
+"""ICU regular expressions and LIKE patterns, translated for the ``regex`` library.
 
 ArangoDB matches ``=~``, REGEX_* and LIKE with ICU; Python's ``re`` differs in ``.`` (ICU never
 matches any line terminator), ``\\p{..}`` properties, POSIX classes, ``\\Q..\\E``, ``\\x{..}``,
 inline flags and ``$n`` replacement references. The translators here cover the common ICU
 forms; the string functions, the operators and ArangoSearch filters share the compiled,
 cached patterns.
+
+A pattern that can backtrack without bound (a quantified group, a back-reference) is
+matched by the ``regex`` library, whose matches take a time-out: inside a query such a
+match first runs for ``FAST_MATCH`` seconds holding the server lock; a slower one goes on
+without the lock (other requests are answered meanwhile) in rounds of doubling length,
+between which the query's kill flag and ``maxRuntime`` are checked (the last round ends
+exactly at ``maxRuntime``); total work stays within twice the match's own. Every other
+pattern (no quantified group: its backtracking is polynomial) keeps Python's ``re``, which
+is faster per call.
 """
 
 from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
+from typing import Any
 
-__all__ = ["compile_regex", "icu_regex", "icu_replacement", "like"]
+import regex
+
+from .interrupt import current
+
+__all__ = ["Pattern", "Regex", "compile_regex", "icu_regex", "icu_replacement", "like"]
 
 # characters ICU treats as line terminators (``.`` never matches them)
 _LINE_TERMINATORS = "\n\x0b\x0c\r\x85\u2028\u2029"
@@ -244,21 +258,90 @@ def icu_regex(pattern: str) -> tuple[str, int]:
     return "".join(out), flags
 
 
+FAST_MATCH = 0.002  # seconds a match may run while its query holds the server lock
+
+
+class Regex:
+    """A compiled pattern whose matching a running query can interrupt (``re``'s API for
+    what the AQL functions use)."""
+
+    __slots__ = ("rx",)
+
+    def __init__(self, rx: Any) -> None:
+        self.rx = rx
+
+    @property
+    def groups(self) -> int:
+        return int(self.rx.groups)
+
+    @property
+    def groupindex(self) -> dict[str, int]:
+        return dict(self.rx.groupindex)
+
+    def search(self, text: str) -> Any:
+        return _interruptible(lambda **kw: self.rx.search(text, **kw))
+
+    def fullmatch(self, text: str) -> Any:
+        return _interruptible(lambda **kw: self.rx.fullmatch(text, **kw))
+
+    def finditer(self, text: str) -> Iterator[Any]:
+        return iter(_interruptible(lambda **kw: list(self.rx.finditer(text, **kw))))
+
+    def sub(self, repl: Callable[[Any], str], text: str) -> str:
+        result: str = _interruptible(lambda **kw: self.rx.sub(repl, text, **kw))
+        return result
+
+
+def _interruptible(match: Callable[..., Any]) -> Any:
+    """Run ``match(timeout=..., concurrent=...)`` under the current query's control."""
+    query = current()
+    if query is None:
+        return match()
+    try:
+        return match(timeout=FAST_MATCH)
+    except TimeoutError:
+        pass
+    budget = FAST_MATCH
+    with query.unlocked():
+        while True:
+            query.check_interrupt()
+            budget *= 2
+            remaining = query.remaining()
+            limit = budget if remaining is None else max(min(budget, remaining), 0.0)
+            try:
+                return match(timeout=limit, concurrent=True)
+            except TimeoutError:
+                if remaining is not None and limit >= remaining:
+                    query.check_interrupt()  # maxRuntime has passed: 1500
+
+
+#: a group followed by a quantifier, or a back-reference: backtracking without bound
+_UNBOUNDED = re.compile(r"\)(?:[*+]|\{\d*,)|\\[1-9]|\\k<|\(\?P=")
+
+Pattern = re.Pattern[str] | Regex
+
+
+def _compile(text: str, flags: int) -> Pattern:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        if _UNBOUNDED.search(text) is None:
+            return re.compile(text, flags)
+        return Regex(regex.compile(text, flags | regex.VERSION0))
+
+
 @lru_cache(maxsize=1024)
-def compile_regex(pattern: str, case_insensitive: bool) -> re.Pattern[str] | None:
+def compile_regex(pattern: str, case_insensitive: bool) -> Pattern | None:
     """Compile an ICU pattern (cached); ``None`` when it is invalid."""
     try:
         text, flags = icu_regex(pattern)
         if case_insensitive:
-            flags |= re.IGNORECASE
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)
-            return re.compile(text, flags)
-    except (_RegexError, re.error, ValueError, OverflowError, RecursionError):
+            flags |= re.IGNORECASE  # the flag values of ``re`` and ``regex`` agree
+        return _compile(text, flags)
+    except (_RegexError, regex.error, re.error, ValueError, OverflowError, RecursionError):
         return None
 
 
-def icu_replacement(repl: str, rx: re.Pattern[str]) -> Callable[[re.Match[str]], str] | None:
+def icu_replacement(repl: str, rx: Pattern) -> Callable[[Any], str] | None:
     """Compile an ICU replacement string (``$n``, ``${name}``, backslash escapes)."""
     parts: list[str | int] = []
     buf: list[str] = []
@@ -299,7 +382,7 @@ def icu_replacement(repl: str, rx: re.Pattern[str]) -> Callable[[re.Match[str]],
             i += 1
     parts.append("".join(buf))
 
-    def expand(m: re.Match[str]) -> str:
+    def expand(m: Any) -> str:
         return "".join(p if isinstance(p, str) else (m.group(p) or "") for p in parts)
 
     return expand
@@ -311,7 +394,7 @@ _LIKE_ANY = "[^\x0b\x0c\x85\u2028\u2029]"
 
 
 @lru_cache(maxsize=1024)
-def _like_regex(pattern: str, case_insensitive: bool) -> re.Pattern[str]:
+def _like_regex(pattern: str, case_insensitive: bool) -> Pattern:
     out: list[str] = []
     escaped = False
     for c in pattern:
@@ -331,7 +414,7 @@ def _like_regex(pattern: str, case_insensitive: bool) -> re.Pattern[str]:
                 out.append("\\\\")
             out.append(re.escape(c))
         escaped = False
-    return re.compile("".join(out), re.IGNORECASE if case_insensitive else 0)
+    return _compile("".join(out), re.IGNORECASE if case_insensitive else 0)
 
 
 def like(text: str, pattern: str, case_insensitive: bool = False) -> bool:

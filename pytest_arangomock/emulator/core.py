@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import re
+import threading
+import time
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from ..aql import api as aql_api
-from ..backend import BackendRequest, BackendResponse, SyncBackend
+from ..backend import AsyncBackend, BackendRequest, BackendResponse, SyncBackend
 from ..base.errors import ArangoError, error_body
 from ..state import Server
+from ..state.faults import FAULT_HEADER, FaultRules
 from . import api, dumpdir  # api: registers every route
 from .admission import Admission, Gate, identify
 from .auth import TransportError
@@ -24,8 +30,20 @@ Hook = Callable[["Emulator", BackendRequest], "BackendResponse | None"]
 Prepare = Callable[[Context, Route], None]
 
 
-class Emulator(SyncBackend):
+QUEUE_TIME_HEADER = "x-arango-queue-time-seconds"
+FAULTS_ROUTE = "/_arangomock/"
+SERVER_THREADS = 32  # worker threads answering asynchronous callers (all emulators share them)
+
+
+class Emulator(SyncBackend, AsyncBackend):
     """An in-memory ArangoDB 3.12 single server, answering HTTP-level requests.
+
+    Synchronous callers are answered on their own thread; asynchronous ones on one of
+    ``SERVER_THREADS`` worker threads, so a long request (a sleeping query) never stops
+    the caller's event loop and requests run side by side. What they share is guarded by
+    the server lock, which long queries hand over at their interruption points (see the
+    concurrency section of ``docs/ARCHITECTURE.md``). Every response carries
+    ``x-arango-queue-time-seconds``: how long the last request waited for a worker.
 
     ``root_password`` is root's password (empty, like a fresh server); ``jwt_secret`` makes
     HS256 superuser tokens signed with it valid; ``seed`` makes ids and revisions
@@ -69,6 +87,7 @@ class Emulator(SyncBackend):
         self.internal_errors: list[str] = []
         # what every request passes before its handler, with its cache of decisions
         self.gate = Gate()
+
         # Hooks. Built-in ones only run when they have work: TTL purges while some
         # collection has a TTL index, and the header hooks when the request carries their
         # header (one lookup per header).
@@ -84,7 +103,16 @@ class Emulator(SyncBackend):
         }
 
     # ------------------------------------------------------------------ backend
+    @property
+    def faults(self) -> FaultRules:
+        """Faults for the next matching requests (see ``state/faults.py``)."""
+        return self.server.faults
+
     def handle_sync(self, request: BackendRequest) -> BackendResponse:
+        if "faults" in self.server.__dict__ and self.server.faults.rules:
+            early = self._fault(request)
+            if early is not None:
+                return early
         if self.keep_requests:
             self._entering.add(id(request))
         try:
@@ -99,7 +127,50 @@ class Emulator(SyncBackend):
                 self._entering.discard(id(request))
         if request.method == "HEAD" and response.body:
             response = BackendResponse(response.status, response.headers, b"")
+        response.headers[QUEUE_TIME_HEADER] = f"{self.server.queue_times.last_ms / 1000:.6f}"
         return response
+
+    async def handle(self, request: BackendRequest) -> BackendResponse:
+        """Answer on a worker thread (the caller's event loop goes on meanwhile); a request
+        whose work is bounded and small is answered at once when the server lock is free,
+        which spares it the hop to a worker (most document and collection operations)."""
+        if (
+            _SHORT.match(request.path)
+            and not request.headers.keys() & _LONG_HEADERS
+            and not ("faults" in self.server.__dict__ and self.server.faults.rules)
+        ):
+            lock = self.server.lock
+            if lock.acquire(blocking=False):
+                try:
+                    self.server.queue_times.add(0.0)
+                    return self.handle_sync(request)
+                finally:
+                    lock.release()
+        loop = asyncio.get_running_loop()
+        self.server.lock.expect()
+        return await loop.run_in_executor(_workers(), self._queued, request, time.monotonic())
+
+    def _queued(self, request: BackendRequest, queued: float) -> BackendResponse:
+        server = self.server
+        server.queue_times.add(time.monotonic() - queued)
+        server.lock.arrived()
+        return self.handle_sync(request)
+
+    def _fault(self, request: BackendRequest) -> BackendResponse | None:
+        """A fault rule's answer for ``request`` (None: answer it normally)."""
+        if request.path.startswith(FAULTS_ROUTE):
+            return None
+        fault = self.server.faults.take(request)
+        if fault is None:
+            return None
+        if self.keep_requests:
+            headers = {**request.headers, FAULT_HEADER: fault.kind}
+            hit = BackendRequest(
+                request.method, request.path, request.query, headers, request.body, request.host
+            )
+            with self.server.lock:
+                self.requests.keep(hit)
+        return FaultRules.apply(fault)
 
     def _outer_hooks(self, request: BackendRequest) -> BackendResponse | None:
         """Header hooks whose header the request carries, then the other outer hooks."""
@@ -260,6 +331,28 @@ def _size(request: BackendRequest) -> int:
     headers = sum(len(k) + len(v) for k, v in request.headers.items())
     query = sum(len(k) + len(v) for k, v in request.query.items())
     return len(request.body) + len(request.path) + headers + query
+
+
+# Requests answered at once when the server lock is free: work bounded by one request's
+# size (no AQL, no JavaScript, no waiting for a job or a transaction's idle time).
+_SHORT = re.compile(
+    r"(?:/_db/[^/]+)?/_api/(?:document|edges|collection|index|version|database|user"
+    r"|query/(?:current|slow|properties)|transaction/\d)"
+)
+_LONG_HEADERS = frozenset({"x-arango-async"})
+
+_WORKERS: ThreadPoolExecutor | None = None
+_WORKERS_LOCK = threading.Lock()
+
+
+def _workers() -> ThreadPoolExecutor:
+    """The worker threads of every emulator in the process (made on first use)."""
+    global _WORKERS
+    if _WORKERS is None:
+        with _WORKERS_LOCK:
+            if _WORKERS is None:
+                _WORKERS = ThreadPoolExecutor(SERVER_THREADS, thread_name_prefix="arangomock")
+    return _WORKERS
 
 
 _ROUTER: Router | None = None

@@ -1,21 +1,18 @@
 """Async jobs: the server's job results (ArangoDB's AsyncJobManager) and the job a thread
-is running, so that a sleeping query can hand the server lock over and notice a cancel."""
+is running, so that a query in a job notices a cancel."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
-
-from ..base.errors import ArangoError
+from typing import Protocol, TypeVar
 
 __all__ = ["DONE", "PENDING", "Job", "JobStore", "StoredResponse", "current_job"]
 
 PENDING = "pending"
 DONE = "done"
 CANCEL_NOTICE = 0.2  # seconds a killed query takes to notice it
-SLEEP_SLICE = 0.05
 _local = threading.local()
 T = TypeVar("T")
 
@@ -36,10 +33,9 @@ class StoredResponse(Protocol):
 class Job:
     """One async request: pending until its response is in."""
 
-    def __init__(self, jid: str, user: str | None, lock: Any) -> None:
+    def __init__(self, jid: str, user: str | None) -> None:
         self.id = jid
         self.user = user
-        self.lock = lock  # the server lock the job runs under
         self.status = PENDING
         self.response: StoredResponse | None = None
         self.stamp = time.time()
@@ -52,24 +48,6 @@ class Job:
 
     def killed(self) -> bool:
         return self.cancel_at is not None and time.monotonic() >= self.cancel_at
-
-    def pause(self, seconds: float) -> None:
-        """Sleep without holding the server lock; 410/1500 once the job is cancelled."""
-        self.settled.set()
-        # the lock is re-entered (the AQL executor takes it too): hand every level over,
-        # the way threading.Condition does around a wait
-        saved = self.lock._release_save()
-        try:
-            deadline = time.monotonic() + seconds
-            while not self.killed():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                time.sleep(min(remaining, SLEEP_SLICE))
-        finally:
-            self.lock._acquire_restore(saved)
-        if self.killed():
-            raise ArangoError(1500, "query killed", 410)
 
     def run(self, work: Callable[[], T]) -> T:
         """Call ``work()`` as this thread's current job."""

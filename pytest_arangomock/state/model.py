@@ -104,9 +104,9 @@ class Collection:
     # ------------------------------------------------------------------ writes
     def guard_write(self, key: str | None) -> None:
         """Before a write of ``key`` (None: every document): running stream transactions
-        may object (write-write conflict) or take their snapshot of this collection."""
+        and writing queries may object (write-write conflict) or take their snapshot."""
         transactions = self.db.server.transactions
-        if transactions.transactions:  # nothing to guard against before the first one
+        if transactions.transactions or transactions.writers:  # nobody to guard against
             transactions.guard(self, key)
 
     def store(self, new: Doc, old: Doc | None) -> None:

@@ -24,8 +24,16 @@ class _Properties:
         (as ArangoDB does)."""
         for key, value in changes.items():
             default = self.DEFAULTS.get(key)
-            if key in self.DEFAULTS and isinstance(value, type(default)):
+            if key in self.DEFAULTS and _same_kind(value, default):
                 self.values[key] = value
+
+
+def _same_kind(value: Any, default: Any) -> bool:
+    """The value has the default's type; any number counts for a number (thresholds are
+    doubles in ArangoDB, 0.5 seconds as good as 10)."""
+    if type(default) in (int, float) and type(value) in (int, float):
+        return True
+    return isinstance(value, type(default))
 
 
 class QueryTracking(_Properties):

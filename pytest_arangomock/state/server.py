@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import random
-import threading
 from functools import cached_property
 from typing import Any
 
@@ -14,10 +13,13 @@ from .admin import AdminSettings, License
 from .backups import BackupStore
 from .clock import Clock
 from .cursors import CursorStore
+from .faults import FaultRules
 from .jobs import JobStore
+from .locking import QueueTimes, ServerLock
 from .model import DOCUMENT, EDGE, Collection, Database, Doc
 from .queries import QueryCacheProperties
 from .replication import Replication
+from .running import RunningQueries
 from .runtime import AqlRuntime
 from .transactions import TransactionManager
 from .ttl import TtlRegistry
@@ -42,7 +44,9 @@ class Server:
         aql: AqlRuntime | None = None,
         vector_index: bool = True,
     ):
-        self.lock = threading.RLock()
+        self.lock = ServerLock()
+        #: how long requests waited for a worker thread (statistics, a response header)
+        self.queue_times = QueueTimes()
         self.clock = Clock(seed)
         # JWT secrets, server mode and the epoch of every access-relevant change
         self.security = Security(jwt_secret)
@@ -82,6 +86,16 @@ class Server:
     @cached_property
     def license(self) -> License:
         return License()
+
+    @cached_property
+    def faults(self) -> FaultRules:
+        """Faults a test asked for (``emulator.faults``, ``/_arangomock/faults``)."""
+        return FaultRules()
+
+    @cached_property
+    def running_queries(self) -> RunningQueries:
+        """The AQL queries running now (every database's) and the recently started ones."""
+        return RunningQueries()
 
     @cached_property
     def query_cache(self) -> QueryCacheProperties:

@@ -28,12 +28,14 @@ snapshot. The idle timeout is ``TransactionManager.idle_timeout`` (60 s, ArangoD
 from __future__ import annotations
 
 import copy
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..base.errors import ArangoError
 from .clock import Clock
+from .conflicts import QueryWriter
 from .model import Collection, Database, Doc
 
 __all__ = [
@@ -205,7 +207,7 @@ class StreamTransaction:
         name = view.name
         self.check_write(name)
         keys = list(view.docs) if key is None else [key]
-        for other in self.manager.running(self.db):
+        for other in self.manager.holders(self.db):
             if other is not self:
                 held = other.written.get(name)
                 if held:
@@ -291,6 +293,8 @@ class TransactionManager:
         self.idle_timeout = IDLE_TIMEOUT
         #: monotonic seconds; None: ``time.monotonic`` (tests move time forward)
         self.clock: Callable[[], float] | None = None
+        #: writing AQL queries between their snapshot and their end, by thread
+        self.writers: dict[int, QueryWriter] = {}
 
     def now(self) -> float:
         clock = self.clock
@@ -300,6 +304,27 @@ class TransactionManager:
         for trx in self.transactions.values():
             if trx.status == RUNNING and (db is None or trx.db is db):
                 yield trx
+
+    def holders(self, db: Database) -> Iterator[StreamTransaction | QueryWriter]:
+        """Whoever may hold key locks in ``db``: running transactions and writing queries."""
+        yield from self.running(db)
+        for writer in list(self.writers.values()):
+            if writer.db is db:
+                yield writer
+
+    def begin_query(self, db: Database) -> QueryWriter | None:
+        """A writing query takes its snapshot (see ``conflicts.py``); None for a query
+        nested in another one on the same thread (it shares the outer snapshot)."""
+        writer = QueryWriter(db)
+        if writer.thread in self.writers:
+            return None
+        self.writers[writer.thread] = writer
+        return writer
+
+    def end_query(self, writer: QueryWriter) -> None:
+        """The query ended: its key locks go."""
+        if self.writers.get(writer.thread) is writer:
+            del self.writers[writer.thread]
 
     def collect(self) -> None:
         """Garbage collection: expired transactions are aborted, old tombstones forgotten."""
@@ -311,18 +336,29 @@ class TransactionManager:
                     del self.transactions[tid]
 
     def guard(self, col: Collection, key: str | None) -> None:
-        """``Collection.guard_write`` for writes outside any transaction (or by a commit)."""
+        """``Collection.guard_write`` for writes outside any transaction (a query's, a
+        commit's, a single document operation's)."""
+        writers = self.writers
+        me = writers.get(threading.get_ident()) if writers else None
+        if me is not None and len(writers) == 1 and not self.transactions:
+            if me.db is col.db:  # a query writing alone: only its own bookkeeping
+                me.before_write(col, key)
+            return
         self.collect()
-        others = [t for t in self.running(col.db) if t is not self.committing]
-        for trx in others:
-            held = trx.written.get(col.name)
+        others: list[StreamTransaction | QueryWriter] = [
+            t for t in self.holders(col.db) if t is not self.committing and t is not me
+        ]
+        for other in others:
+            held = other.written.get(col.name)
             if held:
                 if key is None:
                     raise lock_conflict(next(iter(held)))
                 if key in held:
                     raise lock_conflict(key)
-        for trx in others:
-            trx.outside_write(col, key)
+        if me is not None and me.db is col.db:
+            me.before_write(col, key)
+        for other in others:
+            other.outside_write(col, key)
 
     # ------------------------------------------------------------------ lifecycle
     def begin(

@@ -19,7 +19,7 @@ from typing import Any
 
 from ...base.errors import ArangoError
 from ...base.values import compare, format_number, to_bool, to_json, to_number, to_string
-from ..patterns import compile_regex, icu_replacement, like
+from ..patterns import Pattern, compile_regex, icu_replacement, like
 from . import FunctionContext, function, invalid_argument
 
 FAMILY = "string"
@@ -60,9 +60,7 @@ def _utf16_len(s: str) -> int:
     return len(s) + sum(1 for c in s if ord(c) > 0xFFFF)
 
 
-def _regex_or_warn(
-    ctx: FunctionContext, name: str, pattern: Any, ci: bool
-) -> re.Pattern[str] | None:
+def _regex_or_warn(ctx: FunctionContext, name: str, pattern: Any, ci: bool) -> Pattern | None:
     rx = compile_regex(to_string(pattern), ci)
     if rx is None:
         warn(ctx, name, ERR_INVALID_REGEX, "invalid regex value")
@@ -105,7 +103,7 @@ def _regex_matches(ctx: FunctionContext, text: Any, pattern: Any, ci: Any = Fals
     return [m.group(0)] + [g or "" for g in m.groups()]
 
 
-def _icu_split(rx: re.Pattern[str], text: str) -> list[str]:
+def _icu_split(rx: Pattern, text: str) -> list[str]:
     """RegexMatcher::split: fields between matches, capture groups in between, and an
     empty trailing field when the last match ends the input."""
     fields: list[str] = []
@@ -121,7 +119,7 @@ def _icu_split(rx: re.Pattern[str], text: str) -> list[str]:
     return fields
 
 
-def _split_result(rx: re.Pattern[str], text: str, empty_expr: bool, limit: int) -> list[str]:
+def _split_result(rx: Pattern, text: str, empty_expr: bool, limit: int) -> list[str]:
     if not empty_expr and not text:
         return [""]
     parts = _icu_split(rx, text)

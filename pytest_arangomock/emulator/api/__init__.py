@@ -4,6 +4,7 @@ from . import (  # noqa: F401
     admin,
     analyzers,
     aqlfunctions,
+    arangomock,
     backup,
     batch,
     cluster,

@@ -358,9 +358,16 @@ def set_tracking(ctx: Context) -> BackendResponse:
 
 @route("GET", "/_api/query/current", area="query", access=DB_RO)
 def current_queries(ctx: Context) -> BackendResponse:
-    """Running queries: none outlive their request in the emulator."""
-    _all_databases(ctx)
-    return ctx.json(200, [])
+    """The queries running now in this database (``all=true``: in every database), with
+    their run time so far and execution state; empty while tracking is disabled."""
+    every = _all_databases(ctx)
+    databases = ctx.server.databases
+    out = []
+    for query in ctx.server.running_queries.listed(None if every else ctx.db.name):
+        db = databases.get(query.database)
+        if db is not None:
+            out.append(query.entry(db.query_tracking, query.run_time(), None))
+    return ctx.json(200, out)
 
 
 def _all_databases(ctx: Context) -> bool:
@@ -376,7 +383,7 @@ def _all_databases(ctx: Context) -> bool:
 
 @route("GET", "/_api/query/slow", area="query", access=DB_RO)
 def slow_queries(ctx: Context) -> BackendResponse:
-    """Slow queries: none exceed the threshold in the emulator."""
+    """The slow-query log: finished queries that took at least the threshold."""
     if _all_databases(ctx):
         dbs = ctx.server.databases.values()
         return ctx.json(200, [entry for db in dbs for entry in db.query_tracking.slow])
@@ -394,8 +401,13 @@ def clear_slow_queries(ctx: Context) -> BackendResponse:
 
 @route("DELETE", "/_api/query/{id}", area="query", access=DB_RO)
 def kill_query(ctx: Context) -> BackendResponse:
-    """Kill a running query; none run between requests, so every id is unknown."""
-    raise ArangoError(1591, "query ID not found", 404)
+    """Set a running query's kill flag; it ends with 1500 at its next interruption point
+    (``all=true``: a query of any database)."""
+    every = _all_databases(ctx)
+    qid = _leading_number(ctx.params["id"])
+    if not ctx.server.running_queries.kill(qid, None if every else ctx.db.name):
+        raise ArangoError(1591, "query ID not found", 404)
+    return ctx.json(200, {"error": False, "code": 200})
 
 
 # ----------------------------------------------------------------- results cache

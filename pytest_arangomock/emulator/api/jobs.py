@@ -6,24 +6,22 @@ sends them); then it runs as a job on a thread of its own and the client gets 20
 ``x-arango-async-id`` for ``store``, whose response is kept until fetched with
 ``PUT /_api/job/{id}``).
 
-The emulator executes requests under one server lock, so a job normally finishes before the
-202 is sent, and "pending" only exists while a job waits. That is what AQL's ``SLEEP()``
-does inside a job: it releases the server lock while it sleeps (other requests go on, the
-job is listed as pending), and it notices ``PUT /_api/job/{id}/cancel`` (the query is
-killed: 410, error 1500), like ArangoDB's kill check, a moment after the cancel request.
+The submission waits until its job finished or settled into a wait (AQL's ``SLEEP()``, which
+runs without the server lock), so a short job is done when the 202 arrives and a sleeping
+one is listed as pending. A query in a job notices ``PUT /_api/job/{id}/cancel`` at its
+interruption points (it is killed: 410, error 1500), a moment after the cancel request.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from typing import Any, Protocol
+from typing import Protocol
 
-from ...aql.functions.library import REGISTRY, load_all
 from ...backend import BackendRequest, BackendResponse
 from ...base.errors import ArangoError
 from ...state import Server
-from ...state.jobs import DONE, PENDING, Job, JobStore, current_job
+from ...state.jobs import DONE, PENDING, Job, JobStore
 from ..context import Context, json_response
 from ..router import AUTH, route
 
@@ -64,7 +62,7 @@ def async_hook(host: Host, request: BackendRequest) -> BackendResponse | None:
     try:
         with server.lock:
             user = host.admit(request).user
-            job = Job(server.clock.next_id(), user, server.lock)
+            job = Job(server.clock.next_id(), user)
             if mode == "store":
                 server.jobs.add(job)
     except ArangoError as exc:
@@ -86,29 +84,6 @@ def _run(host: Host, server: Server, job: Job, request: BackendRequest) -> None:
     with server.lock:
         response = job.run(lambda: host.dispatch(request))
         server.jobs.finish(job, response)
-
-
-def _install_cooperative_sleep() -> None:
-    """Make AQL's SLEEP() hand the server lock over while it waits inside a job."""
-    load_all()
-    spec = REGISTRY.get("SLEEP")
-    if spec is None or getattr(spec.fn, "cooperative", False):
-        return
-    blocking = spec.fn
-
-    def sleep(ctx: Any, seconds: Any) -> Any:
-        job = current_job()
-        valid = isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and seconds >= 0
-        if job is None or not valid:
-            return blocking(ctx, seconds)
-        job.pause(float(seconds))
-        return None
-
-    sleep.cooperative = True  # type: ignore[attr-defined]
-    spec.fn = sleep
-
-
-_install_cooperative_sleep()
 
 
 # ---------------------------------------------------------------------- /_api/job

@@ -1,0 +1,143 @@
+"""Running AQL queries (ArangoDB's QueryList): what ``/_api/query/current`` lists, what
+``DELETE /_api/query/{id}`` kills, and the slow-query log a finished query may join."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from .queries import QueryTracking
+
+__all__ = ["MEMORY_CHUNK", "RunningQueries", "RunningQuery", "iso_time"]
+
+MEMORY_CHUNK = 32768  # ArangoDB reports peak memory in increments of 32 KB
+
+
+def iso_time(stamp: float) -> str:
+    """ArangoDB's time stamps: UTC, seconds, ``Z``."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp))
+
+
+def truncated(text: str, limit: int) -> str:
+    """A query string cut at ``maxQueryStringLength`` characters, marked with ``...``."""
+    return text if len(text) <= limit else text[: max(limit, 0)] + "..."
+
+
+class RunningQuery:
+    """One query from its registration to its end: identity, state, kill flag."""
+
+    __slots__ = (
+        "bind_vars",
+        "database",
+        "id",
+        "killed",
+        "modifies",
+        "peak_memory",
+        "query",
+        "started",
+        "started_wall",
+        "state",
+        "stream",
+        "user",
+        "warnings",
+    )
+
+    def __init__(
+        self,
+        qid: str,
+        database: str,
+        user: str | None,
+        query: str,
+        bind_vars: dict[str, Any],
+        stream: bool,
+    ) -> None:
+        self.id = qid
+        self.database = database
+        self.user = user
+        self.query = query
+        self.bind_vars = bind_vars
+        self.stream = stream
+        self.started = time.monotonic()
+        self.started_wall = time.time()
+        self.state = "initializing"
+        self.killed = False
+        self.modifies = False
+        self.peak_memory = 0
+        self.warnings = 0
+
+    def run_time(self) -> float:
+        return time.monotonic() - self.started
+
+    def entry(
+        self, tracking: QueryTracking, run_time: float, exit_code: int | None
+    ) -> dict[str, Any]:
+        """The query as QueryList lists it (``exit_code`` only for the slow-query log)."""
+        values = tracking.values
+        out: dict[str, Any] = {
+            "id": self.id,
+            "database": self.database,
+            "user": self.user or "",
+            "query": truncated(self.query, int(values["maxQueryStringLength"])),
+            "bindVars": self.bind_vars if values["trackBindVars"] else {},
+            "started": iso_time(self.started_wall),
+            "runTime": run_time,
+            "peakMemoryUsage": -(-self.peak_memory // MEMORY_CHUNK) * MEMORY_CHUNK,
+            "state": self.state,
+            "stream": self.stream,
+            "modificationQuery": self.modifies,
+            "warnings": self.warnings,
+        }
+        if exit_code is not None:
+            out["exitCode"] = exit_code
+        return out
+
+
+class RunningQueries:
+    """Every running query of the server by id (each database lists its own). Its own
+    small lock: a kill or a listing never waits for the server lock a query may hold."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.current: dict[str, RunningQuery] = {}
+
+    def register(self, query: RunningQuery, tracking: QueryTracking) -> bool:
+        """Track ``query`` while tracking is enabled for its database."""
+        if not tracking.values["enabled"]:
+            return False
+        with self._lock:
+            self.current[query.id] = query
+        return True
+
+    def finish(self, query: RunningQuery, tracking: QueryTracking, exit_code: int) -> None:
+        """The query ended: it leaves the list and joins the slow-query log if it took at
+        least the threshold (``slowStreamingQueryThreshold`` for a streaming one)."""
+        run_time = query.run_time()
+        with self._lock:
+            self.current.pop(query.id, None)
+        values = tracking.values
+        if not values["trackSlowQueries"]:
+            return
+        threshold = values["slowStreamingQueryThreshold" if query.stream else "slowQueryThreshold"]
+        if run_time < threshold:
+            return
+        query.state = "killed" if exit_code == 1500 else "finished"
+        with self._lock:
+            slow = tracking.slow
+            slow.append(query.entry(tracking, run_time, exit_code))
+            del slow[: max(len(slow) - int(values["maxSlowQueries"]), 0)]
+
+    def listed(self, database: str | None) -> list[RunningQuery]:
+        """The running queries of one database (None: of all), oldest first."""
+        with self._lock:
+            found = list(self.current.values())
+        return [q for q in found if database is None or q.database == database]
+
+    def kill(self, qid: str, database: str | None) -> bool:
+        """Set the kill flag of a running query; False when there is no such query."""
+        with self._lock:
+            query = self.current.get(qid)
+            if query is None or (database is not None and query.database != database):
+                return False
+            query.killed = True
+        return True
