@@ -18,6 +18,7 @@ from . import access
 from . import ast as A
 from .functions.library import REGISTRY
 from .nodes import MODIFY_NODES, statement_nodes
+from .rules import optimizer_rules, rule_run
 
 __all__ = [
     "PlanBuilder",
@@ -26,132 +27,6 @@ __all__ = [
     "optimizer_rules",
     "rule_run",
 ]
-
-# ----------------------------------------------------------------- optimizer rules
-# ArangoDB 3.12's single-server optimizer rules in their order, with the flags
-# GET /_api/query/rules reports: h hidden, c canBeDisabled, a canCreateAdditionalPlans,
-# d disabledByDefault, e enterpriseOnly. The descriptions are short summaries.
-_RULES = (
-    (
-        "replace-function-with-index",
-        "",
-        "Turn legacy index functions (NEAR, WITHIN...) into subqueries.",
-    ),
-    ("inline-subqueries", "c", "Pull subqueries into their surrounding scope."),
-    ("replace-like-with-range", "", "Use range scans for LIKE prefixes."),
-    ("replace-entries-with-object-iteration", "c", "Iterate objects directly for ENTRIES()."),
-    ("simplify-conditions", "c", "Replace constant parts of conditions with their values."),
-    ("move-calculations-up", "c", "Evaluate calculations as early as possible."),
-    ("move-filters-up", "c", "Apply filters as early as possible."),
-    ("remove-redundant-calculations", "c", "Reuse results of identical calculations."),
-    ("remove-unnecessary-filters", "c", "Drop filters that are always true."),
-    ("remove-unnecessary-calculations", "c", "Drop calculations whose result is unused."),
-    ("specialize-collect", "ha", "Pick the hash or sorted method for COLLECT."),
-    ("remove-redundant-sorts", "c", "Drop sorts made redundant by other sorts."),
-    ("optimize-subqueries", "c", "Stop subqueries once their result is known."),
-    ("interchange-adjacent-enumerations", "ca", "Try other orders of nested loops."),
-    ("move-calculations-up-2", "c", "Evaluate calculations early (second pass)."),
-    ("move-filters-up-2", "c", "Apply filters early (second pass)."),
-    ("replace-equal-attribute-accesses", "cd", "Reuse equal attribute accesses."),
-    ("remove-redundant-sorts-2", "c", "Drop redundant sorts (second pass)."),
-    ("remove-sort-rand-limit-1", "c", "Turn SORT RAND() LIMIT 1 into a random pick."),
-    ("remove-collect-variables", "c", "Drop unused COLLECT variables."),
-    ("propagate-constant-attributes", "c", "Propagate constant attribute values."),
-    ("remove-data-modification-out-variables", "c", "Skip building unused OLD/NEW."),
-    ("replace-or-with-in", "c", "Merge OR equalities into IN."),
-    ("replace-any-eq-with-in", "c", "Replace ANY == with IN."),
-    ("remove-redundant-or", "c", "Simplify redundant OR conditions."),
-    ("geo-index-optimizer", "c", "Use geo indexes for distance filters and sorts."),
-    ("use-vector-index", "c", "Use vector indexes for approximate nearest neighbours."),
-    ("push-filter-into-enumerate-near", "hd", "Push filters into geo index lookups."),
-    ("materialize-for-enumerate-near", "h", "Materialize documents after geo lookups."),
-    ("use-indexes", "c", "Use indexes to find documents."),
-    ("remove-filter-covered-by-index", "c", "Drop filters an index lookup already ensures."),
-    ("remove-unnecessary-filters-2", "c", "Drop always-true filters (second pass)."),
-    ("use-index-for-sort", "c", "Read sorted from an index instead of sorting."),
-    ("sort-in-values", "c", "Sort constant IN lists for faster lookups."),
-    ("optimize-traversal-last-element-access", "c", "Access the last path element directly."),
-    ("optimize-traversals", "c", "Build only the traversal variables that are used."),
-    ("optimize-enumerate-path-filters", "c", "Push filters into path searches."),
-    ("optimize-paths", "c", "Build only the path variables that are used."),
-    ("remove-filter-covered-by-traversal", "c", "Drop filters a traversal already ensures."),
-    ("handle-arangosearch-views", "", "Compile SEARCH conditions for views."),
-    ("arangosearch-constrained-sort", "c", "Sort and limit inside the view."),
-    ("remove-unnecessary-calculations-2", "c", "Drop unused calculations (second pass)."),
-    ("remove-redundant-path-var", "c", "Drop unused path variables."),
-    ("move-calculations-down", "c", "Evaluate calculations as late as possible."),
-    ("fuse-filters", "c", "Merge adjacent filters."),
-    ("move-filters-into-enumerate", "c", "Evaluate filters inside collection or index scans."),
-    ("remove-unnecessary-calculations-3", "hcd", "Drop unused calculations (third pass)."),
-    ("sort-limit", "c", "Keep only the top rows when SORT is followed by LIMIT."),
-    ("reduce-extraction-to-projection", "c", "Read only the attributes that are used."),
-    ("optimize-count", "c", "Count without building documents."),
-    ("late-document-materialization-arangosearch", "c", "Fetch view documents after SORT/LIMIT."),
-    ("late-document-materialization", "c", "Fetch documents after SORT/LIMIT."),
-    ("push-limit-into-index", "c", "Let index scans stop at the LIMIT."),
-    ("batch-materialize-documents", "c", "Fetch documents in batches."),
-    ("late-materialization-offset-info", "ce", "Use offset information for late materialization."),
-    ("join-index-nodes", "c", "Join index scans."),
-    ("use-index-for-collect", "c", "Read distinct values from an index for COLLECT."),
-    ("push-down-late-materialization", "c", "Materialize documents as late as possible."),
-    ("materialize-into-separate-variable", "", "Materialize documents into their own variable."),
-    ("optimize-projections", "c", "Share projections between nodes."),
-    ("remove-unnecessary-calculations-4", "c", "Drop unused calculations (last pass)."),
-    ("async-prefetch", "c", "Prefetch data for the next node asynchronously."),
-    ("immutable-search-condition", "c", "Evaluate immutable SEARCH conditions once."),
-    ("splice-subqueries", "", "Inline subqueries into the surrounding plan."),
-)
-
-
-def optimizer_rules() -> list[dict[str, Any]]:
-    """What ``GET /_api/query/rules`` lists."""
-    return [
-        {
-            "name": name,
-            "description": text,
-            "flags": {
-                "hidden": "h" in flags,
-                "clusterOnly": False,
-                "canBeDisabled": "c" in flags,
-                "canCreateAdditionalPlans": "a" in flags,
-                "disabledByDefault": "d" in flags,
-                "enterpriseOnly": "e" in flags,
-            },
-        }
-        for name, flags, text in _RULES
-    ]
-
-
-def rule_run(requested: Any) -> tuple[frozenset[str], int, int]:
-    """The rules a query's ``optimizer.rules`` (``-name``, ``+name``, ``-all``, ``+all``)
-    leave disabled, and ArangoDB's ``rulesExecuted``/``rulesSkipped`` for one plan.
-
-    Every rule runs once per plan; hidden rules are not counted, and rules disabled by
-    default count as skipped only when a user request could have disabled them.
-    """
-    flags = {name: f for name, f, _ in _RULES}
-    disabled = {name for name, f in flags.items() if "d" in f and "c" in f}
-    for entry in requested if isinstance(requested, list) else []:
-        if not isinstance(entry, str) or not entry:
-            continue
-        name = entry[1:] if entry[0] in "+-" else entry
-        names = [name] if name in flags else list(flags) if name == "all" else []
-        for n in names:
-            if entry[0] == "-":
-                if "c" in flags[n]:
-                    disabled.add(n)
-            elif name != "all" or "d" not in flags[n]:
-                disabled.discard(n)
-    executed = skipped = 0
-    for name, f in flags.items():
-        if "h" in f:
-            continue
-        if name not in disabled:
-            executed += 1
-        elif "d" not in f:
-            skipped += 1
-    return frozenset(disabled), executed, skipped
-
 
 # ----------------------------------------------------------------- expressions
 _BINARY = {
