@@ -37,28 +37,53 @@ class AccessPath:
 
 
 def equality_conditions(var: str, stmts: list[A.Node], i: int) -> dict[str, Condition]:
-    """The ``var.attr == value`` / ``var.attr IN values`` conjuncts of the FILTERs right
-    after ``stmts[i]``, by attribute path (the first one per path); ``value`` must not
-    depend on ``var``, CURRENT or a subquery."""
+    """The ``var.attr == value`` / ``var.attr IN values`` conjuncts of the FILTERs after
+    ``stmts[i]``, by attribute path (the first one per path).
+
+    LETs in between are looked through, as ArangoDB's condition finder resolves variables
+    to their calculations: ``LET a = var.x FILTER a == 4`` is the condition ``var.x == 4``.
+    ``value`` must not depend on ``var``, a variable declared inside the loop, CURRENT or a
+    subquery, so it can be computed before the loop reads any document.
+    """
     out: dict[str, Condition] = {}
-    j = i + 1
-    while j < len(stmts):
-        st = stmts[j]
+    aliases: dict[str, A.Expr] = {}  # LET name -> its expression, when that reads var
+    inner: set[str] = {var}  # names declared since the FOR
+    for st in stmts[i + 1 :]:
+        if isinstance(st, A.Let):
+            expr = _resolve(st.expr, aliases)
+            if A.attr_path(expr, var) is not None:
+                aliases[st.var] = expr
+            inner.add(st.var)
+            continue
         if not isinstance(st, A.Filter):
             break
         for c in A.conjuncts(st.expr):
             if not isinstance(c, A.Binary) or c.op not in ("==", "IN"):
                 continue
             for left, right in ((c.left, c.right), (c.right, c.left)):
-                path = A.attr_path(left, var)
-                if path is None or var in A.names_used(right) or A.uses_current(right):
-                    continue
                 if c.op == "IN" and left is not c.left:
                     continue
-                out.setdefault(path, Condition(c.op == "IN", c, right))
+                attr = _resolve(left, aliases)
+                path = A.attr_path(attr, var)
+                if path is None or A.names_used(right) & inner or A.uses_current(right):
+                    continue
+                node = c
+                if attr is not left:  # the condition as ArangoDB shows it, variables resolved
+                    pair = (attr, right) if left is c.left else (right, attr)
+                    node = A.Binary(c.op, *pair)
+                out.setdefault(path, Condition(c.op == "IN", node, right))
                 break
-        j += 1
     return out
+
+
+def _resolve(e: A.Expr, aliases: dict[str, A.Expr]) -> A.Expr:
+    """``e`` with a leading LET variable replaced by the attribute access it stands for."""
+    if isinstance(e, A.Name):
+        return aliases.get(e.name, e)
+    if isinstance(e, A.Attr) and isinstance(e.name, str):
+        inner = _resolve(e.obj, aliases)
+        return e if inner is e.obj else A.Attr(inner, e.name)
+    return e
 
 
 def choose(collection: Any, var: str, stmts: list[A.Node], i: int) -> AccessPath | None:

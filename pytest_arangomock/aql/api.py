@@ -149,9 +149,10 @@ def _explain(
     disabled, executed, skipped = rule_run(
         optimizer.get("rules") if isinstance(optimizer, dict) else None
     )
-    plan = PlanBuilder(db, binds, _folder(db, binds), disabled).build(ast)
+    builder = PlanBuilder(db, binds, _folder(db, binds), disabled)
+    plan = builder.build(ast)
     stats = {
-        "rulesExecuted": executed,
+        "rulesExecuted": executed + builder.reruns,
         "rulesSkipped": skipped,
         "plansCreated": 1,
         "rules": {},

@@ -18,6 +18,7 @@ from . import access
 from . import ast as A
 from .functions.library import REGISTRY
 from .nodes import MODIFY_NODES, statement_nodes
+from .optimizer import IndexChoice, number, optimize, reestimate
 from .rules import optimizer_rules, rule_run
 
 __all__ = [
@@ -241,6 +242,9 @@ class PlanBuilder:
         # (non-deterministic calculations), and whether some node rules it out entirely
         self.no_prefetch: set[int] = set()
         self.prefetch_forbidden = False
+        # EnumerateCollectionNode id -> the index lookup that can serve it
+        self.index_choices: dict[int, IndexChoice] = {}
+        self.reruns = 0
 
     # variables ----------------------------------------------------------------
     def declare_all(self, stmts: list[A.Node]) -> None:
@@ -295,8 +299,8 @@ class PlanBuilder:
             "type": kind,
             "dependencies": [self.nodes[-1]["id"]] if self.nodes else [],
             "id": self.next_id,
-            "estimatedCost": _number(self.cost),
-            "estimatedNrItems": _number(self.items),
+            "estimatedCost": number(self.cost),
+            "estimatedNrItems": number(self.items),
         }
         node.update(fields)
         self.nodes.append(node)
@@ -326,6 +330,7 @@ class PlanBuilder:
         )
         if not deterministic(e):
             self.no_prefetch.add(node["id"])
+            node["_nondeterministic"] = True
         return out
 
     def subquery(self, q: A.Query, name: str | None = None) -> dict[str, Any]:
@@ -352,6 +357,7 @@ class PlanBuilder:
         self.cost = 1.0
         self.nodes[0]["estimatedCost"] = 1
         self.statements(query.statements, spliced=False)
+        self.apply_rules()
         prefetching = 0
         if "async-prefetch" not in self.disabled_rules and not self.prefetch_forbidden:
             prefetching = self.async_prefetch()
@@ -366,6 +372,20 @@ class PlanBuilder:
             "variables": sorted(self.variables, key=lambda v: -int(v["id"])),
             "isModificationQuery": self.modifies,
         }
+
+    def apply_rules(self) -> None:
+        """Run the optimizer rules over the initial plan, re-estimate what they changed,
+        and drop the notes the rules kept on the nodes."""
+        estimates = {n["id"]: (n["estimatedCost"], n["estimatedNrItems"]) for n in self.nodes}
+        inputs = {
+            n["id"]: estimates[n["dependencies"][0]] if n["dependencies"] else (0.0, 1.0)
+            for n in self.nodes
+        }
+        if optimize(self):
+            reestimate(self.nodes, {k: (inputs[k], estimates[k]) for k in estimates})
+        for i, node in enumerate(self.nodes):
+            if any(k.startswith("_") for k in node):
+                self.nodes[i] = {k: v for k, v in node.items() if not k.startswith("_")}
 
     def async_prefetch(self) -> int:
         """ArangoDB's ``async-prefetch`` rule: flag the main query's nodes that may fetch
@@ -489,49 +509,62 @@ class PlanBuilder:
             "isSatellite": False,
             "isSatelliteOf": None,
         }
-        path = access.choose(col, st.var, stmts, i - 1) if col is not None else None
-        if path is None:
-            self.add(
-                "EnumerateCollectionNode",
-                cost=self.items * count + 1,
-                items=self.items * count,
-                **common,
-                random=False,
-            )
-            return i
-        self.rules.append("use-indexes")
-        items = path.lookup.estimate
-        self.add(
-            "IndexNode",
-            cost=self.items * math.log2(max(count, 2.0)) + 1,
-            items=self.items * items,
+        node = self.add(
+            "EnumerateCollectionNode",
+            cost=self.items * count + 1,
+            items=self.items * count,
             **common,
-            strategy="document",
-            indexes=[path.lookup.index.describe()],
-            condition={
-                "type": "n-ary or",
-                "typeID": 63,
-                "subNodes": [
-                    {
-                        "type": "n-ary and",
-                        "typeID": 62,
-                        "subNodes": [
-                            expression_json(c.node, self.lookup, self.binds)
-                            for c in path.conditions
-                        ],
-                    }
-                ],
-            },
-            allCoveredByOneIndex=False,
-            sorted=True,
-            ascending=True,
-            evalFCalls=True,
-            waitForSync=False,
-            limit=0,
-            isLateMaterialized=False,
-            lookahead=1,
+            random=False,
         )
+        path = access.choose(col, st.var, stmts, i - 1) if col is not None else None
+        if path is not None:
+            self.index_choices[node["id"]] = self.index_choice(path, count)
         return i
+
+    def index_choice(self, path: access.AccessPath, count: float) -> IndexChoice:
+        """What ``use-indexes`` puts in the IndexNode, with ArangoDB's estimates
+        (``SortedIndexAttributeMatcher`` and ``Index::normalizeFilterCosts``): the
+        expected documents and the cost of one lookup."""
+        index = path.lookup.index
+        described = index.describe()
+        lookups = 1
+        for c in path.conditions:
+            known, value = self.fold(c.value)
+            if c.many and known and isinstance(value, list) and len(value) > 1:
+                lookups += len(value) - 1  # one lookup per IN value
+        equality = frozenset(
+            f for f, c in zip(path.lookup.fields, path.conditions, strict=True) if not c.many
+        )
+        selectivity = described.get("selectivityEstimate")
+        if (
+            isinstance(selectivity, (int, float))
+            and selectivity > 0
+            and len(equality) == len(index.fields)
+        ):
+            items = float(int(lookups / selectivity))
+        else:
+            items = float(int(path.lookup.estimate * lookups))
+        items = max(1.0, items)
+        cost = max(1.0, math.log2(count) * lookups if count > 0 else 1.0)
+        cost += items * 0.05 - (len(index.fields) - 1) * 0.02
+        if index.unique:
+            cost *= 0.995 - 0.05 * (len(index.fields) - 1)
+        if described["type"] in ("primary", "edge"):
+            cost *= 0.9
+        condition = {
+            "type": "n-ary or",
+            "typeID": 63,
+            "subNodes": [
+                {
+                    "type": "n-ary and",
+                    "typeID": 62,
+                    "subNodes": [
+                        expression_json(c.node, self.lookup, self.binds) for c in path.conditions
+                    ],
+                }
+            ],
+        }
+        return IndexChoice(described, condition, equality, items, max(0.0, cost))
 
     def filter(self, e: A.Expr) -> None:
         known, value = self.fold(e)
@@ -574,9 +607,10 @@ class PlanBuilder:
             fields["inDocVariable"] = doc
             if key is not None:
                 fields["inKeyVariable"] = key
-        self.add(MODIFY_NODES[st.op], cost=self.items, **fields)
+        node = self.add(MODIFY_NODES[st.op], cost=self.items, **fields)
         self.scopes[-1]["OLD"] = self.variable("OLD")
         self.scopes[-1]["NEW"] = self.variable("NEW")
+        node["_sets"] = [self.scopes[-1]["OLD"], self.scopes[-1]["NEW"]]
 
     def collect(self, st: A.Collect) -> None:
         groups = [{"outVariable": None, "inVariable": self.calc(e)} for _, e in st.groups]
@@ -602,10 +636,6 @@ class PlanBuilder:
         fields["isDistinctCommand"] = False
         fields["collectOptions"] = {"method": "hash" if groups else "count"}
         self.add("CollectNode", cost=self.items, **fields)
-
-
-def _number(v: float) -> float | int:
-    return int(v) if float(v).is_integer() else v
 
 
 def _truthy(v: Any) -> bool:
