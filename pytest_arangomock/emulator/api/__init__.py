@@ -13,6 +13,7 @@ from . import (  # noqa: F401
     documents,
     edges,
     gharial,
+    handler_errors,
     imports,
     indexes,
     jobs,
