@@ -9,9 +9,11 @@ order) that can serve the equality conditions is used.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
+from ..base.errors import ArangoError
 from ..state.indexes import Lookup
 from . import ast as A
 from .scope import Fn, Row, Scope
@@ -87,16 +89,41 @@ def _resolve(e: A.Expr, aliases: dict[str, A.Expr]) -> A.Expr:
 
 
 def choose(collection: Any, var: str, stmts: list[A.Node], i: int) -> AccessPath | None:
-    """The index lookup for ``stmts[i]`` (``FOR var IN collection``), or None for a scan."""
+    """The index lookup for ``stmts[i]`` (``FOR var IN collection``), or None for a scan.
+
+    The loop's ``indexHint`` indexes are tried first, in their order; with
+    ``forceIndexHint`` a hint no index can follow is ArangoDB's error 1577.
+    """
+    st = stmts[i]
+    hint, forced = _index_hint(st.options if isinstance(st, A.For) else None)
     conds = equality_conditions(var, stmts, i)
-    if not conds:
-        return None
     wanted = {path: c.many for path, c in conds.items()}
-    for index in collection.indexes:
+    by_name = {index.name: index for index in collection.indexes}
+    hinted = [by_name[name] for name in hint if name in by_name]
+    others = [] if forced and hint else [x for x in collection.indexes if x not in hinted]
+    for index in (*hinted, *others) if wanted else ():
         lookup = index.equality_lookup(wanted)
         if lookup is not None:
             return AccessPath(lookup, tuple(conds[f] for f in lookup.fields))
+    if forced and hint:
+        described = {"forced": True, "lookahead": 1, "type": "simple", "hint": hint}
+        text = json.dumps({"indexHint": described}, separators=(",", ":"))
+        raise ArangoError(1577, f"could not use index hint to serve query; {text}", 400)
     return None
+
+
+def _index_hint(options: A.ObjectLit | None) -> tuple[list[str], bool]:
+    """A FOR's ``indexHint`` (one name or a list) and ``forceIndexHint``, when written as
+    constants."""
+    hint: list[str] = []
+    forced = False
+    for key, value in options.items if options is not None else ():
+        if key == "indexHint":
+            items = value.items if isinstance(value, A.ArrayLit) else [value]
+            hint = [x.value for x in items if isinstance(x, A.Const) and isinstance(x.value, str)]
+        elif key == "forceIndexHint" and isinstance(value, A.Const):
+            forced = value.value is True
+    return hint, forced
 
 
 def index_source(
@@ -109,10 +136,15 @@ def index_source(
     fns = [scope.expr(c.value, vars) for c in path.conditions]
     fetch = path.lookup.fetch
     stats = scope.ctx.stats
+    # ArangoDB's index executor creates its cursor for the first input row and rearms it
+    # for every further one (an inner loop or a subquery runs it once per outer row)
+    cursor = ["cursorsCreated"]
 
     def by_index(r: Row) -> list[Any]:
         found = fetch([fn(r) for fn in fns])
         stats["scannedIndex"] += len(found)
+        stats[cursor[0]] += 1
+        cursor[0] = "cursorsRearmed"
         return found
 
     return by_index

@@ -21,6 +21,8 @@ STAT_FIELDS = (
     "documentLookups",
     "scannedFull",
     "scannedIndex",
+    "cursorsCreated",
+    "cursorsRearmed",
     "cacheHits",
     "cacheMisses",
     "filtered",

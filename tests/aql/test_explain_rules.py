@@ -138,3 +138,44 @@ async def test_non_deterministic_calculations_stay(db: Any) -> None:
     assert any(c.get("name") == "RAND" for c in calcs)
     assert not any(c.get("type") == "plus" for c in calcs)  # unused and deterministic: gone
     assert "remove-unnecessary-calculations" in plan["rules"]
+
+
+async def test_index_cursors_are_created_once_and_rearmed_per_outer_row(db: Any) -> None:
+    await _products(db)
+    cursor = await db.aql.execute(
+        "FOR i IN [1, 2, 3] FOR p IN products FILTER p.id == i RETURN p.id"
+    )
+    assert [x async for x in cursor] == [1, 2, 3]
+    stats = cursor.statistics
+    assert (stats.scanned_index, stats.scanned_full) == (3, 0)
+    assert (stats.cursors_created, stats.cursors_rearmed) == (1, 2)
+
+
+async def test_index_hints(db: Any, raw: Any) -> None:
+    col = await db.create_collection("pairs")
+    first = await col.add_index(type="persistent", fields=["a"], options={"name": "by_a"})
+    await col.add_index(type="persistent", fields=["b"], options={"name": "by_b"})
+    await col.insert_many([{"a": i, "b": i % 3} for i in range(9)])
+    query = (
+        "FOR d IN pairs OPTIONS {indexHint: @hint, forceIndexHint: @force} "
+        "FILTER d.a == 1 AND d.b == 1 RETURN d.a"
+    )
+
+    def used(hint: Any, force: bool = False) -> str:
+        body = {"query": query.replace("@hint", repr(hint)).replace("@force", str(force).lower())}
+        _, answer, _ = raw("POST", EXPLAIN, body)
+        index = next(n for n in answer["plan"]["nodes"] if n["type"] == "IndexNode")
+        return str(index["indexes"][0]["name"])
+
+    assert first.name == "by_a" and used("by_a") == "by_a"
+    assert used("by_b") == "by_b" and used(["nope", "by_b"]) == "by_b"
+    assert used("nope") == "by_a"  # an unknown hint is only a hint
+    body = {"query": query.replace("@hint", "'nope'").replace("@force", "true")}
+    status, err, _ = raw("POST", EXPLAIN, body)
+    assert (status, err["errorNum"]) == (400, 1577)
+    assert err["errorMessage"] == (
+        "could not use index hint to serve query; "
+        '{"indexHint":{"forced":true,"lookahead":1,"type":"simple","hint":["nope"]}}'
+    )
+    cursor = await db.aql.execute(query.replace("@hint", "'by_b'").replace("@force", "true"))
+    assert [x async for x in cursor] == [1]
