@@ -62,6 +62,10 @@ _PASSABLE = frozenset(("FilterNode", "SortNode", "LimitNode"))
 # ... and stops at these (and at every kind it does not model)
 _LOOPS = frozenset(("IndexNode", "EnumerateCollectionNode", "EnumerateListNode", "NoResultsNode"))
 _SORTED_INDEXES = frozenset(("persistent", "primary"))
+# nodes a LIMIT looks through for a SORT to constrain (they keep the row count)
+_SORT_LIMIT_PASSES = frozenset(("CalculationNode", "SortNode"))
+
+Estimate = tuple[float, float]  # (estimatedCost, estimatedNrItems)
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,8 @@ class PlanState(Protocol):
     next_id: int
     index_choices: dict[int, IndexChoice]
     reruns: int  # extra runs of rules that ask to run again (counted in rulesExecuted)
+    # each initial node's (input estimate, own estimate), by id, for re-estimating
+    estimates: dict[int, tuple[Estimate, Estimate]]
 
     def variable(self, name: str | None = None, pending: bool = False) -> dict[str, Any]: ...
 
@@ -499,6 +505,39 @@ def move_calculations_down(plan: PlanState) -> bool:
     return moved
 
 
+def sort_limit(plan: PlanState) -> bool:
+    """A SORT followed by a LIMIT keeps only the top ``offset + limit`` rows (strategy
+    ``constrained-heap``) when its input is large enough for a heap to pay off, and the
+    LIMIT moves right below it."""
+    nodes = plan.nodes
+    reestimate(nodes, plan.estimates)
+    changed = False
+    for limit in [n for n in reversed(nodes) if n["type"] == "LimitNode"]:
+        keep = limit["offset"] + limit["limit"]
+        first = True
+        for current in reversed(nodes[: nodes.index(limit)]):
+            if current["type"] == "SortNode" and _heap_pays_off(current["estimatedNrItems"], keep):
+                current["limit"] = keep
+                current["strategy"] = "constrained-heap"
+                if first:
+                    nodes.remove(limit)
+                    nodes.insert(nodes.index(current) + 1, limit)
+                first = False
+                changed = True
+            if current["type"] not in _SORT_LIMIT_PASSES:
+                break
+    return changed
+
+
+def _heap_pays_off(items: float, keep: int) -> bool:
+    """ArangoDB's ``shouldApplyHeapOptimization``: at least 100 input rows, and a heap of
+    ``keep`` rows estimated cheaper than sorting everything."""
+    n, m = float(int(items)), float(keep)
+    if n < 100 or m <= 0:
+        return False
+    return 0.25 * n * math.log2(m) + m * math.log2(m) < n * math.log2(n)
+
+
 def _collection_reads(nodes: list[dict[str, Any]]) -> Iterator[tuple[int, dict[str, Any]]]:
     for i, node in enumerate(nodes):
         if node["type"] in ("EnumerateCollectionNode", "IndexNode"):
@@ -620,6 +659,7 @@ _PASSES: tuple[tuple[str, Callable[[PlanState], bool]], ...] = (
     ("use-index-for-sort", use_index_for_sort),
     ("remove-unnecessary-calculations-2", remove_unnecessary_calculations),
     ("move-calculations-down", move_calculations_down),
+    ("sort-limit", sort_limit),
     ("reduce-extraction-to-projection", reduce_extraction_to_projection),
     ("optimize-projections", optimize_projections),
     ("remove-unnecessary-calculations-4", remove_unnecessary_calculations),
@@ -638,9 +678,6 @@ def optimize(plan: PlanState) -> bool:
     for previous, node in zip([None, *plan.nodes], plan.nodes, strict=False):
         node["dependencies"] = [] if previous is None else [previous["id"]]
     return changed
-
-
-Estimate = tuple[float, float]  # (estimatedCost, estimatedNrItems)
 
 
 def reestimate(nodes: list[dict[str, Any]], original: dict[int, tuple[Estimate, Estimate]]) -> None:

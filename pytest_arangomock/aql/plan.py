@@ -245,6 +245,7 @@ class PlanBuilder:
         # EnumerateCollectionNode id -> the index lookup that can serve it
         self.index_choices: dict[int, IndexChoice] = {}
         self.reruns = 0
+        self.estimates: dict[int, tuple[tuple[float, float], tuple[float, float]]] = {}
 
     # variables ----------------------------------------------------------------
     def declare_all(self, stmts: list[A.Node]) -> None:
@@ -381,8 +382,9 @@ class PlanBuilder:
             n["id"]: estimates[n["dependencies"][0]] if n["dependencies"] else (0.0, 1.0)
             for n in self.nodes
         }
+        self.estimates = {k: (inputs[k], estimates[k]) for k in estimates}
         if optimize(self):
-            reestimate(self.nodes, {k: (inputs[k], estimates[k]) for k in estimates})
+            reestimate(self.nodes, self.estimates)
         for i, node in enumerate(self.nodes):
             if any(k.startswith("_") for k in node):
                 self.nodes[i] = {k: v for k, v in node.items() if not k.startswith("_")}

@@ -179,3 +179,23 @@ async def test_index_hints(db: Any, raw: Any) -> None:
     )
     cursor = await db.aql.execute(query.replace("@hint", "'by_b'").replace("@force", "true"))
     assert [x async for x in cursor] == [1]
+
+
+async def test_sort_limit_constrains_large_sorts(db: Any) -> None:
+    big = await db.create_collection("big")
+    await big.insert_many([{"n": i} for i in range(200)])
+    query = "FOR d IN big SORT d.n LET x = d.n * 2 LIMIT 2, 3 RETURN x"
+    plan = (await db.aql.explain(query))["plan"]
+    assert "sort-limit" in plan["rules"]
+    kinds = _kinds(plan)
+    sort = plan["nodes"][kinds.index("SortNode")]
+    assert (sort["limit"], sort["strategy"]) == (5, "constrained-heap")
+    assert kinds[kinds.index("SortNode") + 1] == "LimitNode"  # the LIMIT moves up to the SORT
+    cursor = await db.aql.execute(query)
+    assert [x async for x in cursor] == [4, 6, 8]
+    small = await db.create_collection("small")
+    await small.insert_many([{"n": i} for i in range(50)])
+    plan = (await db.aql.explain("FOR d IN small SORT d.n LIMIT 5 RETURN d"))["plan"]
+    sort = next(n for n in plan["nodes"] if n["type"] == "SortNode")
+    assert (sort["limit"], sort["strategy"]) == (0, "standard")
+    assert "sort-limit" not in plan["rules"]
