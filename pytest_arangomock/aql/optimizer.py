@@ -62,6 +62,7 @@ _PASSABLE = frozenset(("FilterNode", "SortNode", "LimitNode"))
 # ... and stops at these (and at every kind it does not model)
 _LOOPS = frozenset(("IndexNode", "EnumerateCollectionNode", "EnumerateListNode", "NoResultsNode"))
 _SORTED_INDEXES = frozenset(("persistent", "primary"))
+_MODIFICATIONS = ("InsertNode", "UpdateNode", "ReplaceNode", "RemoveNode")
 # nodes a LIMIT looks through for a SORT to constrain (they keep the row count)
 _SORT_LIMIT_PASSES = frozenset(("CalculationNode", "SortNode"))
 
@@ -192,6 +193,33 @@ def move_calculations_up(plan: PlanState) -> bool:
         if j + 1 < i:
             del nodes[i]
             nodes.insert(j + 1, calc)
+            moved = True
+    return moved
+
+
+def move_filters_up(plan: PlanState) -> bool:
+    """A FILTER moves above every node that does not set its condition's variable, up to
+    a LIMIT, a data modification, something non-deterministic or the plan's start."""
+    nodes = plan.nodes
+    moved = False
+    for node in [n for n in reversed(nodes) if n["type"] == "FilterNode"]:
+        var = node["inVariable"]["id"]
+        i = nodes.index(node)
+        j = i - 1
+        while j > 0:
+            current = nodes[j]
+            set_here = sets(current)
+            if (
+                set_here is None
+                or var in set_here
+                or current["type"] in ("LimitNode", *_MODIFICATIONS)
+                or current.get("_nondeterministic")
+            ):
+                break
+            j -= 1
+        if j + 1 < i:
+            del nodes[i]
+            nodes.insert(j + 1, node)
             moved = True
     return moved
 
@@ -651,9 +679,11 @@ def _replace_access(x: Any, var: int, path: list[str], new: dict[str, Any]) -> N
 # ----------------------------------------------------------------- driver
 _PASSES: tuple[tuple[str, Callable[[PlanState], bool]], ...] = (
     ("move-calculations-up", move_calculations_up),
+    ("move-filters-up", move_filters_up),
     ("remove-redundant-calculations", remove_redundant_calculations),
     ("remove-unnecessary-calculations", remove_unnecessary_calculations),
     ("move-calculations-up-2", move_calculations_up),
+    ("move-filters-up-2", move_filters_up),
     ("use-indexes", use_indexes),
     ("remove-filter-covered-by-index", remove_filter_covered_by_index),
     ("use-index-for-sort", use_index_for_sort),

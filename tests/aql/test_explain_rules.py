@@ -199,3 +199,21 @@ async def test_sort_limit_constrains_large_sorts(db: Any) -> None:
     sort = next(n for n in plan["nodes"] if n["type"] == "SortNode")
     assert (sort["limit"], sort["strategy"]) == (0, "standard")
     assert "sort-limit" not in plan["rules"]
+
+
+async def test_filters_move_out_of_inner_loops(db: Any) -> None:
+    await db.create_collection("left")
+    await db.create_collection("right")
+    query = "FOR a IN left FOR b IN right FILTER a.v == 1 RETURN [a, b]"
+    plan = (await db.aql.explain(query))["plan"]
+    assert _kinds(plan) == [
+        "SingletonNode",
+        "EnumerateCollectionNode",
+        "CalculationNode",
+        "FilterNode",
+        "EnumerateCollectionNode",
+        "CalculationNode",
+        "ReturnNode",
+    ]
+    assert plan["rules"][:2] == ["move-calculations-up", "move-filters-up"]
+    assert plan["nodes"][4]["collection"] == "right"
