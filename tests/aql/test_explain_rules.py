@@ -217,3 +217,13 @@ async def test_filters_move_out_of_inner_loops(db: Any) -> None:
     ]
     assert plan["rules"][:2] == ["move-calculations-up", "move-filters-up"]
     assert plan["nodes"][4]["collection"] == "right"
+
+
+async def test_explain_reports_folding_warnings(db: Any, raw: Any) -> None:
+    _, body, _ = raw("POST", EXPLAIN, {"query": "FOR i IN 1..3 RETURN i + 1 / 0"})
+    assert body["warnings"] == [{"code": 1562, "message": "division by zero"}]
+    strict = {"query": "RETURN 1 / 0", "options": {"failOnWarning": True}}
+    status, err, _ = raw("POST", EXPLAIN, strict)
+    assert (status, err["errorNum"], err["errorMessage"]) == (400, 1562, "division by zero")
+    _, body, _ = raw("POST", EXPLAIN, {"query": "FOR i IN 1..100000000000 RETURN i"})
+    assert body["warnings"] == []  # a range stays a range
