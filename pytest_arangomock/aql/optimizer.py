@@ -60,7 +60,9 @@ _KNOWN = frozenset(
 # move-calculations-down passes these (when they do not read the variable) ...
 _PASSABLE = frozenset(("FilterNode", "SortNode", "LimitNode"))
 # ... and stops at these (and at every kind it does not model)
-_LOOPS = frozenset(("IndexNode", "EnumerateCollectionNode", "EnumerateListNode", "NoResultsNode"))
+_LOOPS = frozenset(
+    ("IndexNode", "EnumerateCollectionNode", "EnumerateListNode", "NoResultsNode", "CollectNode")
+)
 _SORTED_INDEXES = frozenset(("persistent", "primary"))
 _MODIFICATIONS = ("InsertNode", "UpdateNode", "ReplaceNode", "RemoveNode")
 # nodes a LIMIT looks through for a SORT to constrain (they keep the row count)
@@ -112,13 +114,23 @@ def _var_ids(x: Any) -> Iterator[int]:
             yield from _var_ids(v)
 
 
+def _modelled(node: dict[str, Any]) -> bool:
+    """Whether the node's fields tell every variable it reads and sets (a COLLECT with
+    INTO reads every variable in scope)."""
+    if node["type"] == "CollectNode":
+        return "outVariable" not in node and "expressionVariable" not in node
+    return node["type"] in _KNOWN
+
+
 def uses(node: dict[str, Any]) -> set[int] | None:
     """The variables a node reads (None: not modelled, so possibly every variable)."""
     kind = node["type"]
-    if kind not in _KNOWN:
+    if not _modelled(node):
         return None
     out: set[int] = set()
-    if kind == "CalculationNode":
+    if kind == "CollectNode":
+        out.update(_var_ids([e["inVariable"] for e in node["groups"] + node["aggregates"]]))
+    elif kind == "CalculationNode":
         out.update(_var_ids(node["expression"]))
     elif kind == "SortNode":
         out.update(_var_ids(node["elements"]))
@@ -133,7 +145,7 @@ def uses(node: dict[str, Any]) -> set[int] | None:
 
 def sets(node: dict[str, Any]) -> set[int] | None:
     """The variables a node sets (None: not modelled)."""
-    if node["type"] not in _KNOWN:
+    if not _modelled(node):
         return None
     out = {v["id"] for v in node.get("_sets", ())}
     if node.get("outVariable") is not None:
@@ -229,8 +241,8 @@ def remove_redundant_calculations(plan: PlanState) -> bool:
     seen: dict[str, dict[str, Any]] = {}
     changed = False
     for i, node in enumerate(nodes):
-        if node["type"] not in _KNOWN:
-            seen.clear()  # nothing is reused across a node this module does not model
+        if not _modelled(node) or node["type"] == "CollectNode":
+            seen.clear()  # nothing is reused across a COLLECT or a node not modelled here
             continue
         if not _deterministic(node):
             continue
@@ -276,7 +288,7 @@ def _remove_calculations_once(nodes: list[dict[str, Any]]) -> tuple[int, int]:
         expression = calc["expression"]
         readers = _readers(nodes, calc)
         if expression.get("type") == "reference":
-            if not any(n["type"] not in _KNOWN for n in readers[1]):
+            if all(_modelled(n) for n in readers[1]):
                 target = {"id": expression["id"], "name": expression["name"]}
                 target["isFullDocumentFromCollection"] = False
                 for node in nodes[nodes.index(calc) + 1 :]:
@@ -362,7 +374,7 @@ def _calls_function(x: Any) -> bool:
 
 def _loop_between(nodes: list[dict[str, Any]], first: dict[str, Any], last: dict[str, Any]) -> bool:
     a, b = nodes.index(first), nodes.index(last)
-    return any(n["type"] in _LOOPS or n["type"] not in _KNOWN for n in nodes[a + 1 : b])
+    return any(n["type"] in _LOOPS or not _modelled(n) for n in nodes[a + 1 : b])
 
 
 def use_indexes(plan: PlanState) -> bool:
@@ -429,7 +441,7 @@ def _loop_above(nodes: list[dict[str, Any]], i: int) -> dict[str, Any] | None:
         if node["type"] == "IndexNode":
             found: dict[str, Any] = node
             return found
-        if node["type"] in _LOOPS or node["type"] not in _KNOWN:
+        if node["type"] in _LOOPS or not _modelled(node):
             return None
     return None
 
@@ -600,7 +612,7 @@ def reduce_extraction_to_projection(plan: PlanState) -> bool:
         found: list[list[str]] = []
         usable = True
         for later in nodes[i + 1 :]:
-            if later["type"] not in _KNOWN:
+            if not _modelled(later):
                 usable = False
             elif later["type"] == "CalculationNode":
                 usable = _attribute_uses(later["expression"], var, found)

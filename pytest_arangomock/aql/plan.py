@@ -633,11 +633,13 @@ class PlanBuilder:
             fields["expressionVariable" if st.into_expr is not None else "outVariable"] = (
                 self.variable(st.into)
             )
+        declared = [g["outVariable"] for g in groups] + [a["outVariable"] for a in aggregates]
         if st.count_var:
-            self.variable(st.count_var)
+            declared.append(self.variable(st.count_var))
         fields["isDistinctCommand"] = False
         fields["collectOptions"] = {"method": "hash" if groups else "count"}
-        self.add("CollectNode", cost=self.items, **fields)
+        node = self.add("CollectNode", cost=self.items, **fields)
+        node["_sets"] = declared
 
 
 def _truthy(v: Any) -> bool:

@@ -227,3 +227,17 @@ async def test_explain_reports_folding_warnings(db: Any, raw: Any) -> None:
     assert (status, err["errorNum"], err["errorMessage"]) == (400, 1562, "division by zero")
     _, body, _ = raw("POST", EXPLAIN, {"query": "FOR i IN 1..100000000000 RETURN i"})
     assert body["warnings"] == []  # a range stays a range
+
+
+async def test_collect_groups_read_projections_and_keep_their_variables(db: Any) -> None:
+    await _products(db, index=False)
+    query = "FOR p IN products COLLECT g = p.id % 2 WITH COUNT INTO n LET m = n + 1 RETURN [g, m]"
+    plan = (await db.aql.explain(query))["plan"]
+    kinds = _kinds(plan)
+    collect = kinds.index("CollectNode")
+    # m = n + 1 is fused into its only reader, which stays below the COLLECT setting n
+    last = max(i for i, k in enumerate(kinds) if k == "CalculationNode")
+    assert last > collect
+    assert plan["nodes"][last]["expression"]["subNodes"][1]["type"] == "plus"
+    cursor = await db.aql.execute(query)
+    assert [x async for x in cursor] == [[0, 6], [1, 6]]
