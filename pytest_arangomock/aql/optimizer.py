@@ -236,6 +236,50 @@ def move_filters_up(plan: PlanState) -> bool:
     return moved
 
 
+def remove_sort_rand_limit_1(plan: PlanState) -> bool:
+    """``SORT RAND() LIMIT 1`` over a single collection scan becomes a random pick: the
+    EnumerateCollectionNode gets ``random: true`` and the SORT and its RAND() go."""
+    nodes = plan.nodes
+    changed = False
+    for sort in [n for n in reversed(nodes) if n["type"] == "SortNode"]:
+        i = nodes.index(sort)
+        if len(sort["elements"]) != 1 or i + 1 >= len(nodes):
+            continue
+        var = sort["elements"][0]["inVariable"]["id"]
+        setter = next((n for n in nodes[:i] if (sets(n) or set()) & {var}), None)
+        if setter is None or setter["type"] != "CalculationNode":
+            continue
+        call = setter["expression"]
+        if call.get("type") != "function call" or call.get("name") != "RAND":
+            continue
+        if call["subNodes"][0].get("subNodes"):
+            continue  # RAND() takes no arguments
+        scan = None
+        for current in reversed(nodes[:i]):
+            kind = current["type"]
+            if kind == "EnumerateCollectionNode" and scan is None:
+                scan = current
+            elif kind in _LOOPS or kind in ("SortNode", "FilterNode") or not _modelled(current):
+                scan = None
+                break
+        after = nodes[i + 1]
+        if (
+            scan is None
+            or after["type"] != "LimitNode"
+            or (after["offset"], after["limit"])
+            != (
+                0,
+                1,
+            )
+        ):
+            continue
+        scan["random"] = True
+        nodes.remove(sort)
+        nodes.remove(setter)
+        changed = True
+    return changed
+
+
 def remove_redundant_calculations(plan: PlanState) -> bool:
     nodes = plan.nodes
     seen: dict[str, dict[str, Any]] = {}
@@ -696,6 +740,7 @@ _PASSES: tuple[tuple[str, Callable[[PlanState], bool]], ...] = (
     ("remove-unnecessary-calculations", remove_unnecessary_calculations),
     ("move-calculations-up-2", move_calculations_up),
     ("move-filters-up-2", move_filters_up),
+    ("remove-sort-rand-limit-1", remove_sort_rand_limit_1),
     ("use-indexes", use_indexes),
     ("remove-filter-covered-by-index", remove_filter_covered_by_index),
     ("use-index-for-sort", use_index_for_sort),

@@ -241,3 +241,13 @@ async def test_collect_groups_read_projections_and_keep_their_variables(db: Any)
     assert plan["nodes"][last]["expression"]["subNodes"][1]["type"] == "plus"
     cursor = await db.aql.execute(query)
     assert [x async for x in cursor] == [[0, 6], [1, 6]]
+
+
+async def test_sort_rand_limit_1_becomes_a_random_scan(db: Any) -> None:
+    await _products(db, index=False)
+    plan = (await db.aql.explain("FOR p IN products SORT RAND() LIMIT 1 RETURN p"))["plan"]
+    assert _kinds(plan) == ["SingletonNode", "EnumerateCollectionNode", "LimitNode", "ReturnNode"]
+    assert plan["nodes"][1]["random"] is True
+    assert "remove-sort-rand-limit-1" in plan["rules"]
+    two = (await db.aql.explain("FOR p IN products SORT RAND() LIMIT 2 RETURN p"))["plan"]
+    assert "SortNode" in _kinds(two) and two["nodes"][1]["random"] is False
