@@ -60,6 +60,36 @@ DB = "/_db/testdb"
             "expected DELETE /_api/collection/<collection-name>",
         ),
         ("PATCH", "/_api/collection/things", 405, 405, "method not supported"),
+        (
+            "GET",
+            "/_api/document/things/k/x",
+            400,
+            601,
+            "expecting GET /_api/document/<collection>/<key>",
+        ),
+        (
+            "POST",
+            "/_api/document/things/k/x",
+            400,
+            601,
+            "superfluous suffix, expecting /_api/document?collection=<identifier>",
+        ),
+        (
+            "PATCH",
+            "/_api/document/things/k/x",
+            400,
+            400,
+            "expecting PATCH /_api/document/<collection> or /_api/document/<collection>/<key>"
+            " or /_api/document and query parameter 'collection'",
+        ),
+        (
+            "DELETE",
+            "/_api/document/things/k/x",
+            400,
+            400,
+            "expecting DELETE /_api/document/<collection>/<key> or /_api/document/<collection>"
+            " with a body",
+        ),
     ],
 )
 async def test_handler_answers_itself(

@@ -77,3 +77,28 @@ def collection(method: str, suffixes: list[str]) -> ArangoError | None:
     if method == "GET" and len(suffixes) > 2:
         return _bad("expect GET /_api/collection/<collection-name>/<method>")
     return None
+
+
+@handler_errors("/_api/document")
+def document(method: str, suffixes: list[str]) -> ArangoError | None:
+    """RestDocumentHandler: reads take <collection>/<key>, inserts at most <collection>,
+    replaces, updates and removes at most <collection>/<key>."""
+    if method == "GET" and len(suffixes) > 2:
+        return ArangoError(601, "expecting GET /_api/document/<collection>/<key>", 400)
+    if method == "HEAD":
+        return _bad("expecting HEAD /_api/document/<collection>/<key>")
+    if method == "POST" and len(suffixes) > 1:
+        return ArangoError(
+            601, "superfluous suffix, expecting /_api/document?collection=<identifier>", 400
+        )
+    if method in ("PUT", "PATCH") and len(suffixes) > 2:
+        return _bad(
+            f"expecting {method} /_api/document/<collection> or /_api/document/<collection>/<key>"
+            " or /_api/document and query parameter 'collection'"
+        )
+    if method == "DELETE" and len(suffixes) > 2:
+        return _bad(
+            "expecting DELETE /_api/document/<collection>/<key> or /_api/document/<collection>"
+            " with a body"
+        )
+    return None
