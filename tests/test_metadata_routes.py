@@ -33,3 +33,23 @@ async def test_statistics_description_lists_every_figure(raw: Any) -> None:
 async def test_target_version_is_the_numeric_server_version(raw: Any) -> None:
     status, body, _ = raw("GET", "/_admin/database/target-version")
     assert (status, body) == (200, {"version": "31210", "error": False, "code": 200})
+
+
+async def test_figures_with_details_report_the_engine(db: Any, raw: Any) -> None:
+    col = await db.create_collection("things")
+    await col.add_index(type="persistent", fields=["tags[*]"])
+    await col.add_index(type="persistent", fields=["x"], options={"sparse": True})
+    await col.insert_many([{"tags": ["a", "b"], "x": 1}, {"tags": ["c"]}])
+    base = "/_db/testdb/_api/collection/things/figures"
+    _, plain, _ = raw("GET", base)
+    assert "engine" not in plain["figures"]
+    status, body, _ = raw("GET", base + "?details=true")
+    assert status == 200
+    engine = body["figures"]["engine"]
+    assert engine["documents"] == 2
+    assert [(i["type"], i["count"]) for i in engine["indexes"]] == [
+        ("primary", 2),
+        ("persistent", 3),
+        ("persistent", 1),
+    ]
+    assert all(isinstance(i["id"], int) for i in engine["indexes"])
