@@ -7,23 +7,27 @@ Each rule follows its ArangoDB counterpart (``arangod/Aql/Optimizer/Rule/*.cpp``
 
 - ``move-calculations-up`` (twice): a deterministic calculation moves above every node
   that sets none of its inputs, up to a LIMIT or the plan's start;
+- ``move-filters-up`` (twice): a FILTER moves above nodes that do not set its condition;
+- ``remove-sort-rand-limit-1``: ``SORT RAND() LIMIT 1`` becomes a random collection scan;
 - ``remove-redundant-calculations``: a calculation equal to an earlier one is replaced by
   the earlier one's variable;
 - ``remove-unnecessary-calculations`` (passes 1, 2 and 4): a deterministic calculation whose
-  variable nobody reads is dropped, one that only copies another variable is folded away;
+  variable nobody reads is dropped; a plain reference, an attribute access or a temporary
+  read by a single calculation is folded into its readers;
 - ``use-indexes``: an EnumerateCollectionNode the access-path choice (:mod:`.access`) serves
   from an index becomes an IndexNode;
 - ``remove-filter-covered-by-index``: a FILTER whose conjuncts are all index conditions goes;
 - ``use-index-for-sort``: a SORT a sorted index already yields goes;
 - ``move-calculations-down``: a calculation moves below FILTER, SORT and LIMIT nodes that
   do not read it;
+- ``sort-limit``: a SORT followed by a LIMIT keeps only the top rows when that pays off;
 - ``reduce-extraction-to-projection``: a collection read whose documents are only used
   through attribute accesses reads those attributes only (at most ``maxProjections``);
 - ``optimize-projections``: each projection gets its own variable, which replaces the
   attribute accesses.
 
-Node kinds this module does not model (graph searches, views, subqueries, COLLECT, ...)
-are barriers: nothing moves across them and they count as reading every variable, so the
+Node kinds this module does not model (graph searches, views, subqueries, COLLECT with
+INTO, ...) are barriers: nothing moves across them and they count as reading every variable, so the
 rules stay on the safe side of ArangoDB's behaviour there.
 """
 
