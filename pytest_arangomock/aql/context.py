@@ -26,6 +26,8 @@ STAT_FIELDS = (
     "documentLookups",
     "scannedFull",
     "scannedIndex",
+    "cursorsCreated",
+    "cursorsRearmed",
     "cacheHits",
     "cacheMisses",
     "filtered",

@@ -15,6 +15,7 @@ from . import (  # noqa: F401
     dump,
     edges,
     gharial,
+    handler_errors,
     imports,
     indexes,
     jobs,

@@ -426,15 +426,37 @@ def get_collection(ctx: Context) -> BackendResponse:
     return _ok(ctx, short_info(col), location=False)
 
 
-def _figures(col: Collection) -> dict[str, Any]:
+def _figures(col: Collection, details: bool = False) -> dict[str, Any]:
+    """``figures``; with ``details`` also ``engine``: the document count and, per index
+    (ArangoSearch-based ones aside), its type, numeric id and number of entries, as
+    ``RocksDBCollection::figuresSpecific`` reports them."""
     docs_size = sum(len(json.dumps(d, separators=(",", ":"))) + 16 for d in col.docs.values())
-    return {
+    figures: dict[str, Any] = {
         "indexes": {"count": len(col.indexes), "size": 0 if not col.docs else docs_size // 4},
         "documentsSize": docs_size,
         "cacheInUse": bool(col.properties.get("cacheEnabled", False)),
         "cacheSize": 0,
         "cacheUsage": 0,
     }
+    if details:
+        figures["engine"] = {
+            "documents": len(col.docs),
+            "indexes": [
+                {"type": index.type, "id": int(index.id), "count": _index_entries(col, index)}
+                for index in col.indexes
+                if index.type != "inverted"
+            ],
+        }
+    return figures
+
+
+def _index_entries(col: Collection, index: Any) -> int:
+    """How many entries ``index`` holds: one per document, or what it derives from each
+    (array expansion, sparse skips) where the index says."""
+    entries = getattr(index, "entries", None)
+    if entries is None:
+        return len(col.docs)
+    return sum(len(entries(doc)) for doc in col.docs.values())
 
 
 def checksum(col: Collection, with_revisions: bool, with_data: bool) -> str:
@@ -490,7 +512,8 @@ def get_collection_sub(ctx: Context) -> BackendResponse:
         payload.update(short_info(col))
         return _ok(ctx, payload)
     if sub == "figures":
-        return _ok(ctx, _with_properties(col, figures=_figures(col), count=len(col.docs)))
+        figures = _figures(col, ctx.flag("details"))
+        return _ok(ctx, _with_properties(col, figures=figures, count=len(col.docs)))
     if sub == "count":
         return _ok(ctx, _with_properties(col, count=len(col.docs)))
     if sub == "properties":

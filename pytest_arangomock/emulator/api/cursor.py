@@ -166,9 +166,9 @@ def create_cursor(ctx: Context) -> BackendResponse:
     options = _options(body)
     batch_size = _batch_size(body)
     ttl = _ttl(body)
+    # a streaming query ignores ``count`` (the handler's option parsing drops it, so its
+    # "cannot use 'count' option" check never fires) and ``fullCount``
     stream = options["stream"]
-    if stream and body.get("count") is True:
-        raise ArangoError(10, "cannot use 'count' option for a streaming query", 400)
     cache_key = _cache_key(ctx, query, bind_vars, options)
     hit = _cache_lookup(ctx, cache_key) if cache_key is not None else None
     if hit is not None:
