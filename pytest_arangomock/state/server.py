@@ -16,6 +16,7 @@ from .clock import Clock
 from .cursors import CursorStore
 from .jobs import JobStore
 from .model import DOCUMENT, EDGE, Collection, Database, Doc
+from .plan_cache import PlanCache
 from .queries import QueryCacheProperties
 from .replication import Replication
 from .runtime import AqlRuntime
@@ -83,6 +84,10 @@ class Server:
     @cached_property
     def query_cache(self) -> QueryCacheProperties:
         return QueryCacheProperties()
+
+    @cached_property
+    def plan_cache(self) -> PlanCache:
+        return PlanCache()
 
     def create_database(self, name: str, options: dict[str, Any] | None = None) -> Database:
         if name in self.databases:

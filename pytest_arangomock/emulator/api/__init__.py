@@ -17,6 +17,7 @@ from . import (  # noqa: F401
     indexes,
     jobs,
     options,
+    plan_cache,
     replication,
     server,
     tasks,
