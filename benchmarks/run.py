@@ -133,6 +133,11 @@ def aql_rows() -> list[Row]:
         ("AQL COLLECT with 3 aggregates, 20k docs", bench_aql.collect, "5x"),
         ("AQL join on a persistent index, 5k x 100", bench_aql.join, "3x"),
         ("AQL FILTER IN @list, 10k docs x 2k values", bench_aql.membership, "50 ms"),
+        (
+            "AQL FILTER IN a LET array, 10k docs x 2k values",
+            lambda: bench_aql.membership(via_variable=True),
+            "50 ms",
+        ),
     ]
     rows: list[Row] = []
     for label, case, goal in cases:
