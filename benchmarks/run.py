@@ -5,8 +5,8 @@
 Each row compares our figure with a baseline measured in the same run on the same machine:
 pytest with and without the plugin, the drivers against null clients that answer canned
 responses, AQL against hand-written Python over the stored documents, cassettes against
-vcrpy. Pairs alternate and keep the best of ``--rounds``; subprocess figures are CPU time
-(the machine may be shared), in-process ones the best wall time. The pieces live in the
+vcrpy. Pairs alternate and keep the best of ``--rounds``; figures are CPU time (the machine
+may be shared) except cassette replay, timed as ``bench_replay`` times it. The pieces live in the
 ``bench_*`` modules beside this file, which also run on their own.
 """
 
@@ -120,9 +120,9 @@ def driver_rows() -> list[Row]:
     semu, snull = bench_inprocess.sync_pair()
     lemu, lnull = asyncio.run(bench_inprocess.lookup_pair())
     return [
-        ("arangoasync insert+get, per op", aemu, anull, "null HTTPClient", "2x"),
-        ("python-arango insert+get, per op", semu, snull, "null HTTPClient", "2x"),
-        ("AQL _key lookup through arangoasync", lemu, lnull, "null HTTPClient", "3x"),
+        ("arangoasync insert+get, per op (CPU)", aemu, anull, "null HTTPClient", "2x"),
+        ("python-arango insert+get, per op (CPU)", semu, snull, "null HTTPClient", "2x"),
+        ("AQL _key lookup through arangoasync (CPU)", lemu, lnull, "null HTTPClient", "3x"),
     ]
 
 
