@@ -142,6 +142,32 @@ def measure(path: Path, n: int) -> dict[str, Any]:
     }
 
 
+def vcrpy_load(path: Path) -> None:
+    """vcrpy's own load of a cassette (parse and build its request/response objects)."""
+    from vcr.cassette import Cassette as VcrCassette
+
+    VcrCassette.load(path=str(path), record_mode="none")
+
+
+def load_per_interaction(directory: Path, n: int = 1_000, rounds: int = 5) -> dict[str, float]:
+    """Seconds per interaction to load a cassette of ``n`` reads: YAML, JSON and vcrpy (YAML)."""
+    result: dict[str, float] = {}
+    for suffix in ("yaml", "json"):
+        path = directory / f"load_{n}.{suffix}"
+        build(path, n)
+        result[suffix] = best(rounds, lambda p=path: timed_cpu(lambda: CassetteBackend(p))) / n
+        if suffix == "yaml":
+            result["vcrpy"] = best(rounds, lambda p=path: timed_cpu(lambda: vcrpy_load(p))) / n
+    return result
+
+
+def timed_cpu(fn: Callable[[], Any]) -> float:
+    """CPU seconds of one call of ``fn`` (the machine may be shared)."""
+    start = time.process_time()
+    fn()
+    return time.process_time() - start
+
+
 def main() -> None:
     import logging
 

@@ -260,6 +260,28 @@ def _database_name(node: pytest.Item) -> str:
 
 
 _RUN_KEY = pytest.StashKey["Run"]()
+_DB_NAME_KEY = pytest.StashKey[str]()
+
+#: fixtures that share this test's run with ``arango_db``: when a test asks for any of them,
+#: ``arango_db`` takes the run and database from the fixture chain instead of its shortcut
+_SHARING = frozenset(
+    {
+        "_arangomock_run",
+        "arango_emulator",
+        "arango_backend",
+        "arango_faults",
+        "arango_database_name",
+        "arango_client",
+        "arango_sys_db",
+        "arango_sync_client",
+        "arango_sync_db",
+        "aioarango_client",
+        "aioarango_db",
+        "arango_url",
+        "arango_intercept",
+        "arango_coordinators",
+    }
+)
 
 
 @pytest.hookimpl(trylast=True)
@@ -305,9 +327,13 @@ def arango_emulator(request: pytest.FixtureRequest, arango_settings: Settings) -
 
     Only in emulate mode, and in record mode without a server (the emulator is recorded).
     """
+    from .backends.factory import EmulatorRun
     from .emulator import Emulator  # the emulator loads when the first test asks for it
 
     s = arango_settings
+    shared = request.node.stash.get(_RUN_KEY, None)
+    if isinstance(shared, EmulatorRun):  # made by arango_db's shortcut
+        return shared.emulator
     if s.mode == "emulate" or (s.mode == "record" and not s.url):
         emulator = Emulator(root_password=s.emulator_password, vector_index=s.vector_index)
         for mark in request.node.iter_markers("arango_fault"):  # faults for this test only
@@ -351,6 +377,10 @@ def _arangomock_run(
 
     node = request.node
     assert isinstance(node, pytest.Item)
+    shared = node.stash.get(_RUN_KEY, None)
+    if shared is not None:  # arango_db's shortcut made the run (and finishes it)
+        yield shared
+        return
 
     def emulator() -> Emulator:
         visible: Emulator = request.getfixturevalue("arango_emulator")
@@ -399,6 +429,10 @@ def arango_database_name(request: pytest.FixtureRequest, _arangomock_run: Run) -
 
     node = request.node
     assert isinstance(node, pytest.Item)
+    shared = node.stash.get(_DB_NAME_KEY, None)
+    if shared is not None:  # arango_db's shortcut made the database (and drops it)
+        yield shared
+        return
     with contextlib.ExitStack() as stack:
         try:
             name = stack.enter_context(_arangomock_run.database(lambda: _database_name(node)))
@@ -458,14 +492,57 @@ async def arango_sys_db(arango_client: Any, arango_root_password: str) -> Any:
     return await arango_client.db("_system", auth=Auth("root", arango_root_password))
 
 
+@pytest.fixture
+def _arangomock_db(request: pytest.FixtureRequest) -> Iterator[tuple[Run, str, str, Any]]:
+    """What ``arango_db`` needs: (run, database name, root's password, shared client or None).
+
+    The common case, an emulate-mode test asking for ``arango_db`` and nothing that shares
+    its run, takes a shortcut: the emulator, run and database are made here, with no chain
+    of fixtures (each costs set-up and tear-down in every test). Otherwise they come from
+    the chain, so that every fixture of the test sees the same backend.
+    """
+    from .backends.factory import EmulatorRun
+    from .emulator import Emulator
+
+    node = request.node
+    assert isinstance(node, pytest.Item)
+    settings = _settings(request.config)
+    password = settings.emulator_password
+    if settings.mode != "emulate" or not _SHARING.isdisjoint(request.fixturenames):
+        run: Run = request.getfixturevalue("_arangomock_run")
+        name: str = request.getfixturevalue("arango_database_name")
+        client = None
+        if "arango_client" in request.fixturenames:
+            client = request.getfixturevalue("arango_client")
+        yield run, name, password, client
+        return
+    run = EmulatorRun(Emulator(root_password=password))
+    node.stash[_RUN_KEY] = run
+    with run.database(lambda: _database_name(node)) as name:
+        node.stash[_DB_NAME_KEY] = name
+        yield run, name, password, None
+    failure = run.finish() or ""
+    if failure:
+        pytest.fail(failure, pytrace=False)
+
+
 @pytest_asyncio.fixture
-async def arango_db(
-    arango_client: Any, arango_database_name: str, arango_root_password: str
-) -> Any:
+async def arango_db(_arangomock_db: tuple[Run, str, str, Any]) -> AsyncIterator[Any]:
     """A fresh, uniquely named database for this test (as root), dropped afterwards."""
+    from arangoasync import ArangoClient
     from arangoasync.auth import Auth
 
-    return await arango_client.db(arango_database_name, auth=Auth("root", arango_root_password))
+    from .transports.arangoasync import InProcessHTTPClient
+
+    run, name, password, shared = _arangomock_db
+    if shared is not None:
+        yield await shared.db(name, auth=Auth("root", password))
+        return
+    client = ArangoClient(hosts=DEFAULT_HOST, http_client=InProcessHTTPClient(run.faults))
+    try:
+        yield await client.db(name, auth=Auth("root", password))
+    finally:
+        await client.close()
 
 
 @pytest.fixture

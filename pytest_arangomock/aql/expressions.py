@@ -359,6 +359,11 @@ class ExpressionCompiler:
                     return lambda r: test(lf(r))
                 return lambda r: not test(lf(r))
         rf = self.expr(e.right, vars)
+        if op in ("IN", "NOT IN"):
+            member = O.in_array(lf, rf)
+            if op == "IN":
+                return member
+            return lambda r: not member(r)
         warn = self.ctx.warn
         if op == "+":
             return lambda r: O.add(lf(r), rf(r))

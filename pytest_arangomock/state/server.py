@@ -17,6 +17,7 @@ from .faults import FaultRules
 from .jobs import JobStore
 from .locking import QueueTimes, ServerLock
 from .model import DOCUMENT, EDGE, Collection, Database, Doc
+from .plan_cache import PlanCache
 from .queries import QueryCacheProperties
 from .replication import Replication
 from .running import RunningQueries
@@ -100,6 +101,10 @@ class Server:
     @cached_property
     def query_cache(self) -> QueryCacheProperties:
         return QueryCacheProperties()
+
+    @cached_property
+    def plan_cache(self) -> PlanCache:
+        return PlanCache()
 
     def create_database(self, name: str, options: dict[str, Any] | None = None) -> Database:
         if name in self.databases:

@@ -20,6 +20,7 @@ from . import (  # noqa: F401
     indexes,
     jobs,
     options,
+    plan_cache,
     replication,
     restore,
     server,

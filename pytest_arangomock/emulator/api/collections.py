@@ -9,6 +9,7 @@ keys where a real server puts them.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import json
 import unicodedata
@@ -62,8 +63,14 @@ def merge_order(keys: list[str]) -> list[str]:
     """The iteration order of a libstdc++ ``unordered_map`` after inserting ``keys`` in order.
 
     ArangoDB's velocypack ``Collection::merge`` collects the right-hand object into such a
-    map and then emits it in map order; this is that order.
+    map and then emits it in map order; this is that order. Answers repeat the same few key
+    lists, so orders are remembered (replaying the buckets was half of a collection create).
     """
+    return list(_merge_order(tuple(keys)))
+
+
+@functools.lru_cache(maxsize=512)
+def _merge_order(keys: tuple[str, ...]) -> tuple[str, ...]:
     order: list[str] = []
     hashes: dict[str, int] = {}
     buckets = 1
@@ -99,7 +106,7 @@ def merge_order(keys: list[str]) -> list[str]:
             else:
                 next_resize = buckets
         place(order, key, buckets)
-    return order
+    return tuple(order)
 
 
 def generate_ok(payload: dict[str, Any], code: int = 200) -> dict[str, Any]:
