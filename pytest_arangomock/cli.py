@@ -36,6 +36,8 @@ def _serve(args: argparse.Namespace) -> int:
         authentication=not args.no_auth,
         keep_requests=args.keep_requests,
     )
+    if args.allow_admin_execute and backend.javascript is not None:
+        backend.javascript.allow_admin_execute = True
     ssl_context = _server_tls(args)
     if args.unix:
         where = f"http://unix:{args.unix}"
@@ -222,6 +224,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=0,
         help="keep the last N admitted requests in memory (bodies cut to 64 KiB); default none",
+    )
+    serve.add_argument(
+        "--javascript.allow-admin-execute",
+        dest="allow_admin_execute",
+        action="store_true",
+        help="allow POST /_admin/execute (as ArangoDB's option; off by default)",
     )
     serve.set_defaults(func=_serve)
     _add_cassette_commands(sub)

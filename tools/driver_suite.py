@@ -73,7 +73,8 @@ def serve(port: int) -> subprocess.Popen[bytes]:
     """``arangomock serve`` on ``port``, once it answers."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "pytest_arangomock.cli", "serve", "--port", str(port),
-         "--root-password", ROOT_PASSWORD, "--jwt-secret", JWT_SECRET],
+         "--root-password", ROOT_PASSWORD, "--jwt-secret", JWT_SECRET,
+         "--javascript.allow-admin-execute"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip

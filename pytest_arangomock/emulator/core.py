@@ -12,6 +12,7 @@ from ..backend import BackendRequest, BackendResponse, SyncBackend
 from ..base.errors import ArangoError, error_body
 from ..state import Server
 from . import api  # registers every route
+from . import js as javascript
 from .admission import Admission, Gate, identify
 from .auth import TransportError
 from .context import Context, json_response
@@ -54,7 +55,9 @@ class Emulator(SyncBackend):
             "jwt_secret": jwt_secret,
             "aql": aql_api,  # state evaluates AQL (computed values) through it
         }
-        self.server = Server(**self._settings)
+        # one JavaScript engine per emulator, kept across resets (None without the js extra)
+        self.javascript = javascript.ServerJavaScript() if javascript.AVAILABLE else None
+        self.server = self._new_server()
         self.authentication = authentication
         self.router = _router()
         # the most recent admitted requests, oldest first, bounded in number and bytes
@@ -181,8 +184,15 @@ class Emulator(SyncBackend):
     # -------------------------------------------------------------- conveniences
     def reset(self) -> None:
         """Forget everything: a fresh server with the same settings."""
-        self.server = Server(**self._settings)
+        if self.javascript is not None:
+            self.javascript.shutdown()
+        self.server = self._new_server()
         self.requests.clear()
+
+    def _new_server(self) -> Server:
+        server = Server(**self._settings)
+        server.javascript = self.javascript
+        return server
 
     def database(self, name: str = "_system") -> Any:
         """The state of database ``name`` (for seeding and inspecting from tests)."""

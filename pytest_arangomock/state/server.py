@@ -18,7 +18,7 @@ from .jobs import JobStore
 from .model import DOCUMENT, EDGE, Collection, Database, Doc
 from .queries import QueryCacheProperties
 from .replication import Replication
-from .runtime import AqlRuntime
+from .runtime import AqlRuntime, JavaScriptRuntime
 from .transactions import TransactionManager
 from .ttl import TtlRegistry
 from .users import Security, Users, ensure_root
@@ -46,6 +46,8 @@ class Server:
         # JWT secrets, server mode and the epoch of every access-relevant change
         self.security = Security(jwt_secret)
         self.aql = aql
+        #: server-side JavaScript (user functions in AQL), set by the emulator when available
+        self.javascript: JavaScriptRuntime | None = None
         self.databases: dict[str, Database] = {}
         # users: name -> record (see state/users.py)
         self.users = Users(self.security)

@@ -15,6 +15,7 @@ from . import (  # noqa: F401
     gharial,
     imports,
     indexes,
+    javascript,
     jobs,
     options,
     replication,
