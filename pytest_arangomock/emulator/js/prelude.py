@@ -436,7 +436,10 @@ PRELUDE = r"""
     return f;
   };
   g.__arango_check = function (source) {
-    try { g.__arango_callable(source); return done(true); } catch (e) { return failed(e, true); }
+    try {
+      const f = (0, eval)('(function() { var callback = ' + source + '; return callback; })()');
+      return done(typeof f === 'function');
+    } catch (e) { return failed(e, true); }
   };
   const functions = {};
   g.__arango_udf = function (name, source, argsJson) {

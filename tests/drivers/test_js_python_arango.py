@@ -1,0 +1,36 @@
+"""Server-side JavaScript through python-arango: transactions, user functions, tasks, Foxx."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from arango.exceptions import AQLFunctionCreateError, TransactionExecuteError
+
+pytest.importorskip("quickjs")
+
+
+def test_transaction_commits_or_rolls_back(pa_db: Any) -> None:
+    pa_db.create_collection("orders")
+    action = """function (params) {
+      const db = require('@arangodb').db;
+      db.orders.save({_key: params.key});
+      if (params.fail) { throw new Error('rollback please'); }
+      return db.orders.count();
+    }"""
+    assert pa_db.execute_transaction(action, params={"key": "a"}, write=["orders"]) == 1
+    with pytest.raises(TransactionExecuteError) as exc:
+        pa_db.execute_transaction(action, params={"key": "b", "fail": True}, write=["orders"])
+    assert (exc.value.http_code, exc.value.error_code) == (500, 1650)
+    assert pa_db.collection("orders").count() == 1
+
+
+def test_user_function_lifecycle(pa_db: Any) -> None:
+    with pytest.raises(AQLFunctionCreateError) as exc:
+        pa_db.aql.create_function("temp::bad", "function (x) { invalid syntax }")
+    assert exc.value.error_code == 1581
+    pa_db.aql.create_function("temp::c2f", "function (c) { return c * 1.8 + 32; }")
+    assert list(pa_db.aql.execute("RETURN temp::c2f(100)")) == [212]
+    cursor = pa_db.aql.execute("RETURN temp::c2f(@x)", bind_vars={"x": [1]})
+    assert list(cursor) == [33.8]
+    assert pa_db.aql.delete_function("temp", group=True) == {"deleted": 1}
