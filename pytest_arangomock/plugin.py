@@ -283,16 +283,22 @@ def _skip_emulator(settings: Settings) -> None:
 
 
 @pytest.fixture
-def arango_emulator(request: pytest.FixtureRequest, arango_settings: Settings) -> Emulator:
+def arango_emulator(
+    request: pytest.FixtureRequest, arango_settings: Settings
+) -> Iterator[Emulator]:
     """A fresh in-memory ArangoDB 3.12 for this test: seed and inspect its state.
 
     Only in emulate mode, and in record mode without a server (the emulator is recorded).
+    Its server tasks stop when the test ends.
     """
     from .emulator import Emulator  # the emulator loads when the first test asks for it
 
     s = arango_settings
     if s.mode == "emulate" or (s.mode == "record" and not s.url):
-        return Emulator(root_password=s.emulator_password)
+        emulator = Emulator(root_password=s.emulator_password)
+        yield emulator
+        emulator.close()
+        return
     _skip_emulator(s)
     raise AssertionError("unreachable")  # pragma: no cover
 

@@ -189,6 +189,11 @@ class Emulator(SyncBackend):
         self.server = self._new_server()
         self.requests.clear()
 
+    def close(self) -> None:
+        """Stop what runs in the background (server tasks); the state stays readable."""
+        if self.javascript is not None:
+            self.javascript.shutdown()
+
     def _new_server(self) -> Server:
         server = Server(**self._settings)
         server.javascript = self.javascript

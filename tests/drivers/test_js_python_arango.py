@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -34,3 +35,21 @@ def test_user_function_lifecycle(pa_db: Any) -> None:
     cursor = pa_db.aql.execute("RETURN temp::c2f(@x)", bind_vars={"x": [1]})
     assert list(cursor) == [33.8]
     assert pa_db.aql.delete_function("temp", group=True) == {"deleted": 1}
+
+
+def test_task_lifecycle(pa_db: Any) -> None:
+    pa_db.create_collection("ticks")
+    task = pa_db.create_task(
+        name="ticker",
+        command="require('@arangodb').db.ticks.save({});",
+        period=0.05,
+        task_id="ticker",
+    )
+    assert (task["id"], task["type"]) == ("ticker", "periodic")
+    assert pa_db.task("ticker") == task
+    deadline = time.monotonic() + 10
+    while pa_db.collection("ticks").count() < 3:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert pa_db.delete_task("ticker") is True
+    assert pa_db.tasks() == []

@@ -17,6 +17,7 @@ from ...base.errors import ArangoError, message_for
 from ..context import Context
 from .engine import AVAILABLE, Frame, JsEngine, Outcome
 from .errors import UNAVAILABLE, response_code, unavailable
+from .tasks import Task, TaskStore
 
 __all__ = [
     "AVAILABLE",
@@ -25,6 +26,8 @@ __all__ = [
     "JsEngine",
     "Outcome",
     "ServerJavaScript",
+    "Task",
+    "TaskStore",
     "frame_for",
     "javascript",
     "response_code",
@@ -41,15 +44,27 @@ class ServerJavaScript:
         self.engine = engine or JsEngine()
         #: ``--javascript.allow-admin-execute`` (off by default, as in ArangoDB)
         self.allow_admin_execute = False
-        #: per-server state kept by later parts (tasks, Foxx) keyed by name
+        #: per-server state kept by later parts (Foxx) keyed by name
         self.parts: dict[str, Any] = {}
-        #: called by :meth:`shutdown` (tasks stop with the emulator)
-        self.on_shutdown: list[Callable[[], None]] = []
+        self._tasks: TaskStore | None = None
+
+    def tasks(self, server: Any) -> TaskStore:
+        """The tasks of ``server`` (a reset server starts with none)."""
+        store = self._tasks
+        if store is None or store.closed or store.lock is not server.lock:
+            store = self._tasks = TaskStore(server.lock, self._run_task)
+        return store
+
+    def _run_task(self, task: Task) -> None:
+        with self.engine.entered(task.frame):
+            outcome = self.engine.run("task", task.command, task.params)
+        outcome.raise_for(1650)
 
     def shutdown(self) -> None:
-        """Stop whatever runs in the background (called on reset and when the emulator ends)."""
-        for stop in list(self.on_shutdown):
-            stop()
+        """Stop whatever runs in the background (on reset, and when the emulator closes)."""
+        if self._tasks is not None:
+            self._tasks.close()
+        self.parts.clear()
 
     # the JavaScriptRuntime protocol (state/runtime.py), used by AQL
     def call_user_function(
