@@ -16,6 +16,7 @@ from . import js as javascript
 from .admission import Admission, Gate, identify
 from .auth import TransportError
 from .context import Context, json_response
+from .js.foxx import serve as serve_foxx
 from .router import ROUTES, Route, Router, complete_table
 
 log = logging.getLogger("pytest_arangomock")
@@ -74,6 +75,8 @@ class Emulator(SyncBackend):
         # header (one lookup per header).
         # before: under the server lock, before routing (after the built-in ones)
         self.before: list[Hook] = []
+        if self.javascript is not None:  # Foxx services answer under their mount points
+            self.before.append(serve_foxx)
         # outer: before the server lock is taken (async jobs wait for their job there)
         self.outer: list[Hook] = []
         self.outer_by_header: dict[str, Hook] = {api.jobs.ASYNC_HEADER: api.jobs.async_hook}

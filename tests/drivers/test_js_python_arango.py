@@ -53,3 +53,18 @@ def test_task_lifecycle(pa_db: Any) -> None:
         time.sleep(0.02)
     assert pa_db.delete_task("ticker") is True
     assert pa_db.tasks() == []
+
+
+def test_small_foxx_service_answers(pa_db: Any, raw: Any, tmp_path: Any) -> None:
+    source = tmp_path / "greeter.js"
+    source.write_text(
+        "const router = require('@arangodb/foxx/router')();"
+        "router.get('/hello/:name', (req, res) => res.json({hi: req.pathParams.name}));"
+        "module.context.use(router);"
+    )
+    info = pa_db.foxx.create_service(mount="/greeter", source=str(source))
+    assert info["mount"] == "/greeter"
+    assert [s["mount"] for s in pa_db.foxx.services()] == ["/greeter"]
+    assert raw("GET", "/_db/shop/greeter/hello/ada")[:2] == (200, {"hi": "ada"})
+    assert pa_db.foxx.delete_service("/greeter") is True
+    assert raw("GET", "/_db/shop/greeter/hello/ada")[0] == 404

@@ -12,6 +12,7 @@ from . import (  # noqa: F401
     databases,
     documents,
     edges,
+    foxx,
     gharial,
     imports,
     indexes,

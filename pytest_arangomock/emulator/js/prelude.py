@@ -37,6 +37,7 @@ PRELUDE = r"""
   ArangoError.prototype = Object.create(Error.prototype);
   ArangoError.prototype.constructor = ArangoError;
   ArangoError.prototype.name = 'ArangoError';
+  ArangoError.prototype.isArangoError = true;
   Object.defineProperty(ArangoError.prototype, 'message', {
     get: function () { return this.errorMessage; },
     set: function (v) { this.errorMessage = v; },
@@ -108,6 +109,7 @@ PRELUDE = r"""
   Cursor.prototype.dispose = function () { this._docs = []; this._pos = 0; };
   Cursor.prototype.forEach = function (fn) { while (this.hasNext()) { fn(this.next()); } };
   Cursor.prototype.toString = function () { return '[ArangoQueryCursor]'; };
+  Cursor.prototype.toJSON = function () { return this._docs.slice(this._pos); };
 
   function runQuery(q, bindVars, options) {
     let query = q;
@@ -317,9 +319,10 @@ PRELUDE = r"""
     _createDocumentCollection: function (name, props) { return base._create(name, props, 'document'); },
     _createEdgeCollection: function (name, props) { return base._create(name, props, 'edge'); },
     _drop: function (name, opts) {
-      const n = name instanceof Collection ? name._name : name;
-      delete cache[n];
-      request('DELETE', '/_api/collection/' + enc(n), queryOf(opts));
+      const c = name instanceof Collection ? name : base._collection(name);
+      if (c === null) { return; }  // dropping a missing collection is a no-op
+      delete cache[c._name];
+      request('DELETE', '/_api/collection/' + enc(c._name), queryOf(opts));
     },
     _truncate: function (name) { (name instanceof Collection ? name : base._collection(name)).truncate(); },
     _query: function (q, bindVars, options) { return runQuery(q, bindVars, options); },
