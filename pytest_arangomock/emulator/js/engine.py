@@ -118,6 +118,7 @@ class JsEngine:
             "database": lambda _: self._frame().database,
         }
         self._context: Any = None
+        self._entries: dict[str, Any] = {}  # entry points by name, looked up once
         self._depth = 0
         self._deadline = 0.0
         self._canceled = False
@@ -150,7 +151,9 @@ class JsEngine:
     def invoke(self, entry: str, *args: Any, pure: bool = False) -> Outcome:
         """Call the prelude's entry point ``entry`` under the limits and decode its answer;
         ``pure`` code gets QuickJS's hard time limit (and no host calls)."""
-        fn = self.context.get(entry)
+        fn = self._entries.get(entry)
+        if fn is None:
+            fn = self._entries[entry] = self.context.get(entry)
         outer = self._depth == 0
         hard = pure and outer
         if outer:
