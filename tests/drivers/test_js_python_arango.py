@@ -68,3 +68,8 @@ def test_small_foxx_service_answers(pa_db: Any, raw: Any, tmp_path: Any) -> None
     assert raw("GET", "/_db/shop/greeter/hello/ada")[:2] == (200, {"hi": "ada"})
     assert pa_db.foxx.delete_service("/greeter") is True
     assert raw("GET", "/_db/shop/greeter/hello/ada")[0] == 404
+
+
+def test_admin_execute(pa_sys: Any, arango_emulator: Any) -> None:
+    arango_emulator.javascript.allow_admin_execute = True
+    assert pa_sys.execute("return require('@arangodb').db._name();") == "_system"

@@ -115,7 +115,7 @@ def admin_execute(ctx: Context) -> BackendResponse:
     (an uncaught error: 500 with the stack trace as plain text)."""
     js = javascript(ctx)
     if not js.allow_admin_execute:
-        raise ArangoError(404, f"unknown path '{ctx.request.path}'", 404)
+        raise ArangoError(404, "unknown path '/_admin/execute'", 404)
     source = ctx.request.body.decode("utf-8", "replace")
     if not source:
         return ctx.json(200, {"error": False, "code": 200})
