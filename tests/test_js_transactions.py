@@ -8,6 +8,8 @@ import pytest
 from arangoasync.exceptions import ServerExecuteError, TransactionExecuteError
 
 pytest.importorskip("quickjs")
+# the drivers warn that ArangoDB deprecates JavaScript transactions (removed in 4.0)
+pytestmark = pytest.mark.filterwarnings("ignore:JavaScript Transactions:DeprecationWarning")
 
 SAVE = """function (params) {
   var db = require('internal').db;

@@ -9,6 +9,8 @@ import pytest
 from arango.exceptions import AQLFunctionCreateError, TransactionExecuteError
 
 pytest.importorskip("quickjs")
+# the drivers warn that ArangoDB deprecates JavaScript transactions (removed in 4.0)
+pytestmark = pytest.mark.filterwarnings("ignore:JavaScript Transactions:DeprecationWarning")
 
 
 def test_transaction_commits_or_rolls_back(pa_db: Any) -> None:
