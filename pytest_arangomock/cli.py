@@ -49,6 +49,8 @@ def _serve(args: argparse.Namespace) -> int:
             f"from {args.restore}",
             flush=True,
         )
+    if args.allow_admin_execute and backend.javascript is not None:
+        backend.javascript.allow_admin_execute = True
     ssl_context = _server_tls(args)
     if args.unix:
         where = f"http://unix:{args.unix}"
@@ -277,6 +279,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         default=None,
         help="seed the server from an arangodump directory (collections, data, indexes, views)",
+    )
+    serve.add_argument(
+        "--javascript.allow-admin-execute",
+        dest="allow_admin_execute",
+        action="store_true",
+        help="allow POST /_admin/execute (as ArangoDB's option; off by default)",
     )
     serve.set_defaults(func=_serve)
     _add_cassette_commands(sub)

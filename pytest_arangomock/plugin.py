@@ -321,24 +321,41 @@ def _skip_emulator(settings: Settings) -> None:
     )
 
 
+def _new_emulator(node: pytest.Item, settings: Settings) -> Emulator:
+    """The emulator a test gets: the session's server options and the test's own faults."""
+    from .emulator import Emulator  # the emulator loads when the first test asks for it
+
+    emulator = Emulator(
+        root_password=settings.emulator_password, vector_index=settings.vector_index
+    )
+    for mark in node.iter_markers("arango_fault"):  # faults for this test only
+        emulator.faults.add(*mark.args, **mark.kwargs)
+    return emulator
+
+
 @pytest.fixture
-def arango_emulator(request: pytest.FixtureRequest, arango_settings: Settings) -> Emulator:
+def arango_emulator(
+    request: pytest.FixtureRequest, arango_settings: Settings
+) -> Iterator[Emulator]:
     """A fresh in-memory ArangoDB 3.12 for this test: seed and inspect its state.
 
     Only in emulate mode, and in record mode without a server (the emulator is recorded).
+    Its server tasks stop when the test ends.
     """
     from .backends.factory import EmulatorRun
-    from .emulator import Emulator  # the emulator loads when the first test asks for it
 
     s = arango_settings
-    shared = request.node.stash.get(_RUN_KEY, None)
-    if isinstance(shared, EmulatorRun):  # made by arango_db's shortcut
-        return shared.emulator
+    node = request.node
+    assert isinstance(node, pytest.Item)
+    shared = node.stash.get(_RUN_KEY, None)
+    if isinstance(shared, EmulatorRun):  # made by arango_db's shortcut (which closes it)
+        yield shared.emulator
+        return
     if s.mode == "emulate" or (s.mode == "record" and not s.url):
-        emulator = Emulator(root_password=s.emulator_password, vector_index=s.vector_index)
-        for mark in request.node.iter_markers("arango_fault"):  # faults for this test only
-            emulator.faults.add(*mark.args, **mark.kwargs)
-        return emulator
+        emulator = _new_emulator(node, s)
+        yield emulator
+        emulator.close()
+        return
     _skip_emulator(s)
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -502,7 +519,6 @@ def _arangomock_db(request: pytest.FixtureRequest) -> Iterator[tuple[Run, str, s
     the chain, so that every fixture of the test sees the same backend.
     """
     from .backends.factory import EmulatorRun
-    from .emulator import Emulator
 
     node = request.node
     assert isinstance(node, pytest.Item)
@@ -516,11 +532,17 @@ def _arangomock_db(request: pytest.FixtureRequest) -> Iterator[tuple[Run, str, s
             client = request.getfixturevalue("arango_client")
         yield run, name, password, client
         return
-    run = EmulatorRun(Emulator(root_password=password))
+    run = EmulatorRun(_new_emulator(node, settings))
     node.stash[_RUN_KEY] = run
-    with run.database(lambda: _database_name(node)) as name:
-        node.stash[_DB_NAME_KEY] = name
-        yield run, name, password, None
+    try:
+        with run.database(lambda: _database_name(node)) as name:
+            node.stash[_DB_NAME_KEY] = name
+            restore = _marker_options(node).get("restore")
+            if restore:
+                _restore(request.config.rootpath / str(restore), run, name)
+            yield run, name, password, None
+    finally:
+        run.emulator.close()
     failure = run.finish() or ""
     if failure:
         pytest.fail(failure, pytrace=False)

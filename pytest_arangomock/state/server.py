@@ -21,7 +21,7 @@ from .plan_cache import PlanCache
 from .queries import QueryCacheProperties
 from .replication import Replication
 from .running import RunningQueries
-from .runtime import AqlRuntime
+from .runtime import AqlRuntime, JavaScriptRuntime
 from .transactions import TransactionManager
 from .ttl import TtlRegistry
 from .users import Security, Users, ensure_root
@@ -54,6 +54,8 @@ class Server:
         self.aql = aql
         #: ArangoDB's ``--vector-index`` startup option (off: creating one answers 400)
         self.vector_index = vector_index
+        #: server-side JavaScript (user functions in AQL), set by the emulator when available
+        self.javascript: JavaScriptRuntime | None = None
         self.databases: dict[str, Database] = {}
         # users: name -> record (see state/users.py)
         self.users = Users(self.security)
