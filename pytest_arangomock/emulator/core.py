@@ -204,6 +204,7 @@ class Emulator(SyncBackend, AsyncBackend):
                     return early
             located = self.router.locate(request.method, request.path)
             ctx = self.gate.admit(server, request, located, self.authentication, self.dispatch)
+            server.api_calls.record(request.method, located[1], located[0])
             if self._entering:
                 self._admitted(request)
             r = located[2]

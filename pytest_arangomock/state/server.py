@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from ..base.errors import ArangoError
-from .admin import AdminSettings, License
+from .admin import AdminSettings, ApiCalls, License
 from .backups import BackupStore
 from .clock import Clock
 from .cursors import CursorStore
@@ -89,6 +89,11 @@ class Server:
     @cached_property
     def license(self) -> License:
         return License()
+
+    @cached_property
+    def api_calls(self) -> ApiCalls:
+        """Recently admitted requests, for ``/_admin/server/api-calls``."""
+        return ApiCalls()
 
     @cached_property
     def faults(self) -> FaultRules:
