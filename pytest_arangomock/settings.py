@@ -6,17 +6,35 @@ without loading the emulator, the AQL engine or any HTTP client.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-__all__ = ["MODES", "RECORD_MODES", "RunOptions", "Settings"]
+__all__ = ["MODES", "RECORD_MODES", "Redaction", "RunOptions", "Settings"]
 
 #: what answers the drivers (``--arango-mode``)
 MODES = ("emulate", "live", "record", "replay", "verify")
 
-#: vcrpy's record modes (``--arango-record-mode``)
-RECORD_MODES = ("none", "once", "new_episodes", "all")
+#: vcrpy's record modes plus ``rewrite`` (delete the cassette, record it again)
+RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite")
+
+#: vcrpy's hook shapes: a request or a response dict in, the same (or ``None``: drop) out
+Hook = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """Which credentials are scrubbed from cassettes; one value for recording, matching and
+    the ``arangomock cassette redact`` command (ini ``arango_redact_*``).
+
+    ``defaults`` off keeps only the extra names and patterns given here.
+    """
+
+    defaults: bool = True
+    headers: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
 
 
 @dataclass
@@ -27,16 +45,25 @@ class Settings:
     url: str = ""
     password: str = ""
     root_password: str = ""
-    cassette_dir: Path = Path("cassettes")
+    #: ``None``: beside each test module (``<test dir>/cassettes/<module>/<test>.yaml``)
+    cassette_dir: Path | None = None
     record_mode: str = "once"
-    allow_unused: bool = True
+    allow_unused: bool = False
     verify: str = "fail"
     match_on: tuple[str, ...] = ("method", "path", "query", "body")
     cassette_format: str = "yaml"
-    redact_headers: list[str] = field(default_factory=list)
-    redact_fields: list[str] = field(default_factory=list)
-    redact_patterns: list[str] = field(default_factory=list)
+    redaction: Redaction = field(default_factory=Redaction)
     verify_ignore: list[str] = field(default_factory=list)
+    #: record mode without a URL records the emulator only when asked to
+    record_emulator: bool = False
+    #: never reach a live server (pytest-recording's ``--block-network``)
+    block_live: bool = False
+    #: where the test run's root is (relative cassette directories start there)
+    rootdir: Path = Path(".")
+    #: what the live server said it is at start (``version``, ``license``), for cassettes
+    server: dict[str, str] = field(default_factory=dict)
+    #: options given on the command line: they win over ``arango_config`` and markers
+    explicit: frozenset[str] = frozenset()
 
     @property
     def emulator_password(self) -> str:
@@ -46,10 +73,18 @@ class Settings:
 
 @dataclass(frozen=True)
 class RunOptions:
-    """Per-test overrides of :class:`Settings` (the ``arango`` marker); ``None``: the setting."""
+    """Per-test overrides of :class:`Settings` (the ``arango`` marker, ``arango_config``);
+    ``None``: the setting."""
 
     cassette: Path | None = None
     record_mode: str | None = None
     allow_unused: bool | None = None
-    match_on: Sequence[str] | None = None
+    match_on: Sequence[Any] | None = None
     verify: str | None = None
+    #: further cassettes replayed read-only beside the test's own
+    extra_cassettes: tuple[Path, ...] = ()
+    before_record_request: Hook | None = None
+    before_record_response: Hook | None = None
+    redaction: Redaction | None = None
+    #: what the recording stands for, stored in the cassette's metadata
+    metadata: dict[str, Any] = field(default_factory=dict)

@@ -252,7 +252,10 @@ def _in_process_run(target: Target, cassette: Path) -> Run:
             pytest.skip("no recording of this test: run it with the inprocess backend first")
         return open_run(Settings(mode="replay", allow_unused=False), RunOptions(cassette))
     if target.driver == "arangoasync" and _importable("pytest_arangomock.backends.record"):
-        return open_run(Settings(mode="record", record_mode="all"), RunOptions(cassette))
+        return open_run(
+            Settings(mode="record", record_mode="rewrite", record_emulator=True),
+            RunOptions(cassette),
+        )
     return open_run(Settings())
 
 
