@@ -6,12 +6,13 @@ without loading the emulator, the AQL engine or any HTTP client.
 
 from __future__ import annotations
 
+import configparser
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MODES", "RECORD_MODES", "Redaction", "RunOptions", "Settings"]
+__all__ = ["MODES", "RECORD_MODES", "Redaction", "RunOptions", "Settings", "ini_redaction"]
 
 #: what answers the drivers (``--arango-mode``)
 MODES = ("emulate", "live", "record", "replay", "verify")
@@ -88,3 +89,51 @@ class RunOptions:
     redaction: Redaction | None = None
     #: what the recording stands for, stored in the cassette's metadata
     metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def _pytest_ini(start: Path) -> dict[str, Any]:
+    """The pytest ini options of the project around ``start``, found the way pytest finds
+    them (the first of pytest.ini, pyproject.toml, tox.ini, setup.cfg holding a section)."""
+    for folder in (start, *start.parents):
+        for name, section in (
+            ("pytest.ini", "pytest"),
+            ("pyproject.toml", ""),
+            ("tox.ini", "pytest"),
+            ("setup.cfg", "tool:pytest"),
+        ):
+            path = folder / name
+            if not path.is_file():
+                continue
+            if name == "pyproject.toml":
+                try:
+                    import tomllib
+                except ImportError:  # pragma: no cover - Python 3.10
+                    continue
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+                found = data.get("tool", {}).get("pytest", {}).get("ini_options")
+                if isinstance(found, dict):
+                    return found
+                continue
+            parser = configparser.ConfigParser(interpolation=None)
+            parser.read(path, encoding="utf-8")
+            if parser.has_section(section):
+                return dict(parser.items(section))
+    return {}
+
+
+def _lines(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else str(value or "").splitlines()
+    return tuple(str(v).strip() for v in items if str(v).strip())
+
+
+def ini_redaction(start: Path) -> Redaction:
+    """The ``arango_redact_*`` options of the project around ``start``: what the pytest
+    plugin redacts, for ``arangomock cassette redact``."""
+    ini = _pytest_ini(start)
+    defaults = str(ini.get("arango_redact_defaults", "true")).strip().lower()
+    return Redaction(
+        defaults=defaults not in ("0", "false", "no", "off"),
+        headers=_lines(ini.get("arango_redact_headers")),
+        fields=_lines(ini.get("arango_redact_fields")),
+        patterns=_lines(ini.get("arango_redact_patterns")),
+    )

@@ -96,6 +96,28 @@ def _importable(module: str) -> bool:
     return True
 
 
+#: what a missing module's backends need installed (the package's extras)
+_EXTRAS = {
+    "arango": "pytest-arangomock[sync]",
+    "requests": "pytest-arangomock[sync]",
+    "httpx": "pytest-arangomock[httpx]",
+    "aiosonic": "pytest-arangomock[aiosonic]",
+    "aioarango": "aioarango",
+}
+
+
+def _missing(target: Target) -> str | None:
+    """Why ``target`` cannot run here (its driver or HTTP client is not installed)."""
+    needed = [DRIVERS[target.driver][0]]
+    if target.backend == "served":
+        needed.append(target.client)
+    for module in needed:
+        if not _importable(module):
+            extra = _EXTRAS.get(module, module)
+            return f"{module} is not installed (pip install {extra})"
+    return None
+
+
 def targets(config: pytest.Config) -> list[Target]:
     """The driver/backend pairs this run covers, in the order each test runs through them."""
     live = bool(_setting(config, "--arango-url", "ARANGO_URL"))
@@ -123,10 +145,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     params = []
     for target in targets(metafunc.config):
-        module = DRIVERS[target.driver][0]
         marks: list[pytest.MarkDecorator] = []
-        if not _importable(module):
-            marks.append(pytest.mark.skip(reason=f"{module} is not importable"))
+        missing = _missing(target)
+        if missing:
+            marks.append(pytest.mark.skip(reason=missing))
         params.append(pytest.param(target, id=target.id, marks=marks))
     metafunc.parametrize("contract_backend", params, scope="function")
 
