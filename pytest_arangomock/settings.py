@@ -7,6 +7,7 @@ without loading the emulator, the AQL engine or any HTTP client.
 from __future__ import annotations
 
 import configparser
+import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,10 +107,10 @@ def _pytest_ini(start: Path) -> dict[str, Any]:
                 continue
             if name == "pyproject.toml":
                 try:
-                    import tomllib
-                except ImportError:  # pragma: no cover - Python 3.10
+                    toml: Any = importlib.import_module("tomllib")
+                except ImportError:  # pragma: no cover - Python 3.10 has no TOML reader
                     continue
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
+                data = toml.loads(path.read_text(encoding="utf-8"))
                 found = data.get("tool", {}).get("pytest", {}).get("ini_options")
                 if isinstance(found, dict):
                     return found
