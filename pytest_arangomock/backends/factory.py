@@ -139,7 +139,7 @@ class CassetteRun(Run):
         Raises :class:`CassetteError` for a replayed cassette that records no database.
         """
         cassette = self.cassette
-        recorded = cassette.metadata.get("database")
+        recorded = cassette.recorded_database()
         if not cassette.records:
             if not isinstance(recorded, str):
                 raise CassetteError(

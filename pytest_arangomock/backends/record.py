@@ -180,6 +180,14 @@ class CassetteBackend(SyncBackend, AsyncBackend):
     def metadata(self) -> dict[str, Any]:
         return self.cassette.metadata
 
+    def recorded_database(self) -> str | None:
+        """The test database the recording used: the own cassette's, else a shared one's."""
+        for cassette in (self.cassette, *self.extra):
+            name = cassette.metadata.get("database")
+            if isinstance(name, str):
+                return name
+        return None
+
     # --------------------------------------------------------------- requests
     def _replay(self, request: BackendRequest) -> BackendResponse | None:
         return self.index.take(request) if self.replays else None

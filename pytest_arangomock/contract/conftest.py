@@ -114,7 +114,8 @@ def _missing(target: Target) -> str | None:
     for module in needed:
         if not _importable(module):
             extra = _EXTRAS.get(module, module)
-            return f"{module} is not installed (pip install {extra})"
+            name = "python-arango" if module == "arango" else module
+            return f"{name} is not installed (pip install {extra})"
     return None
 
 
