@@ -8,7 +8,6 @@ Every run is pytest in a subprocess (pytester), the way users run it.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -286,9 +285,8 @@ def test_unreachable_live_url_fails_the_session_once(pytester: pytest.Pytester) 
     result = run(pytester, "--arango-mode=record", "--arango-url=http://127.0.0.1:9")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     err = result.stderr.str().strip().splitlines()
-    assert err == [
-        f"ERROR: arangomock: cannot reach ArangoDB at http://127.0.0.1:9: {err[0].split(': ', 3)[-1]}"
-    ]
+    assert len(err) == 1, err
+    assert err[0].startswith("ERROR: arangomock: cannot reach ArangoDB at http://127.0.0.1:9: ")
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
 
 
