@@ -7,8 +7,9 @@
 ``live``
     the real server at ``--arango-url``; every test gets a fresh database there.
 ``record``
-    a cassette per test: what the live server (or, without a URL, the emulator) answers is
-    written under ``--arango-cassette-dir`` following ``--arango-record-mode``.
+    a cassette per test (``<test dir>/cassettes/<module>/<test>.yaml``, or under
+    ``--arango-cassette-dir``): what the live server answers (the emulator's, with
+    ``--arango-record-emulator=true``) is written following ``--arango-record-mode``.
 ``replay``
     answers come from the cassettes only; no server is needed.
 ``verify``
