@@ -102,7 +102,7 @@ _EXTRAS = {
     "requests": "pytest-arangomock[sync]",
     "httpx": "pytest-arangomock[httpx]",
     "aiosonic": "pytest-arangomock[aiosonic]",
-    "aioarango": "aioarango",
+    "aioarango": "--no-deps aioarango",
 }
 
 
@@ -115,7 +115,7 @@ def _missing(target: Target) -> str | None:
         if not _importable(module):
             extra = _EXTRAS.get(module, module)
             name = "python-arango" if module == "arango" else module
-            return f"{name} is not installed (pip install {extra})"
+            return f"{name} cannot be imported (pip install {extra})"
     return None
 
 
