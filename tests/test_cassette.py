@@ -491,3 +491,24 @@ def test_loading_5000_interactions_is_fast_and_replay_cost_is_flat(tmp_path: Pat
     )
     big_cost = min(_per_request(big_backend, big[i : i + 10]) for i in range(0, 5000, 250))
     assert big_cost < small_cost * 3, (small_cost, big_cost)
+
+
+def test_vcrpy_matchers_refine_the_indexed_match(tmp_path: Path) -> None:
+    """A vcrpy matcher (a callable, or one of vcrpy's own by name) is checked among the
+    recorded requests sharing the key, and names itself when it refuses."""
+    path = tmp_path / "t.yaml"
+    record(
+        path,
+        req("GET", "/_api/version", headers={"x-tenant": "a"}),
+        req("GET", "/_api/version", headers={"x-tenant": "b"}),
+    )
+
+    def tenant(r1: Any, r2: Any) -> None:
+        assert r1.headers.get("x-tenant") == r2.headers.get("x-tenant"), "another tenant"
+
+    backend = CassetteBackend(path, record_mode="none", match_on=("method", "path", tenant, "uri"))
+    assert backend.handle_sync(req("GET", "/_api/version", headers={"x-tenant": "b"}))
+    assert backend.index.unused() == [0]  # the second recording answered, not the first
+    with pytest.raises(UnmatchedRequestError) as exc:
+        backend.handle_sync(req("GET", "/_api/version", headers={"x-tenant": "c"}))
+    assert "matcher tenant: another tenant" in str(exc.value)

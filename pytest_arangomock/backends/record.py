@@ -32,6 +32,7 @@ from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
+from vcr import matchers as vcr_matchers
 from vcr.record_mode import RecordMode
 
 from ..backend import (
@@ -46,7 +47,7 @@ from ..backend import (
 from ..settings import RECORD_MODES
 from .cassette import Cassette, Interaction, from_vcr, to_vcr
 from .live import LiveConnectionError
-from .normalize import DEFAULT_MATCH_ON, KeyFunction, key_function
+from .normalize import DEFAULT_MATCH_ON, MATCHERS, KeyFunction, key_function
 from .redact import RedactionRules, redact_interaction, redact_request
 from .replay import (
     CassetteError,
@@ -55,6 +56,7 @@ from .replay import (
     ReplayIndex,
     UnmatchedRequestError,
     UnusedInteractionsError,
+    VcrMatcher,
     describe,
     unmatched_message,
 )
@@ -73,6 +75,23 @@ def check_record_mode(mode: str) -> str:
             f"valid modes are {', '.join(map(repr, RECORD_MODES))}"
         )
     return mode
+
+
+def split_matchers(match_on: Sequence[Any]) -> tuple[list[str], list[VcrMatcher]]:
+    """Our indexed matchers (by name) and vcrpy matchers: a callable, or the name of one of
+    vcrpy's own (``host``, ``uri``, ``raw_body``...) that we do not index."""
+    named: list[str] = []
+    extra: list[VcrMatcher] = []
+    for matcher in match_on:
+        if callable(matcher):
+            extra.append(matcher)
+        elif matcher in MATCHERS:
+            named.append(str(matcher))
+        elif isinstance(matcher, str) and callable(getattr(vcr_matchers, matcher, None)):
+            extra.append(getattr(vcr_matchers, matcher))
+        else:
+            named.append(str(matcher))  # key_function names the unknown ones
+    return named, extra
 
 
 def rerecord_hint(test: str = "") -> str:
@@ -113,7 +132,8 @@ class CassetteBackend(SyncBackend, AsyncBackend):
         self.user_response_hook = before_record_response
         self.asked = asked or f"record mode {self.record_mode!r}"
         self.test = str((metadata or {}).get("test", ""))
-        self.key = self._key_function(match_on)
+        named, self.matchers = split_matchers(match_on)
+        self.key = self._key_function(named)
         self.existed = self.path.exists() and self.record_mode != "rewrite"
         self.cassette = Cassette.load(self.path) if self.path.exists() else Cassette()
         if self.record_mode == "rewrite":
@@ -122,7 +142,10 @@ class CassetteBackend(SyncBackend, AsyncBackend):
         missing = [p for p in extra if not p.exists()]
         shared = [i for c in self.extra for i in c.interactions]
         self.index = ReplayIndex(
-            [*self.cassette.interactions, *shared], self.key, len(self.cassette.interactions)
+            [*self.cassette.interactions, *shared],
+            self.key,
+            len(self.cassette.interactions),
+            self.matchers,
         )
         self.new: list[Interaction] = []
         self.errors: list[CassetteError] = []

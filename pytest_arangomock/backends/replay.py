@@ -12,12 +12,14 @@ import difflib
 import json
 import threading
 from collections import deque
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
+from vcr.matchers import get_matchers_results, requests_match
+
 from ..backend import BackendRequest, BackendResponse
-from .cassette import Interaction
+from .cassette import Interaction, to_vcr
 from .normalize import KeyFunction, body_text, parse_json, unified
 
 __all__ = [
@@ -30,6 +32,10 @@ __all__ = [
 ]
 
 _CANDIDATES = 2
+_NO_RESPONSE = BackendResponse(200, {}, b"")
+
+#: a vcrpy matcher: two ``vcr.request.Request`` in, true/``None`` or ``AssertionError``
+VcrMatcher = Callable[[Any, Any], Any]
 
 
 class CassetteError(Exception):
@@ -66,9 +72,16 @@ class ReplayIndex:
     """
 
     def __init__(
-        self, interactions: Sequence[Interaction], key: KeyFunction, own: int | None = None
+        self,
+        interactions: Sequence[Interaction],
+        key: KeyFunction,
+        own: int | None = None,
+        matchers: Sequence[VcrMatcher] = (),
     ) -> None:
         self.interactions = list(interactions)
+        #: vcrpy matchers (``(r1, r2)``: true, or ``None``, or an ``AssertionError``) checked
+        #: on top of the key, among the recorded requests sharing it
+        self.matchers = tuple(matchers)
         self.own = len(self.interactions) if own is None else own
         self.key = key
         self._queues: dict[tuple[Hashable, ...], deque[int]] = {}
@@ -88,10 +101,24 @@ class ReplayIndex:
         with self._lock:
             if not queue:
                 return None
-            position = queue.popleft()
+            if self.matchers:
+                position = self._first_matching(queue, request)
+                if position is None:
+                    return None
+            else:
+                position = queue.popleft()
         self.used[position] = True
         resp = self.interactions[position].response
         return BackendResponse(resp.status, dict(resp.headers), resp.body)
+
+    def _first_matching(self, queue: deque[int], request: BackendRequest) -> int | None:
+        sent = to_vcr(Interaction(request, _NO_RESPONSE))[0]
+        for position in queue:
+            recorded = to_vcr(self.interactions[position])[0]
+            if requests_match(sent, recorded, self.matchers):
+                queue.remove(position)
+                return position
+        return None
 
     def unused(self) -> list[int]:
         return [i for i in range(self.own) if not self.used[i]]
@@ -99,6 +126,11 @@ class ReplayIndex:
     def recorded_count(self, request: BackendRequest) -> int:
         """How many recorded interactions share ``request``'s key (used or not)."""
         return self._counts.get(self.key(request), 0)
+
+    def all_used(self, request: BackendRequest) -> bool:
+        """Whether every recording with ``request``'s key has answered already (rather than
+        a vcrpy matcher refusing the ones left)."""
+        return self.recorded_count(request) > 0 and not self._queues.get(self.key(request))
 
     # ------------------------------------------------------------- diagnostics
     def candidates(self, request: BackendRequest, limit: int = _CANDIDATES) -> list[int]:
@@ -130,6 +162,12 @@ class ReplayIndex:
                     parts.append(f"?{k}: {rec.query.get(k)!r} -> {request.query.get(k)!r}")
         if rec.body != request.body:
             parts.extend(compact_diff(parse_json(rec.body), parse_json(request.body), rec, request))
+        if self.matchers:
+            sent = to_vcr(Interaction(request, _NO_RESPONSE))[0]
+            _, failed = get_matchers_results(
+                sent, to_vcr(self.interactions[position])[0], self.matchers
+            )
+            parts.extend(f"matcher {name}: {detail or 'differs'}" for name, detail in failed)
         if not parts:
             parts.append("same request (already answered: it was sent more often than recorded)")
         if len(parts) > _DIFF_LINES:
@@ -226,7 +264,7 @@ def unmatched_message(
         f"{len(index.unused())} unused), {asked}",
         f"  {reason}",
     ]
-    repeated = index.recorded_count(request)
+    repeated = index.recorded_count(request) if index.all_used(request) else 0
     candidates = index.candidates(request) if not repeated else []
     if repeated:
         lines.append(
