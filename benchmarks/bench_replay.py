@@ -2,7 +2,8 @@
 
 Run by hand: ``python benchmarks/bench_replay.py``. For cassettes of 10, 1,000 and 5,000
 interactions (document reads, as a test suite makes them) it prints, measured in this run:
-- the cassette's load time (libyaml parse + index build);
+- the cassette's load time (libyaml parse + index build), and per interaction beside
+  vcrpy's own loader (``vcr.cassette.Cassette.load``) of the same file;
 - our replay cost per request at the backend (``CassetteBackend.handle_sync``) and through
   arangoasync's in-process transport (``col.get`` end to end);
 - vcrpy's replay cost per request of the *same file* through aiohttp;
@@ -129,11 +130,17 @@ def measure(path: Path, n: int) -> dict[str, Any]:
     CassetteBackend(path, record_mode="none")
     load, load_cpu = time.perf_counter() - wall, time.process_time() - cpu
     count = min(n, 200)
+    from vcr.cassette import Cassette as VcrCassette
+
+    cpu = time.process_time()
+    VcrCassette.load(path=str(path), record_mode="none")
+    vcr_load_cpu = time.process_time() - cpu
     vcr_count = min(n, 200 if n <= 1_000 else 60)  # vcrpy's cost grows with the cassette
     return {
         "n": n,
         "load": load,
         "load_cpu": load_cpu,
+        "vcr_load_cpu": vcr_load_cpu,
         "backend": ours_backend(path, keys, rounds=50),
         "driver": best(5, lambda: asyncio.run(ours_driver(path, keys, count))),
         "vcrpy": best(
@@ -184,6 +191,12 @@ def main() -> None:
             f"{row['backend'] * 1e6:>12.1f} "
             f"{row['driver'] * 1e6:>12.1f} {row['vcrpy'] * 1e6:>14.1f} "
             f"{row['vcrpy'] / row['backend']:>11.0f}x {row['vcrpy'] / row['driver']:>10.0f}x"
+        )
+    print(f"{'interactions':>12} {'load us/interaction (cpu): ours':>32} {'vcrpy':>8}")
+    for row in rows:
+        print(
+            f"{row['n']:>12,} {row['load_cpu'] / row['n'] * 1e6:>32.1f} "
+            f"{row['vcr_load_cpu'] / row['n'] * 1e6:>8.1f}"
         )
     first, last = rows[0], rows[-1]
     print(
