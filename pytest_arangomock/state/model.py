@@ -106,7 +106,7 @@ class Collection:
         """Before a write of ``key`` (None: every document): running stream transactions
         and writing queries may object (write-write conflict) or take their snapshot."""
         transactions = self.db.server.transactions
-        if transactions.transactions or transactions.writers:  # nobody to guard against
+        if transactions.transactions or transactions.writers or transactions.readers:
             transactions.guard(self, key)
 
     def store(self, new: Doc, old: Doc | None) -> None:

@@ -27,7 +27,6 @@ snapshot. The idle timeout is ``TransactionManager.idle_timeout`` (60 s, ArangoD
 
 from __future__ import annotations
 
-import copy
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -37,6 +36,7 @@ from ..base.errors import ArangoError
 from .clock import Clock
 from .conflicts import QueryWriter
 from .model import Collection, Database, Doc
+from .snapshots import QuerySnapshot, SnapshotView, freeze
 
 __all__ = [
     "EXCLUSIVE",
@@ -76,47 +76,16 @@ def unregistered(name: str, mode: str) -> ArangoError:
     return ArangoError(1652, f"unregistered collection used in transaction: {name} [{mode}]", 400)
 
 
-class TrxCollection(Collection):
-    """A collection as one transaction sees it: shared with the real one until it diverges.
+class TrxCollection(SnapshotView):
+    """A collection as one transaction sees it: its snapshot, then its own writes."""
 
-    Built by :meth:`over` (no ``Collection.__init__``); every attribute but ``docs``,
-    ``indexes`` and ``revision`` stays shared with the real collection, and the key
-    generator state (``last_value``) is read and written through, as ArangoDB's key
-    generators are not transactional.
-    """
-
-    base: Collection
     trx: StreamTransaction
-    own: bool
 
     @classmethod
-    def over(cls, base: Collection, trx: StreamTransaction) -> TrxCollection:
-        view = cls.__new__(cls)
-        view.__dict__.update(base.__dict__)
-        view.__dict__.pop("last_value", None)
-        view.base = base
+    def of(cls, base: Collection, trx: StreamTransaction) -> TrxCollection:
+        view: TrxCollection = cls.over(base)
         view.trx = trx
-        view.own = False
         return view
-
-    @property
-    def last_value(self) -> int:
-        return self.base.last_value
-
-    @last_value.setter
-    def last_value(self, value: int) -> None:
-        self.base.last_value = value
-
-    def materialize(self) -> None:
-        """Take a private copy of the documents and index structures (once)."""
-        if self.own:
-            return
-        self.docs = dict(self.base.docs)
-        # index structures hold keys, never documents: a deep copy that maps the real
-        # collection onto this view rebuilds every kind of index without knowing it
-        memo: dict[int, Any] = {id(self.base): self}
-        self.indexes = [copy.deepcopy(index, memo) for index in self.base.indexes]
-        self.own = True
 
     def guard_write(self, key: str | None) -> None:
         self.trx.before_write(self, key)
@@ -189,7 +158,7 @@ class StreamTransaction:
         """This transaction's view of ``base`` (made on first use)."""
         view = self.views.get(base.name)
         if view is None or view.base is not base:
-            view = TrxCollection.over(base, self)
+            view = TrxCollection.of(base, self)
             self.views[base.name] = view
         return view
 
@@ -223,13 +192,13 @@ class StreamTransaction:
             mine[k] = None
 
     def outside_write(self, col: Collection, key: str | None) -> None:
-        """Somebody else is about to write ``key`` of ``col``: keep this snapshot intact."""
+        """Somebody else is about to write ``key`` of ``col``: remember it for conflicts
+        (``TransactionManager.guard`` keeps the snapshot intact)."""
         view = self.views.get(col.name)
         if view is not None and view.base is not col:
             return
         if col.name not in self.modes and (view is None or not view.own):
-            return  # implicitly read collections are read live
-        self.view(col).materialize()
+            return  # a collection it cannot write needs no conflict bookkeeping
         changed = self.changed.setdefault(col.name, set())
         if key is None:
             changed.update(col.docs)
@@ -295,6 +264,8 @@ class TransactionManager:
         self.clock: Callable[[], float] | None = None
         #: writing AQL queries between their snapshot and their end, by thread
         self.writers: dict[int, QueryWriter] = {}
+        #: running AQL queries' snapshots, by thread
+        self.readers: dict[int, QuerySnapshot] = {}
 
     def now(self) -> float:
         clock = self.clock
@@ -326,6 +297,44 @@ class TransactionManager:
         if self.writers.get(writer.thread) is writer:
             del self.writers[writer.thread]
 
+    def begin_read(self, db: Database) -> QuerySnapshot | None:
+        """A query takes its snapshot (see ``snapshots.py``); None for a query nested in
+        another one on the same thread (it reads through the outer one's views)."""
+        snapshot = QuerySnapshot(db)
+        if snapshot.thread in self.readers:
+            return None
+        self.readers[snapshot.thread] = snapshot
+        return snapshot
+
+    def end_read(self, snapshot: QuerySnapshot) -> None:
+        if self.readers.get(snapshot.thread) is snapshot:
+            del self.readers[snapshot.thread]
+
+    def reader(self) -> QuerySnapshot | None:
+        """The snapshot of the query the calling thread runs, if any."""
+        readers = self.readers
+        return readers.get(threading.get_ident()) if readers else None
+
+    def keep_snapshots(self, col: Collection, me: int) -> None:
+        """Before ``col`` is written on thread ``me``: if a snapshot other than that
+        thread's query still shares its structures, the collection moves on to a copy."""
+        views: list[SnapshotView] = []
+        other = False
+        for thread, snapshot in self.readers.items():
+            if snapshot.db is col.db:
+                view = snapshot.view(col)
+                if isinstance(view, SnapshotView) and view.shares(col):
+                    views.append(view)
+                    other = other or thread != me
+        for trx in self.running(col.db):
+            if trx is not self.committing:
+                trx_view = trx.view(col)
+                if trx_view.shares(col):
+                    views.append(trx_view)
+                    other = True
+        if other:
+            freeze(col, views)
+
     def collect(self) -> None:
         """Garbage collection: expired transactions are aborted, old tombstones forgotten."""
         for tid, trx in list(self.transactions.items()):
@@ -339,9 +348,15 @@ class TransactionManager:
         """``Collection.guard_write`` for writes outside any transaction (a query's, a
         commit's, a single document operation's)."""
         writers = self.writers
-        me = writers.get(threading.get_ident()) if writers else None
-        if me is not None and len(writers) == 1 and not self.transactions:
-            if me.db is col.db:  # a query writing alone: only its own bookkeeping
+        thread = threading.get_ident()
+        me = writers.get(thread) if writers else None
+        readers = self.readers
+        if (
+            not self.transactions
+            and len(writers) == (me is not None)
+            and (not readers or (len(readers) == 1 and thread in readers))
+        ):  # a query writing alone: only its own bookkeeping
+            if me is not None and me.db is col.db:
                 me.before_write(col, key)
             return
         self.collect()
@@ -357,6 +372,7 @@ class TransactionManager:
                     raise lock_conflict(key)
         if me is not None and me.db is col.db:
             me.before_write(col, key)
+        self.keep_snapshots(col, thread)
         for other in others:
             other.outside_write(col, key)
 
