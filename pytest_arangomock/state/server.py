@@ -19,7 +19,7 @@ from .locking import QueueTimes, ServerLock
 from .model import DOCUMENT, EDGE, Collection, Database, Doc
 from .queries import QueryCacheProperties
 from .replication import Replication
-from .running import RunningQueries
+from .running import RecentQueries, RunningQueries
 from .runtime import AqlRuntime
 from .transactions import TransactionManager
 from .ttl import TtlRegistry
@@ -96,6 +96,11 @@ class Server:
     def running_queries(self) -> RunningQueries:
         """The AQL queries running now (every database's) and the recently started ones."""
         return RunningQueries()
+
+    @cached_property
+    def recent_queries(self) -> RecentQueries:
+        """The recorded AQL queries of every database (``/_admin/server/aql-queries``)."""
+        return RecentQueries()
 
     @cached_property
     def query_cache(self) -> QueryCacheProperties:

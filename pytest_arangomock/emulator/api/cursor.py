@@ -166,6 +166,7 @@ def create_cursor(ctx: Context) -> BackendResponse:
     options = _options(body)
     batch_size = _batch_size(body)
     ttl = _ttl(body)
+    ctx.server.recent_queries.record(query, ctx.db.name, bind_vars)
     stream = options["stream"]
     if stream and body.get("count") is True:
         raise ArangoError(10, "cannot use 'count' option for a streaming query", 400)
