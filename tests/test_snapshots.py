@@ -7,6 +7,9 @@ import asyncio
 import json
 from typing import Any
 
+import pytest
+from arangoasync.exceptions import DocumentUpdateError, TransactionInitError
+
 from pytest_arangomock import BackendRequest, Emulator
 
 POLL = 0.01
@@ -119,3 +122,60 @@ def test_a_write_without_a_live_snapshot_copies_nothing(arango_emulator: Emulato
 def _request(method: str, path: str, body: Any) -> BackendRequest:
     headers = {"authorization": "Basic cm9vdDo="}
     return BackendRequest(method, path, {}, headers, json.dumps(body).encode())
+
+
+# --------------------------------------------------------------- locks and their waits
+async def test_an_exclusive_transaction_makes_writers_wait(db: Any, col: Any) -> None:
+    await col.insert({"_key": "a", "n": 1})
+    owner = await db.begin_transaction(exclusive="c")
+    # another transaction asking for the collection waits up to its lockTimeout
+    with pytest.raises(TransactionInitError) as exc:
+        await db.begin_transaction(write="c", lock_timeout=0.2)
+    assert (exc.value.http_code, exc.value.error_code) == (500, 18)
+    assert exc.value.error_message == (
+        f"timed out after 0.200000 s waiting for write-lock on collection {db.name}/c on single"
+    )
+    # reads take no lock
+    assert (await col.get("a"))["n"] == 1
+    assert await _rows(await db.aql.execute("RETURN LENGTH(c)")) == [1]
+    # a single document write waits for the lock, then goes on
+    writer = asyncio.create_task(col.insert({"_key": "b"}))
+    await asyncio.sleep(0.2)
+    assert not writer.done()
+    await owner.collection("c").update({"_key": "a", "n": 2})
+    await owner.commit_transaction()
+    await writer
+    assert await _rows(await db.aql.execute("FOR d IN c SORT d._key RETURN d.n")) == [2, None]
+
+
+async def test_an_exclusive_lock_waits_for_a_writing_transaction(db: Any, col: Any) -> None:
+    writer = await db.begin_transaction(write="c")
+    with pytest.raises(TransactionInitError) as exc:
+        await db.begin_transaction(exclusive="c", lock_timeout=0.05)
+    assert exc.value.error_code == 18 and exc.value.error_message == "lock timeout"
+    shared = await db.begin_transaction(write="c", lock_timeout=0.05)  # shared: no wait
+    await shared.abort_transaction()
+    await writer.abort_transaction()
+    owner = await db.begin_transaction(exclusive="c", lock_timeout=0.05)
+    await owner.abort_transaction()
+
+
+async def test_a_write_to_a_locked_key_waits_for_its_holder(db: Any, col: Any) -> None:
+    await col.insert({"_key": "k", "n": 0})
+    holder = await db.begin_transaction(write="c")
+    await holder.collection("c").update({"_key": "k", "n": 1})
+    waiting = asyncio.create_task(col.update({"_key": "k", "n": 5}))
+    await asyncio.sleep(0.2)
+    assert not waiting.done()  # RocksDB's lock timeout is a second
+    await holder.abort_transaction()
+    await waiting
+    assert (await col.get("k"))["n"] == 5
+    # past the lock timeout the writer gives up with 1200
+    holder = await db.begin_transaction(write="c")
+    await holder.collection("c").update({"_key": "k", "n": 6})
+    with pytest.raises(DocumentUpdateError) as exc:
+        await col.update({"_key": "k", "n": 7})
+    assert (exc.value.http_code, exc.value.error_code) == (409, 1200)
+    assert "timeout waiting to lock key" in exc.value.error_message
+    await holder.commit_transaction()
+    assert (await col.get("k"))["n"] == 6
