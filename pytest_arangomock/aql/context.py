@@ -15,6 +15,7 @@ from ..state.snapshots import QuerySnapshot
 from . import ast as A
 from .functions import arity_error
 from .functions.library import REGISTRY
+from .profile import NodeStats
 
 SLEEP_SLICE = 0.02  # how often a sleeping query looks at its kill flag
 
@@ -89,6 +90,12 @@ class QueryContext:
         self.ticks = 0  # loops started, for the interruption points of FOR
         #: the snapshot the query reads (``state/snapshots.py``), once it runs
         self.snapshot: QuerySnapshot | None = None
+        #: per-node rows and runtimes, measured for a level-2 profile
+        self.node_stats: NodeStats | None = None
+        level: Any = options.get("profile")
+        if type(level) in (int, float) and level >= 2:
+            stats = self.stats
+            self.node_stats = NodeStats(lambda: int(stats["filtered"]))
 
     # FunctionContext -------------------------------------------------------
     @property

@@ -233,10 +233,15 @@ def _extra(
     extra: dict[str, Any] = {"warnings": result.warnings, "stats": stats}
     if level >= 2:
         info = aql.explain(ctx.db, query, bind_vars, options)
-        stats["nodes"] = [
-            {"id": node["id"], "calls": 1, "items": 0, "filtered": 0, "runtime": 0.0}
-            for node in info["plan"]["nodes"]
-        ]
+        measured = result.node_stats
+        stats["nodes"] = (
+            measured.nodes(info["plan"]["nodes"])
+            if measured is not None
+            else [
+                {"id": node["id"], "calls": 1, "items": 0, "filtered": 0, "runtime": 0.0}
+                for node in info["plan"]["nodes"]
+            ]
+        )
         extra["profile"] = _profile(result)
         extra["plan"] = info["plan"]
     elif level:
