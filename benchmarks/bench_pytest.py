@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -34,7 +35,7 @@ import time
 import pytest
 import pytest_asyncio
 
-_TIMES = {"db": [], "empty": []}
+_TIMES = {"db": [], "empty": [], "db_cpu": [], "empty_cpu": []}
 
 
 @pytest_asyncio.fixture
@@ -44,10 +45,11 @@ async def nothing():
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     yield
     kind = "db" if item.name.startswith("test_db_") else "empty"
     _TIMES[kind].append(time.perf_counter() - start)
+    _TIMES[kind + "_cpu"].append(time.process_time() - cpu)
 
 
 def pytest_sessionfinish(session):
@@ -89,10 +91,26 @@ asyncio.run(run())
 """
 
 
+TRIVIAL = """
+def test_nothing():
+    assert True
+"""
+
+
 def write_suite(directory: Path, n: int) -> None:
+    """The interleaved file ``test_bench.py``, and ``test_db.py``/``test_empty.py`` of one kind."""
     (directory / "conftest.py").write_text(CONFTEST, encoding="utf-8")
     body = "".join(TEST_PAIR.format(i=i) for i in range(n))
     (directory / "test_bench.py").write_text(body, encoding="utf-8")
+    db, empty = TEST_PAIR.split("\n\n\nasync def test_empty")
+    (directory / "test_db.py").write_text(
+        "".join(db.format(i=i) for i in range(n)), encoding="utf-8"
+    )
+    (directory / "test_empty.py").write_text(
+        "".join(("\n\n\nasync def test_empty" + empty).format(i=i) for i in range(n)),
+        encoding="utf-8",
+    )
+    (directory / "test_trivial.py").write_text(TRIVIAL, encoding="utf-8")
     (directory / "pytest.ini").write_text(
         "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n",
         encoding="utf-8",
@@ -108,19 +126,31 @@ def env_for(tree: Path, out: Path) -> dict[str, str]:
     return env
 
 
-def run_suite(tree: Path, directory: Path) -> tuple[float, float, float]:
-    """One pytest run: (whole run's wall time, mean s per db test, mean s per empty test)."""
+def pytest_run(tree: Path, directory: Path, *args: str) -> tuple[float, float]:
+    """One pytest run in a subprocess: (wall time, CPU time of the child) in seconds."""
     out = directory / "times.json"
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "test_bench.py"]
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
         command, cwd=directory, env=env_for(tree, out), capture_output=True, text=True
     )
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         sys.exit(f"pytest failed under {tree}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-    times = json.loads(out.read_text(encoding="utf-8"))
-    db, empty = times["db"][WARMUP:], times["empty"][WARMUP:]
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def run_suite(tree: Path, directory: Path, clock: str = "") -> tuple[float, float, float]:
+    """One pytest run: (whole run's wall time, mean s per db test, mean s per empty test).
+
+    ``clock="_cpu"`` gives CPU seconds per test instead of wall time.
+    """
+    wall, _ = pytest_run(tree, directory, "test_bench.py")
+    times = json.loads((directory / "times.json").read_text(encoding="utf-8"))
+    db, empty = times["db" + clock][WARMUP:], times["empty" + clock][WARMUP:]
     return wall, sum(db) / len(db), sum(empty) / len(empty)
 
 

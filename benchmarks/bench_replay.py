@@ -2,7 +2,8 @@
 
 Run by hand: ``python benchmarks/bench_replay.py``. For cassettes of 10, 1,000 and 5,000
 interactions (document reads, as a test suite makes them) it prints, measured in this run:
-- the cassette's load time (libyaml parse + index build);
+- the cassette's load time (libyaml parse + index build), and per interaction beside
+  vcrpy's own loader (``vcr.cassette.Cassette.load``) of the same file;
 - our replay cost per request at the backend (``CassetteBackend.handle_sync``) and through
   arangoasync's in-process transport (``col.get`` end to end);
 - vcrpy's replay cost per request of the *same file* through aiohttp;
@@ -129,17 +130,49 @@ def measure(path: Path, n: int) -> dict[str, Any]:
     CassetteBackend(path, record_mode="none")
     load, load_cpu = time.perf_counter() - wall, time.process_time() - cpu
     count = min(n, 200)
+    from vcr.cassette import Cassette as VcrCassette
+
+    cpu = time.process_time()
+    VcrCassette.load(path=str(path), record_mode="none")
+    vcr_load_cpu = time.process_time() - cpu
     vcr_count = min(n, 200 if n <= 1_000 else 60)  # vcrpy's cost grows with the cassette
     return {
         "n": n,
         "load": load,
         "load_cpu": load_cpu,
+        "vcr_load_cpu": vcr_load_cpu,
         "backend": ours_backend(path, keys, rounds=50),
         "driver": best(5, lambda: asyncio.run(ours_driver(path, keys, count))),
         "vcrpy": best(
             3 if n <= 1_000 else 2, lambda: asyncio.run(vcrpy_aiohttp(path, keys, vcr_count))
         ),
     }
+
+
+def vcrpy_load(path: Path) -> None:
+    """vcrpy's own load of a cassette (parse and build its request/response objects)."""
+    from vcr.cassette import Cassette as VcrCassette
+
+    VcrCassette.load(path=str(path), record_mode="none")
+
+
+def load_per_interaction(directory: Path, n: int = 1_000, rounds: int = 5) -> dict[str, float]:
+    """Seconds per interaction to load a cassette of ``n`` reads: YAML, JSON and vcrpy (YAML)."""
+    result: dict[str, float] = {}
+    for suffix in ("yaml", "json"):
+        path = directory / f"load_{n}.{suffix}"
+        build(path, n)
+        result[suffix] = best(rounds, lambda p=path: timed_cpu(lambda: CassetteBackend(p))) / n
+        if suffix == "yaml":
+            result["vcrpy"] = best(rounds, lambda p=path: timed_cpu(lambda: vcrpy_load(p))) / n
+    return result
+
+
+def timed_cpu(fn: Callable[[], Any]) -> float:
+    """CPU seconds of one call of ``fn`` (the machine may be shared)."""
+    start = time.process_time()
+    fn()
+    return time.process_time() - start
 
 
 def main() -> None:
@@ -158,6 +191,12 @@ def main() -> None:
             f"{row['backend'] * 1e6:>12.1f} "
             f"{row['driver'] * 1e6:>12.1f} {row['vcrpy'] * 1e6:>14.1f} "
             f"{row['vcrpy'] / row['backend']:>11.0f}x {row['vcrpy'] / row['driver']:>10.0f}x"
+        )
+    print(f"{'interactions':>12} {'load us/interaction (cpu): ours':>32} {'vcrpy':>8}")
+    for row in rows:
+        print(
+            f"{row['n']:>12,} {row['load_cpu'] / row['n'] * 1e6:>32.1f} "
+            f"{row['vcr_load_cpu'] / row['n'] * 1e6:>8.1f}"
         )
     first, last = rows[0], rows[-1]
     print(

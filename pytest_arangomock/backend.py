@@ -62,8 +62,15 @@ class BackendRequest:
         URL fragments (python-arango appends ``#ArangoSearch`` to some view paths) are
         dropped the way an HTTP client would; an absolute URL's origin becomes ``host``.
         """
-        parts = urlsplit(url)
-        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        plain = _plain_absolute(url)
+        if plain is not None:  # the common shape: no query, fragment or odd characters
+            host, path = plain
+            query: dict[str, str] = {}
+        else:
+            parts = urlsplit(url)
+            query = dict(parse_qsl(parts.query, keep_blank_values=True))
+            host = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+            path = parts.path or "/"
         if params:
             for key, value in params.items():
                 if isinstance(value, bool):
@@ -72,8 +79,24 @@ class BackendRequest:
         if isinstance(body, str):
             body = body.encode("utf-8")
         hdrs = {k.lower(): str(v) for k, v in (headers or {}).items()}
-        host = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
-        return cls(method.upper(), parts.path or "/", query, hdrs, body or b"", host)
+        return cls(method.upper(), path, query, hdrs, body or b"", host)
+
+
+def _plain_absolute(url: str) -> tuple[str, str] | None:
+    """(origin, path) of an ``http(s)://host/path`` URL with nothing ``urlsplit`` would treat
+    specially (a query, a fragment, characters it strips); None for anything else."""
+    if url.startswith("http://"):
+        start = 7
+    elif url.startswith("https://"):
+        start = 8
+    else:
+        return None
+    if "?" in url or "#" in url or "\t" in url or "\n" in url or "\r" in url:
+        return None
+    slash = url.find("/", start)
+    if slash == -1:
+        return url, "/"
+    return url[:slash], url[slash:]
 
 
 _REASONS = {int(s): s.phrase for s in HTTPStatus}

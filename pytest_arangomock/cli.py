@@ -7,7 +7,10 @@ import asyncio
 import errno
 import signal
 import sys
+from pathlib import Path
 from typing import Any
+
+from . import __version__
 
 
 def _server_tls(args: argparse.Namespace) -> Any:
@@ -49,6 +52,8 @@ def _serve(args: argparse.Namespace) -> int:
             f"from {args.restore}",
             flush=True,
         )
+    if args.allow_admin_execute and backend.javascript is not None:
+        backend.javascript.allow_admin_execute = True
     ssl_context = _server_tls(args)
     if args.unix:
         where = f"http://unix:{args.unix}"
@@ -119,9 +124,18 @@ def _cassette_show(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> Any:
+    """The project's redaction (its pytest ini options), plus the command line's."""
     from .backends.redact import RedactionRules
+    from .settings import Redaction, ini_redaction
 
-    return RedactionRules().extended(args.header, args.field, args.pattern)
+    ini = ini_redaction(Path.cwd())
+    chosen = Redaction(
+        defaults=ini.defaults and not args.no_defaults,
+        headers=(*ini.headers, *args.header),
+        fields=(*ini.fields, *args.field),
+        patterns=(*ini.patterns, *args.pattern),
+    )
+    return RedactionRules.configured(chosen)
 
 
 def _cassette_redact(args: argparse.Namespace) -> int:
@@ -215,11 +229,20 @@ def _add_cassette_commands(sub: Any) -> None:
     show.add_argument("--limit", type=int, default=500, help="characters per body (--bodies)")
     show.set_defaults(func=_cassette_show)
 
-    redact = csub.add_parser("redact", help="scrub secrets in place (atomically)")
+    redact = csub.add_parser(
+        "redact",
+        help="scrub credentials in place (atomically), with the project's arango_redact_* "
+        "ini options plus the ones given here: what the plugin redacts and matches with",
+    )
     redact.add_argument("path", nargs="+")
     redact.add_argument("--header", action="append", default=[], help="extra header to redact")
     redact.add_argument("--field", action="append", default=[], help="extra JSON field")
     redact.add_argument("--pattern", action="append", default=[], help="extra regex")
+    redact.add_argument(
+        "--no-defaults",
+        action="store_true",
+        help="skip the built-in credential rules (as arango_redact_defaults=false)",
+    )
     redact.set_defaults(func=_cassette_redact)
 
     verify = csub.add_parser(
@@ -240,22 +263,48 @@ def _add_cassette_commands(sub: Any) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="arangomock", description="In-memory ArangoDB 3.12.")
+    parser.add_argument("--version", action="version", version=f"arangomock {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve the emulator over HTTP")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8529)
-    serve.add_argument("--root-password", default="")
-    serve.add_argument("--jwt-secret", default=None)
-    serve.add_argument("--no-auth", action="store_true", help="accept requests without credentials")
-    serve.add_argument("--ssl-certfile", default=None, help="serve HTTPS with this PEM certificate")
-    serve.add_argument("--ssl-keyfile", default=None, help="private key for --ssl-certfile")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    serve.add_argument(
+        "--port", type=int, default=8529, help="TCP port to listen on (default: %(default)s)"
+    )
+    serve.add_argument(
+        "--root-password",
+        default="",
+        help="root's password (default: empty, like a fresh ArangoDB)",
+    )
+    serve.add_argument(
+        "--jwt-secret",
+        default=None,
+        help="accept HS256 superuser JWTs signed with this secret (default: none)",
+    )
+    serve.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="accept requests without credentials, as root (default: authentication on)",
+    )
+    serve.add_argument(
+        "--ssl-certfile", default=None, help="serve HTTPS with this PEM certificate (default: HTTP)"
+    )
+    serve.add_argument(
+        "--ssl-keyfile",
+        default=None,
+        help="private key for --ssl-certfile (default: in the certfile)",
+    )
     serve.add_argument(
         "--tls-self-signed",
         metavar="DIR",
         default=None,
-        help="serve HTTPS with a certificate generated now; writes ca.pem there for clients",
+        help="serve HTTPS with a certificate generated now; writes ca.pem there for clients "
+        "(default: off)",
     )
-    serve.add_argument("--unix", metavar="PATH", default=None, help="listen on a UNIX socket")
+    serve.add_argument(
+        "--unix", metavar="PATH", default=None, help="listen on a UNIX socket (default: TCP)"
+    )
     serve.add_argument(
         "--vector-index",
         nargs="?",
@@ -270,13 +319,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         type=int,
         default=0,
-        help="keep the last N admitted requests in memory (bodies cut to 64 KiB); default none",
+        help="keep the last N admitted requests in memory (bodies cut to 64 KiB) (default: 0)",
     )
     serve.add_argument(
         "--restore",
         metavar="DIR",
         default=None,
         help="seed the server from an arangodump directory (collections, data, indexes, views)",
+    )
+    serve.add_argument(
+        "--javascript.allow-admin-execute",
+        dest="allow_admin_execute",
+        action="store_true",
+        help="allow POST /_admin/execute (as ArangoDB's option; off by default)",
     )
     serve.set_defaults(func=_serve)
     _add_cassette_commands(sub)

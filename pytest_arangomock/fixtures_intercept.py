@@ -16,13 +16,14 @@ Both answer through ``arango_faults``, the test's backend behind its fault switc
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .backends.faults import FaultsBackend
-from .coordinators import Coordinators, serving_coordinators
-from .intercept import Interception, intercept
+if TYPE_CHECKING:
+    from .backends.faults import FaultsBackend
+    from .coordinators import Coordinators
+    from .intercept import Interception
 
 __all__ = ["DEFAULT_INTERCEPT", "arango_coordinators", "arango_intercept"]
 
@@ -55,6 +56,8 @@ def arango_intercept(
     request: pytest.FixtureRequest, arango_faults: FaultsBackend
 ) -> Iterator[Interception]:
     """Requests to the intercepted ArangoDB URLs reach the test's backend, no injection."""
+    from .intercept import intercept  # patching machinery and aiohttp load when a test asks
+
     with intercept(_intercepted_urls(request), arango_faults) as routes:
         yield routes
 
@@ -64,6 +67,8 @@ def arango_coordinators(
     request: pytest.FixtureRequest, arango_faults: FaultsBackend
 ) -> Iterator[Coordinators]:
     """Loopback coordinators in front of the test's backend (``.urls`` for ``hosts=``)."""
+    from .coordinators import serving_coordinators  # aiohttp's server loads when a test asks
+
     count = _marker_option(request, "coordinators") or 2
     with serving_coordinators(arango_faults, int(count)) as coordinators:
         yield coordinators

@@ -4,12 +4,15 @@ Code under test often builds its own client (``ArangoClient(hosts="http://db.int
 deep inside a module). :func:`intercept` answers every request for that URL from a backend
 (usually an :class:`~pytest_arangomock.Emulator`), whichever HTTP library carries it:
 
-* aiohttp (python-arango-async's default ``AioHTTPClient``): ``ClientSession._request``
-  sends the request to a loopback server for the backend, with the original ``Host``;
+* aiohttp (python-arango-async's default ``AioHTTPClient``): through aioresponses, with
+  unmatched URLs passed through;
 * httpx (aioarango's default client, or any ``httpx.Client``/``AsyncClient`` on the default
-  transports): the transports' ``handle_request``/``handle_async_request``;
-* requests (python-arango's default client): an adapter that sessions pick for that URL.
+  transports): through respx, a catch-all pass-through route after ours;
+* requests (python-arango's default client): through ``responses``, with every other URL
+  passed through.
 
+Each library's mocking tool is started while a block is active, and its routes are
+rebuilt whenever a block adds or removes a URL (the innermost block's route first).
 Requests for any other URL pass through untouched. Coordinator faults apply per host when
 the backend is a :class:`~pytest_arangomock.backends.faults.FaultsBackend`: a host switched
 off raises each library's connection error, the one its driver fails over on.
@@ -21,17 +24,26 @@ off raises each library's connection error, the one its driver fails over on.
 from __future__ import annotations
 
 import contextlib
-import io
+import inspect
+import json
+import re
 import threading
+import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-from unittest import mock
-from urllib.parse import urlsplit
+from typing import Any, Protocol
+from urllib.parse import urlencode, urlsplit
 
-from .backend import Backend, BackendRequest, BackendResponse, HostDownError, answer, answer_sync
+from .backend import (
+    Backend,
+    BackendRequest,
+    BackendResponse,
+    HostDownError,
+    SyncBackend,
+    answer,
+    answer_sync,
+)
 from .backends.faults import host_key
-from .serve import ServerThread, serve_in_thread
 from .transports._classic import inflate
 
 __all__ = ["Interception", "Route", "intercept"]
@@ -63,6 +75,22 @@ class Route:
         """``host[:port]`` as :func:`~pytest_arangomock.backends.faults.host_key` spells it."""
         netloc = f"[{self.hostname}]" if ":" in self.hostname else self.hostname
         return host_key(f"{self.scheme}://{netloc}" + (f":{self.port}" if self.port else ""))
+
+    def pattern(self) -> re.Pattern[str]:
+        """The URLs of this route, as a regular expression (what the mocking tools take)."""
+        default = {"http": 80, "https": 443}[self.scheme]
+        host = (
+            f"\\[{re.escape(self.hostname)}\\]"
+            if ":" in self.hostname
+            else re.escape(self.hostname)
+        )
+        if self.port is not None and self.port != default:
+            port = f":{self.port}"
+        else:
+            port = f"(?::{default})?"
+        return re.compile(
+            f"^{self.scheme}://{host}{port}{re.escape(self.prefix)}(?:[/?#]|$)", re.IGNORECASE
+        )
 
     def matches(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -123,14 +151,26 @@ def intercept(url: str | Sequence[str], backend: Backend) -> Iterator[Intercepti
 
 
 # --------------------------------------------------------------------------- the registry
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+class _Library(Protocol):
+    """One HTTP library's mocking tool, holding a route per intercepted URL."""
+
+    def start(self) -> None: ...
+
+    def routes(self, routes: Sequence[Route]) -> None: ...
+
+    def stop(self) -> None: ...
+
+
 class _Registry:
-    """The routes of every active block; the library patches live while there is one."""
+    """The routes of every active block; the mocking tools run while there is one."""
 
     def __init__(self) -> None:
         self._routes: list[Route] = []
         self._lock = threading.RLock()
-        self._patches: list[Any] = []
-        self._servers: dict[int, ServerThread] = {}  # id(route) -> its loopback server
+        self._libraries: list[_Library] = []
 
     def match(self, url: str) -> Route | None:
         for route in reversed(self._routes):
@@ -141,48 +181,38 @@ class _Registry:
     def add(self, route: Route) -> None:
         with self._lock:
             if not self._routes:
-                self._install()
+                self._libraries = _libraries()
+                for library in self._libraries:
+                    library.start()
             self._routes.append(route)
+            self._sync()
 
     def remove(self, route: Route) -> None:
         with self._lock:
             if route in self._routes:
                 self._routes.remove(route)
-            server = self._servers.pop(id(route), None)
-            if not self._routes:
-                self._uninstall()
-        if server is not None:
-            server.close()
+            if self._routes:
+                self._sync()
+                return
+            while self._libraries:
+                self._libraries.pop().stop()
 
-    def server_url(self, route: Route) -> str:
-        """The loopback server answering ``route`` for aiohttp (started on first use)."""
-        with self._lock:
-            server = self._servers.get(id(route))
-            if server is None:
-                server = self._servers[id(route)] = serve_in_thread(route.backend)
-            return server.url
-
-    def _install(self) -> None:
-        for target, name, replacement in _library_patches(self):
-            patcher = mock.patch.object(target, name, replacement)
-            patcher.start()
-            self._patches.append(patcher)
-
-    def _uninstall(self) -> None:
-        while self._patches:
-            self._patches.pop().stop()
+    def _sync(self) -> None:
+        innermost_first = list(reversed(self._routes))
+        for library in self._libraries:
+            library.routes(innermost_first)
 
 
 _REGISTRY = _Registry()
 
 
-def _library_patches(registry: _Registry) -> list[tuple[Any, str, Any]]:
-    """``(owner, attribute, replacement)`` for each HTTP library that is installed."""
-    patches: list[tuple[Any, str, Any]] = []
-    for make in (_requests_patches, _httpx_patches, _aiohttp_patches):
+def _libraries() -> list[_Library]:
+    """The mocking tool of each HTTP library that is installed."""
+    found: list[_Library] = []
+    for make in (_Requests, _Httpx, _Aiohttp):
         with contextlib.suppress(ImportError):
-            patches.extend(make(registry))
-    return patches
+            found.append(make())
+    return found
 
 
 def _answer_sync(
@@ -214,146 +244,200 @@ async def _answer(
 
 
 # --------------------------------------------------------------------------- requests
-def _requests_patches(registry: _Registry) -> list[tuple[Any, str, Any]]:
-    import requests
-    from requests.adapters import BaseAdapter, HTTPAdapter
-    from urllib3 import HTTPResponse
+class _Requests:
+    """``responses``: a callback per route and method; every other URL passes through."""
 
-    class BackendAdapter(BaseAdapter):
-        """A transport adapter answering from the route's backend (python-arango's path)."""
+    def __init__(self) -> None:
+        import requests
+        import responses
 
-        def __init__(self, route: Route) -> None:
-            super().__init__()
-            self.route = route
-            self._builder = HTTPAdapter()
+        self._requests = requests
+        self._mock = responses.RequestsMock(assert_all_requests_are_fired=False)
 
-        def send(
-            self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
-        ) -> requests.Response:
-            body: Any = request.body
-            if hasattr(body, "read"):  # a streamed body (MultipartEncoder)
-                body = body.read()
-            url = request.url or ""
+    def start(self) -> None:
+        self._mock.start()
+
+    def stop(self) -> None:
+        self._mock.stop(allow_assert=False)
+        self._mock.reset()
+
+    def routes(self, routes: Sequence[Route]) -> None:
+        self._mock.reset()
+        for route in routes:
+            for method in _METHODS:
+                self._mock.add_callback(method, route.pattern(), callback=self._callback(route))
+        self._mock.add_passthru(re.compile(".*"))
+
+    def _callback(self, route: Route) -> Callable[[Any], tuple[int, dict[str, str], bytes]]:
+        def callback(request: Any) -> tuple[int, dict[str, str], bytes]:
             bresp = _answer_sync(
-                self.route,
+                route,
                 request.method or "GET",
-                url,
+                request.url or "",
                 _text_headers(request.headers),
-                _as_bytes(body),
-                requests.ConnectionError,
+                _as_bytes(request.body),
+                self._requests.ConnectionError,
             )
-            raw = HTTPResponse(
-                body=io.BytesIO(bresp.body),
-                headers=bresp.headers,
-                status=bresp.status,
-                reason=bresp.reason,
-                preload_content=False,
-                decode_content=False,
-            )
-            return self._builder.build_response(request, raw)
+            return bresp.status, dict(bresp.headers), bresp.body
 
-        def close(self) -> None:
-            self._builder.close()
-
-    original = requests.Session.get_adapter
-
-    def get_adapter(self: requests.Session, url: str) -> BaseAdapter:
-        route = registry.match(url)
-        if route is None:
-            return original(self, url)
-        return BackendAdapter(route)
-
-    return [(requests.Session, "get_adapter", get_adapter)]
+        return callback
 
 
 # --------------------------------------------------------------------------- httpx
-def _httpx_patches(registry: _Registry) -> list[tuple[Any, str, Any]]:
-    import httpx
+class _Httpx:
+    """respx: a side effect per route, then a catch-all route passing everything through."""
 
-    original_sync = httpx.HTTPTransport.handle_request
-    original_async = httpx.AsyncHTTPTransport.handle_async_request
+    def __init__(self) -> None:
+        import httpx
+        import respx
 
-    def connect_error(request: httpx.Request) -> Callable[[str], BaseException]:
-        return lambda message: httpx.ConnectError(message, request=request)
-
-    def response(request: httpx.Request, bresp: BackendResponse) -> httpx.Response:
-        return httpx.Response(
-            bresp.status,
-            headers=list(bresp.headers.items()),
-            content=bresp.body,
-            request=request,
+        self._httpx = httpx
+        self._router = respx.MockRouter(
+            assert_all_called=False, assert_all_mocked=False, using="httpx"
         )
 
-    def handle_request(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
-        route = registry.match(str(request.url))
-        if route is None:
-            return original_sync(self, request)
-        bresp = _answer_sync(
-            route,
-            request.method,
-            str(request.url),
-            dict(request.headers),
-            request.read(),
-            connect_error(request),
-        )
-        return response(request, bresp)
+    def start(self) -> None:
+        self._router.start()
 
-    async def handle_async_request(
-        self: httpx.AsyncHTTPTransport, request: httpx.Request
-    ) -> httpx.Response:
-        route = registry.match(str(request.url))
-        if route is None:
-            return await original_async(self, request)
-        body = await request.aread()
-        bresp = await _answer(
-            route,
-            request.method,
-            str(request.url),
-            dict(request.headers),
-            body,
-            connect_error(request),
-        )
-        return response(request, bresp)
+    def stop(self) -> None:
+        self._router.stop(quiet=True)
+        self._router.reset()
 
-    return [
-        (httpx.HTTPTransport, "handle_request", handle_request),
-        (httpx.AsyncHTTPTransport, "handle_async_request", handle_async_request),
-    ]
+    def routes(self, routes: Sequence[Route]) -> None:
+        self._router.clear()
+        for route in routes:
+            self._router.route(url__regex=route.pattern().pattern).mock(
+                side_effect=self._side_effect(route)
+            )
+        self._router.route().pass_through()
+
+    def _side_effect(self, route: Route) -> Callable[[Any], Any]:
+        httpx = self._httpx
+
+        def connect_error(request: Any) -> Callable[[str], BaseException]:
+            return lambda message: httpx.ConnectError(message, request=request)
+
+        def response(request: Any, bresp: BackendResponse) -> Any:
+            return httpx.Response(
+                bresp.status,
+                headers=list(bresp.headers.items()),
+                content=bresp.body,
+                request=request,
+            )
+
+        async def answer_async(request: Any) -> Any:
+            body = await request.aread()
+            bresp = await _answer(
+                route,
+                request.method,
+                str(request.url),
+                dict(request.headers),
+                body,
+                connect_error(request),
+            )
+            return response(request, bresp)
+
+        def side_effect(request: Any) -> Any:
+            # a synchronous backend answers inline for both kinds of client (respx cannot
+            # tell a side effect which one is calling); an asynchronous-only one can only
+            # serve asynchronous clients, which await what it returns
+            if not isinstance(route.backend, SyncBackend):
+                return answer_async(request)
+            bresp = _answer_sync(
+                route,
+                request.method,
+                str(request.url),
+                dict(request.headers),
+                request.read(),
+                connect_error(request),
+            )
+            return response(request, bresp)
+
+        return side_effect
 
 
 # --------------------------------------------------------------------------- aiohttp
-def _aiohttp_patches(registry: _Registry) -> list[tuple[Any, str, Any]]:
-    """``ClientSession._request`` sends intercepted requests to the route's loopback server.
+class _Aiohttp:
+    """aioresponses: an awaited callback per route and method, unmatched URLs pass through.
 
-    aiohttp's ``ClientResponse`` cannot be built outside a connection in a way that lasts
-    across aiohttp versions, so the request really goes over HTTP, to a server started on
-    loopback for the route, carrying the original ``Host`` header: the response is a
-    genuine one and nothing about the application's session changes. A host that is down
-    drops the connection there, which aiohttp reports as a ``ClientConnectionError``.
+    aioresponses hands the callback what the application passed to the session's
+    request (headers, ``data``/``json``, per-request ``auth``); a session-wide ``auth``
+    is not among them.
     """
-    import aiohttp
-    from multidict import CIMultiDict
-    from yarl import URL
 
-    original = aiohttp.ClientSession._request
+    def __init__(self) -> None:
+        import aiohttp
+        from aioresponses import CallbackResult, aioresponses
 
-    async def _request(
-        self: aiohttp.ClientSession, method: str, str_or_url: Any, **kwargs: Any
-    ) -> aiohttp.ClientResponse:
-        url = self._build_url(str_or_url)
-        route = registry.match(str(url))
-        if route is None:
-            return await original(self, method, str_or_url, **kwargs)
-        path = url.raw_path[len(route.prefix) :] or "/"
-        target = URL(registry.server_url(route) + path, encoded=True)
-        if url.raw_query_string:
-            target = target.with_query(url.raw_query_string)
-        headers: CIMultiDict[str] = CIMultiDict(kwargs.get("headers") or {})
-        headers.setdefault("Host", url.raw_authority)
-        kwargs["headers"] = headers
-        return await original(self, method, target, **kwargs)
+        self._aiohttp = aiohttp
+        self._result = CallbackResult
+        self._mock = aioresponses(passthrough_unmatched=True)
+        self._response_class = _response_class(aiohttp.ClientResponse)
 
-    return [(aiohttp.ClientSession, "_request", _request)]
+    def start(self) -> None:
+        self._mock.start()
+
+    def stop(self) -> None:
+        self._mock.stop()
+
+    def routes(self, routes: Sequence[Route]) -> None:
+        self._mock.clear()
+        for route in routes:
+            for method in _METHODS:
+                self._mock.add(
+                    route.pattern(), method, callback=self._callback(route, method), repeat=True
+                )
+
+    def _callback(self, route: Route, method: str) -> Callable[..., Any]:
+        aiohttp = self._aiohttp
+
+        async def callback(url: Any, **kwargs: Any) -> Any:
+            self._mock.requests.clear()  # aioresponses keeps every call; nobody reads them
+            headers = _text_headers(dict(kwargs.get("headers") or {}))
+            auth = kwargs.get("auth")
+            if isinstance(auth, aiohttp.BasicAuth):
+                headers["Authorization"] = auth.encode()
+            body = _aiohttp_body(kwargs, headers)
+            bresp = await _answer(
+                route, method, str(url), headers, body, aiohttp.ClientConnectionError
+            )
+            return self._result(
+                status=bresp.status,
+                body=bresp.body,
+                headers=bresp.headers,
+                reason=bresp.reason,
+                content_type=bresp.headers.get("content-type", "application/octet-stream"),
+                response_class=self._response_class,
+            )
+
+        return callback
+
+
+def _response_class(base: type[Any]) -> type[Any]:
+    """aiohttp's ``ClientResponse`` as aioresponses builds it, on any aiohttp 3.x: newer
+    versions also want the finished request's ``stream_writer`` (only its ``output_size``
+    is read), which aioresponses does not pass."""
+    wants_writer = "stream_writer" in inspect.signature(base.__init__).parameters
+
+    class InterceptedResponse(base):
+        def __init__(self, method: str, url: Any, **kwargs: Any) -> None:
+            if wants_writer:
+                kwargs.setdefault("stream_writer", types.SimpleNamespace(output_size=0))
+            super().__init__(method, url, **kwargs)
+
+    return InterceptedResponse
+
+
+def _aiohttp_body(kwargs: Mapping[str, Any], headers: dict[str, str]) -> bytes:
+    """The bytes aiohttp would send for a request's ``json=`` or ``data=``."""
+    if kwargs.get("json") is not None:
+        headers.setdefault("Content-Type", "application/json")
+        return json.dumps(kwargs["json"]).encode("utf-8")
+    data = kwargs.get("data")
+    if isinstance(data, Mapping):
+        headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        return urlencode(data).encode("ascii")
+    return _as_bytes(data)
 
 
 def _text_headers(headers: Mapping[str, str | bytes]) -> dict[str, str]:
@@ -363,6 +447,8 @@ def _text_headers(headers: Mapping[str, str | bytes]) -> dict[str, str]:
 def _as_bytes(data: Any) -> bytes:
     if data is None:
         return b""
+    if hasattr(data, "read"):  # a streamed body (MultipartEncoder, a file)
+        data = data.read()
     if isinstance(data, str):
         return data.encode("utf-8")
     if isinstance(data, (bytes, bytearray, memoryview)):

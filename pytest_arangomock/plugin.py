@@ -7,8 +7,9 @@
 ``live``
     the real server at ``--arango-url``; every test gets a fresh database there.
 ``record``
-    a cassette per test: what the live server (or, without a URL, the emulator) answers is
-    written under ``--arango-cassette-dir`` following ``--arango-record-mode``.
+    a cassette per test (``<test dir>/cassettes/<module>/<test>.yaml``, or under
+    ``--arango-cassette-dir``): what the live server answers (the emulator's, with
+    ``--arango-record-emulator=true``) is written following ``--arango-record-mode``.
 ``replay``
     answers come from the cassettes only; no server is needed.
 ``verify``
@@ -30,7 +31,7 @@ import pytest
 import pytest_asyncio
 
 from .backend import Backend
-from .settings import MODES, RECORD_MODES, RunOptions, Settings
+from .settings import MODES, RECORD_MODES, Redaction, RunOptions, Settings
 
 if TYPE_CHECKING:
     from .backends.factory import Run
@@ -72,17 +73,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     option(
         "--arango-cassette-dir",
         "arango_cassette_dir",
-        "where cassettes live (default: cassettes/ under the rootdir)",
+        "root of the cassettes, mirroring the test tree (default: a cassettes/ folder beside "
+        "each test module: <test dir>/cassettes/<module>/<test>.yaml)",
     )
     option(
         "--arango-record-mode",
         "arango_record_mode",
-        "vcrpy record mode in --arango-mode=record: once (default), new_episodes, all, none",
+        "how --arango-mode=record treats existing cassettes: once (default: record missing "
+        "ones, replay the rest), rewrite (delete and record again: the way to re-record), "
+        "new_episodes (send everything to the server, append new requests), all (record "
+        "everything, keep recorded requests not sent again), none (replay only)",
     )
     option(
         "--arango-allow-unused",
         "arango_allow_unused",
-        "true (default) or false: fail a replayed test that leaves recorded interactions unused",
+        "false (default) or true: whether a replayed test may leave recorded interactions unused",
+    )
+    option(
+        "--arango-record-emulator",
+        "arango_record_emulator",
+        "false (default) or true: in --arango-mode=record without --arango-url, record the "
+        "emulator's answers (the cassettes say so)",
+    )
+    option(
+        "--arango-block-live",
+        "arango_block_live",
+        "false (default) or true: never reach a live server; a request that would is an error",
     )
     option(
         "--arango-verify",
@@ -106,10 +122,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "yaml (default) or json",
     )
     parser.addini(
+        "arango_redact_defaults",
+        "true (default) or false: redact credentials (Authorization headers, JWTs, access "
+        "tokens, passwords of the user, database and auth APIs) in cassettes",
+        default="true",
+    )
+    parser.addini(
         "arango_redact_headers", "extra header names to redact in cassettes", type="linelist"
     )
     parser.addini(
-        "arango_redact_fields", "extra JSON field names to redact in cassettes", type="linelist"
+        "arango_redact_fields",
+        "extra JSON field names to redact in every cassette body",
+        type="linelist",
     )
     parser.addini(
         "arango_redact_patterns",
@@ -144,6 +168,26 @@ def _flag(text: str, name: str) -> bool:
     raise pytest.UsageError(f"{name} takes true or false, not {text!r}")
 
 
+def _redaction(config: pytest.Config) -> Redaction:
+    """The ``arango_redact_*`` ini options (shared with ``arangomock cassette redact``)."""
+    return Redaction(
+        defaults=_flag(str(config.getini("arango_redact_defaults")), "arango_redact_defaults"),
+        headers=tuple(config.getini("arango_redact_headers")),
+        fields=tuple(config.getini("arango_redact_fields")),
+        patterns=tuple(config.getini("arango_redact_patterns")),
+    )
+
+
+#: options whose command-line value wins over ``arango_config`` and the marker
+_EXPLICIT = {
+    "record_mode": "--arango-record-mode",
+    "allow_unused": "--arango-allow-unused",
+    "match_on": "--arango-match-on",
+    "verify": "--arango-verify",
+    "cassette_dir": "--arango-cassette-dir",
+}
+
+
 def _settings(config: pytest.Config) -> Settings:
     cached = getattr(config, "_arangomock_settings", None)
     if isinstance(cached, Settings):
@@ -154,7 +198,7 @@ def _settings(config: pytest.Config) -> Settings:
     root_password = config.getoption("--arango-root-password")
     if root_password is None:
         root_password = config.getini("arango_root_password")
-    cassette_dir = _value(config, "--arango-cassette-dir", "arango_cassette_dir") or "cassettes"
+    cassette_dir = _value(config, "--arango-cassette-dir", "arango_cassette_dir")
     record_mode = _value(config, "--arango-record-mode", "arango_record_mode") or "once"
     if record_mode not in RECORD_MODES:
         raise pytest.UsageError(
@@ -167,42 +211,73 @@ def _settings(config: pytest.Config) -> Settings:
     if fmt not in ("yaml", "json"):
         raise pytest.UsageError(f"--arango-cassette-format must be yaml or json, not {fmt!r}")
     match_on = _value(config, "--arango-match-on", "arango_match_on")
+
+    def flag(opt: str, ini: str, default: bool) -> bool:
+        text = _value(config, opt, ini)
+        return _flag(text, opt) if text.strip() else default
+
     settings = Settings(
         mode=mode,
         url=_value(config, "--arango-url", "arango_url", "ARANGO_URL"),
         password=_value(config, "--arango-password", "arango_password", "ARANGO_PASSWORD"),
         root_password=str(root_password or ""),
-        cassette_dir=Path(config.rootpath, cassette_dir),
+        cassette_dir=Path(config.rootpath, cassette_dir) if cassette_dir else None,
         record_mode=record_mode,
-        allow_unused=_flag(
-            _value(config, "--arango-allow-unused", "arango_allow_unused"), "--arango-allow-unused"
-        ),
+        allow_unused=flag("--arango-allow-unused", "arango_allow_unused", False),
         verify=verify,
         cassette_format=fmt,
-        redact_headers=list(config.getini("arango_redact_headers")),
-        redact_fields=list(config.getini("arango_redact_fields")),
-        redact_patterns=list(config.getini("arango_redact_patterns")),
+        redaction=_redaction(config),
         verify_ignore=list(config.getini("arango_verify_ignore")),
         vector_index=_flag(
             _value(config, "--arango-vector-index", "arango_vector_index"), "--arango-vector-index"
         ),
+        record_emulator=flag("--arango-record-emulator", "arango_record_emulator", False),
+        block_live=flag("--arango-block-live", "arango_block_live", False),
+        rootdir=Path(config.rootpath),
+        explicit=frozenset(k for k, opt in _EXPLICIT.items() if config.getoption(opt) is not None),
     )
     if match_on:
         settings.match_on = tuple(m.strip() for m in match_on.split(",") if m.strip())
     if mode in ("live", "verify") and not settings.url:
         raise pytest.UsageError(f"--arango-mode={mode} needs --arango-url (or ARANGO_URL)")
+    if mode in ("live", "verify") and settings.block_live:
+        raise pytest.UsageError(
+            f"--arango-mode={mode} talks to a live server: drop --arango-block-live"
+        )
+    if mode == "record" and not settings.url and not settings.record_emulator:
+        raise pytest.UsageError(
+            "--arango-mode=record needs --arango-url (the server to record), or "
+            "--arango-record-emulator=true to record the emulator's answers"
+        )
     config._arangomock_settings = settings  # type: ignore[attr-defined]
     return settings
+
+
+def _check_server(config: pytest.Config, settings: Settings) -> None:
+    """Fail the session at start, in one line, when the live server cannot be reached."""
+    from .backends.live import probe  # an HTTP round trip only in the modes that need one
+
+    if not settings.url or settings.block_live or settings.mode not in ("live", "record", "verify"):
+        return
+    found = probe(settings.url, settings.password)
+    if isinstance(found, str):
+        raise pytest.UsageError(found)
+    settings.server = found
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "arango(cassette=None, record_mode=None, allow_unused=None, match_on=None, "
-        "verify=None, restore=None): per-test pytest-arangomock options (cassette name relative "
-        "to the cassette directory, vcrpy record mode, unused interactions allowed, request "
-        "matchers, fail or warn on verify differences, an arangodump directory to load into "
-        "the test's database, relative to the rootdir)",
+        "arango(*cassettes, cassette=None, cassettes=None, record_mode=None, "
+        "allow_unused=None, match_on=None, verify=None, intercept=None, coordinators=None, "
+        "restore=None): "
+        "per-test pytest-arangomock options. cassette: this test's cassette (relative to its "
+        "module's cassette folder); cassettes / positional: more cassettes replayed read-only; "
+        "record_mode: once, rewrite, new_episodes, all or none; allow_unused: recorded "
+        "interactions may go unused; match_on: request matchers; verify: fail or warn on "
+        "differences; intercept: the URLs arango_intercept routes; coordinators: how many "
+        "arango_coordinators to serve; restore: an arangodump directory (relative to the rootdir) "
+        "loaded into the test's database",
     )
     config.addinivalue_line(
         "markers",
@@ -211,7 +286,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "next matching requests of this test's emulator (conflict, error, delay, drop, "
         "unavailable)",
     )
-    _settings(config)
+    _check_server(config, _settings(config))
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
@@ -219,7 +294,8 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     if s.mode == "emulate":
         return None
     where = f", server {s.url}" if s.url else ""
-    tape = f", cassettes in {s.cassette_dir}" if s.mode in ("record", "replay") else ""
+    where_tapes = s.cassette_dir or "a cassettes/ folder beside each test module"
+    tape = f", cassettes in {where_tapes}" if s.mode in ("record", "replay") else ""
     return f"arangomock: --arango-mode={s.mode}{where}{tape}"
 
 
@@ -235,22 +311,110 @@ _SAFE = re.compile(r"[^A-Za-z0-9_.\-\[\]=,+]")
 
 
 def _marker_options(node: pytest.Item) -> dict[str, Any]:
+    """The ``arango`` markers' keywords, closest first; positional cassettes accumulate."""
     options: dict[str, Any] = {}
+    extra: list[Any] = []
     for mark in reversed(list(node.iter_markers("arango"))):  # closest marker wins
         options.update(mark.kwargs)
+        extra.extend(mark.args)
+    if extra:
+        options["cassettes"] = [*extra, *_as_list(options.get("cassettes"))]
     return options
 
 
-def _cassette_path(node: pytest.Item, settings: Settings, name: str | None) -> Path:
-    suffix = "." + settings.cassette_format
-    if name:
-        path = Path(name)
-        if not path.suffix:
-            path = path.with_suffix(suffix)
-        return path if path.is_absolute() else settings.cassette_dir / path
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, (str, os.PathLike)) else list(value)
+
+
+def _cassette_folder(node: pytest.Item, settings: Settings, root: Path | None) -> Path:
+    """``<test dir>/cassettes/<module>``, or ``<root>/<test dir from rootdir>/<module>``:
+    same-named modules in two packages never share a folder."""
+    module = node.path
+    if root is None:
+        return module.parent / "cassettes" / module.stem
+    try:
+        relative = module.parent.relative_to(settings.rootdir)
+    except ValueError:
+        relative = Path()
+    return root / relative / module.stem
+
+
+def _cassette_file(folder: Path, name: Any, suffix: str) -> Path:
+    path = Path(name)
+    if not path.suffix:
+        path = path.with_suffix(suffix)
+    return path if path.is_absolute() else folder / path
+
+
+def _test_name(node: pytest.Item) -> str:
     parts = node.nodeid.split("::")
-    test = ".".join(parts[1:]) or node.name
-    return settings.cassette_dir / node.path.stem / (_SAFE.sub("_", test) + suffix)
+    return _SAFE.sub("_", ".".join(parts[1:]) or node.name)
+
+
+_CONFIG_KEYS = frozenset(
+    {
+        "record_mode",
+        "allow_unused",
+        "match_on",
+        "verify",
+        "cassette_dir",
+        "before_record_request",
+        "before_record_response",
+        "redact_defaults",
+        "redact_headers",
+        "redact_fields",
+        "redact_patterns",
+    }
+)
+
+
+def _run_options(node: pytest.Item, settings: Settings, config: dict[str, Any]) -> RunOptions:
+    """This test's options: ini and ``--arango-*`` settings, then ``arango_config``, then the
+    ``arango`` marker; an option given on the command line wins over both."""
+    unknown = sorted(set(config) - _CONFIG_KEYS)
+    if unknown:
+        raise ValueError(
+            f"arango_config: unknown key(s) {', '.join(unknown)}; known: "
+            + ", ".join(sorted(_CONFIG_KEYS))
+        )
+    marker = _marker_options(node)
+    merged: dict[str, Any] = {**config, **marker}
+    for key in settings.explicit:
+        merged.pop(key, None)  # the command line's value is the setting's
+    match_on = merged.get("match_on")
+    if isinstance(match_on, str):
+        match_on = tuple(m.strip() for m in match_on.split(","))
+    allow_unused = merged.get("allow_unused")
+    root = settings.cassette_dir
+    if "cassette_dir" in merged:
+        root = Path(settings.rootdir, merged["cassette_dir"])
+    folder = _cassette_folder(node, settings, root)
+    suffix = "." + settings.cassette_format
+    own = _cassette_file(folder, marker.get("cassette") or _test_name(node), suffix)
+    redaction = settings.redaction
+    if any(k.startswith("redact_") for k in config):
+        redaction = Redaction(
+            defaults=bool(config.get("redact_defaults", redaction.defaults)),
+            headers=(*redaction.headers, *_as_list(config.get("redact_headers"))),
+            fields=(*redaction.fields, *_as_list(config.get("redact_fields"))),
+            patterns=(*redaction.patterns, *_as_list(config.get("redact_patterns"))),
+        )
+    return RunOptions(
+        cassette=own,
+        record_mode=None if merged.get("record_mode") is None else str(merged["record_mode"]),
+        allow_unused=None if allow_unused is None else bool(allow_unused),
+        match_on=None if match_on is None else tuple(match_on),
+        verify=None if merged.get("verify") is None else str(merged["verify"]),
+        extra_cassettes=tuple(
+            _cassette_file(folder, c, suffix) for c in _as_list(merged.get("cassettes"))
+        ),
+        before_record_request=config.get("before_record_request"),
+        before_record_response=config.get("before_record_response"),
+        redaction=redaction,
+        metadata={"test": node.nodeid},
+    )
 
 
 def _database_name(node: pytest.Item) -> str:
@@ -260,15 +424,55 @@ def _database_name(node: pytest.Item) -> str:
 
 
 _RUN_KEY = pytest.StashKey["Run"]()
+_DB_NAME_KEY = pytest.StashKey[str]()
+
+#: fixtures that share this test's run with ``arango_db``: when a test asks for any of them,
+#: ``arango_db`` takes the run and database from the fixture chain instead of its shortcut
+_SHARING = frozenset(
+    {
+        "_arangomock_run",
+        "arango_emulator",
+        "arango_backend",
+        "arango_faults",
+        "arango_database_name",
+        "arango_client",
+        "arango_sys_db",
+        "arango_sync_client",
+        "arango_sync_db",
+        "aioarango_client",
+        "aioarango_db",
+        "arango_url",
+        "arango_intercept",
+        "arango_coordinators",
+    }
+)
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_runtest_call(item: pytest.Item) -> None:
     """Runs after the test body passed: surface what the body could not see."""
+    __tracebackhide__ = True
     run = item.stash.get(_RUN_KEY, None)
     problem = run.problem() if run is not None else None
     if problem:
         pytest.fail(problem, pytrace=False)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A request the cassette could not answer fails the test with our short report instead
+    of the driver's traceback; verify drift is shown whether or not the test failed."""
+    outcome: Any = yield
+    run = item.stash.get(_RUN_KEY, None)
+    if run is None or call.when == "teardown":
+        return
+    report: pytest.TestReport = outcome.get_result()
+    failure = run.failure_report()
+    if failure and report.failed:
+        report.longrepr = failure
+    drift = run.drift_report() if call.when == "call" else None
+    if drift and drift not in str(report.longrepr or ""):
+        report.sections.append(("arangomock: emulator drift", drift))
 
 
 @pytest.fixture(scope="session")
@@ -299,20 +503,41 @@ def _skip_emulator(settings: Settings) -> None:
     )
 
 
+def _new_emulator(node: pytest.Item, settings: Settings) -> Emulator:
+    """The emulator a test gets: the session's server options and the test's own faults."""
+    from .emulator import Emulator  # the emulator loads when the first test asks for it
+
+    emulator = Emulator(
+        root_password=settings.emulator_password, vector_index=settings.vector_index
+    )
+    for mark in node.iter_markers("arango_fault"):  # faults for this test only
+        emulator.faults.add(*mark.args, **mark.kwargs)
+    return emulator
+
+
 @pytest.fixture
-def arango_emulator(request: pytest.FixtureRequest, arango_settings: Settings) -> Emulator:
+def arango_emulator(
+    request: pytest.FixtureRequest, arango_settings: Settings
+) -> Iterator[Emulator]:
     """A fresh in-memory ArangoDB 3.12 for this test: seed and inspect its state.
 
     Only in emulate mode, and in record mode without a server (the emulator is recorded).
+    Its server tasks stop when the test ends.
     """
-    from .emulator import Emulator  # the emulator loads when the first test asks for it
+    from .backends.factory import EmulatorRun
 
     s = arango_settings
+    node = request.node
+    assert isinstance(node, pytest.Item)
+    shared = node.stash.get(_RUN_KEY, None)
+    if isinstance(shared, EmulatorRun):  # made by arango_db's shortcut (which closes it)
+        yield shared.emulator
+        return
     if s.mode == "emulate" or (s.mode == "record" and not s.url):
-        emulator = Emulator(root_password=s.emulator_password, vector_index=s.vector_index)
-        for mark in request.node.iter_markers("arango_fault"):  # faults for this test only
-            emulator.faults.add(*mark.args, **mark.kwargs)
-        return emulator
+        emulator = _new_emulator(node, s)
+        yield emulator
+        emulator.close()
+        return
     _skip_emulator(s)
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -323,20 +548,16 @@ def arango_root_password(request: pytest.FixtureRequest) -> str:
     return _root_password(request.config)
 
 
-def _run_options(node: pytest.Item, settings: Settings) -> RunOptions:
-    """The ``arango`` marker's per-test options, resolved against ``settings``."""
-    options = _marker_options(node)
-    match_on = options.get("match_on")
-    if isinstance(match_on, str):
-        match_on = tuple(m.strip() for m in match_on.split(","))
-    allow_unused = options.get("allow_unused")
-    return RunOptions(
-        cassette=_cassette_path(node, settings, options.get("cassette")),
-        record_mode=None if options.get("record_mode") is None else str(options["record_mode"]),
-        allow_unused=None if allow_unused is None else bool(allow_unused),
-        match_on=None if match_on is None else tuple(match_on),
-        verify=None if options.get("verify") is None else str(options["verify"]),
-    )
+@pytest.fixture(scope="session")
+def arango_config() -> dict[str, Any]:
+    """Per-scope cassette options, like pytest-recording's ``vcr_config``: override it in a
+    conftest, module or class (any scope) and return a dict with any of ``record_mode``,
+    ``allow_unused``, ``match_on``, ``verify``, ``cassette_dir``,
+    ``before_record_request``/``before_record_response`` (vcrpy hooks run before a cassette
+    is written) and ``redact_defaults``/``redact_headers``/``redact_fields``/
+    ``redact_patterns``. The ``arango`` marker overrides it; the command line overrides both.
+    """
+    return {}
 
 
 @pytest.fixture
@@ -351,6 +572,10 @@ def _arangomock_run(
 
     node = request.node
     assert isinstance(node, pytest.Item)
+    shared = node.stash.get(_RUN_KEY, None)
+    if shared is not None:  # arango_db's shortcut made the run (and finishes it)
+        yield shared
+        return
 
     def emulator() -> Emulator:
         visible: Emulator = request.getfixturevalue("arango_emulator")
@@ -359,7 +584,7 @@ def _arangomock_run(
     try:
         run = open_run(
             arango_settings,
-            _run_options(node, arango_settings),
+            _run_options(node, arango_settings, request.getfixturevalue("arango_config")),
             live=_arangomock_live,
             emulator=emulator,
         )
@@ -399,6 +624,10 @@ def arango_database_name(request: pytest.FixtureRequest, _arangomock_run: Run) -
 
     node = request.node
     assert isinstance(node, pytest.Item)
+    shared = node.stash.get(_DB_NAME_KEY, None)
+    if shared is not None:  # arango_db's shortcut made the database (and drops it)
+        yield shared
+        return
     with contextlib.ExitStack() as stack:
         try:
             name = stack.enter_context(_arangomock_run.database(lambda: _database_name(node)))
@@ -458,14 +687,62 @@ async def arango_sys_db(arango_client: Any, arango_root_password: str) -> Any:
     return await arango_client.db("_system", auth=Auth("root", arango_root_password))
 
 
+@pytest.fixture
+def _arangomock_db(request: pytest.FixtureRequest) -> Iterator[tuple[Run, str, str, Any]]:
+    """What ``arango_db`` needs: (run, database name, root's password, shared client or None).
+
+    The common case, an emulate-mode test asking for ``arango_db`` and nothing that shares
+    its run, takes a shortcut: the emulator, run and database are made here, with no chain
+    of fixtures (each costs set-up and tear-down in every test). Otherwise they come from
+    the chain, so that every fixture of the test sees the same backend.
+    """
+    from .backends.factory import EmulatorRun
+
+    node = request.node
+    assert isinstance(node, pytest.Item)
+    settings = _settings(request.config)
+    password = settings.emulator_password
+    if settings.mode != "emulate" or not _SHARING.isdisjoint(request.fixturenames):
+        run: Run = request.getfixturevalue("_arangomock_run")
+        name: str = request.getfixturevalue("arango_database_name")
+        client = None
+        if "arango_client" in request.fixturenames:
+            client = request.getfixturevalue("arango_client")
+        yield run, name, password, client
+        return
+    run = EmulatorRun(_new_emulator(node, settings))
+    node.stash[_RUN_KEY] = run
+    try:
+        with run.database(lambda: _database_name(node)) as name:
+            node.stash[_DB_NAME_KEY] = name
+            restore = _marker_options(node).get("restore")
+            if restore:
+                _restore(request.config.rootpath / str(restore), run, name)
+            yield run, name, password, None
+    finally:
+        run.emulator.close()
+    failure = run.finish() or ""
+    if failure:
+        pytest.fail(failure, pytrace=False)
+
+
 @pytest_asyncio.fixture
-async def arango_db(
-    arango_client: Any, arango_database_name: str, arango_root_password: str
-) -> Any:
+async def arango_db(_arangomock_db: tuple[Run, str, str, Any]) -> AsyncIterator[Any]:
     """A fresh, uniquely named database for this test (as root), dropped afterwards."""
+    from arangoasync import ArangoClient
     from arangoasync.auth import Auth
 
-    return await arango_client.db(arango_database_name, auth=Auth("root", arango_root_password))
+    from .transports.arangoasync import InProcessHTTPClient
+
+    run, name, password, shared = _arangomock_db
+    if shared is not None:
+        yield await shared.db(name, auth=Auth("root", password))
+        return
+    client = ArangoClient(hosts=DEFAULT_HOST, http_client=InProcessHTTPClient(run.faults))
+    try:
+        yield await client.db(name, auth=Auth("root", password))
+    finally:
+        await client.close()
 
 
 @pytest.fixture

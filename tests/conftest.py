@@ -15,6 +15,8 @@ from arangoasync.auth import Auth
 from pytest_arangomock import BackendRequest, Emulator
 from pytest_arangomock.transports.arangoasync import InProcessHTTPClient
 
+pytest_plugins = ["pytester"]  # user-shaped projects run by pytest itself (cassette tests)
+
 TRANSPORTS = ["inprocess", "http"]
 
 

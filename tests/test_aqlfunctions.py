@@ -1,4 +1,5 @@
-"""AQL user functions: stored in _aqlfunctions as ArangoDB stores them; calls need JavaScript."""
+"""AQL user functions: stored in _aqlfunctions as ArangoDB stores them; calls need JavaScript
+(the calls themselves are tested in test_js_functions.py)."""
 
 from __future__ import annotations
 
@@ -99,8 +100,9 @@ def test_delete_invalid_characters(raw: Any) -> None:
     )
 
 
-async def test_calling_a_user_function_needs_javascript(db: Any) -> None:
+async def test_calling_a_user_function_needs_javascript(db: Any, arango_emulator: Any) -> None:
     await db.aql.create_function("temp::c2f", CODE)
+    arango_emulator.server.javascript = None  # an installation without the js extra
     for query in ("RETURN temp::c2f(10)", "RETURN nothere::fn(1)"):
         with pytest.raises(AQLQueryExecuteError) as exc:
             await db.aql.execute(query)

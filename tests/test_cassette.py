@@ -236,9 +236,8 @@ def test_once_refuses_new_requests_once_the_cassette_exists(tmp_path: Path) -> N
     assert backend.handle_sync(req("GET", "/_api/version")).status == 200
     with pytest.raises(UnmatchedRequestError) as exc:
         backend.handle_sync(req("GET", "/_api/collection"))
-    assert "record mode 'once' does not record new requests into an existing cassette" in str(
-        exc.value
-    )
+    assert "the cassette exists, so 'once' replays it and records nothing new" in str(exc.value)
+    assert "--arango-record-mode=rewrite" in str(exc.value)  # the mode that works
     assert backend.errors and backend.errors[0] is exc.value
     assert not backend.save()  # nothing recorded, file untouched
 
@@ -263,17 +262,35 @@ def test_recording_needs_an_inner_backend(tmp_path: Path) -> None:
         CassetteBackend(tmp_path / "x.yaml", record_mode="once")
 
 
-def test_new_episodes_appends(tmp_path: Path) -> None:
+def test_new_episodes_sends_everything_and_appends(tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
     record(path, req("GET", "/_api/version"))
+    before = path.read_text()
     inner = emulator()
     backend = CassetteBackend(path, record_mode="new_episodes", inner=inner)
     backend.handle_sync(req("GET", "/_api/version"))
     backend.handle_sync(req("GET", "/_db/db/_api/collection"))
-    assert len(inner.requests) == 1  # only the new request reached the inner backend
+    # the server sees the whole test again (a stateful server needs the set-up requests)
+    assert [r.path for r in inner.requests] == ["/_api/version", "/_db/db/_api/collection"]
     backend.save()
-    paths = [i.request.path for i in Cassette.load(path).interactions]
-    assert paths == ["/_api/version", "/_db/db/_api/collection"]
+    saved = Cassette.load(path).interactions
+    assert [i.request.path for i in saved] == ["/_api/version", "/_db/db/_api/collection"]
+    # nothing new: the file is left as it was
+    again = CassetteBackend(path, record_mode="new_episodes", inner=emulator())
+    again.handle_sync(req("GET", "/_api/version"))
+    path.write_text(before)
+    assert not CassetteBackend(path, record_mode="new_episodes", inner=emulator()).save()
+
+
+def test_rewrite_deletes_and_records_again(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    record(path, req("GET", "/_api/version"), req("GET", "/_db/db/_api/collection"))
+    inner = emulator()
+    backend = CassetteBackend(path, record_mode="rewrite", inner=inner)
+    backend.handle_sync(req("GET", "/_db/db/_api/collection"))
+    assert backend.save()
+    saved = Cassette.load(path).interactions
+    assert [i.request.path for i in saved] == ["/_db/db/_api/collection"]
 
 
 def test_all_rerecords_matching_and_keeps_the_rest(tmp_path: Path) -> None:
@@ -286,8 +303,9 @@ def test_all_rerecords_matching_and_keeps_the_rest(tmp_path: Path) -> None:
     assert "fresh" in answer.body.decode()  # never replayed, always from the inner backend
     backend.save()
     saved = Cassette.load(path).interactions
-    assert [i.request.path for i in saved] == ["/_api/version", "/_db/db/_api/collection"]
-    assert "fresh" in saved[1].response.body.decode()
+    # the new recording first (in the order it happened), then what was not asked again
+    assert [i.request.path for i in saved] == ["/_db/db/_api/collection", "/_api/version"]
+    assert "fresh" in saved[0].response.body.decode()
 
 
 # ------------------------------------------------------------------ matching
@@ -399,13 +417,22 @@ def test_unmatched_request_shows_closest_candidates_and_diff(tmp_path: Path) -> 
     assert message.startswith(
         "arangomock: no recorded interaction matches POST /_db/db/_api/cursor"
     )
-    assert f"cassette: {path} (record mode 'none', 2 interactions, 2 unused)" in message
-    assert "closest recorded candidates:" in message
+    assert f"cassette: {path} (2 interactions, 2 unused), record mode 'none'" in message
+    assert "closest recorded (recorded -> sent):" in message
     assert "#0 POST /_db/db/_api/cursor -> " in message
-    assert '-  "query": "FOR d IN c RETURN d"' in message
-    assert '+  "query": "FOR d IN c RETURN d._key"' in message
-    # the best candidate comes first
-    assert message.index("#0 POST") < message.index("#1 GET")
+    assert 'body.query: "FOR d IN c RETURN d" -> "FOR d IN c RETURN d._key"' in message
+    assert "#1 GET" not in message  # another method is no candidate
+
+
+def test_long_aql_is_diffed_by_token(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    long_query = "FOR d IN things FILTER d.value > @low AND d.kind == @kind SORT d.value RETURN d"
+    record(path, req("POST", "/_db/db/_api/cursor", {"query": long_query}))
+    backend = CassetteBackend(path, record_mode="none")
+    sent = long_query.replace("SORT d.value", "SORT d.name")
+    with pytest.raises(UnmatchedRequestError) as exc:
+        backend.handle_sync(req("POST", "/_db/db/_api/cursor", {"query": sent}))
+    assert "body.query: ... @kind SORT [-d.value-] {+d.name+} RETURN d" in str(exc.value)
 
 
 def test_unused_interactions_are_listed(tmp_path: Path) -> None:
@@ -464,3 +491,24 @@ def test_loading_5000_interactions_is_fast_and_replay_cost_is_flat(tmp_path: Pat
     )
     big_cost = min(_per_request(big_backend, big[i : i + 10]) for i in range(0, 5000, 250))
     assert big_cost < small_cost * 3, (small_cost, big_cost)
+
+
+def test_vcrpy_matchers_refine_the_indexed_match(tmp_path: Path) -> None:
+    """A vcrpy matcher (a callable, or one of vcrpy's own by name) is checked among the
+    recorded requests sharing the key, and names itself when it refuses."""
+    path = tmp_path / "t.yaml"
+    record(
+        path,
+        req("GET", "/_api/version", headers={"x-tenant": "a"}),
+        req("GET", "/_api/version", headers={"x-tenant": "b"}),
+    )
+
+    def tenant(r1: Any, r2: Any) -> None:
+        assert r1.headers.get("x-tenant") == r2.headers.get("x-tenant"), "another tenant"
+
+    backend = CassetteBackend(path, record_mode="none", match_on=("method", "path", tenant, "uri"))
+    assert backend.handle_sync(req("GET", "/_api/version", headers={"x-tenant": "b"}))
+    assert backend.index.unused() == [0]  # the second recording answered, not the first
+    with pytest.raises(UnmatchedRequestError) as exc:
+        backend.handle_sync(req("GET", "/_api/version", headers={"x-tenant": "c"}))
+    assert "matcher tenant: another tenant" in str(exc.value)

@@ -7,6 +7,7 @@ Each run is pytest itself in a subprocess on a generated test file, the way user
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from pytest_arangomock import Emulator
 from pytest_arangomock.backends.redact import REDACTED_SIGNATURE
-from pytest_arangomock.serve import free_port, serving
+from pytest_arangomock.serve import serving
 
 PASSWORD = "R00t-s3cret-pw"
 USER_PASSWORD = "alice-s3cret-pw"
@@ -165,7 +166,7 @@ CHANGED_TESTS = """
     def test_never_recorded(arango_sync_db):
         pass
 
-    @pytest.mark.arango(cassette="test_user/test_version")
+    @pytest.mark.arango(cassette="test_version")  # relative to the module's cassette folder
     def test_swallowed(arango_sync_client):
         sys_db = arango_sync_client.db("_system", username="root", password="")
         with pytest.raises(Exception):
@@ -196,20 +197,22 @@ def _record(tmp_path: Path, tapes: Path) -> None:
 def test_replay_errors_explain_themselves(tmp_path: Path) -> None:
     tapes = tmp_path / "tapes"
     _record(tmp_path, tapes)
-    dead = f"http://127.0.0.1:{free_port()}"
     changed = start_pytest(
         tmp_path, CHANGED_TESTS, "--arango-mode=replay", f"--arango-cassette-dir={tapes}",
-        "--arango-allow-unused=false", name="test_user.py",
+        name="test_user.py",
     )  # fmt: skip
     once_dir = tmp_path / "once"
     once_dir.mkdir()
     (once_dir / "tapes").symlink_to(tapes, target_is_directory=True)
-    once = start_pytest(
-        once_dir, ONCE_TESTS, "--arango-mode=record", f"--arango-url={dead}",
-        f"--arango-cassette-dir={once_dir / 'tapes'}", name="test_user.py",
-    )  # fmt: skip
-    code, out = finish(changed)
-    once_code, once_out = finish(once)
+    server = Emulator(root_password=PASSWORD)
+    with serving(server) as srv:
+        once = start_pytest(
+            once_dir, ONCE_TESTS, "--arango-mode=record", f"--arango-url={srv.url}",
+            f"--arango-password={PASSWORD}", f"--arango-cassette-dir={once_dir / 'tapes'}",
+            name="test_user.py",
+        )  # fmt: skip
+        code, out = finish(changed)
+        once_code, once_out = finish(once)
 
     assert code == 1, out
     assert "3 failed, 1 passed, 3 errors" in out
@@ -219,10 +222,10 @@ def test_replay_errors_explain_themselves(tmp_path: Path) -> None:
     # unmatched requests, through both drivers: the closest candidates and what differed
     assert "no recorded interaction matches POST /_db/t_test_async_driver_" in out
     assert "no recorded interaction matches POST /_db/t_test_sync_driver_" in out
-    assert "closest recorded candidates:" in out
-    assert '-  "name": "things"' in out and '+  "name": "other_name"' in out
-    assert '+  "name": "renamed"' in out
-    assert "record mode 'none' never records" in out
+    assert "closest recorded (recorded -> sent):" in out
+    assert 'body.name: "things" -> "other_name"' in out
+    assert 'body.name: "things" -> "renamed"' in out
+    assert "--arango-mode=replay" in out and "--arango-record-mode=rewrite" in out
     # the cassette of a test that was never recorded
     assert re.search(r"cassette \S+test_never_recorded\.yaml not found", out)
     # an invalid record mode on the marker
@@ -234,8 +237,9 @@ def test_replay_errors_explain_themselves(tmp_path: Path) -> None:
     # record mode 'once' with an existing cassette: replayed, and the new request refused
     assert once_code == 1, once_out
     assert "no recorded interaction matches GET /_db/_system/_api/collection" in once_out
-    assert "record mode 'once' does not record new requests into an existing cassette" in once_out
-    assert "cannot reach" not in once_out  # replaying never touched the (absent) server
+    assert "the cassette exists, so 'once' replays it and records nothing new" in once_out
+    # replaying never touched the server (only the start-up check did)
+    assert [r.path for r in server.requests] == ["/_api/version"]
 
 
 EMULATED_TESTS = """
@@ -248,10 +252,14 @@ EMULATED_TESTS = """
 def test_record_from_the_emulator_without_a_server_as_json(tmp_path: Path) -> None:
     tapes = tmp_path / "tapes"
     options = (f"--arango-cassette-dir={tapes}", "--arango-cassette-format=json")
-    code, out = run_pytest(tmp_path, EMULATED_TESTS, "--arango-mode=record", *options)
+    code, out = run_pytest(
+        tmp_path, EMULATED_TESTS, "--arango-mode=record", "--arango-record-emulator=true", *options
+    )
     assert code == 0, out
     (path,) = list(tapes.rglob("*.json"))
     assert path.name == "test_recorded_from_the_emulator.json"
+    metadata = json.loads(path.read_text())["metadata"]
+    assert metadata["recorded_from"] == "emulator"
     code, out = run_pytest(tmp_path, EMULATED_TESTS, "--arango-mode=replay", *options)
     assert code == 0, out
     assert "1 passed" in out

@@ -192,3 +192,29 @@ async def test_all_databases_for_a_superuser_token(client, db):
     with pytest.raises(AQLQueryListError) as exc:
         await db.aql.queries(all_queries=True)
     assert (exc.value.http_code, exc.value.error_code) == (403, 1230)
+
+
+# --------------------------------------------------------------- api-calls
+async def test_recent_api_calls_through_the_driver(sys_db, db):
+    await db.collections()
+    calls = (await sys_db.api_calls())["calls"]
+    assert calls[0]["path"] == "/_admin/server/api-calls"  # most recent first
+    assert calls[0]["database"] == "_system"
+    listed = [c for c in calls if c["path"] == "/_api/collection"]
+    assert listed and listed[0]["requestType"] == "GET" and listed[0]["database"] == db.name
+    assert all(c["timeStamp"].endswith("Z") and "T" in c["timeStamp"] for c in calls)
+
+
+def test_recent_api_calls_permissions(raw, reader, wrong):
+    status, body, _ = raw("GET", "/_db/shop/_admin/server/api-calls")
+    assert status == 200 and set(body["result"]) == {"calls"}
+    assert body["result"]["calls"][0] == {
+        "timeStamp": body["result"]["calls"][0]["timeStamp"],
+        "requestType": "GET",
+        "path": "/_admin/server/api-calls",
+        "database": "shop",
+    }
+    status, body, _ = reader("GET", "/_db/shop/_admin/server/api-calls")
+    assert (status, body["errorNum"]) == (403, 11)
+    status, body, _ = wrong("GET", "/_admin/server/api-calls")
+    assert (status, body["errorNum"]) == (401, 11)

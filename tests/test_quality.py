@@ -56,6 +56,8 @@ LAZY_OWN_IMPORTS = {
     "pytest_arangomock/cli.py": "start-up",
     # the driver transports load their driver library, serve mode aiohttp, when a fixture asks
     "pytest_arangomock/plugin.py": "optional drivers and pytest start-up",
+    # interception and loopback coordinators load aiohttp only for a test that asks
+    "pytest_arangomock/fixtures_intercept.py": "pytest start-up",
     # a client whose library is missing skips its backend instead of failing the import
     "pytest_arangomock/contract/conftest.py": "optional drivers",
     # `from pytest_arangomock import InProcessHTTPClient` loads arangoasync on first use

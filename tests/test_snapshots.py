@@ -179,3 +179,23 @@ async def test_a_write_to_a_locked_key_waits_for_its_holder(db: Any, col: Any) -
     assert "timeout waiting to lock key" in exc.value.error_message
     await holder.commit_transaction()
     assert (await col.get("k"))["n"] == 6
+
+
+async def test_ttl_indexes_keep_working_across_a_snapshot(
+    db: Any, col: Any, arango_emulator: Emulator
+) -> None:
+    """A write next to a live snapshot moves the collection onto copies of its indexes;
+    the TTL index copy is the live one and keeps expiring documents, and the TTL purge
+    skips what a running transaction has locked instead of waiting for it."""
+    await col.add_index(type="ttl", fields=["at"], options={"expireAfter": 0})
+    now = [1_000_000.0]
+    arango_emulator.server.ttl.clock = lambda: now[0]
+    reader = await db.begin_transaction(read="c")  # its snapshot shares c's structures
+    await col.insert({"_key": "a", "at": now[0] + 10})  # the write moves c onto copies
+    holder = await db.begin_transaction(write="c")
+    await holder.collection("c").update({"_key": "a", "x": 1})  # "a" is locked
+    now[0] += 100
+    assert (await col.get("a"))["at"] == 1_000_010.0  # skipped, not waited for
+    await holder.abort_transaction()
+    assert await col.get("a") is None  # expired once nobody holds it
+    await reader.abort_transaction()

@@ -35,6 +35,7 @@ import yaml
 from pytest_arangomock import __version__
 from pytest_arangomock.backend import BackendRequest, BackendResponse, SyncBackend
 from pytest_arangomock.backends.cassette import CASSETTE_HOST
+from pytest_arangomock.backends.normalize import ValueMap
 from pytest_arangomock.emulator import Emulator
 from pytest_arangomock.serve import serving
 
@@ -154,12 +155,16 @@ def convert(example: dict[str, Any], recorder: Recorder, args: Any, rules: Any) 
     log = list(recorder.log)
     interactions: list[dict[str, Any]] = []
     compare: dict[str, Any] = {}
+    # ids the emulator generated, as the real server's answers to documented steps named them:
+    # later requests carry the real server's ids, which the verifier maps to its own
+    documented = ValueMap()
     pos = 0
     for step in steps:
         while pos < len(log) and not (
             log[pos][0].method == step["method"] and _same_target(log[pos][0], step["url"])
         ):
             request, response = log[pos]
+            request = documented.translate_request(request)
             body = response.body.decode("utf-8", errors="replace")
             interactions.append(
                 _interaction(request, response.status, response.reason, response.headers, body)
@@ -168,9 +173,12 @@ def convert(example: dict[str, Any], recorder: Recorder, args: Any, rules: Any) 
         if pos >= len(log):
             return f"documented step {step['index']} ({step['method']} {step['url']}) not sent"
         request, response = log[pos]
+        request = documented.translate_request(request)
         pos += 1
         if step.get("response_logged"):
             body = step.get("response_body_raw") or ""
+            real = BackendResponse(int(step["status"]), {}, body.encode("utf-8"))
+            documented.learn_responses(response, real)
             volatile, unordered = _patterns(rules, example["name"], step)
             compare[str(len(interactions))] = {"volatile": volatile, "unordered": unordered}
             interactions.append(

@@ -73,7 +73,8 @@ def serve(port: int) -> subprocess.Popen[bytes]:
     """``arangomock serve`` on ``port``, once it answers."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "pytest_arangomock.cli", "serve", "--port", str(port),
-         "--root-password", ROOT_PASSWORD, "--jwt-secret", JWT_SECRET],
+         "--root-password", ROOT_PASSWORD, "--jwt-secret", JWT_SECRET,
+         "--javascript.allow-admin-execute"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -113,11 +114,14 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE), str(source)]))
     try:
         run = subprocess.run(
-            [sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider",
+            [sys.executable, "-m", "pytest", str(source / "tests"), "--rootdir", str(source),
+             "-q", "-p", "no:cacheprovider",
              "-p", "no:arangomock", "-p", "driver_suite_plugin", "--host", "127.0.0.1",
              f"--port={port}", "--foxx-path", str(source / "tests" / "static" / "service.zip"),
              *pytest_args],
-            cwd=source, env=env, capture_output=True, text=True, timeout=1200,
+            # from the file system root: the Foxx test opens f".{foxx_path}" for the same
+            # archive the server reads from foxx_path (one file system, as in their CI)
+            cwd=source.anchor, env=env, capture_output=True, text=True, timeout=1200,
         )  # fmt: skip
     finally:
         server.terminate()

@@ -9,9 +9,11 @@ order) that can serve the equality conditions is used.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
+from ..base.errors import ArangoError
 from ..state.indexes import Lookup
 from . import ast as A
 from .scope import Fn, Row, Scope
@@ -37,41 +39,91 @@ class AccessPath:
 
 
 def equality_conditions(var: str, stmts: list[A.Node], i: int) -> dict[str, Condition]:
-    """The ``var.attr == value`` / ``var.attr IN values`` conjuncts of the FILTERs right
-    after ``stmts[i]``, by attribute path (the first one per path); ``value`` must not
-    depend on ``var``, CURRENT or a subquery."""
+    """The ``var.attr == value`` / ``var.attr IN values`` conjuncts of the FILTERs after
+    ``stmts[i]``, by attribute path (the first one per path).
+
+    LETs in between are looked through, as ArangoDB's condition finder resolves variables
+    to their calculations: ``LET a = var.x FILTER a == 4`` is the condition ``var.x == 4``.
+    ``value`` must not depend on ``var``, a variable declared inside the loop, CURRENT or a
+    subquery, so it can be computed before the loop reads any document.
+    """
     out: dict[str, Condition] = {}
-    j = i + 1
-    while j < len(stmts):
-        st = stmts[j]
+    aliases: dict[str, A.Expr] = {}  # LET name -> its expression, when that reads var
+    inner: set[str] = {var}  # names declared since the FOR
+    for st in stmts[i + 1 :]:
+        if isinstance(st, A.Let):
+            expr = _resolve(st.expr, aliases)
+            if A.attr_path(expr, var) is not None:
+                aliases[st.var] = expr
+            inner.add(st.var)
+            continue
         if not isinstance(st, A.Filter):
             break
         for c in A.conjuncts(st.expr):
             if not isinstance(c, A.Binary) or c.op not in ("==", "IN"):
                 continue
             for left, right in ((c.left, c.right), (c.right, c.left)):
-                path = A.attr_path(left, var)
-                if path is None or var in A.names_used(right) or A.uses_current(right):
-                    continue
                 if c.op == "IN" and left is not c.left:
                     continue
-                out.setdefault(path, Condition(c.op == "IN", c, right))
+                attr = _resolve(left, aliases)
+                path = A.attr_path(attr, var)
+                if path is None or A.names_used(right) & inner or A.uses_current(right):
+                    continue
+                node = c
+                if attr is not left:  # the condition as ArangoDB shows it, variables resolved
+                    pair = (attr, right) if left is c.left else (right, attr)
+                    node = A.Binary(c.op, *pair)
+                out.setdefault(path, Condition(c.op == "IN", node, right))
                 break
-        j += 1
     return out
 
 
+def _resolve(e: A.Expr, aliases: dict[str, A.Expr]) -> A.Expr:
+    """``e`` with a leading LET variable replaced by the attribute access it stands for."""
+    if isinstance(e, A.Name):
+        return aliases.get(e.name, e)
+    if isinstance(e, A.Attr) and isinstance(e.name, str):
+        inner = _resolve(e.obj, aliases)
+        return e if inner is e.obj else A.Attr(inner, e.name)
+    return e
+
+
 def choose(collection: Any, var: str, stmts: list[A.Node], i: int) -> AccessPath | None:
-    """The index lookup for ``stmts[i]`` (``FOR var IN collection``), or None for a scan."""
+    """The index lookup for ``stmts[i]`` (``FOR var IN collection``), or None for a scan.
+
+    The loop's ``indexHint`` indexes are tried first, in their order; with
+    ``forceIndexHint`` a hint no index can follow is ArangoDB's error 1577.
+    """
+    st = stmts[i]
+    hint, forced = _index_hint(st.options if isinstance(st, A.For) else None)
     conds = equality_conditions(var, stmts, i)
-    if not conds:
-        return None
     wanted = {path: c.many for path, c in conds.items()}
-    for index in collection.indexes:
+    by_name = {index.name: index for index in collection.indexes}
+    hinted = [by_name[name] for name in hint if name in by_name]
+    others = [] if forced and hint else [x for x in collection.indexes if x not in hinted]
+    for index in (*hinted, *others) if wanted else ():
         lookup = index.equality_lookup(wanted)
         if lookup is not None:
             return AccessPath(lookup, tuple(conds[f] for f in lookup.fields))
+    if forced and hint:
+        described = {"forced": True, "lookahead": 1, "type": "simple", "hint": hint}
+        text = json.dumps({"indexHint": described}, separators=(",", ":"))
+        raise ArangoError(1577, f"could not use index hint to serve query; {text}", 400)
     return None
+
+
+def _index_hint(options: A.ObjectLit | None) -> tuple[list[str], bool]:
+    """A FOR's ``indexHint`` (one name or a list) and ``forceIndexHint``, when written as
+    constants."""
+    hint: list[str] = []
+    forced = False
+    for key, value in options.items if options is not None else ():
+        if key == "indexHint":
+            items = value.items if isinstance(value, A.ArrayLit) else [value]
+            hint = [x.value for x in items if isinstance(x, A.Const) and isinstance(x.value, str)]
+        elif key == "forceIndexHint" and isinstance(value, A.Const):
+            forced = value.value is True
+    return hint, forced
 
 
 def index_source(
@@ -84,10 +136,15 @@ def index_source(
     fns = [scope.expr(c.value, vars) for c in path.conditions]
     fetch = path.lookup.fetch
     stats = scope.ctx.stats
+    # ArangoDB's index executor creates its cursor for the first input row and rearms it
+    # for every further one (an inner loop or a subquery runs it once per outer row)
+    cursor = ["cursorsCreated"]
 
     def by_index(r: Row) -> list[Any]:
         found = fetch([fn(r) for fn in fns])
         stats["scannedIndex"] += len(found)
+        stats[cursor[0]] += 1
+        cursor[0] = "cursorsRearmed"
         return found
 
     return by_index

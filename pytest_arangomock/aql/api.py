@@ -192,9 +192,11 @@ def _explain(
     disabled, executed, skipped = rule_run(
         optimizer.get("rules") if isinstance(optimizer, dict) else None
     )
-    plan = PlanBuilder(db, binds, _folder(db, binds), disabled).build(ast)
+    warnings = _fold_constants(db, binds, ast, opts)
+    builder = PlanBuilder(db, binds, _folder(db, binds), disabled)
+    plan = builder.build(ast)
     stats = {
-        "rulesExecuted": executed,
+        "rulesExecuted": executed + builder.reruns,
         "rulesSkipped": skipped,
         "plansCreated": 1,
         "rules": {},
@@ -203,8 +205,37 @@ def _explain(
     }
     cacheable = not plan["isModificationQuery"] and deterministic(ast)
     if opts.get("allPlans") is True:
-        return {"plans": [plan], "warnings": [], "stats": stats}
-    return {"plan": plan, "cacheable": cacheable, "warnings": [], "stats": stats}
+        return {"plans": [plan], "warnings": warnings, "stats": stats}
+    return {"plan": plan, "cacheable": cacheable, "warnings": warnings, "stats": stats}
+
+
+def _fold_constants(
+    db: Any, binds: dict[str, Any], ast: A.Query, options: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The warnings ArangoDB's AST optimizer raises while folding the query's constant
+    expressions (``RETURN 1 / 0`` warns of a division by zero); under ``failOnWarning``
+    the first one is the query's error. Ranges are left alone, as ArangoDB keeps them
+    unexpanded."""
+    ctx = QueryContext(db, {**options, "failOnWarning": False}, None)
+    compiler = Compiler(ctx, binds)
+    stack: list[Any] = [ast]
+    while stack:
+        node = stack.pop()
+        if (
+            isinstance(node, A.Expr)
+            and compiler.is_const(node)
+            and not any(isinstance(n, A.Range) for n in A.walk(node))
+        ):
+            try:
+                compiler.const_value(node, {})
+            except ArangoError:
+                pass  # an error ArangoDB raises when the query runs, not while planning
+            continue
+        stack.extend(reversed(A.children(node)))
+    if ctx.warnings and options.get("failOnWarning") is True:
+        first = ctx.warnings[0]
+        raise ArangoError(first["code"], first["message"], 400)
+    return ctx.warnings
 
 
 def _folder(db: Any, binds: dict[str, Any]) -> Any:

@@ -28,6 +28,8 @@ STAT_FIELDS = (
     "documentLookups",
     "scannedFull",
     "scannedIndex",
+    "cursorsCreated",
+    "cursorsRearmed",
     "cacheHits",
     "cacheMisses",
     "filtered",

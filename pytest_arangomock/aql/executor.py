@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+import weakref
 from typing import Any
 
 from ..base.errors import ArangoError
@@ -18,13 +19,27 @@ from .writes import undo
 __all__ = ["STAT_FIELDS", "Access", "QueryContext", "bind_parameters", "decorated_message", "run"]
 
 
+#: the bind parameters each parsed query declares (parsed queries are cached and shared, so
+#: a repeated query finds its parameters here instead of walking its tree again)
+_DECLARED: weakref.WeakKeyDictionary[A.Query, dict[str, bool]] = weakref.WeakKeyDictionary()
+
+
+def declared_parameters(query: A.Query) -> dict[str, bool]:
+    """``{name: is a collection parameter}`` of ``query``, ``@@x`` spelled ``@x``."""
+    declared = _DECLARED.get(query)
+    if declared is None:
+        declared = {}
+        for node in A.walk(query):
+            if isinstance(node, A.Param):
+                key = ("@" + node.name) if node.datasource else node.name
+                declared[key] = node.datasource
+        _DECLARED[query] = declared
+    return declared
+
+
 def bind_parameters(query: A.Query, bind_vars: dict[str, Any]) -> None:
     """1551 for a declared parameter without value, 1552 for a value nobody uses, 1553 types."""
-    declared: dict[str, bool] = {}
-    for node in A.walk(query):
-        if isinstance(node, A.Param):
-            key = ("@" + node.name) if node.datasource else node.name
-            declared[key] = node.datasource
+    declared = declared_parameters(query)
     for key, datasource in declared.items():
         if key not in bind_vars:
             raise ArangoError(1551, f"no value specified for declared bind parameter '{key}'", 400)

@@ -359,6 +359,11 @@ class ExpressionCompiler:
                     return lambda r: test(lf(r))
                 return lambda r: not test(lf(r))
         rf = self.expr(e.right, vars)
+        if op in ("IN", "NOT IN"):
+            member = O.in_array(lf, rf)
+            if op == "IN":
+                return member
+            return lambda r: not member(r)
         warn = self.ctx.warn
         if op == "+":
             return lambda r: O.add(lf(r), rf(r))
@@ -522,10 +527,8 @@ class ExpressionCompiler:
             for i, a in enumerate(e.args)
         ]
         if spec is None:
-            if "::" in name:  # user functions are JavaScript, which the emulator has none of
-                raise ArangoError(
-                    9, "this version of ArangoDB is built without JavaScript support", 501
-                )
+            if "::" in name:
+                return self.user_call(name, argfns)
             raise ArangoError(1540, f"usage of unknown function '{name}()'", 400)
         if len(argfns) < spec.min_args or (
             spec.max_args is not None and len(argfns) > spec.max_args
@@ -547,6 +550,23 @@ class ExpressionCompiler:
             except _RECOVERABLE:
                 ctx.warn(1542, f"invalid argument type in call to function '{name}()'")
                 return None
+
+        return call
+
+    def user_call(self, name: str, argfns: list[Fn]) -> Fn:
+        """A user-defined function (``NS::FN``): JavaScript, run by the runtime the server
+        was given (``state.runtime.JavaScriptRuntime``); without one, 501."""
+        ctx = self.ctx
+        runtime = getattr(getattr(ctx.db, "server", None), "javascript", None)
+        if runtime is None:
+            raise ArangoError(
+                9,
+                "user-defined AQL functions need JavaScript: install pytest-arangomock[js]",
+                501,
+            )
+
+        def call(r: Row) -> Any:
+            return runtime.call_user_function(ctx.db, name, [f(r) for f in argfns], ctx.warn)
 
         return call
 

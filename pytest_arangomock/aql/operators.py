@@ -126,6 +126,33 @@ def in_set(values: list[Any]) -> Callable[[Any], bool]:
     return lambda a: hash_key(a) in keys
 
 
+#: arrays shorter than this are searched element by element (hashing costs more)
+_HASH_FROM = 8
+
+
+def in_array(left: Callable[[Any], Any], right: Callable[[Any], Any]) -> Callable[[Any], bool]:
+    """``left IN right`` per row, for an array that is not a constant (a variable, a
+    subquery's result): the array is hashed with AQL's equality the first time it is
+    seen and the hash set reused for as long as rows bring the same array object (AQL
+    values are never changed in place), so a filter over n rows against an array of m
+    values costs n + m, not n * m."""
+    seen: list[Any] = [None, None]  # the array last hashed and its membership test
+
+    def member(row: Any) -> bool:
+        a = left(row)
+        b = right(row)
+        if type(b) is not list:
+            return False
+        if len(b) < _HASH_FROM:
+            return in_(a, b)
+        if seen[0] is not b:
+            seen[0], seen[1] = b, in_set(b)
+        test: Callable[[Any], bool] = seen[1]
+        return test(a)
+
+    return member
+
+
 COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "==": eq,
     "!=": ne,

@@ -18,6 +18,8 @@ from . import access, nearest
 from . import ast as A
 from .functions.library import REGISTRY
 from .nodes import MODIFY_NODES, statement_nodes
+from .optimizer import IndexChoice, number, optimize, reestimate
+from .rules import optimizer_rules, rule_run
 
 __all__ = [
     "PlanBuilder",
@@ -26,132 +28,6 @@ __all__ = [
     "optimizer_rules",
     "rule_run",
 ]
-
-# ----------------------------------------------------------------- optimizer rules
-# ArangoDB 3.12's single-server optimizer rules in their order, with the flags
-# GET /_api/query/rules reports: h hidden, c canBeDisabled, a canCreateAdditionalPlans,
-# d disabledByDefault, e enterpriseOnly. The descriptions are short summaries.
-_RULES = (
-    (
-        "replace-function-with-index",
-        "",
-        "Turn legacy index functions (NEAR, WITHIN...) into subqueries.",
-    ),
-    ("inline-subqueries", "c", "Pull subqueries into their surrounding scope."),
-    ("replace-like-with-range", "", "Use range scans for LIKE prefixes."),
-    ("replace-entries-with-object-iteration", "c", "Iterate objects directly for ENTRIES()."),
-    ("simplify-conditions", "c", "Replace constant parts of conditions with their values."),
-    ("move-calculations-up", "c", "Evaluate calculations as early as possible."),
-    ("move-filters-up", "c", "Apply filters as early as possible."),
-    ("remove-redundant-calculations", "c", "Reuse results of identical calculations."),
-    ("remove-unnecessary-filters", "c", "Drop filters that are always true."),
-    ("remove-unnecessary-calculations", "c", "Drop calculations whose result is unused."),
-    ("specialize-collect", "ha", "Pick the hash or sorted method for COLLECT."),
-    ("remove-redundant-sorts", "c", "Drop sorts made redundant by other sorts."),
-    ("optimize-subqueries", "c", "Stop subqueries once their result is known."),
-    ("interchange-adjacent-enumerations", "ca", "Try other orders of nested loops."),
-    ("move-calculations-up-2", "c", "Evaluate calculations early (second pass)."),
-    ("move-filters-up-2", "c", "Apply filters early (second pass)."),
-    ("replace-equal-attribute-accesses", "cd", "Reuse equal attribute accesses."),
-    ("remove-redundant-sorts-2", "c", "Drop redundant sorts (second pass)."),
-    ("remove-sort-rand-limit-1", "c", "Turn SORT RAND() LIMIT 1 into a random pick."),
-    ("remove-collect-variables", "c", "Drop unused COLLECT variables."),
-    ("propagate-constant-attributes", "c", "Propagate constant attribute values."),
-    ("remove-data-modification-out-variables", "c", "Skip building unused OLD/NEW."),
-    ("replace-or-with-in", "c", "Merge OR equalities into IN."),
-    ("replace-any-eq-with-in", "c", "Replace ANY == with IN."),
-    ("remove-redundant-or", "c", "Simplify redundant OR conditions."),
-    ("geo-index-optimizer", "c", "Use geo indexes for distance filters and sorts."),
-    ("use-vector-index", "c", "Use vector indexes for approximate nearest neighbours."),
-    ("push-filter-into-enumerate-near", "hd", "Push filters into geo index lookups."),
-    ("materialize-for-enumerate-near", "h", "Materialize documents after geo lookups."),
-    ("use-indexes", "c", "Use indexes to find documents."),
-    ("remove-filter-covered-by-index", "c", "Drop filters an index lookup already ensures."),
-    ("remove-unnecessary-filters-2", "c", "Drop always-true filters (second pass)."),
-    ("use-index-for-sort", "c", "Read sorted from an index instead of sorting."),
-    ("sort-in-values", "c", "Sort constant IN lists for faster lookups."),
-    ("optimize-traversal-last-element-access", "c", "Access the last path element directly."),
-    ("optimize-traversals", "c", "Build only the traversal variables that are used."),
-    ("optimize-enumerate-path-filters", "c", "Push filters into path searches."),
-    ("optimize-paths", "c", "Build only the path variables that are used."),
-    ("remove-filter-covered-by-traversal", "c", "Drop filters a traversal already ensures."),
-    ("handle-arangosearch-views", "", "Compile SEARCH conditions for views."),
-    ("arangosearch-constrained-sort", "c", "Sort and limit inside the view."),
-    ("remove-unnecessary-calculations-2", "c", "Drop unused calculations (second pass)."),
-    ("remove-redundant-path-var", "c", "Drop unused path variables."),
-    ("move-calculations-down", "c", "Evaluate calculations as late as possible."),
-    ("fuse-filters", "c", "Merge adjacent filters."),
-    ("move-filters-into-enumerate", "c", "Evaluate filters inside collection or index scans."),
-    ("remove-unnecessary-calculations-3", "hcd", "Drop unused calculations (third pass)."),
-    ("sort-limit", "c", "Keep only the top rows when SORT is followed by LIMIT."),
-    ("reduce-extraction-to-projection", "c", "Read only the attributes that are used."),
-    ("optimize-count", "c", "Count without building documents."),
-    ("late-document-materialization-arangosearch", "c", "Fetch view documents after SORT/LIMIT."),
-    ("late-document-materialization", "c", "Fetch documents after SORT/LIMIT."),
-    ("push-limit-into-index", "c", "Let index scans stop at the LIMIT."),
-    ("batch-materialize-documents", "c", "Fetch documents in batches."),
-    ("late-materialization-offset-info", "ce", "Use offset information for late materialization."),
-    ("join-index-nodes", "c", "Join index scans."),
-    ("use-index-for-collect", "c", "Read distinct values from an index for COLLECT."),
-    ("push-down-late-materialization", "c", "Materialize documents as late as possible."),
-    ("materialize-into-separate-variable", "", "Materialize documents into their own variable."),
-    ("optimize-projections", "c", "Share projections between nodes."),
-    ("remove-unnecessary-calculations-4", "c", "Drop unused calculations (last pass)."),
-    ("async-prefetch", "c", "Prefetch data for the next node asynchronously."),
-    ("immutable-search-condition", "c", "Evaluate immutable SEARCH conditions once."),
-    ("splice-subqueries", "", "Inline subqueries into the surrounding plan."),
-)
-
-
-def optimizer_rules() -> list[dict[str, Any]]:
-    """What ``GET /_api/query/rules`` lists."""
-    return [
-        {
-            "name": name,
-            "description": text,
-            "flags": {
-                "hidden": "h" in flags,
-                "clusterOnly": False,
-                "canBeDisabled": "c" in flags,
-                "canCreateAdditionalPlans": "a" in flags,
-                "disabledByDefault": "d" in flags,
-                "enterpriseOnly": "e" in flags,
-            },
-        }
-        for name, flags, text in _RULES
-    ]
-
-
-def rule_run(requested: Any) -> tuple[frozenset[str], int, int]:
-    """The rules a query's ``optimizer.rules`` (``-name``, ``+name``, ``-all``, ``+all``)
-    leave disabled, and ArangoDB's ``rulesExecuted``/``rulesSkipped`` for one plan.
-
-    Every rule runs once per plan; hidden rules are not counted, and rules disabled by
-    default count as skipped only when a user request could have disabled them.
-    """
-    flags = {name: f for name, f, _ in _RULES}
-    disabled = {name for name, f in flags.items() if "d" in f and "c" in f}
-    for entry in requested if isinstance(requested, list) else []:
-        if not isinstance(entry, str) or not entry:
-            continue
-        name = entry[1:] if entry[0] in "+-" else entry
-        names = [name] if name in flags else list(flags) if name == "all" else []
-        for n in names:
-            if entry[0] == "-":
-                if "c" in flags[n]:
-                    disabled.add(n)
-            elif name != "all" or "d" not in flags[n]:
-                disabled.discard(n)
-    executed = skipped = 0
-    for name, f in flags.items():
-        if "h" in f:
-            continue
-        if name not in disabled:
-            executed += 1
-        elif "d" not in f:
-            skipped += 1
-    return frozenset(disabled), executed, skipped
-
 
 # ----------------------------------------------------------------- expressions
 _BINARY = {
@@ -368,6 +244,10 @@ class PlanBuilder:
         self.prefetch_forbidden = False
         # statements an optimizer rule folded into an earlier node (vector search)
         self.skipped: set[int] = set()
+        # EnumerateCollectionNode id -> the index lookup that can serve it
+        self.index_choices: dict[int, IndexChoice] = {}
+        self.reruns = 0
+        self.estimates: dict[int, tuple[tuple[float, float], tuple[float, float]]] = {}
 
     # variables ----------------------------------------------------------------
     def declare_all(self, stmts: list[A.Node]) -> None:
@@ -422,8 +302,8 @@ class PlanBuilder:
             "type": kind,
             "dependencies": [self.nodes[-1]["id"]] if self.nodes else [],
             "id": self.next_id,
-            "estimatedCost": _number(self.cost),
-            "estimatedNrItems": _number(self.items),
+            "estimatedCost": number(self.cost),
+            "estimatedNrItems": number(self.items),
         }
         node.update(fields)
         self.nodes.append(node)
@@ -453,6 +333,7 @@ class PlanBuilder:
         )
         if not deterministic(e):
             self.no_prefetch.add(node["id"])
+            node["_nondeterministic"] = True
         return out
 
     def subquery(self, q: A.Query, name: str | None = None) -> dict[str, Any]:
@@ -479,6 +360,7 @@ class PlanBuilder:
         self.cost = 1.0
         self.nodes[0]["estimatedCost"] = 1
         self.statements(query.statements, spliced=False)
+        self.apply_rules()
         prefetching = 0
         if "async-prefetch" not in self.disabled_rules and not self.prefetch_forbidden:
             prefetching = self.async_prefetch()
@@ -493,6 +375,21 @@ class PlanBuilder:
             "variables": sorted(self.variables, key=lambda v: -int(v["id"])),
             "isModificationQuery": self.modifies,
         }
+
+    def apply_rules(self) -> None:
+        """Run the optimizer rules over the initial plan, re-estimate what they changed,
+        and drop the notes the rules kept on the nodes."""
+        estimates = {n["id"]: (n["estimatedCost"], n["estimatedNrItems"]) for n in self.nodes}
+        inputs = {
+            n["id"]: estimates[n["dependencies"][0]] if n["dependencies"] else (0.0, 1.0)
+            for n in self.nodes
+        }
+        self.estimates = {k: (inputs[k], estimates[k]) for k in estimates}
+        if optimize(self):
+            reestimate(self.nodes, self.estimates)
+        for i, node in enumerate(self.nodes):
+            if any(k.startswith("_") for k in node):
+                self.nodes[i] = {k: v for k, v in node.items() if not k.startswith("_")}
 
     def async_prefetch(self) -> int:
         """ArangoDB's ``async-prefetch`` rule: flag the main query's nodes that may fetch
@@ -622,48 +519,16 @@ class PlanBuilder:
         if near is not None:
             self.near(near, common, count)
             return i
-        path = access.choose(col, st.var, stmts, i - 1) if col is not None else None
-        if path is None:
-            self.add(
-                "EnumerateCollectionNode",
-                cost=self.items * count + 1,
-                items=self.items * count,
-                **common,
-                random=False,
-            )
-            return i
-        self.rules.append("use-indexes")
-        items = path.lookup.estimate
-        self.add(
-            "IndexNode",
-            cost=self.items * math.log2(max(count, 2.0)) + 1,
-            items=self.items * items,
+        node = self.add(
+            "EnumerateCollectionNode",
+            cost=self.items * count + 1,
+            items=self.items * count,
             **common,
-            strategy="document",
-            indexes=[path.lookup.index.describe()],
-            condition={
-                "type": "n-ary or",
-                "typeID": 63,
-                "subNodes": [
-                    {
-                        "type": "n-ary and",
-                        "typeID": 62,
-                        "subNodes": [
-                            expression_json(c.node, self.lookup, self.binds)
-                            for c in path.conditions
-                        ],
-                    }
-                ],
-            },
-            allCoveredByOneIndex=False,
-            sorted=True,
-            ascending=True,
-            evalFCalls=True,
-            waitForSync=False,
-            limit=0,
-            isLateMaterialized=False,
-            lookahead=1,
+            random=False,
         )
+        path = access.choose(col, st.var, stmts, i - 1) if col is not None else None
+        if path is not None:
+            self.index_choices[node["id"]] = self.index_choice(path, count)
         return i
 
     def near(self, m: nearest.NearMatch, common: dict[str, Any], count: float) -> None:
@@ -696,6 +561,51 @@ class PlanBuilder:
             searchParameters={} if m.n_probe is None else {"nProbe": m.n_probe},
             index=m.lookup.index.describe(),
         )
+
+    def index_choice(self, path: access.AccessPath, count: float) -> IndexChoice:
+        """What ``use-indexes`` puts in the IndexNode, with ArangoDB's estimates
+        (``SortedIndexAttributeMatcher`` and ``Index::normalizeFilterCosts``): the
+        expected documents and the cost of one lookup."""
+        index = path.lookup.index
+        described = index.describe()
+        lookups = 1
+        for c in path.conditions:
+            known, value = self.fold(c.value)
+            if c.many and known and isinstance(value, list) and len(value) > 1:
+                lookups += len(value) - 1  # one lookup per IN value
+        equality = frozenset(
+            f for f, c in zip(path.lookup.fields, path.conditions, strict=True) if not c.many
+        )
+        selectivity = described.get("selectivityEstimate")
+        if (
+            isinstance(selectivity, (int, float))
+            and selectivity > 0
+            and len(equality) == len(index.fields)
+        ):
+            items = float(int(lookups / selectivity))
+        else:
+            items = float(int(path.lookup.estimate * lookups))
+        items = max(1.0, items)
+        cost = max(1.0, math.log2(count) * lookups if count > 0 else 1.0)
+        cost += items * 0.05 - (len(index.fields) - 1) * 0.02
+        if index.unique:
+            cost *= 0.995 - 0.05 * (len(index.fields) - 1)
+        if described["type"] in ("primary", "edge"):
+            cost *= 0.9
+        condition = {
+            "type": "n-ary or",
+            "typeID": 63,
+            "subNodes": [
+                {
+                    "type": "n-ary and",
+                    "typeID": 62,
+                    "subNodes": [
+                        expression_json(c.node, self.lookup, self.binds) for c in path.conditions
+                    ],
+                }
+            ],
+        }
+        return IndexChoice(described, condition, equality, items, max(0.0, cost))
 
     def filter(self, e: A.Expr) -> None:
         known, value = self.fold(e)
@@ -738,9 +648,10 @@ class PlanBuilder:
             fields["inDocVariable"] = doc
             if key is not None:
                 fields["inKeyVariable"] = key
-        self.add(MODIFY_NODES[st.op], cost=self.items, **fields)
+        node = self.add(MODIFY_NODES[st.op], cost=self.items, **fields)
         self.scopes[-1]["OLD"] = self.variable("OLD")
         self.scopes[-1]["NEW"] = self.variable("NEW")
+        node["_sets"] = [self.scopes[-1]["OLD"], self.scopes[-1]["NEW"]]
 
     def collect(self, st: A.Collect) -> None:
         groups = [{"outVariable": None, "inVariable": self.calc(e)} for _, e in st.groups]
@@ -761,15 +672,13 @@ class PlanBuilder:
             fields["expressionVariable" if st.into_expr is not None else "outVariable"] = (
                 self.variable(st.into)
             )
+        declared = [g["outVariable"] for g in groups] + [a["outVariable"] for a in aggregates]
         if st.count_var:
-            self.variable(st.count_var)
+            declared.append(self.variable(st.count_var))
         fields["isDistinctCommand"] = False
         fields["collectOptions"] = {"method": "hash" if groups else "count"}
-        self.add("CollectNode", cost=self.items, **fields)
-
-
-def _number(v: float) -> float | int:
-    return int(v) if float(v).is_integer() else v
+        node = self.add("CollectNode", cost=self.items, **fields)
+        node["_sets"] = declared
 
 
 def _truthy(v: Any) -> bool:

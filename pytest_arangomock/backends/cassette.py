@@ -1,11 +1,17 @@
-"""Cassettes: recorded HTTP interactions in vcrpy's file layout.
+"""Cassettes: recorded HTTP interactions, written and read through vcrpy.
 
-The layout is vcrpy's version 1 (``{"interactions": [{"request": ..., "response": ...}],
-"version": 1}`` plus an optional ``metadata`` mapping), so vcrpy can read our cassettes and
-we can read its. YAML goes through libyaml when it is available (loading thousands of
-interactions stays well under a second); a ``.json`` suffix selects JSON. Writes are atomic
-(temporary file in the same directory, then ``os.replace``), so parallel workers and
-interrupted runs never leave a torn cassette behind.
+Writing goes through vcrpy itself: each interaction becomes a ``vcr.request.Request`` and
+vcrpy's response dict, ``vcr.serialize.serialize`` lays out the cassette (version 1, with a
+``metadata`` mapping) and vcrpy's YAML or JSON serializer renders it, so vcrpy reads our
+cassettes and we read its. :class:`Persister` is a vcrpy persister (``load_cassette``,
+``save_cassette``) that writes atomically (temporary file in the same directory, then
+``os.replace``): parallel workers and interrupted runs never leave a torn cassette behind.
+
+Reading keeps one fast path of our own, :data:`FAST_YAML` (a vcrpy serializer whose
+``deserialize`` builds the data straight from libyaml's events): vcrpy's loader and its
+``Request`` objects cost tens of microseconds per interaction, which a suite replaying
+thousands of them feels. :func:`to_vcr` and :func:`from_vcr` convert between our
+interactions and vcrpy's types.
 """
 
 from __future__ import annotations
@@ -20,24 +26,30 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
+import vcr.serialize
 import yaml
+from vcr.persisters.filesystem import CassetteNotFoundError as VcrNotFound
+from vcr.request import Request as VcrRequest
+from vcr.serializers import jsonserializer, yamlserializer
 
 from ..backend import BackendRequest, BackendResponse
 
 __all__ = [
     "CASSETTE_HOST",
+    "FAST_YAML",
     "Cassette",
     "CassetteFormatError",
     "Interaction",
+    "Persister",
     "atomic_write",
+    "from_vcr",
+    "to_vcr",
 ]
 
 try:  # libyaml is an order of magnitude faster; PyYAML's pure-Python classes are the fallback
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
-    _Dumper: type[yaml.SafeDumper] = yaml.CSafeDumper  # type: ignore[assignment]
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
-    _Dumper = yaml.SafeDumper
 
 #: vcrpy needs an absolute URI; the real host is irrelevant to replay and not worth storing.
 CASSETTE_HOST = "http://arangodb:8529"
@@ -99,12 +111,16 @@ class Cassette:
         atomic_write(p, self.dumps(json_format=_is_json(p)))
 
     def dumps(self, *, json_format: bool = False) -> str:
-        data = self.to_dict()
-        if json_format:
-            return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-        return yaml.dump(
-            data, Dumper=_Dumper, allow_unicode=True, default_flow_style=False, width=1 << 30
-        )
+        """The file's text, laid out by vcrpy's ``serialize`` and serializers."""
+        pairs = [to_vcr(i) for i in self.interactions]
+        cassette_dict = {
+            "requests": [r for r, _ in pairs],
+            "responses": [r for _, r in pairs],
+            "metadata": self.metadata,
+        }
+        serializer = jsonserializer if json_format else yamlserializer
+        text: str = vcr.serialize.serialize(cassette_dict, serializer)
+        return text
 
     # ------------------------------------------------------------ conversion
     def to_dict(self) -> dict[str, Any]:
@@ -325,6 +341,61 @@ def _interaction_from_dict(raw: dict[str, Any]) -> Interaction:
         _body_in(body.get("string") if isinstance(body, dict) else body),
     )
     return Interaction(request, response)
+
+
+def to_vcr(interaction: Interaction) -> tuple[VcrRequest, dict[str, Any]]:
+    """vcrpy's request object and response dict for ``interaction`` (what its hooks see)."""
+    raw = _interaction_to_dict(interaction)
+    rq = raw["request"]
+    return VcrRequest(rq["method"], rq["uri"], rq["body"], rq["headers"]), raw["response"]
+
+
+def from_vcr(request: VcrRequest, response: dict[str, Any]) -> Interaction:
+    """Our interaction for vcrpy's request and response dict."""
+    raw = {
+        "request": {
+            "method": request.method,
+            "uri": request.uri,
+            "body": request.body,
+            "headers": {k: [v] for k, v in request.headers.items()},
+        },
+        "response": response,
+    }
+    return _interaction_from_dict(raw)
+
+
+class _FastYaml:
+    """vcrpy's serializer interface: our event-stream loader, vcrpy's own dumper."""
+
+    @staticmethod
+    def deserialize(cassette_string: str) -> Any:
+        return load_yaml(cassette_string)
+
+    @staticmethod
+    def serialize(cassette_dict: Any) -> str:
+        text: str = yamlserializer.serialize(cassette_dict)
+        return text
+
+
+#: the YAML serializer to register with vcrpy (``vcr.register_serializer("yaml", FAST_YAML)``)
+FAST_YAML = _FastYaml()
+
+
+class Persister:
+    """A vcrpy persister (``vcr.register_persister(Persister)``) writing atomically."""
+
+    @classmethod
+    def load_cassette(cls, cassette_path: str | os.PathLike[str], serializer: Any) -> Any:
+        path = Path(cassette_path)
+        if not path.is_file():
+            raise VcrNotFound()
+        return vcr.serialize.deserialize(path.read_text(encoding="utf-8"), serializer)
+
+    @staticmethod
+    def save_cassette(
+        cassette_path: str | os.PathLike[str], cassette_dict: Any, serializer: Any
+    ) -> None:
+        atomic_write(Path(cassette_path), vcr.serialize.serialize(cassette_dict, serializer))
 
 
 def atomic_write(path: Path, text: str) -> None:

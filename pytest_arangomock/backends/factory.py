@@ -14,18 +14,22 @@ around one test:
 from __future__ import annotations
 
 import contextlib
+import datetime
+import importlib.metadata
 import itertools
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from ..backend import Backend
+from ..base.constants import VERSION
 from ..emulator import Emulator
 from ..settings import MODES, RunOptions, Settings
 from .faults import FaultsBackend
-from .live import LiveBackend, create_database, drop_database
+from .live import BlockedLiveBackend, LiveBackend, create_database, drop_database
 from .record import CassetteBackend, check_record_mode
 from .redact import RedactionRules
 from .replay import CassetteError
-from .verify import VerifyBackend
+from .verify import VerifyBackend, baseline_names, drift_report
 
 __all__ = [
     "MODES",
@@ -80,6 +84,15 @@ class Run:
         """Why the test must fail although its body passed (swallowed errors, drift)."""
         return None
 
+    def failure_report(self) -> str | None:
+        """The short report that replaces a failed test's traceback (a request the cassette
+        could not answer: the driver's frames say nothing about it)."""
+        return None
+
+    def drift_report(self) -> str | None:
+        """The emulator's differences from the live server, whatever the test's outcome."""
+        return None
+
     def finish(self) -> str | None:
         """Save what the run recorded; why the test fails at teardown, if it does."""
         return None
@@ -126,7 +139,7 @@ class CassetteRun(Run):
         Raises :class:`CassetteError` for a replayed cassette that records no database.
         """
         cassette = self.cassette
-        recorded = cassette.metadata.get("database")
+        recorded = cassette.recorded_database()
         if not cassette.records:
             if not isinstance(recorded, str):
                 raise CassetteError(
@@ -141,6 +154,9 @@ class CassetteRun(Run):
 
     def problem(self) -> str | None:
         return str(self.cassette.errors[0]) if self.cassette.errors else None
+
+    def failure_report(self) -> str | None:
+        return self.problem()
 
     def finish(self) -> str | None:
         self.cassette.save()
@@ -166,12 +182,39 @@ class VerifyRun(Run):
     def problem(self) -> str | None:
         return self.verify.failure()
 
+    def drift_report(self) -> str | None:
+        return drift_report(self.verify.drifts) if self.verify.drifts else None
+
 
 def open_live(settings: Settings) -> LiveBackend | None:
     """A connection pool to the live server when the mode talks to one (else ``None``)."""
     if not settings.url or settings.mode in ("emulate", "replay"):
         return None
+    if settings.block_live:
+        return BlockedLiveBackend(settings.url)  # type: ignore[return-value]
     return LiveBackend(settings.url)
+
+
+def _plugin_version() -> str:
+    try:
+        return importlib.metadata.version("pytest-arangomock")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a source checkout
+        return "unknown"
+
+
+def recording_metadata(settings: Settings, from_live: bool) -> dict[str, Any]:
+    """Where a recording comes from: server version and edition, live or emulator, when,
+    and which plugin version wrote it."""
+    if from_live:
+        server = {k: v for k, v in settings.server.items() if k in ("version", "license")}
+    else:
+        server = {"version": VERSION, "license": "enterprise"}
+    return {
+        "recorded_from": "live" if from_live else "emulator",
+        "server": server,
+        "recorded_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "plugin": f"pytest-arangomock {_plugin_version()}",
+    }
 
 
 def open_run(
@@ -210,6 +253,7 @@ def open_run(
             fresh_emulator(),
             on_diff=opts.verify if opts.verify is not None else settings.verify,
             ignore=settings.verify_ignore,
+            baseline=baseline_names(live, password),
         )
         return VerifyRun(verify, password)
     if mode not in ("record", "replay"):
@@ -220,16 +264,22 @@ def open_run(
     inner: Backend | None = None
     if mode == "replay":
         record_mode = "none"  # replay never reaches a server
+        asked = "--arango-mode=replay"
     else:
-        inner = live or visible()
+        inner = live if live is not None else visible() if settings.record_emulator else None
+        asked = f"--arango-mode=record --arango-record-mode={record_mode}"
+    folder = settings.cassette_dir or settings.rootdir / "cassettes"
     cassette = CassetteBackend(
-        opts.cassette or settings.cassette_dir / f"cassette.{settings.cassette_format}",
+        opts.cassette or folder / f"cassette.{settings.cassette_format}",
         record_mode=record_mode,
         inner=inner,
         match_on=tuple(opts.match_on if opts.match_on is not None else settings.match_on),
-        rules=RedactionRules().extended(
-            settings.redact_headers, settings.redact_fields, settings.redact_patterns
-        ),
+        rules=RedactionRules.configured(opts.redaction or settings.redaction),
+        extra=opts.extra_cassettes,
+        before_record_request=opts.before_record_request,
+        before_record_response=opts.before_record_response,
+        asked=asked,
+        metadata={**recording_metadata(settings, live is not None), **opts.metadata},
     )
     allow_unused = opts.allow_unused if opts.allow_unused is not None else settings.allow_unused
     return CassetteRun(cassette, password, bool(allow_unused))

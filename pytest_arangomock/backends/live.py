@@ -11,6 +11,8 @@ import asyncio
 import base64
 import json
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
@@ -27,7 +29,14 @@ from ..backend import (
     answer_sync,
 )
 
-__all__ = ["LiveBackend", "LiveConnectionError", "create_database", "drop_database"]
+__all__ = [
+    "BlockedLiveBackend",
+    "LiveBackend",
+    "LiveConnectionError",
+    "create_database",
+    "drop_database",
+    "probe",
+]
 
 T = TypeVar("T")
 
@@ -173,3 +182,53 @@ def drop_database(backend: Backend, name: str, password: str) -> None:
             f"arangomock: could not drop database {name!r}: HTTP {resp.status} "
             f"{resp.body[:300].decode('utf-8', errors='replace')}"
         )
+
+
+# ------------------------------------------------------------------ start-up check
+
+
+def probe(url: str, password: str, timeout: float = 5.0) -> dict[str, str] | str:
+    """What the server at ``url`` is (``version``, ``license``), or one line saying why it
+    cannot be reached. Any HTTP answer means the server is there (401: wrong password, which
+    the tests will report themselves)."""
+    token = base64.b64encode(f"root:{password}".encode()).decode("ascii")
+    request = urllib.request.Request(
+        url.rstrip("/") + "/_api/version", headers={"Authorization": f"Basic {token}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as resp:
+            body = resp.read()
+    except urllib.error.HTTPError:
+        return {}
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        return f"arangomock: cannot reach ArangoDB at {url}: {reason}"
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return f"arangomock: {url} answered /_api/version with something that is not ArangoDB"
+    if not isinstance(data, dict):
+        return {}
+    return {k: str(data[k]) for k in ("version", "license") if k in data}
+
+
+class BlockedLiveBackend(SyncBackend, AsyncBackend):
+    """Stands in for the live server when reaching it is forbidden (``--arango-block-live``)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def _refuse(self, request: BackendRequest) -> BackendResponse:
+        raise LiveConnectionError(
+            f"arangomock: {request.method} {request.path} would reach the live server at "
+            f"{self.url}, and --arango-block-live forbids it"
+        )
+
+    def handle_sync(self, request: BackendRequest) -> BackendResponse:
+        return self._refuse(request)
+
+    async def handle(self, request: BackendRequest) -> BackendResponse:
+        return self._refuse(request)
+
+    def close(self) -> None:
+        """Nothing to close."""

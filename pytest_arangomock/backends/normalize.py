@@ -103,7 +103,7 @@ def _body(req: BackendRequest, rules: RedactionRules) -> Hashable:
     parsed = parse_json(req.body)
     if parsed is None:
         return req.body
-    scrubbed, _ = redact_json(parsed, rules)
+    scrubbed, _ = redact_json(parsed, rules, req.path)
     return _canonical(_mask_revs(scrubbed))
 
 
@@ -304,6 +304,34 @@ def _mask(value: Any, masked: frozenset[str]) -> Any:
     return value
 
 
+def _identity(item: Any) -> Any:
+    """What names a listed thing: the string itself, or an object's name/user/key."""
+    if isinstance(item, dict):
+        for field in ("name", "user", "_key"):
+            if isinstance(item.get(field), str):
+                return item[field]
+        return None
+    return item if isinstance(item, str) else None
+
+
+def without_preexisting(reference: Any, other: Any, names: frozenset[str]) -> Any:
+    """``reference`` without list entries named in ``names`` that ``other`` does not list:
+    things that were on the live server before the test (databases, users, collections)."""
+    if not names:
+        return reference
+    if isinstance(reference, dict) and isinstance(other, dict):
+        return {
+            k: without_preexisting(v, other[k], names) if k in other else v
+            for k, v in reference.items()
+        }
+    if isinstance(reference, list) and isinstance(other, list):
+        present = {_identity(item) for item in other}
+        return [
+            item for item in reference if _identity(item) not in names or _identity(item) in present
+        ]
+    return reference
+
+
 def difference(
     reference: BackendResponse,
     other: BackendResponse,
@@ -311,11 +339,13 @@ def difference(
     values: ValueMap | None = None,
     ignore: Iterable[str] = (),
     labels: tuple[str, str] = ("live", "emulator"),
+    preexisting: frozenset[str] = frozenset(),
 ) -> str | None:
     """A readable diff of two answers (status, then body), or ``None`` when they agree.
 
     Bodies compare as JSON values (object key order ignored) after ``reference`` is
-    rewritten through ``values`` and volatile fields are masked on both sides.
+    rewritten through ``values``, entries it lists from ``preexisting`` are dropped and
+    volatile fields are masked on both sides.
     """
     masked = MASKED_FIELDS | frozenset(ignore)
     ref_json, oth_json = parse_json(reference.body), parse_json(other.body)
@@ -330,6 +360,7 @@ def difference(
     else:
         if values is not None:
             ref_json = values.translate(ref_json)
+        ref_json = without_preexisting(ref_json, oth_json, preexisting)
         ref_m, oth_m = _mask(ref_json, masked), _mask(oth_json, masked)
         if ref_m != oth_m:
             a = json.dumps(ref_m, indent=2, sort_keys=True, ensure_ascii=False)

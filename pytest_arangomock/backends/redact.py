@@ -1,10 +1,11 @@
-"""Keep secrets out of cassettes.
+"""Keep credentials out of cassettes, and only credentials: data stays as the server sent it.
 
 By default: ``Authorization``-like headers, JWTs anywhere (headers and bodies), user access
 tokens (``v1.<hex>``, minted by ``POST /_api/token/{user}``) anywhere and the ``token`` field
-of every ``/_api/token`` request and answer, and JSON fields named ``password``
-(``/_open/auth``) or ``passwd`` (``/_api/user``, database users). An access token becomes
-``v1.redacted``: still shaped like one, and worthless.
+of every ``/_api/token`` request and answer, and the password fields of the APIs that take
+passwords: ``password`` of ``/_open/auth``, ``passwd`` of ``/_api/user`` and of the users
+given to ``POST /_api/database``. A document field named ``password`` is data, and is kept.
+An access token becomes ``v1.redacted``: still shaped like one, and worthless.
 A JWT is not blanked but re-issued unsigned: drivers decode the token they get back
 (without checking the signature) and refuse one that is expired or malformed, so the
 replacement keeps the claims, moves ``exp`` far into the future and carries the signature
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..backend import BackendRequest, BackendResponse
+from ..settings import Redaction
 from .cassette import Interaction
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "redact_interaction",
     "redact_json",
     "redact_jwt",
+    "redact_request",
 ]
 
 REDACTED = "<redacted>"
@@ -51,18 +54,34 @@ ACCESS_TOKEN_PATTERN = re.compile(r"\bv1\.[0-9a-fA-F]{16,}")
 REDACTED_ACCESS_TOKEN = "v1.redacted"
 #: The access token API; the ``token`` field of its bodies is a live credential.
 _TOKEN_ROUTE = re.compile(r"(?:^|/)_api/token(?:/|$)")
+#: The APIs that take passwords (login, users, databases with their users).
+_PASSWORD_ROUTE = re.compile(r"(?:^|/)(?:_open/auth|_api/user|_api/database)(?:/|$)")
 
 DEFAULT_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
-DEFAULT_FIELDS = frozenset({"password", "passwd"})
+#: password fields, redacted only in the bodies of the password-taking APIs
+PASSWORD_FIELDS = frozenset({"password", "passwd"})
 
 
 @dataclass(frozen=True)
 class RedactionRules:
-    """What to scrub. ``headers`` and ``fields`` are matched case-insensitively."""
+    """What to scrub. ``headers`` and ``fields`` are matched case-insensitively.
+
+    ``fields`` are redacted in every body; ``credentials`` turns on the built-in rules
+    (password fields of the password APIs, JWTs, access tokens).
+    """
 
     headers: frozenset[str] = DEFAULT_HEADERS
-    fields: frozenset[str] = DEFAULT_FIELDS
+    fields: frozenset[str] = frozenset()
     patterns: tuple[re.Pattern[str], ...] = field(default_factory=tuple)
+    credentials: bool = True
+
+    @classmethod
+    def configured(cls, redaction: Redaction | None) -> RedactionRules:
+        """The rules of a :class:`~pytest_arangomock.settings.Redaction` (ini options)."""
+        if redaction is None:
+            return cls()
+        base = cls() if redaction.defaults else cls(frozenset(), frozenset(), (), False)
+        return base.extended(redaction.headers, redaction.fields, redaction.patterns)
 
     def extended(
         self,
@@ -75,6 +94,7 @@ class RedactionRules:
             self.headers | {h.strip().lower() for h in headers if h.strip()},
             self.fields | {f.strip().lower() for f in fields if f.strip()},
             self.patterns + tuple(re.compile(p) for p in patterns if p),
+            self.credentials,
         )
 
 
@@ -104,13 +124,15 @@ def redact_jwt(token: str) -> str:
 
 
 class _Counter:
-    """How many values were replaced, and whether the body belongs to the token API."""
+    """How many values were replaced, and which credential API the body belongs to."""
 
-    __slots__ = ("count", "token_route")
+    __slots__ = ("count", "password_route", "token_route")
 
-    def __init__(self, path: str = "") -> None:
+    def __init__(self, path: str = "", rules: RedactionRules | None = None) -> None:
         self.count = 0
-        self.token_route = _TOKEN_ROUTE.search(path) is not None
+        on = rules is None or rules.credentials
+        self.token_route = on and _TOKEN_ROUTE.search(path) is not None
+        self.password_route = on and _PASSWORD_ROUTE.search(path) is not None
 
 
 def _redact_text(text: str, rules: RedactionRules, counter: _Counter) -> str:
@@ -120,9 +142,9 @@ def _redact_text(text: str, rules: RedactionRules, counter: _Counter) -> str:
             counter.count += 1
         return replacement
 
-    if "eyJ" in text:
+    if rules.credentials and "eyJ" in text:
         text = JWT_PATTERN.sub(jwt_sub, text)
-    if "v1." in text:
+    if rules.credentials and "v1." in text:
         text, n = ACCESS_TOKEN_PATTERN.subn(REDACTED_ACCESS_TOKEN, text)
         counter.count += n
     for pattern in rules.patterns:
@@ -135,7 +157,9 @@ def _redact_value(value: Any, rules: RedactionRules, counter: _Counter) -> Any:
     if isinstance(value, dict):
         out: dict[str, Any] = {}
         for key, item in value.items():
-            if key.lower() in rules.fields and isinstance(item, str) and item != REDACTED:
+            low = key.lower()
+            secret = low in rules.fields or (counter.password_route and low in PASSWORD_FIELDS)
+            if secret and isinstance(item, str) and item != REDACTED:
                 counter.count += 1
                 out[key] = REDACTED
             elif (
@@ -156,9 +180,9 @@ def _redact_value(value: Any, rules: RedactionRules, counter: _Counter) -> Any:
     return value
 
 
-def redact_json(value: Any, rules: RedactionRules) -> tuple[Any, int]:
-    """``value`` with secret fields and tokens replaced, and how many were."""
-    counter = _Counter()
+def redact_json(value: Any, rules: RedactionRules, path: str = "") -> tuple[Any, int]:
+    """``value`` (a body sent to ``path``) with secrets replaced, and how many were."""
+    counter = _Counter(path, rules)
     return _redact_value(value, rules, counter), counter.count
 
 
@@ -205,11 +229,11 @@ def _redact_headers(
 
 def redact_request(request: BackendRequest, rules: RedactionRules) -> BackendRequest:
     """``request`` as it would be stored (used to match live requests against recordings)."""
-    counter = _Counter(request.path)
+    counter = _Counter(request.path, rules)
     return BackendRequest(
         request.method,
         request.path,
-        dict(request.query),
+        {k: _redact_text(v, rules, counter) for k, v in request.query.items()},
         _redact_headers(request.headers, rules, counter),
         _redact_body(request.body, rules, counter),
     )
@@ -218,7 +242,7 @@ def redact_request(request: BackendRequest, rules: RedactionRules) -> BackendReq
 def redact_interaction(interaction: Interaction, rules: RedactionRules) -> tuple[Interaction, int]:
     """A scrubbed copy of ``interaction`` and the number of values replaced."""
     req, resp = interaction.request, interaction.response
-    counter = _Counter(req.path)
+    counter = _Counter(req.path, rules)
     query = {k: _redact_text(v, rules, counter) for k, v in req.query.items()}
     new_req = BackendRequest(
         req.method,

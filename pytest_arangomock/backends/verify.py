@@ -12,6 +12,7 @@ emulator (``arangomock cassette verify``).
 
 from __future__ import annotations
 
+import base64
 import sys
 import time
 import warnings
@@ -29,10 +30,17 @@ from ..backend import (
     answer_sync,
 )
 from .cassette import Cassette
-from .normalize import ValueMap, difference
+from .normalize import ValueMap, difference, parse_json
 from .replay import describe
 
-__all__ = ["Drift", "DriftWarning", "Progress", "VerifyBackend", "replay_cassette"]
+__all__ = [
+    "Drift",
+    "DriftWarning",
+    "Progress",
+    "VerifyBackend",
+    "baseline_names",
+    "replay_cassette",
+]
 
 VERIFY_MODES = ("fail", "warn")
 
@@ -72,6 +80,7 @@ class VerifyBackend(SyncBackend, AsyncBackend):
         *,
         on_diff: str = "fail",
         ignore: Iterable[str] = (),
+        baseline: frozenset[str] = frozenset(),
     ) -> None:
         if on_diff not in VERIFY_MODES:
             raise ValueError(f"--arango-verify must be one of {VERIFY_MODES}, not {on_diff!r}")
@@ -79,6 +88,8 @@ class VerifyBackend(SyncBackend, AsyncBackend):
         self.emulator = emulator
         self.on_diff = on_diff
         self.ignore = tuple(ignore)
+        #: names of what was on the live server before the test (not drift when listed)
+        self.baseline = baseline
         self.values = ValueMap()
         self.drifts: list[Drift] = []
         self.count = 0
@@ -88,7 +99,9 @@ class VerifyBackend(SyncBackend, AsyncBackend):
     ) -> None:
         self.count += 1
         self.values.learn_responses(live, emulated)
-        diff = difference(live, emulated, values=self.values, ignore=self.ignore)
+        diff = difference(
+            live, emulated, values=self.values, ignore=self.ignore, preexisting=self.baseline
+        )
         if diff is None:
             return
         drift = Drift(self.count, describe(request), diff)
@@ -113,6 +126,37 @@ class VerifyBackend(SyncBackend, AsyncBackend):
         if self.drifts and self.on_diff == "fail":
             return drift_report(self.drifts)
         return None
+
+
+#: what a live server may hold before a test: listed by these routes, named in their answers
+_BASELINE_ROUTES = (
+    "/_api/database",
+    "/_api/user",
+    "/_db/_system/_api/collection",
+    "/_db/_system/_api/view",
+    "/_db/_system/_api/analyzer",
+    "/_db/_system/_api/gharial",
+)
+
+
+def baseline_names(live: Backend, password: str) -> frozenset[str]:
+    """The names of the databases, users, ``_system`` collections, views, analyzers and
+    graphs on the live server now, before the test: verify mode does not count them as
+    drift when the live server lists them and the fresh emulator does not."""
+    names: set[str] = set()
+    token = base64.b64encode(f"root:{password}".encode()).decode("ascii")
+    for path in _BASELINE_ROUTES:
+        request = BackendRequest("GET", path, {}, {"authorization": f"Basic {token}"}, b"")
+        body = parse_json(answer_sync(live, request).body)
+        listed = body.get("result", body.get("graphs")) if isinstance(body, dict) else None
+        if isinstance(listed, list):
+            for item in listed:
+                for key in ("name", "user", "_key"):
+                    if isinstance(item, dict) and isinstance(item.get(key), str):
+                        names.add(item[key])
+                if isinstance(item, str):
+                    names.add(item)
+    return frozenset(names)
 
 
 class Progress:

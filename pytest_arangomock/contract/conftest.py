@@ -96,6 +96,29 @@ def _importable(module: str) -> bool:
     return True
 
 
+#: what a missing module's backends need installed (the package's extras)
+_EXTRAS = {
+    "arango": "pytest-arangomock[sync]",
+    "requests": "pytest-arangomock[sync]",
+    "httpx": "pytest-arangomock[httpx]",
+    "aiosonic": "pytest-arangomock[aiosonic]",
+    "aioarango": "--no-deps aioarango",
+}
+
+
+def _missing(target: Target) -> str | None:
+    """Why ``target`` cannot run here (its driver or HTTP client is not installed)."""
+    needed = [DRIVERS[target.driver][0]]
+    if target.backend == "served":
+        needed.append(target.client)
+    for module in needed:
+        if not _importable(module):
+            extra = _EXTRAS.get(module, module)
+            name = "python-arango" if module == "arango" else module
+            return f"{name} cannot be imported (pip install {extra})"
+    return None
+
+
 def targets(config: pytest.Config) -> list[Target]:
     """The driver/backend pairs this run covers, in the order each test runs through them."""
     live = bool(_setting(config, "--arango-url", "ARANGO_URL"))
@@ -123,10 +146,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     params = []
     for target in targets(metafunc.config):
-        module = DRIVERS[target.driver][0]
         marks: list[pytest.MarkDecorator] = []
-        if not _importable(module):
-            marks.append(pytest.mark.skip(reason=f"{module} is not importable"))
+        missing = _missing(target)
+        if missing:
+            marks.append(pytest.mark.skip(reason=missing))
         params.append(pytest.param(target, id=target.id, marks=marks))
     metafunc.parametrize("contract_backend", params, scope="function")
 
@@ -252,7 +275,10 @@ def _in_process_run(target: Target, cassette: Path) -> Run:
             pytest.skip("no recording of this test: run it with the inprocess backend first")
         return open_run(Settings(mode="replay", allow_unused=False), RunOptions(cassette))
     if target.driver == "arangoasync" and _importable("pytest_arangomock.backends.record"):
-        return open_run(Settings(mode="record", record_mode="all"), RunOptions(cassette))
+        return open_run(
+            Settings(mode="record", record_mode="rewrite", record_emulator=True),
+            RunOptions(cassette),
+        )
     return open_run(Settings())
 
 

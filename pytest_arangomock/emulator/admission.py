@@ -24,7 +24,18 @@ from ..state.users import NONE, RO, RW, Security, User
 from . import auth
 from .auth import TransportError, level_of, unauthorized
 from .context import Context
-from .router import AUTH, COL_RO, COL_RW, DB_RO, DB_RW, PUBLIC, SYSTEM_RW, Located, Route
+from .router import (
+    AUTH,
+    COL_RO,
+    COL_RW,
+    DB_RO,
+    DB_RW,
+    PUBLIC,
+    SYSTEM_RW,
+    Located,
+    Route,
+    handler_error,
+)
 
 # paths callable without credentials, and path prefixes any authenticated user may call
 _OPEN_PATHS = ("/", "/_admin/server/availability")
@@ -119,6 +130,9 @@ class Gate:
         if db is None:
             raise TransportError(1228, "database not found", 404)
         if r is None:
+            refusal = handler_error(request.method, path)
+            if refusal is not None:
+                raise refusal
             if known:
                 raise ArangoError(405, "method not supported", 405)
             raise ArangoError(404, f"unknown path '{path}'", 404)

@@ -19,9 +19,11 @@ from ..base.errors import ArangoError, error_body
 from ..state import Server
 from ..state.faults import FAULT_HEADER, FaultRules
 from . import api, dumpdir  # api: registers every route
+from . import js as javascript
 from .admission import Admission, Gate, identify
 from .auth import TransportError
 from .context import Context, json_response
+from .js.foxx import serve as serve_foxx
 from .router import ROUTES, Route, Router, complete_table
 
 log = logging.getLogger("pytest_arangomock")
@@ -75,7 +77,9 @@ class Emulator(SyncBackend, AsyncBackend):
             "vector_index": vector_index,
             "aql": aql_api,  # state evaluates AQL (computed values) through it
         }
-        self.server = Server(**self._settings)
+        # one JavaScript engine per emulator, kept across resets (None without the js extra)
+        self.javascript = javascript.ServerJavaScript() if javascript.AVAILABLE else None
+        self.server = self._new_server()
         self.authentication = authentication
         self.router = _router()
         # the most recent admitted requests, oldest first, bounded in number and bytes
@@ -93,6 +97,8 @@ class Emulator(SyncBackend, AsyncBackend):
         # header (one lookup per header).
         # before: under the server lock, before routing (after the built-in ones)
         self.before: list[Hook] = []
+        if self.javascript is not None:  # Foxx services answer under their mount points
+            self.before.append(serve_foxx)
         # outer: before the server lock is taken (async jobs wait for their job there)
         self.outer: list[Hook] = []
         self.outer_by_header: dict[str, Hook] = {api.jobs.ASYNC_HEADER: api.jobs.async_hook}
@@ -199,6 +205,7 @@ class Emulator(SyncBackend, AsyncBackend):
                     return early
             located = self.router.locate(request.method, request.path)
             ctx = self.gate.admit(server, request, located, self.authentication, self.dispatch)
+            server.api_calls.record(request.method, located[1], located[0])
             if self._entering:
                 self._admitted(request)
             r = located[2]
@@ -256,7 +263,9 @@ class Emulator(SyncBackend, AsyncBackend):
     # -------------------------------------------------------------- conveniences
     def reset(self) -> None:
         """Forget everything: a fresh server with the same settings."""
-        self.server = Server(**self._settings)
+        if self.javascript is not None:
+            self.javascript.shutdown()
+        self.server = self._new_server()
         self.requests.clear()
 
     def restore(
@@ -278,6 +287,16 @@ class Emulator(SyncBackend, AsyncBackend):
                 overwrite=overwrite,
                 include_system=include_system,
             )
+
+    def close(self) -> None:
+        """Stop what runs in the background (server tasks); the state stays readable."""
+        if self.javascript is not None:
+            self.javascript.shutdown()
+
+    def _new_server(self) -> Server:
+        server = Server(**self._settings)
+        server.javascript = self.javascript
+        return server
 
     def database(self, name: str = "_system") -> Any:
         """The state of database ``name`` (for seeding and inspecting from tests)."""

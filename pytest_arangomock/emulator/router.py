@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from ..base.errors import ArangoError
 from .documented import DOCUMENTED
 
 if TYPE_CHECKING:
@@ -53,6 +54,36 @@ class Route:
 
 
 ROUTES: list[Route] = []
+
+# What ArangoDB's handler for a path prefix answers itself when no route covers a request's
+# method and path shape (its ``execute`` sees every method and suffix below the prefix):
+# (method, suffixes) -> the error to raise, or None for the generic 404/405.
+HandlerErrors = Callable[[str, list[str]], "ArangoError | None"]
+HANDLER_ERRORS: dict[tuple[str, ...], HandlerErrors] = {}
+
+
+def handler_errors(prefix: str) -> Callable[[HandlerErrors], HandlerErrors]:
+    """Declare the errors the ArangoDB handler registered for ``prefix`` answers itself."""
+
+    def register(fn: HandlerErrors) -> HandlerErrors:
+        HANDLER_ERRORS[tuple(s for s in prefix.split("/") if s)] = fn
+        return fn
+
+    return register
+
+
+def handler_error(method: str, path: str) -> ArangoError | None:
+    """The error the handler owning ``path`` (a path below any ``/_db/<name>``) answers for
+    ``method`` when no route does, if that handler answers one of its own. Methods outside
+    HTTP's usual six never reach a handler in ArangoDB."""
+    if method not in ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"):
+        return None
+    segments = [unquote(s) if "%" in s else s for s in path.split("/") if s]
+    for n in range(len(segments), 0, -1):
+        fn = HANDLER_ERRORS.get(tuple(segments[:n]))
+        if fn is not None:
+            return fn(method, segments[n:])
+    return None
 
 
 def route(

@@ -3,9 +3,12 @@ the installed license."""
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
-__all__ = ["AdminSettings", "License"]
+__all__ = ["AdminSettings", "ApiCalls", "License"]
 
 LOG_TOPICS = (
     "agency", "agencycomm", "agencystore", "aql", "arangosearch", "audit-authentication",
@@ -58,3 +61,33 @@ class License:
 
     key: str | None = None
     expires: int | None = None
+
+
+class ApiCalls:
+    """Recently admitted requests (``--server.api-call-recording``, on by default in 3.12),
+    newest last in memory; bounded like ArangoDB's recording memory limit."""
+
+    __slots__ = ("calls",)
+
+    #: about ArangoDB's default 25 MB limit at roughly 1 KB per recorded call
+    LIMIT = 25_000
+
+    def __init__(self) -> None:
+        self.calls: deque[tuple[float, str, str, str]] = deque(maxlen=self.LIMIT)
+
+    def record(self, method: str, path: str, database: str) -> None:
+        self.calls.append((time.time(), method, path, database))
+
+    def listing(self) -> list[dict[str, str]]:
+        """The calls, most recent first, with the fields ``/_admin/server/api-calls`` gives."""
+        return [
+            {
+                "timeStamp": datetime.fromtimestamp(at, timezone.utc).strftime(
+                    "%Y-%m-%dT%H:%M:%SZ"
+                ),
+                "requestType": method,
+                "path": path,
+                "database": database,
+            }
+            for at, method, path, database in reversed(self.calls)
+        ]

@@ -71,6 +71,12 @@ class Clock:
     def next_id(self) -> str:
         return str(self.next_tick())
 
+    def reserve(self, count: int) -> int:
+        """Hand out ``count`` ticks at once; returns the first (the rest follow it)."""
+        first = self._tick + 1
+        self._tick += count
+        return first
+
     def _now_ms(self) -> int:
         if self.seed is not None:
             self._virtual_ms += 1

@@ -6,6 +6,7 @@ builds a new dict, so readers (handlers, AQL) may hand stored documents out with
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..base.errors import ArangoError
@@ -50,11 +51,12 @@ class Collection:
         is_system: bool = False,
         properties: dict[str, Any] | None = None,
         key_options: dict[str, Any] | None = None,
+        object_id: str | None = None,
     ) -> None:
         self.db = db
         self.name = name
         self.id = cid
-        self.object_id = db.server.clock.next_id()
+        self.object_id = object_id or db.server.clock.next_id()
         self.type = ctype
         self.is_system = is_system
         self.docs: dict[str, Doc] = {}
@@ -168,6 +170,93 @@ class Collection:
         self.schema_validators.clear()
 
 
+class _Collections(dict[str, Collection]):
+    """A database's collections by name, its system collections made on first use.
+
+    Every database has its system collections, but most tests never look at them: they are
+    built when something reads them (by name, or by listing, counting or iterating the
+    collections), with the ids they were given when the database was made, and in front of
+    the others, so every answer is the same as if they had been there all along. Looking up
+    or adding any other name does not build them.
+    """
+
+    __slots__ = ("_db", "_first", "_order", "_pending")
+
+    def __init__(self, db: Database, pending: tuple[str, ...], first_tick: int) -> None:
+        super().__init__()
+        self._db = db
+        self._pending = frozenset(pending)
+        self._order = pending  # in creation order, each with two ticks from ``first_tick``
+        self._first = first_tick
+
+    def _build(self) -> None:
+        self._pending = frozenset()
+        rest = list(dict.items(self))
+        dict.clear(self)
+        for i, name in enumerate(self._order):
+            cid, object_id = str(self._first + 2 * i), str(self._first + 2 * i + 1)
+            col = Collection(self._db, name, cid, is_system=True, object_id=object_id)
+            dict.__setitem__(self, name, col)
+        for name, col in rest:
+            dict.__setitem__(self, name, col)
+
+    def built(self) -> list[Collection]:
+        """The collections that exist as objects (without building the pending ones)."""
+        return list(dict.values(self))
+
+    def __contains__(self, name: object) -> bool:
+        return dict.__contains__(self, name) or name in self._pending
+
+    def __getitem__(self, name: str) -> Collection:
+        if self._pending and name in self._pending:
+            self._build()
+        return dict.__getitem__(self, name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        if self._pending and name in self._pending:
+            self._build()
+        return dict.get(self, name, default)
+
+    def pop(self, name: str, *default: Any) -> Any:
+        if self._pending:
+            self._build()
+        return dict.pop(self, name, *default)
+
+    def __delitem__(self, name: str) -> None:
+        if self._pending:
+            self._build()
+        dict.__delitem__(self, name)
+
+    def __len__(self) -> int:
+        return dict.__len__(self) + len(self._pending)
+
+    def __iter__(self) -> Iterator[str]:
+        if self._pending:
+            self._build()
+        return dict.__iter__(self)
+
+    def keys(self) -> Any:
+        if self._pending:
+            self._build()
+        return dict.keys(self)
+
+    def values(self) -> Any:
+        if self._pending:
+            self._build()
+        return dict.values(self)
+
+    def items(self) -> Any:
+        if self._pending:
+            self._build()
+        return dict.items(self)
+
+    def copy(self) -> dict[str, Collection]:
+        return dict(self.items())
+
+    def __reduce__(self) -> Any:  # copies and pickles are plain dicts with everything built
+        return (dict, (list(self.items()),))
+
+
 class Database:
     """One database: collections by name and id, plus per-area state (graphs, views...)."""
 
@@ -184,15 +273,15 @@ class Database:
         }
         if options:
             self.options.update(options)
-        self.collections: dict[str, Collection] = {}
+        system = SYSTEM_COLLECTIONS + (SYSTEM_DB_COLLECTIONS if name == "_system" else ())
+        first = server.clock.reserve(2 * len(system))  # a collection id and an object id each
+        self.collections: dict[str, Collection] = _Collections(self, system, first)
         #: query tracking settings and the slow-query log of this database
         self.query_tracking = QueryTracking()
         #: views by name (typed in state.views); they share the collections' namespace
         self.views: dict[str, View] = {}
         #: this database's custom analyzers by short name (typed in state.analyzers)
         self.analyzers: dict[str, Analyzer] = {}
-        for cname in SYSTEM_COLLECTIONS + (SYSTEM_DB_COLLECTIONS if name == "_system" else ()):
-            self.create_collection(cname, is_system=True)
 
     @property
     def is_system(self) -> bool:
@@ -263,7 +352,8 @@ class Database:
 
     def release(self) -> None:
         """Let go of every collection's data, view and analyzer (the database was dropped)."""
-        for col in self.collections.values():
+        cols = self.collections
+        for col in cols.built() if isinstance(cols, _Collections) else cols.values():
             col.release()
         self.collections = {}
         self.views = {}

@@ -1,14 +1,16 @@
-"""What state needs from the AQL engine, which sits above it: computed values evaluate an
-expression and ``aql`` analyzers run a query. The emulator passes the engine in when it
-builds the server (``Server(aql=...)``); state never imports it."""
+"""What state needs from the layers above it: computed values evaluate an expression and
+``aql`` analyzers run a query through the AQL engine (the emulator passes it in when it
+builds the server, ``Server(aql=...)``), and AQL calls user-defined functions through the
+JavaScript runtime the emulator puts on ``server.javascript``. State never imports either."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..base.errors import ArangoError
 
-__all__ = ["AqlRuntime", "QueryRows", "require_aql"]
+__all__ = ["AqlRuntime", "JavaScriptRuntime", "QueryRows", "require_aql"]
 
 
 class QueryRows(Protocol):
@@ -34,6 +36,15 @@ class AqlRuntime(Protocol):
         options: dict[str, Any] | None,
     ) -> QueryRows:
         """Run ``query`` in ``db``."""
+
+
+class JavaScriptRuntime(Protocol):
+    """Server-side JavaScript as AQL needs it: calling a user-defined function."""
+
+    def call_user_function(
+        self, db: Any, name: str, args: list[Any], warn: Callable[[int, str], None]
+    ) -> Any:
+        """Call ``name`` (``NS::FN``) of ``db`` with ``args``; problems go to ``warn``."""
 
 
 def require_aql(runtime: AqlRuntime | None, what: str) -> AqlRuntime:

@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from ..base.errors import ArangoError
-from .admin import AdminSettings, License
+from .admin import AdminSettings, ApiCalls, License
 from .backups import BackupStore
 from .clock import Clock
 from .cursors import CursorStore
@@ -17,10 +17,11 @@ from .faults import FaultRules
 from .jobs import JobStore
 from .locking import QueueTimes, ServerLock
 from .model import DOCUMENT, EDGE, Collection, Database, Doc
+from .plan_cache import PlanCache
 from .queries import QueryCacheProperties
 from .replication import Replication
 from .running import RecentQueries, RunningQueries
-from .runtime import AqlRuntime
+from .runtime import AqlRuntime, JavaScriptRuntime
 from .transactions import TransactionManager
 from .ttl import TtlRegistry
 from .users import Security, Users, ensure_root
@@ -53,6 +54,8 @@ class Server:
         self.aql = aql
         #: ArangoDB's ``--vector-index`` startup option (off: creating one answers 400)
         self.vector_index = vector_index
+        #: server-side JavaScript (user functions in AQL), set by the emulator when available
+        self.javascript: JavaScriptRuntime | None = None
         self.databases: dict[str, Database] = {}
         # users: name -> record (see state/users.py)
         self.users = Users(self.security)
@@ -88,6 +91,11 @@ class Server:
         return License()
 
     @cached_property
+    def api_calls(self) -> ApiCalls:
+        """Recently admitted requests, for ``/_admin/server/api-calls``."""
+        return ApiCalls()
+
+    @cached_property
     def faults(self) -> FaultRules:
         """Faults a test asked for (``emulator.faults``, ``/_arangomock/faults``)."""
         return FaultRules()
@@ -105,6 +113,10 @@ class Server:
     @cached_property
     def query_cache(self) -> QueryCacheProperties:
         return QueryCacheProperties()
+
+    @cached_property
+    def plan_cache(self) -> PlanCache:
+        return PlanCache()
 
     def create_database(self, name: str, options: dict[str, Any] | None = None) -> Database:
         if name in self.databases:

@@ -22,6 +22,7 @@ import threading
 from typing import Any
 
 from .conflicts import write_conflict
+from .indexes import TtlIndex
 from .model import Collection, Database, Doc
 
 __all__ = ["QuerySnapshot", "QueryView", "SnapshotView", "freeze"]
@@ -87,6 +88,10 @@ def freeze(col: Collection, views: list[SnapshotView]) -> None:
     col.docs = dict(col.docs)
     for index in old_indexes:
         index.collection = frozen
+    ttl = col.db.server.ttl
+    for index in col.indexes:
+        if isinstance(index, TtlIndex):
+            ttl.register(index)  # the copy is the live one now
     for view in views:
         view.holder = frozen
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import base64
 import gzip
+import re
 import zlib
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote_plus, urlencode
 
 from ..backend import BackendRequest, BackendResponse
 
@@ -79,12 +80,32 @@ def backend_request(
     return req
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _form_encode(params: Mapping[str, Any]) -> str:
+    """``urlencode`` of the non-null ``params``, without quoting what needs none (most
+    names and values a driver sends: ``true``, ``silent``, numbers)."""
+    parts = []
+    for key, value in params.items():
+        if value is None:
+            continue
+        if type(key) is not str or (type(value) is not str and type(value) is not int):
+            parts.append(urlencode({key: value}))
+            continue
+        text = str(value)
+        k = key if _UNRESERVED.fullmatch(key) else quote_plus(key)
+        v = text if _UNRESERVED.fullmatch(text) else quote_plus(text)
+        parts.append(f"{k}={v}")
+    return "&".join(parts)
+
+
 def response_url(url: str, params: Mapping[str, Any] | None) -> str:
     """The URL an HTTP library reports: the request URL with the query, without fragment."""
-    base = url.split("#", 1)[0]
+    base = url.split("#", 1)[0] if "#" in url else url
     if params:
-        sep = "&" if urlsplit(base).query else "?"
-        base += sep + urlencode({k: v for k, v in params.items() if v is not None})
+        _, mark, query = base.partition("?")
+        base += ("&" if mark and query else "?") + _form_encode(params)
     return base
 
 

@@ -135,13 +135,13 @@ def statistics(ctx: Context) -> BackendResponse:
         },
         "client": {
             "httpConnections": 1,
-            "connectionTime": _distribution([0.1, 1, 60]),
+            "connectionTime": _distribution(_CONNECTION_CUTS),
             "totalTime": _distribution(_CUTS),
             "requestTime": _distribution(_CUTS),
             "queueTime": ctx.server.queue_times.distribution(),
             "ioTime": _distribution(_CUTS),
-            "bytesSent": _distribution([250, 1000, 2000, 5000, 10000]),
-            "bytesReceived": _distribution([250, 1000, 2000, 5000, 10000]),
+            "bytesSent": _distribution(_BYTES_CUTS),
+            "bytesReceived": _distribution(_BYTES_CUTS),
         },
         "http": {
             f"requests{name}": 0
@@ -171,27 +171,118 @@ def statistics(ctx: Context) -> BackendResponse:
     return ctx.ok(body)
 
 
+_CONNECTION_CUTS: list[float] = [0.1, 1, 60]
+_BYTES_CUTS: list[float] = [250, 1000, 2000, 5000, 10000]
+_GROUPS = (
+    ("system", "Process Statistics", "Statistics about the ArangoDB process"),
+    ("client", "Client Connection Statistics", "Statistics about the connections."),
+    (
+        "clientUser",
+        "Client User Connection Statistics",
+        "Statistics about the connections, only user traffic (ignoring superuser JWT traffic).",
+    ),
+    ("http", "HTTP Request Statistics", "Statistics about the HTTP requests."),
+    ("server", "Server Statistics", "Statistics about the ArangoDB server"),
+)
+# (group, identifier, name, description, type, units, cuts) as stats::Descriptions lists them
+_FIGURES: tuple[tuple[str, str, str, str, str, str, list[float] | None], ...] = (
+    ("system", "userTime", "User Time",
+     "Amount of time that this process has been scheduled in user mode, measured in seconds.",
+     "accumulated", "seconds", None),
+    ("system", "systemTime", "System Time",
+     "Amount of time that this process has been scheduled in kernel mode, measured in seconds.",
+     "accumulated", "seconds", None),
+    ("system", "numberOfThreads", "Number of Threads",
+     "Number of threads in the arangod process.", "current", "number", None),
+    ("system", "residentSize", "Resident Set Size",
+     "The total size of the number of pages the process has in real memory. This is just the "
+     "pages which count toward text, data, or stack space. This does not include pages which "
+     "have not been demand-loaded in, or which are swapped out. The resident set size is "
+     "reported in bytes.", "current", "bytes", None),
+    ("system", "residentSizePercent", "Resident Set Size",
+     "The percentage of physical memory used by the process as resident set size.",
+     "current", "percent", None),
+    ("system", "virtualSize", "Virtual Memory Size",
+     "On Windows, this figure contains the total amount of memory that the memory manager has "
+     "committed for the arangod process. On other systems, this figure contains The size of "
+     "the virtual memory the process is using.", "current", "bytes", None),
+    ("system", "minorPageFaults", "Minor Page Faults",
+     "The number of minor faults the process has made which have not required loading a "
+     "memory page from disk. This figure is not reported on Windows.",
+     "accumulated", "number", None),
+    ("system", "majorPageFaults", "Major Page Faults",
+     "On Windows, this figure contains the total number of page faults. On other system, this "
+     "figure contains the number of major faults the process has made which have required "
+     "loading a memory page from disk.", "accumulated", "number", None),
+    *(
+        figure
+        for group, suffix in (("client", ""), ("clientUser", " (only user traffic)"))
+        for figure in (
+            (group, "httpConnections", "Client Connections",
+             f"The number of connections that are currently open{suffix}.",
+             "current", "number", None),
+            (group, "totalTime", "Total Time",
+             f"Total time needed to answer a request{suffix}.", "distribution", "seconds", _CUTS),
+            (group, "requestTime", "Request Time",
+             f"Request time needed to answer a request{suffix}.", "distribution", "seconds",
+             _CUTS),
+            (group, "queueTime", "Queue Time",
+             f"Queue time needed to answer a request{suffix}.", "distribution", "seconds", _CUTS),
+            (group, "bytesSent", "Bytes Sent", f"Bytes sents for a request{suffix}.",
+             "distribution", "bytes", _BYTES_CUTS),
+            (group, "bytesReceived", "Bytes Received", f"Bytes received for a request{suffix}.",
+             "distribution", "bytes", _BYTES_CUTS),
+            (group, "connectionTime", "Connection Time",
+             f"Total connection time of a client{suffix}.", "distribution", "seconds",
+             _CONNECTION_CUTS),
+        )
+    ),
+    ("http", "requestsTotal", "Total requests", "Total number of HTTP requests.",
+     "accumulated", "number", None),
+    ("http", "requestsAsync", "Async requests",
+     "Number of asynchronously executed HTTP requests.", "accumulated", "number", None),
+    *(
+        ("http", f"requests{m.capitalize()}", f"HTTP {m} requests",
+         f"Number of HTTP {m} requests.", "accumulated", "number", None)
+        for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+    ),
+    ("http", "requestsOther", "other HTTP requests", "Number of other HTTP requests.",
+     "accumulated", "number", None),
+    ("server", "uptime", "Server Uptime", "Number of seconds elapsed since server start.",
+     "current", "seconds", None),
+    ("server", "physicalMemory", "Physical Memory", "Physical memory in bytes.",
+     "current", "bytes", None),
+)  # fmt: skip
+
+
 @route("GET", "/_admin/statistics-description", area=AREA, access=AUTH)
 def statistics_description(ctx: Context) -> BackendResponse:
-    """The statistics groups and figures ``/_admin/statistics`` reports."""
-    groups = [
-        {"group": g, "name": n, "description": d}
-        for g, n, d in (
-            ("system", "Process Statistics", "Statistics about the ArangoDB process"),
-            ("client", "Client Connection Statistics", "Statistics about the connections."),
-            ("http", "HTTP Request Statistics", "Statistics about the HTTP requests."),
-            ("server", "Server Statistics", "Statistics about the ArangoDB server"),
-        )
-    ]
-    figures = [
-        {"group": "server", "identifier": "uptime", "name": "Server Uptime",
-         "description": "Number of seconds elapsed since server start.", "type": "current",
-         "units": "seconds"},
-        {"group": "http", "identifier": "requestsTotal", "name": "Total requests",
-         "description": "Total number of HTTP requests.", "type": "accumulated",
-         "units": "number"},
-    ]  # fmt: skip
-    return ctx.ok({"groups": groups, "figures": figures})
+    """The statistics groups and figures ``/_admin/statistics`` reports, as
+    ``stats::Descriptions`` lists them (``cuts`` only for distributions)."""
+    groups = [{"group": g, "name": n, "description": d} for g, n, d in _GROUPS]
+    figures = []
+    for group, identifier, name, description, kind, units, cuts in _FIGURES:
+        figure: dict[str, Any] = {
+            "group": group,
+            "identifier": identifier,
+            "name": name,
+            "description": description,
+            "type": kind,
+        }
+        if cuts is not None:
+            figure["cuts"] = cuts
+        figure["units"] = units
+        figures.append(figure)
+    return ctx.json(200, {"groups": groups, "figures": figures, "error": False, "code": 200})
+
+
+@route("GET", "/_admin/database/target-version", area=AREA, access=AUTH)
+def target_version(ctx: Context) -> BackendResponse:
+    """The database version this server requires: its own version as one number
+    (``Version::getNumericServerVersion``, major * 10000 + minor * 100 + patch)."""
+    major, minor, patch = (int(part) for part in VERSION.split(".")[:3])
+    version = str(major * 10000 + minor * 100 + patch)
+    return ctx.json(200, {"version": version, "error": False, "code": 200})
 
 
 # --------------------------------------------------------------------- metrics

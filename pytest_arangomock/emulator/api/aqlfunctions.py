@@ -2,9 +2,10 @@
 
 Functions live in the database's ``_aqlfunctions`` system collection, one document per
 function keyed by the upper-cased name, with the code wrapped in ``(`` ... ``\\n)`` the way
-ArangoDB stores it. The emulator cannot compile JavaScript, so any non-empty code string is
-accepted; calling a user function from AQL answers the no-JavaScript error (see the AQL
-compiler).
+ArangoDB stores it. Registration compiles the code in the JavaScript engine and refuses
+anything that does not evaluate to a function (1581), as ``registerUserFunction`` in
+``arangod/VocBase/Methods/AqlUserFunctions.cpp`` does; without the ``js`` extra any
+non-empty code string is accepted (calls then answer 501).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from typing import Any
 
 from ...backend import BackendResponse
-from ...base.errors import ArangoError
+from ...base.errors import ArangoError, message_for
 from ...state.documents import WriteOptions, insert_document, remove_document
 from ...state.model import Collection
 from ..context import Context
@@ -81,6 +82,7 @@ def create_function(ctx: Context) -> BackendResponse:
     code = body.get("code")
     if not isinstance(code, str) or not code:
         raise ArangoError(1581, "expecting string with function definition", 400)
+    _check_code(ctx, code)
     deterministic = body.get("isDeterministic")
     doc = {
         "_key": name.upper(),
@@ -91,6 +93,19 @@ def create_function(ctx: Context) -> BackendResponse:
     _, old = insert_document(_collection(ctx), doc, WriteOptions(overwrite_mode="replace"))
     status = 200 if old is not None else 201
     return ctx.json(status, {"error": False, "code": status, "isNewlyCreated": old is None})
+
+
+def _check_code(ctx: Context, code: str) -> None:
+    """1581 unless ``code`` evaluates to a function (skipped without a JavaScript engine)."""
+    js = getattr(ctx.server, "javascript", None)
+    if js is None:
+        return
+    outcome = js.engine.check_function(code)
+    if outcome.error is not None:
+        detail = outcome.error.get("text") or outcome.error.get("message", "")
+        raise ArangoError(1581, f"{message_for(1581)}: {detail}", 400)
+    if outcome.value is not True:
+        raise ArangoError(1581, status=400)
 
 
 def _list(ctx: Context, namespace: str) -> BackendResponse:

@@ -9,6 +9,7 @@ keys where a real server puts them.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import json
 import unicodedata
@@ -62,8 +63,14 @@ def merge_order(keys: list[str]) -> list[str]:
     """The iteration order of a libstdc++ ``unordered_map`` after inserting ``keys`` in order.
 
     ArangoDB's velocypack ``Collection::merge`` collects the right-hand object into such a
-    map and then emits it in map order; this is that order.
+    map and then emits it in map order; this is that order. Answers repeat the same few key
+    lists, so orders are remembered (replaying the buckets was half of a collection create).
     """
+    return list(_merge_order(tuple(keys)))
+
+
+@functools.lru_cache(maxsize=512)
+def _merge_order(keys: tuple[str, ...]) -> tuple[str, ...]:
     order: list[str] = []
     hashes: dict[str, int] = {}
     buckets = 1
@@ -99,7 +106,7 @@ def merge_order(keys: list[str]) -> list[str]:
             else:
                 next_resize = buckets
         place(order, key, buckets)
-    return order
+    return tuple(order)
 
 
 def generate_ok(payload: dict[str, Any], code: int = 200) -> dict[str, Any]:
@@ -426,15 +433,37 @@ def get_collection(ctx: Context) -> BackendResponse:
     return _ok(ctx, short_info(col), location=False)
 
 
-def _figures(col: Collection) -> dict[str, Any]:
+def _figures(col: Collection, details: bool = False) -> dict[str, Any]:
+    """``figures``; with ``details`` also ``engine``: the document count and, per index
+    (ArangoSearch-based ones aside), its type, numeric id and number of entries, as
+    ``RocksDBCollection::figuresSpecific`` reports them."""
     docs_size = sum(len(json.dumps(d, separators=(",", ":"))) + 16 for d in col.docs.values())
-    return {
+    figures: dict[str, Any] = {
         "indexes": {"count": len(col.indexes), "size": 0 if not col.docs else docs_size // 4},
         "documentsSize": docs_size,
         "cacheInUse": bool(col.properties.get("cacheEnabled", False)),
         "cacheSize": 0,
         "cacheUsage": 0,
     }
+    if details:
+        figures["engine"] = {
+            "documents": len(col.docs),
+            "indexes": [
+                {"type": index.type, "id": int(index.id), "count": _index_entries(col, index)}
+                for index in col.indexes
+                if index.type != "inverted"
+            ],
+        }
+    return figures
+
+
+def _index_entries(col: Collection, index: Any) -> int:
+    """How many entries ``index`` holds: one per document, or what it derives from each
+    (array expansion, sparse skips) where the index says."""
+    entries = getattr(index, "entries", None)
+    if entries is None:
+        return len(col.docs)
+    return sum(len(entries(doc)) for doc in col.docs.values())
 
 
 def checksum(col: Collection, with_revisions: bool, with_data: bool) -> str:
@@ -490,7 +519,8 @@ def get_collection_sub(ctx: Context) -> BackendResponse:
         payload.update(short_info(col))
         return _ok(ctx, payload)
     if sub == "figures":
-        return _ok(ctx, _with_properties(col, figures=_figures(col), count=len(col.docs)))
+        figures = _figures(col, ctx.flag("details"))
+        return _ok(ctx, _with_properties(col, figures=figures, count=len(col.docs)))
     if sub == "count":
         return _ok(ctx, _with_properties(col, count=len(col.docs)))
     if sub == "properties":

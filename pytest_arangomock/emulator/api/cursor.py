@@ -24,6 +24,7 @@ from ...state.users import RO, RW
 from .. import auth
 from ..context import Context
 from ..router import AUTH, DB_RO, route
+from . import plan_cache
 
 # The stats object in ArangoDB's key order; the engine fills what it measures.
 _STATS_KEYS = (
@@ -167,14 +168,16 @@ def create_cursor(ctx: Context) -> BackendResponse:
     batch_size = _batch_size(body)
     ttl = _ttl(body)
     ctx.server.recent_queries.record(query, ctx.db.name, bind_vars)
+    # a streaming query ignores ``count`` (the handler's option parsing drops it, so its
+    # "cannot use 'count' option" check never fires) and ``fullCount``
     stream = options["stream"]
-    if stream and body.get("count") is True:
-        raise ArangoError(10, "cannot use 'count' option for a streaming query", 400)
     cache_key = _cache_key(ctx, query, bind_vars, options)
     hit = _cache_lookup(ctx, cache_key) if cache_key is not None else None
+    plan_key = None
     if hit is not None:
         rows, extra = hit.rows, {**hit.extra, "stats": dict(hit.extra["stats"])}
     else:
+        plan = plan_cache.prepare(ctx, query, bind_vars, options)
         touched: set[tuple[str, bool]] = set()
         started = time.perf_counter()
         result = run_query(ctx, query, bind_vars, options, touched)
@@ -183,12 +186,15 @@ def create_cursor(ctx: Context) -> BackendResponse:
         rows = result.rows
         if cache_key is not None:
             _cache_store(ctx, cache_key, query, bind_vars, touched, rows, extra, elapsed)
+        plan_key = plan_cache.settle(ctx, plan, touched, result.warnings)
     count = len(rows) if options.get("count") else None
     if not stream and len(rows) <= batch_size:
         payload: dict[str, Any] = {"result": rows, "hasMore": False}
         if count is not None:
             payload["count"] = count
         payload["cached"] = hit is not None
+        if plan_key is not None:
+            payload["planCacheKey"] = plan_key
         payload["extra"] = extra
         return ctx.json(201, {**payload, "error": False, "code": 201})
     cursor = Cursor(
@@ -206,6 +212,8 @@ def create_cursor(ctx: Context) -> BackendResponse:
     payload = _dump(cursor)
     if hit is not None:
         payload["cached"] = True
+    if plan_key is not None:
+        payload["planCacheKey"] = plan_key
     ctx.server.cursors.keep(cursor, payload["hasMore"])
     return ctx.json(201, {**payload, "error": False, "code": 201})
 
@@ -542,16 +550,4 @@ def cache_entries(ctx: Context) -> BackendResponse:
 def clear_cache(ctx: Context) -> BackendResponse:
     """Forget the results stored for this database."""
     ctx.server.query_cache.results.clear(ctx.db.name)
-    return ctx.json(200, {"error": False, "code": 200})
-
-
-@route("GET", "/_api/query-plan-cache", area="query", access=DB_RO)
-def plan_cache_entries(ctx: Context) -> BackendResponse:
-    """Plan cache entries: the emulator's parse cache is internal, none are listed."""
-    return ctx.json(200, [])
-
-
-@route("DELETE", "/_api/query-plan-cache", area="query", access=DB_RO)
-def clear_plan_cache(ctx: Context) -> BackendResponse:
-    """Clear the plan cache."""
     return ctx.json(200, {"error": False, "code": 200})

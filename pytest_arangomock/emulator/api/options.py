@@ -1,5 +1,5 @@
 """Startup options and the recent-query log: ``/_admin/options``, ``/_admin/options-description``
-and ``/_admin/server/aql-queries``.
+``/_admin/server/aql-queries`` and ``/_admin/server/api-calls``.
 
 The option endpoints answer with a *subset* of a 3.12 single server's startup options: the ones
 whose behaviour the emulator models (authentication, naming, query tracking and limits, the
@@ -17,6 +17,8 @@ get 403. Either way only the ``_system`` database answers (403, error 1230).
 newest first (``--server.aql-query-recording``, on by default: every cursor request's query,
 database and bind parameters with a time stamp). It needs read access to the request's
 database (401 otherwise) and administrate access to ``_system`` (403).
+``/_admin/server/api-calls`` lists the recently admitted requests (``--server.api-call-recording``,
+on by default), most recent first, under the same rights.
 """
 
 from __future__ import annotations
@@ -235,3 +237,12 @@ def recent_aql_queries(ctx: Context) -> BackendResponse:
         raise ArangoError(11, "forbidden", 403)
     queries = ctx.server.recent_queries.listed()
     return ctx.json(200, {"error": False, "code": 200, "result": {"queries": queries}})
+
+
+@route("GET", "/_admin/server/api-calls", area=AREA, access=DB_RO)
+def recent_api_calls(ctx: Context) -> BackendResponse:
+    """The most recent requests: time, method, path without the database prefix, database."""
+    if not auth.is_admin(ctx):
+        raise ArangoError(11, "forbidden", 403)
+    calls = ctx.server.api_calls.listing()
+    return ctx.json(200, {"error": False, "code": 200, "result": {"calls": calls}})

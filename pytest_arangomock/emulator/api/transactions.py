@@ -5,8 +5,9 @@ before every handler: for the routes ArangoDB runs inside a stream transaction (
 import, cursor creation, collection count/truncate, graph vertices and edges) it leases the
 transaction named by the header and swaps ``ctx.db`` for the transaction's view.
 
-JavaScript transactions (``POST /_api/transaction`` with an ``action``) answer what a 3.12
-server with JavaScript disabled answers: 501, error 9.
+JavaScript transactions (``POST /_api/transaction`` with an ``action``) run in the
+JavaScript engine (``emulator/js/programs.py``) as stream transactions begun and ended by
+the server.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ...state.transactions import (
 )
 from ...state.users import RO, RW
 from ..context import Context
+from ..js import programs
 from ..router import AUTH, DB_RO, Route, route
 
 AREA = "transaction"
@@ -254,10 +256,10 @@ def abort(ctx: Context) -> BackendResponse:
     return _end(ctx, ABORTED)
 
 
-@route("POST", "/_api/transaction", area=AREA, access=DB_RO, emulated=False)
+@route("POST", "/_api/transaction", area=AREA, access=DB_RO)
 def javascript_transaction(ctx: Context) -> BackendResponse:
-    """JavaScript transactions: the emulator has no V8 (ArangoDB with JavaScript disabled)."""
-    raise ArangoError(9, "JavaScript operations are disabled", 501)
+    """Execute a JavaScript transaction (``action`` with ``params``) and commit it."""
+    return programs.execute_transaction(ctx)
 
 
 @route("POST", "/_api/transaction/{id}", area=AREA, access=AUTH)
