@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from arangoasync.auth import Auth, JwtToken
 from arangoasync.exceptions import (
@@ -126,16 +128,27 @@ def test_options_with_wrong_credentials(wrong):
 
 # --------------------------------------------------------------- aql-queries
 async def test_recent_aql_queries(sys_db, db):
+    """Every query is recorded when created (``--server.aql-query-recording`` is on by
+    default), every database's, newest first, bind parameters of 1 KiB or more as {}."""
     await db.aql.execute("RETURN 1")
+    await sys_db.aql.execute("RETURN @x", bind_vars={"x": 2})
+    await db.aql.execute("RETURN LENGTH(@big)", bind_vars={"big": "y" * 2000})
     history = await sys_db.aql.history()
-    assert history == {"queries": []}
-    assert await db.aql.history() == {"queries": []}  # root administrates _system
+    assert [(q["query"], q["database"], q["bindVars"]) for q in history["queries"]] == [
+        ("RETURN LENGTH(@big)", db.name, {}),
+        ("RETURN @x", "_system", {"x": 2}),
+        ("RETURN 1", db.name, {}),
+    ]
+    entry = history["queries"][0]
+    assert list(entry) == ["timeStamp", "query", "database", "bindVars"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", entry["timeStamp"])
+    assert await db.aql.history() == history  # root administrates _system
 
 
 def test_recent_aql_queries_raw(raw):
     status, body, _ = raw("GET", "/_db/shop/_admin/server/aql-queries")
     assert status == 200
-    assert body == {"error": False, "code": 200, "result": {"queries": []}}
+    assert body == {"error": False, "code": 200, "result": {"queries": []}}  # none ran yet
 
 
 def test_recent_aql_queries_permissions(raw, reader, wrong):

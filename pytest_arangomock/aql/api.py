@@ -15,7 +15,7 @@ from .executor import bind_parameters, phase, run
 from .limits import deep_stack
 from .parser import parse_query
 from .plan import PlanBuilder, deterministic, rule_run
-from .profile import QueryProfile
+from .profile import NodeStats, QueryProfile
 
 __all__ = ["QueryResult", "evaluate_expression", "execute", "explain", "parse"]
 
@@ -29,6 +29,8 @@ class QueryResult:
     # seconds per phase in ArangoDB's order, and the run's total (``extra.profile``)
     profile: dict[str, float] = field(default_factory=dict)
     execution_time: float = 0.0
+    #: per-node measurements of a level-2 profile
+    node_stats: NodeStats | None = None
 
 
 def execute(
@@ -89,7 +91,15 @@ def _execute(
         full_count = ctx.full_count[0] if _has_limit(ast) else len(rows)
         stats["fullCount"] = full_count
     profile.done("finalizing")
-    return QueryResult(rows, ctx.warnings, stats, full_count, profile.timers, profile.elapsed())
+    return QueryResult(
+        rows,
+        ctx.warnings,
+        stats,
+        full_count,
+        profile.timers,
+        profile.elapsed(),
+        ctx.node_stats,
+    )
 
 
 def _has_limit(ast: A.Query) -> bool:

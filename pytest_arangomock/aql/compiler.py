@@ -24,6 +24,7 @@ from .context import QueryContext
 from .expressions import ExpressionCompiler
 from .functions import arity_error
 from .nodes import statement_nodes
+from .profile import NodeStats
 from .scope import Fn, Level, Row, Runner, Stage
 from .search import compile_view_for
 
@@ -40,6 +41,8 @@ class Compiler(ExpressionCompiler):
     def query(self, q: A.Query, scope: dict[str, int]) -> Runner:
         level = Level(scope)
         stages: list[Stage] = []
+        stage_tags: list[list[tuple[int, str]]] = []  # the plan nodes each stage runs
+        final_tags: list[tuple[int, str]] = []
         stmts = q.statements
         final: Callable[[Iterable[Row]], Iterator[Any]] | None = None
         self.node_id += 1  # the (sub)query's singleton
@@ -48,7 +51,8 @@ class Compiler(ExpressionCompiler):
             st = stmts[i]
             if isinstance(st, A.Return):
                 ret = self.return_(st, level)
-                final = _tagged(ret, self.plan_nodes(st, level))
+                final_tags = self.plan_nodes(st, level)
+                final = _tagged(ret, final_tags)
                 break
             near = self.near(st, level, stmts, i) if isinstance(st, A.For) else None
             if near is not None:
@@ -60,6 +64,7 @@ class Compiler(ExpressionCompiler):
                     if stmts[i - 1] is last:
                         break
                 stages.append(_tagged(near_stage, tags))
+                stage_tags.append(tags)
                 continue
             stage = self.statement(st, level, stmts, i)
             tags = self.plan_nodes(st, level)
@@ -79,10 +84,15 @@ class Compiler(ExpressionCompiler):
                 stage = stage.build(preds)
             if stage is not None:
                 stages.append(_tagged(stage, tags) if tags else stage)
+                stage_tags.append(tags)
             if i == len(stmts):
                 final = _drain
         assert final is not None
         run_final = final
+        if self.ctx.node_stats is not None:
+            stages, run_final = _measured(
+                self.ctx.node_stats, stages, stage_tags, final, final_tags
+            )
 
         def run(row: Row) -> Iterator[Any]:
             rows: Iterable[Row] = (row,)
@@ -688,6 +698,24 @@ def _tagged(
             raise
 
     return tagged
+
+
+def _measured(
+    stats: NodeStats,
+    stages: list[Stage],
+    tags: list[list[tuple[int, str]]],
+    final: Callable[[Iterable[Row]], Iterator[Any]],
+    final_tags: list[tuple[int, str]],
+) -> tuple[list[Stage], Callable[[Iterable[Row]], Iterator[Any]]]:
+    """The stages and the final step of a profiled (level 2) query, each counting its
+    rows and time for ``extra.stats.nodes``."""
+    out: list[Stage] = []
+    upstream = None
+    for stage, stage_tags in zip(stages, tags, strict=True):
+        measured, upstream = stats.measure(stage, stage_tags, upstream)
+        out.append(measured)
+    last, _ = stats.measure(final, final_tags, upstream)
+    return out, last
 
 
 def _drain(rows: Iterable[Row]) -> Iterator[Any]:

@@ -11,9 +11,11 @@ from typing import Any
 from ..base.errors import ArangoError, message_for
 from ..state.jobs import current_job
 from ..state.running import RunningQuery
+from ..state.snapshots import QuerySnapshot
 from . import ast as A
 from .functions import arity_error
 from .functions.library import REGISTRY
+from .profile import NodeStats
 
 SLEEP_SLICE = 0.02  # how often a sleeping query looks at its kill flag
 
@@ -88,6 +90,14 @@ class QueryContext:
         self.lock: Any = getattr(getattr(db, "server", None), "lock", None)
         self.job = current_job()  # an async job's cancel kills the query too
         self.ticks = 0  # loops started, for the interruption points of FOR
+        #: the snapshot the query reads (``state/snapshots.py``), once it runs
+        self.snapshot: QuerySnapshot | None = None
+        #: per-node rows and runtimes, measured for a level-2 profile
+        self.node_stats: NodeStats | None = None
+        level: Any = options.get("profile")
+        if type(level) in (int, float) and level >= 2:
+            stats = self.stats
+            self.node_stats = NodeStats(lambda: int(stats["filtered"]))
 
     # FunctionContext -------------------------------------------------------
     @property
@@ -109,7 +119,8 @@ class QueryContext:
             raise ArangoError(1203, f"collection or view not found: {name}", 404)
         if self.access is not None:
             self.access(col.name, write)
-        return col
+        snapshot = self.snapshot
+        return col if snapshot is None else snapshot.view(col)
 
     def call(self, name: str, args: list[Any]) -> Any:
         spec = REGISTRY.get(name.upper())

@@ -83,7 +83,27 @@ def run(
     if lock is None:
         return _execute(compiler, query, ctx, started, prof), ctx
     with lock, interrupt.running(ctx):
-        return _execute(compiler, query, ctx, started, prof), ctx
+        snapshot = _read_snapshot(ctx)
+        try:
+            return _execute(compiler, query, ctx, started, prof), ctx
+        finally:
+            if snapshot is not None:
+                db.server.transactions.end_read(snapshot)
+
+
+def _read_snapshot(ctx: QueryContext) -> Any:
+    """The query reads a snapshot taken now (``state/snapshots.py``): others' writes
+    after this point, when it lets them in, stay invisible to it. Returns the snapshot to
+    end, or None when there is none to end (a stream transaction's query reads the
+    transaction's own; a nested query reads the outer one's)."""
+    db = ctx.db
+    server = db.server
+    if server.databases.get(db.name) is not db:
+        return None
+    transactions = server.transactions
+    snapshot = transactions.begin_read(db)
+    ctx.snapshot = snapshot if snapshot is not None else transactions.reader()
+    return snapshot
 
 
 class phase:

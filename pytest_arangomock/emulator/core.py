@@ -144,6 +144,7 @@ class Emulator(SyncBackend, AsyncBackend):
             _SHORT.match(request.path)
             and not request.headers.keys() & _LONG_HEADERS
             and not ("faults" in self.server.__dict__ and self.server.faults.rules)
+            and not self.server.transactions.may_block  # a lock wait needs a thread
         ):
             lock = self.server.lock
             if lock.acquire(blocking=False):

@@ -1,7 +1,7 @@
 """The server lock: re-entrant, handed over first come, first served.
 
 Requests hold it while they touch state. A long query does not hold it for its whole run:
-it hands the lock over at its interruption points (``ServerLock.pause``, ``yield_turn``),
+it hands the lock over at its interruption points (``yield_turn``, ``pause``),
 and a plain re-entrant lock would let the yielding thread take it straight back before
 any waiting thread woke up. This lock queues the waiting threads and passes ownership to
 the first of them on release, so a yield always lets every request that was already
@@ -10,12 +10,14 @@ waiting have its turn first.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from types import TracebackType
 
-__all__ = ["QUEUE_TIME_CUTS", "QueueTimes", "ServerLock"]
+__all__ = ["QUEUE_TIME_CUTS", "QueueTimes", "ServerLock", "wait_until"]
 
 #: ArangoDB's request time distribution cuts (seconds), for ``/_admin/statistics``
 QUEUE_TIME_CUTS = (0.01, 0.05, 0.1, 0.2, 0.5, 1.0)
@@ -154,6 +156,46 @@ class ServerLock:
 
     def _is_owned(self) -> bool:
         return self.owned()
+
+    def pause(self, seconds: float) -> None:
+        """Sleep without the lock (every level of it), then take it back."""
+        saved = self._release_save()
+        try:
+            time.sleep(seconds)
+        finally:
+            self._acquire_restore(saved)
+
+
+WAIT_POLL = 0.001  # how often a thread waiting for a collection or key lock looks again
+
+
+def can_wait(lock: ServerLock) -> bool:
+    """Whether the calling thread may wait for another request to let go of something: it
+    holds the server lock (so it can hand it over) and is no event loop (which would stop
+    the very requests it waits for)."""
+    if not lock.owned():
+        return False
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return True
+    return False
+
+
+def wait_until(lock: ServerLock, ready: Callable[[], bool], timeout: float | None) -> bool:
+    """Wait, letting other requests run, until ``ready()`` (checked with the lock held) or
+    ``timeout`` seconds passed (None: no limit); returns ``ready()``'s last answer. A
+    caller that cannot wait (see :func:`can_wait`) gets the first answer."""
+    if ready():
+        return True
+    if not can_wait(lock):
+        return False
+    until = None if timeout is None else time.monotonic() + timeout
+    while until is None or time.monotonic() < until:
+        lock.pause(WAIT_POLL)
+        if ready():
+            return True
+    return False
 
 
 class QueueTimes:

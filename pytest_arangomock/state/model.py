@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..base.errors import ArangoError
 from .analyzers import Analyzer
+from .conflicts import write_conflict
 from .indexes import EdgeIndex, Index, PrimaryIndex
 from .queries import QueryTracking
 from .views import View
@@ -104,12 +105,20 @@ class Collection:
         return f"{self.name}/{key}"
 
     # ------------------------------------------------------------------ writes
-    def guard_write(self, key: str | None) -> None:
+    def guard_write(self, key: str | None) -> bool:
         """Before a write of ``key`` (None: every document): running stream transactions
-        and writing queries may object (write-write conflict) or take their snapshot."""
+        and writing queries may object (write-write conflict), make it wait for their
+        locks (True when it waited) or keep their snapshot."""
         transactions = self.db.server.transactions
-        if transactions.transactions or transactions.writers:  # nobody to guard against
-            transactions.guard(self, key)
+        if transactions.transactions or transactions.writers or transactions.readers:
+            return transactions.guard(self, key)
+        return False
+
+    def _guard_replacing(self, key: str, old: Doc | None) -> None:
+        """``guard_write`` for a write that replaces ``old``: after a wait for a lock,
+        somebody else may have changed the document meanwhile (1200, the client retries)."""
+        if self.guard_write(key) and self.docs.get(key) is not old:
+            raise write_conflict()
 
     def store(self, new: Doc, old: Doc | None) -> None:
         """Put ``new`` in place of ``old`` (or as a fresh document), keeping indexes in step.
@@ -118,7 +127,7 @@ class Collection:
         collection untouched.
         """
         key = new["_key"]
-        self.guard_write(key)  # transaction views override it
+        self._guard_replacing(key, old)  # transaction views override guard_write
         indexes = self.indexes
         if len(indexes) > 1:  # the primary index alone is the document dict itself
             for index in indexes:
@@ -135,7 +144,7 @@ class Collection:
 
     def delete(self, old: Doc) -> None:
         """Remove a stored document and its index entries."""
-        self.guard_write(old["_key"])
+        self._guard_replacing(old["_key"], old)
         for index in self.indexes:
             index.remove(old)
         docs = self.docs

@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+from collections import deque
 from typing import Any
 
 from .queries import QueryTracking
 
-__all__ = ["MEMORY_CHUNK", "RunningQueries", "RunningQuery", "iso_time"]
+__all__ = ["MEMORY_CHUNK", "RecentQueries", "RunningQueries", "RunningQuery", "iso_time"]
 
 MEMORY_CHUNK = 32768  # ArangoDB reports peak memory in increments of 32 KB
 
@@ -141,3 +143,46 @@ class RunningQueries:
                 return False
             query.killed = True
         return True
+
+
+#: ``--server.aql-recording-memory-limit``'s default (25 MiB for all records)
+RECORDING_MEMORY_LIMIT = 25 << 20
+#: bind parameters this large or larger are recorded as ``{}``
+RECORDED_BIND_VARS_LIMIT = 1024
+_RECORD_OVERHEAD = 96  # the record's own fields, as ArangoDB counts ``sizeof``
+
+
+class RecentQueries:
+    """ArangoDB's AQL query recording (``--server.aql-query-recording``, on by default):
+    every query of every database as it is created, newest first, for
+    ``/_admin/server/aql-queries``; the oldest go once the records pass the memory limit."""
+
+    def __init__(self, limit: int = RECORDING_MEMORY_LIMIT) -> None:
+        self._lock = threading.Lock()
+        self.limit = limit
+        self.enabled = True
+        self._records: deque[tuple[dict[str, Any], int]] = deque()
+        self._size = 0
+
+    def record(self, query: str, database: str, bind_vars: dict[str, Any] | None) -> None:
+        if not self.enabled:
+            return
+        encoded = json.dumps(bind_vars, separators=(",", ":")) if bind_vars else ""
+        kept = bind_vars if bind_vars and len(encoded) < RECORDED_BIND_VARS_LIMIT else {}
+        entry = {
+            "timeStamp": iso_time(time.time()),
+            "query": query,
+            "database": database,
+            "bindVars": kept,
+        }
+        size = _RECORD_OVERHEAD + len(query) + len(database) + (len(encoded) if kept else 0)
+        with self._lock:
+            self._records.append((entry, size))
+            self._size += size
+            while self._size > self.limit and len(self._records) > 1:
+                self._size -= self._records.popleft()[1]
+
+    def listed(self) -> list[dict[str, Any]]:
+        """The records, newest first."""
+        with self._lock:
+            return [entry for entry, _ in reversed(self._records)]

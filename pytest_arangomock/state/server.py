@@ -20,7 +20,7 @@ from .model import DOCUMENT, EDGE, Collection, Database, Doc
 from .plan_cache import PlanCache
 from .queries import QueryCacheProperties
 from .replication import Replication
-from .running import RunningQueries
+from .running import RecentQueries, RunningQueries
 from .runtime import AqlRuntime, JavaScriptRuntime
 from .transactions import TransactionManager
 from .ttl import TtlRegistry
@@ -104,6 +104,11 @@ class Server:
     def running_queries(self) -> RunningQueries:
         """The AQL queries running now (every database's) and the recently started ones."""
         return RunningQueries()
+
+    @cached_property
+    def recent_queries(self) -> RecentQueries:
+        """The recorded AQL queries of every database (``/_admin/server/aql-queries``)."""
+        return RecentQueries()
 
     @cached_property
     def query_cache(self) -> QueryCacheProperties:

@@ -27,7 +27,6 @@ snapshot. The idle timeout is ``TransactionManager.idle_timeout`` (60 s, ArangoD
 
 from __future__ import annotations
 
-import copy
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -36,7 +35,9 @@ from typing import Any
 from ..base.errors import ArangoError
 from .clock import Clock
 from .conflicts import QueryWriter
+from .locking import wait_until
 from .model import Collection, Database, Doc
+from .snapshots import QuerySnapshot, SnapshotView, freeze
 
 __all__ = [
     "EXCLUSIVE",
@@ -58,6 +59,8 @@ COMMITTED = "committed"
 ABORTED = "aborted"
 
 IDLE_TIMEOUT = 60.0  # --transaction.streaming-idle-timeout
+LOCK_TIMEOUT = 900.0  # transaction::Options::defaultLockTimeout (seconds)
+KEY_LOCK_TIMEOUT = 1.0  # --rocksdb.transaction-lock-timeout (1000 ms)
 TOMBSTONE_TTL = 600.0  # finished transactions answer status queries this long
 
 
@@ -71,55 +74,37 @@ def lock_conflict(key: str) -> ArangoError:
     )
 
 
+def lock_timeout(db: str, name: str, mode: str, timeout: float) -> ArangoError:
+    """18 for a collection lock not granted in time (RocksDBTransactionCollection::doLock
+    names the wait when it was at least 0.1 s)."""
+    if timeout < 0.1:
+        return ArangoError(18, "lock timeout", 500)
+    return ArangoError(
+        18,
+        f"timed out after {timeout:.6f} s waiting for {mode}-lock on collection "
+        f"{db}/{name} on single",
+        500,
+    )
+
+
 def unregistered(name: str, mode: str) -> ArangoError:
     """1652 for a collection used beyond what the transaction declared."""
     return ArangoError(1652, f"unregistered collection used in transaction: {name} [{mode}]", 400)
 
 
-class TrxCollection(Collection):
-    """A collection as one transaction sees it: shared with the real one until it diverges.
+class TrxCollection(SnapshotView):
+    """A collection as one transaction sees it: its snapshot, then its own writes."""
 
-    Built by :meth:`over` (no ``Collection.__init__``); every attribute but ``docs``,
-    ``indexes`` and ``revision`` stays shared with the real collection, and the key
-    generator state (``last_value``) is read and written through, as ArangoDB's key
-    generators are not transactional.
-    """
-
-    base: Collection
     trx: StreamTransaction
-    own: bool
 
     @classmethod
-    def over(cls, base: Collection, trx: StreamTransaction) -> TrxCollection:
-        view = cls.__new__(cls)
-        view.__dict__.update(base.__dict__)
-        view.__dict__.pop("last_value", None)
-        view.base = base
+    def of(cls, base: Collection, trx: StreamTransaction) -> TrxCollection:
+        view: TrxCollection = cls.over(base)
         view.trx = trx
-        view.own = False
         return view
 
-    @property
-    def last_value(self) -> int:
-        return self.base.last_value
-
-    @last_value.setter
-    def last_value(self, value: int) -> None:
-        self.base.last_value = value
-
-    def materialize(self) -> None:
-        """Take a private copy of the documents and index structures (once)."""
-        if self.own:
-            return
-        self.docs = dict(self.base.docs)
-        # index structures hold keys, never documents: a deep copy that maps the real
-        # collection onto this view rebuilds every kind of index without knowing it
-        memo: dict[int, Any] = {id(self.base): self}
-        self.indexes = [copy.deepcopy(index, memo) for index in self.base.indexes]
-        self.own = True
-
-    def guard_write(self, key: str | None) -> None:
-        self.trx.before_write(self, key)
+    def guard_write(self, key: str | None) -> bool:
+        return self.trx.before_write(self, key)
 
 
 class TrxDatabase(Database):
@@ -189,7 +174,7 @@ class StreamTransaction:
         """This transaction's view of ``base`` (made on first use)."""
         view = self.views.get(base.name)
         if view is None or view.base is not base:
-            view = TrxCollection.over(base, self)
+            view = TrxCollection.of(base, self)
             self.views[base.name] = view
         return view
 
@@ -202,34 +187,30 @@ class StreamTransaction:
         if _RANK.get(self.modes.get(name, ""), 0) < _RANK[WRITE]:
             raise unregistered(name, WRITE)
 
-    def before_write(self, view: TrxCollection, key: str | None) -> None:
-        """Called before this transaction writes ``key`` of ``view`` (None: truncate)."""
+    def before_write(self, view: TrxCollection, key: str | None) -> bool:
+        """Called before this transaction writes ``key`` of ``view`` (None: truncate);
+        True when it had to wait for another holder of the key."""
         name = view.name
         self.check_write(name)
-        keys = list(view.docs) if key is None else [key]
-        for other in self.manager.holders(self.db):
-            if other is not self:
-                held = other.written.get(name)
-                if held:
-                    for k in keys:
-                        if k in held:
-                            raise lock_conflict(k)
+        waited = self.manager.await_keys(self.db, name, key, self)
         changed = self.changed.get(name)
+        keys = list(view.docs) if key is None else [key]
         if changed and any(k in changed for k in keys):
             raise ArangoError(1200, "write-write conflict", 409)
         view.materialize()
         mine = self.written.setdefault(name, {})
         for k in keys:
             mine[k] = None
+        return waited
 
     def outside_write(self, col: Collection, key: str | None) -> None:
-        """Somebody else is about to write ``key`` of ``col``: keep this snapshot intact."""
+        """Somebody else is about to write ``key`` of ``col``: remember it for conflicts
+        (``TransactionManager.guard`` keeps the snapshot intact)."""
         view = self.views.get(col.name)
         if view is not None and view.base is not col:
             return
         if col.name not in self.modes and (view is None or not view.own):
-            return  # implicitly read collections are read live
-        self.view(col).materialize()
+            return  # a collection it cannot write needs no conflict bookkeeping
         changed = self.changed.setdefault(col.name, set())
         if key is None:
             changed.update(col.docs)
@@ -295,6 +276,8 @@ class TransactionManager:
         self.clock: Callable[[], float] | None = None
         #: writing AQL queries between their snapshot and their end, by thread
         self.writers: dict[int, QueryWriter] = {}
+        #: running AQL queries' snapshots, by thread
+        self.readers: dict[int, QuerySnapshot] = {}
 
     def now(self) -> float:
         clock = self.clock
@@ -326,6 +309,44 @@ class TransactionManager:
         if self.writers.get(writer.thread) is writer:
             del self.writers[writer.thread]
 
+    def begin_read(self, db: Database) -> QuerySnapshot | None:
+        """A query takes its snapshot (see ``snapshots.py``); None for a query nested in
+        another one on the same thread (it reads through the outer one's views)."""
+        snapshot = QuerySnapshot(db)
+        if snapshot.thread in self.readers:
+            return None
+        self.readers[snapshot.thread] = snapshot
+        return snapshot
+
+    def end_read(self, snapshot: QuerySnapshot) -> None:
+        if self.readers.get(snapshot.thread) is snapshot:
+            del self.readers[snapshot.thread]
+
+    def reader(self) -> QuerySnapshot | None:
+        """The snapshot of the query the calling thread runs, if any."""
+        readers = self.readers
+        return readers.get(threading.get_ident()) if readers else None
+
+    def keep_snapshots(self, col: Collection, me: int) -> None:
+        """Before ``col`` is written on thread ``me``: if a snapshot other than that
+        thread's query still shares its structures, the collection moves on to a copy."""
+        views: list[SnapshotView] = []
+        other = False
+        for thread, snapshot in self.readers.items():
+            if snapshot.db is col.db:
+                view = snapshot.view(col)
+                if isinstance(view, SnapshotView) and view.shares(col):
+                    views.append(view)
+                    other = other or thread != me
+        for trx in self.running(col.db):
+            if trx is not self.committing:
+                trx_view = trx.view(col)
+                if trx_view.shares(col):
+                    views.append(trx_view)
+                    other = True
+        if other:
+            freeze(col, views)
+
     def collect(self) -> None:
         """Garbage collection: expired transactions are aborted, old tombstones forgotten."""
         for tid, trx in list(self.transactions.items()):
@@ -335,36 +356,108 @@ class TransactionManager:
                 else:
                     del self.transactions[tid]
 
-    def guard(self, col: Collection, key: str | None) -> None:
+    def guard(self, col: Collection, key: str | None) -> bool:
         """``Collection.guard_write`` for writes outside any transaction (a query's, a
-        commit's, a single document operation's)."""
+        commit's, a single document operation's); True when it waited for a lock."""
         writers = self.writers
-        me = writers.get(threading.get_ident()) if writers else None
-        if me is not None and len(writers) == 1 and not self.transactions:
-            if me.db is col.db:  # a query writing alone: only its own bookkeeping
+        thread = threading.get_ident()
+        me = writers.get(thread) if writers else None
+        readers = self.readers
+        if (
+            not self.transactions
+            and len(writers) == (me is not None)
+            and (not readers or (len(readers) == 1 and thread in readers))
+        ):  # a query writing alone: only its own bookkeeping
+            if me is not None and me.db is col.db:
                 me.before_write(col, key)
-            return
+            return False
         self.collect()
-        others: list[StreamTransaction | QueryWriter] = [
-            t for t in self.holders(col.db) if t is not self.committing and t is not me
-        ]
-        for other in others:
-            held = other.written.get(col.name)
-            if held:
-                if key is None:
-                    raise lock_conflict(next(iter(held)))
-                if key in held:
-                    raise lock_conflict(key)
-        if me is not None and me.db is col.db:
+        db = col.db
+        waited = self.await_collection(db, col.name, WRITE, None, LOCK_TIMEOUT)
+        waited = self.await_keys(db, col.name, key, me) or waited
+        if me is not None and me.db is db:
             me.before_write(col, key)
-        for other in others:
-            other.outside_write(col, key)
+        self.keep_snapshots(col, thread)
+        for other in self.holders(db):
+            if other is not self.committing and other is not me:
+                other.outside_write(col, key)
+        return waited
+
+    # ------------------------------------------------------------------ locks
+    @property
+    def may_block(self) -> bool:
+        """Whether a write could have to wait for a lock (a transaction or a writing
+        query is running)."""
+        return bool(self.writers) or any(True for _ in self.running())
+
+    def blocker(
+        self, db: Database, name: str, mode: str, me: StreamTransaction | None
+    ) -> StreamTransaction | None:
+        """A running transaction whose lock on collection ``name`` keeps a ``mode`` lock
+        out: an exclusive one keeps everybody out; a writing one keeps out exclusive locks
+        (RocksDB: the collection's lock taken for writing or shared)."""
+        for trx in self.running(db):
+            if trx is not me and trx is not self.committing:
+                held = trx.modes.get(name)
+                if held == EXCLUSIVE or (mode == EXCLUSIVE and held == WRITE):
+                    return trx
+        return None
+
+    def await_collection(
+        self,
+        db: Database,
+        name: str,
+        mode: str,
+        me: StreamTransaction | None,
+        timeout: float | None,
+    ) -> bool:
+        """Wait up to ``timeout`` seconds (None: without limit) for a ``mode`` lock on
+        collection ``name``; 18 "lock timeout" if it is not granted. True if it waited."""
+        if self.blocker(db, name, mode, me) is None:
+            return False
+
+        def free() -> bool:
+            self.collect()  # an idle holder expires meanwhile
+            return self.blocker(db, name, mode, me) is None
+
+        if not wait_until(db.server.lock, free, timeout):
+            raise lock_timeout(db.name, name, mode, LOCK_TIMEOUT if timeout is None else timeout)
+        return True
+
+    def key_holder(self, db: Database, name: str, key: str | None, me: object) -> str | None:
+        """The key (``key``, or any for None) of collection ``name`` that a running
+        transaction or writing query other than ``me`` holds, if any."""
+        for other in self.holders(db):
+            if other is not me and other is not self.committing:
+                held = other.written.get(name)
+                if held:
+                    if key is None:
+                        return next(iter(held))
+                    if key in held:
+                        return key
+        return None
+
+    def await_keys(self, db: Database, name: str, key: str | None, me: object) -> bool:
+        """Wait for the holder of ``key`` to end, up to RocksDB's lock timeout; then 1200
+        "timeout waiting to lock key". True if it waited."""
+        held = self.key_holder(db, name, key, me)
+        if held is None:
+            return False
+        if not wait_until(
+            db.server.lock, lambda: self.key_holder(db, name, key, me) is None, KEY_LOCK_TIMEOUT
+        ):
+            raise lock_conflict(self.key_holder(db, name, key, me) or held)
+        return True
 
     # ------------------------------------------------------------------ lifecycle
     def begin(
         self, db: Database, user: str | None, modes: dict[str, str], options: dict[str, Any]
     ) -> StreamTransaction:
         self.collect()
+        timeout = options.get("lockTimeout", LOCK_TIMEOUT)
+        for name, mode in modes.items():  # exclusive ones first, as declared
+            if mode != READ:
+                self.await_collection(db, name, mode, None, float(timeout) or None)
         trx = StreamTransaction(self, self._ids.next_id(), db, user, modes, options)
         self.transactions[trx.id] = trx
         return trx

@@ -56,9 +56,13 @@ class TtlRegistry:
                 registry.remove(index)
                 continue
             col = index.collection
+            locks = col.db.server.transactions
+            waits = locks.may_block  # ArangoDB's TTL thread skips what it cannot lock now
+            if waits and locks.blocker(col.db, col.name, "write", None) is not None:
+                continue
             for key in index.expired_keys(instant):
                 doc = col.docs.get(key)
-                if doc is None:
+                if doc is None or (waits and locks.key_holder(col.db, col.name, key, None)):
                     continue
                 try:
                     col.delete(doc)

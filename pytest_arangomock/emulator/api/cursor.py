@@ -167,6 +167,7 @@ def create_cursor(ctx: Context) -> BackendResponse:
     options = _options(body)
     batch_size = _batch_size(body)
     ttl = _ttl(body)
+    ctx.server.recent_queries.record(query, ctx.db.name, bind_vars)
     # a streaming query ignores ``count`` (the handler's option parsing drops it, so its
     # "cannot use 'count' option" check never fires) and ``fullCount``
     stream = options["stream"]
@@ -240,10 +241,15 @@ def _extra(
     extra: dict[str, Any] = {"warnings": result.warnings, "stats": stats}
     if level >= 2:
         info = aql.explain(ctx.db, query, bind_vars, options)
-        stats["nodes"] = [
-            {"id": node["id"], "calls": 1, "items": 0, "filtered": 0, "runtime": 0.0}
-            for node in info["plan"]["nodes"]
-        ]
+        measured = result.node_stats
+        stats["nodes"] = (
+            measured.nodes(info["plan"]["nodes"])
+            if measured is not None
+            else [
+                {"id": node["id"], "calls": 1, "items": 0, "filtered": 0, "runtime": 0.0}
+                for node in info["plan"]["nodes"]
+            ]
+        )
         extra["profile"] = _profile(result)
         extra["plan"] = info["plan"]
     elif level:

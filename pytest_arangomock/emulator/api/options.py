@@ -13,9 +13,10 @@ setting python-arango-async's own CI and most test set-ups use, so that a test l
 can read them: users with write access to ``_system`` and superuser tokens are let in, other users
 get 403. Either way only the ``_system`` database answers (403, error 1230).
 
-``/_admin/server/aql-queries`` lists recently *recorded* AQL queries (``--server.aql-query-
-recording``); the emulator records none, so the list is always empty. It needs read access to
-the request's database (401 otherwise) and administrate access to ``_system`` (403).
+``/_admin/server/aql-queries`` lists the recently *recorded* AQL queries of every database,
+newest first (``--server.aql-query-recording``, on by default: every cursor request's query,
+database and bind parameters with a time stamp). It needs read access to the request's
+database (401 otherwise) and administrate access to ``_system`` (403).
 ``/_admin/server/api-calls`` lists the recently admitted requests (``--server.api-call-recording``,
 on by default), most recent first, under the same rights.
 """
@@ -231,10 +232,11 @@ def get_options_description(ctx: Context) -> BackendResponse:
 
 @route("GET", "/_admin/server/aql-queries", area=AREA, access=DB_RO)
 def recent_aql_queries(ctx: Context) -> BackendResponse:
-    """Recently recorded AQL queries: none are recorded, so always an empty list."""
+    """The recently recorded AQL queries of every database, newest first."""
     if not auth.is_admin(ctx):
         raise ArangoError(11, "forbidden", 403)
-    return ctx.json(200, {"error": False, "code": 200, "result": {"queries": []}})
+    queries = ctx.server.recent_queries.listed()
+    return ctx.json(200, {"error": False, "code": 200, "result": {"queries": queries}})
 
 
 @route("GET", "/_admin/server/api-calls", area=AREA, access=DB_RO)
