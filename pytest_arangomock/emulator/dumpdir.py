@@ -16,12 +16,20 @@ import gzip
 import hashlib
 import json
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..base.errors import ArangoError
 from ..state import Server
-from .api.restore import restore_collection, restore_data, restore_indexes, restore_view
+from .api.restore import (
+    parse_data,
+    restore_collection,
+    restore_documents,
+    restore_indexes,
+    restore_view,
+)
 
 __all__ = ["DumpDirectory", "RestoreError", "data_text", "load", "read"]
 
@@ -49,11 +57,25 @@ class DumpDirectory:
 
 
 def data_text(path: Path) -> str:
-    """A dump file's text (gunzipped when it is gzip, whatever its name)."""
+    """A dump file's text (gunzipped when it is gzip, whatever its name); a truncated or
+    corrupt gzip stream or bytes that are not UTF-8 are a :class:`RestoreError`."""
     raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":  # gzip, whatever the file is called
-        raw = gzip.decompress(raw)
-    return raw.decode("utf-8")
+    try:
+        if raw[:2] == b"\x1f\x8b":  # gzip, whatever the file is called
+            raw = gzip.decompress(raw)
+        return raw.decode("utf-8")
+    except (OSError, EOFError, zlib.error) as exc:
+        raise RestoreError(f"{path}: not a readable gzip file ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise RestoreError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+
+
+def _documents(path: Path, name: str) -> list[Any]:
+    """A data file's parsed lines; a bad line is a :class:`RestoreError` naming the file."""
+    try:
+        return parse_data(name, data_text(path))
+    except ArangoError as exc:
+        raise RestoreError(f"{path}: {exc.message}") from None
 
 
 def _json(path: Path) -> Any:
@@ -135,6 +157,12 @@ def load(
     dumps = read(path)
     if database is not None and len(dumps) > 1:
         raise RestoreError(f"{path}: holds {len(dumps)} databases; do not name a target")
+    # every data file is read and parsed before anything is written: a corrupt dump
+    # leaves the server as it was
+    parsed = {
+        id(dump): {name: [_documents(p, name) for p in paths] for name, paths in dump.data.items()}
+        for dump in dumps
+    }
     counts: dict[str, int] = {}
     for dump in dumps:
         name = database or dump.database
@@ -153,8 +181,8 @@ def load(
             if col is None:
                 continue
             total = 0
-            for data in dump.data.get(cname, ()):
-                total += restore_data(col, data_text(data))
+            for values in parsed[id(dump)].get(cname, ()):
+                total += restore_documents(col, values)
             counts[prefix + cname] = total
             restore_indexes(db, structure)
         for view in dump.views:
