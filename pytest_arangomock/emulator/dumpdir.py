@@ -23,6 +23,8 @@ from typing import Any
 
 from ..base.errors import ArangoError
 from ..state import Server
+from ..state import views as V
+from .api.databases import name_error
 from .api.restore import (
     parse_data,
     restore_collection,
@@ -107,7 +109,7 @@ def read(path: str | Path) -> list[DumpDirectory]:
 def _read_one(root: Path) -> DumpDirectory:
     encryption = root / "ENCRYPTION"
     if encryption.is_file():
-        kind = encryption.read_text().strip()
+        kind = encryption.read_bytes().decode("utf-8", errors="replace").strip()
         if kind not in ("", "none"):
             raise RestoreError(f"{root}: encrypted dumps ({kind}) cannot be read")
     meta = _json(root / "dump.json")
@@ -153,6 +155,10 @@ def load(
     replaced with ``overwrite`` (arangorestore's default), else 1207 is raised. System
     collections are skipped unless ``include_system`` (arangorestore's
     ``--include-system-collections``).
+
+    All or nothing: every file is read and parsed first, a new database's name is checked
+    (1229), and when a later step fails (a collection, index or view ArangoDB would
+    refuse) the databases created are dropped and existing ones put back as they were.
     """
     dumps = read(path)
     if database is not None and len(dumps) > 1:
@@ -163,9 +169,75 @@ def load(
         id(dump): {name: [_documents(p, name) for p in paths] for name, paths in dump.data.items()}
         for dump in dumps
     }
+    targets = [database or dump.database for dump in dumps]
+    created = [name for name in targets if name not in server.databases]
+    for name in created:
+        problem = name_error(name)
+        if problem is not None:
+            raise problem
+    # undoing a failed load: drop what it created; only when it would replace existing
+    # collections or views is the server copied first (a hot backup) to put them back
+    backup = server.copy_data() if _replaces(server, dumps, targets, include_system) else None
+    before = {
+        name: (set(server.databases[name].collections), set(V.views(server.databases[name])))
+        for name in targets
+        if name in server.databases
+    }
+    try:
+        return _load(server, dumps, targets, parsed, overwrite, include_system)
+    except BaseException:
+        if backup is not None:
+            server.restore_data(*backup)
+        else:
+            _drop_new(server, created, before)
+        raise
+
+
+def _replaces(
+    server: Server, dumps: list[DumpDirectory], targets: list[str], include_system: bool
+) -> bool:
+    """Whether loading would replace a collection or view that exists already."""
+    for dump, name in zip(dumps, targets, strict=True):
+        db = server.databases.get(name)
+        if db is None:
+            continue
+        for structure in dump.structures:
+            if (include_system or not _is_system(structure)) and _name(structure) in db.collections:
+                return True
+        if any(V.find(db, str(view.get("name"))) is not None for view in dump.views):
+            return True
+    return False
+
+
+def _drop_new(
+    server: Server, created: list[str], before: dict[str, tuple[set[str], set[str]]]
+) -> None:
+    """Drop the databases, and in existing databases the collections and views, that a
+    failed load created."""
+    for name in created:
+        if name in server.databases:
+            server.drop_database(name)
+    for name, (collections, views) in before.items():
+        db = server.databases[name]
+        for vname, view in list(V.views(db).items()):
+            if vname not in views:
+                V.drop(db, view)
+        for cname in list(db.collections):
+            if cname not in collections:
+                db.drop_collection(cname)
+
+
+def _load(
+    server: Server,
+    dumps: list[DumpDirectory],
+    targets: list[str],
+    parsed: dict[int, dict[str, list[list[Any]]]],
+    overwrite: bool,
+    include_system: bool,
+) -> dict[str, int]:
+    """Write the checked dumps into their target databases, in arangorestore's order."""
     counts: dict[str, int] = {}
-    for dump in dumps:
-        name = database or dump.database
+    for dump, name in zip(dumps, targets, strict=True):
         if name not in server.databases:
             server.create_database(name)
         db = server.database(name)
@@ -184,14 +256,19 @@ def load(
             for values in parsed[id(dump)].get(cname, ()):
                 total += restore_documents(col, values)
             counts[prefix + cname] = total
-            restore_indexes(db, structure)
+            if "indexes" in structure:  # arangodump always writes them; a hand-made file may not
+                restore_indexes(db, structure)
         for view in dump.views:
             restore_view(db, view, overwrite=overwrite)
     return counts
 
 
+def _name(structure: dict[str, Any]) -> str:
+    return str(structure["parameters"]["name"])
+
+
 def _is_system(structure: dict[str, Any]) -> bool:
-    return str(structure["parameters"]["name"]).startswith("_")
+    return _name(structure).startswith("_")
 
 
 def _order(structure: dict[str, Any]) -> tuple[bool, str]:
