@@ -168,13 +168,17 @@ def test_lines_of_one_character_or_none_are_skipped() -> None:
     assert "a" in api.keys("c")
 
 
-@FAST
-@given(
+#: what the generated test below draws (benchmarks/fuzz_long.py draws more)
+BATCH_ARGS = (
     st.lists(
         st.binary(max_size=30) | st.sampled_from([b'{"_key":"g"}', b"{", b"[]", b"null"]),
         max_size=6,
-    )
+    ),
 )
+
+
+@FAST
+@given(*BATCH_ARGS)
 def test_generated_batches_apply_whole_or_not_at_all(lines: list[bytes]) -> None:
     api = _api()
     before = _snapshot(api)
@@ -456,8 +460,16 @@ def test_a_structure_without_indexes_restores(tmp_path: Path) -> None:
     assert emulator.restore(_dump(tmp_path / "dump", files)) == {"c": 2}
 
 
+#: what the generated test below draws (benchmarks/fuzz_long.py draws more)
+DAMAGE_ARGS = (
+    st.sampled_from(sorted(_good())),
+    st.integers(0, 80),
+    st.binary(max_size=4),
+)
+
+
 @FAST
-@given(st.sampled_from(sorted(_good())), st.integers(0, 80), st.binary(max_size=4))
+@given(*DAMAGE_ARGS)
 def test_generated_damage_restores_whole_or_not_at_all(name: str, cut: int, junk: bytes) -> None:
     """A file cut short and followed by junk; a fresh directory per example."""
     with tempfile.TemporaryDirectory() as tmp:

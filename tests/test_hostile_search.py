@@ -183,14 +183,18 @@ _KEYS = [
 ]
 
 
-@FAST
-@given(
+#: what the generated test below draws (benchmarks/fuzz_long.py draws more)
+ANALYZER_ARGS = (
     st.sampled_from(_TYPES),
     st.dictionaries(
         st.sampled_from(_KEYS), _JSON | st.sampled_from(["en", "identity", 1, 2]), max_size=4
     ),
     st.lists(_JSON | st.text(max_size=20), max_size=3),
 )
+
+
+@FAST
+@given(*ANALYZER_ARGS)
 def test_generated_analyzers_are_created_or_refused_and_tokenize_anything(
     atype: str, props: dict[str, Any], inputs: list[Any]
 ) -> None:
@@ -406,12 +410,16 @@ _VIEW_KEYS = [
 ]
 
 
-@FAST
-@given(
+#: what the generated test below draws (benchmarks/fuzz_long.py draws more)
+VIEW_ARGS = (
     st.dictionaries(
         st.sampled_from(_VIEW_KEYS), _JSON | st.just({"c": {"includeAllFields": True}}), max_size=4
-    )
+    ),
 )
+
+
+@FAST
+@given(*VIEW_ARGS)
 def test_generated_views_are_created_or_refused_whole(props: dict[str, Any]) -> None:
     api = _api()
     status, body = api("POST", "/_api/view", {"name": "v", "type": "arangosearch", **props})

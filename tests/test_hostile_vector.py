@@ -171,10 +171,14 @@ _PARAM_NAMES = st.sampled_from(
 )
 
 
-@FAST
-@given(
-    st.dictionaries(_PARAM_NAMES, _JSON | st.sampled_from(["l2", "cosine", 1, 2, 3]), max_size=7)
+#: what the generated test below draws (benchmarks/fuzz_long.py draws more)
+PARAMS_ARGS = (
+    st.dictionaries(_PARAM_NAMES, _JSON | st.sampled_from(["l2", "cosine", 1, 2, 3]), max_size=7),
 )
+
+
+@FAST
+@given(*PARAMS_ARGS)
 def test_generated_params_are_created_or_refused_with_error_10(params: dict[str, Any]) -> None:
     api = Api()
     api.ok("POST", "/_api/collection", {"name": "c"})
@@ -316,8 +320,12 @@ _VECTOR = (
 _WRITE = st.tuples(st.sampled_from(["POST", "PATCH", "PUT", "DELETE"]), st.integers(0, 7), _VECTOR)
 
 
+#: what the generated test below draws (benchmarks/fuzz_long.py draws more)
+WRITES_ARGS = (st.lists(_WRITE, min_size=1, max_size=15),)
+
+
 @FAST
-@given(st.lists(_WRITE, min_size=1, max_size=15))
+@given(*WRITES_ARGS)
 def test_generated_writes_keep_exactly_the_valid_vectors(
     writes: list[tuple[str, int, Any]],
 ) -> None:
