@@ -443,3 +443,31 @@ def test_view_rename_and_properties_bodies() -> None:
     api.error(400, 10, "PUT", "/_api/view/v/rename", {})
     api.error(400, 1208, "PUT", "/_api/view/v/rename", {"name": "../x"})
     assert [v["name"] for v in api.ok("GET", "/_api/view")["result"]] == ["v"]
+
+
+def test_one_bad_link_among_good_ones_links_nothing() -> None:
+    api = _api()
+    api.ok("POST", "/_api/collection", {"name": "d"})
+    good = {"includeAllFields": True}
+    api.error(
+        404,
+        1203,
+        "POST",
+        "/_api/view",
+        {"name": "v", "type": "arangosearch", "links": {"c": good, "nope": {}}},
+    )
+    assert api.ok("GET", "/_api/view")["result"] == []
+    api.ok("POST", "/_api/view", {"name": "v", "type": "arangosearch"})
+    for method in ("PATCH", "PUT"):
+        api.error(
+            400, 10, method, "/_api/view/v/properties", {"links": {"c": good, "d": {"fields": 5}}}
+        )
+        api.error(
+            400,
+            10,
+            method,
+            "/_api/view/v/properties",
+            {"links": {"c": good}, "commitIntervalMsec": -1},
+        )
+    assert api.ok("GET", "/_api/view/v/properties")["links"] == {}
+    assert api.query("FOR d IN v SEARCH d.t == 'hello world 1' RETURN d._key") == []
