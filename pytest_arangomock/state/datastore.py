@@ -35,12 +35,17 @@ WRITEBUFFER_DEFAULTS: dict[str, int] = {
 }
 
 
+#: the largest ``size_t``: these properties are read with velocypack's
+#: ``isNumber<size_t>``, which refuses anything a 64-bit unsigned integer cannot hold
+_SIZE_MAX = 2**64 - 1
+
+
 def is_uint(value: Any) -> bool:
-    """A non-negative whole number (JSON numbers like ``5.0`` count)."""
+    """A whole number that fits a ``size_t`` (JSON numbers like ``5.0`` count)."""
     return (
         isinstance(value, (int, float))
         and not isinstance(value, bool)
-        and value >= 0
+        and 0 <= value <= _SIZE_MAX
         and int(value) == value
     )
 

@@ -14,11 +14,19 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from ...aql.writes import undo
 from ...base.errors import ArangoError, message_for
 from ...state import views as V
 from ...state.documents import WriteOptions, insert_document, remove_document
 from ...state.indexes import create_index
 from ...state.model import DOCUMENT, EDGE
+from ..context import (
+    MAX_NESTING,
+    NumberOutOfRange,
+    nesting_depth,
+    parse_json,
+    vpack_error_message,
+)
 from ..router import DB_RW, route
 from .collections import (
     check_collection_name,
@@ -95,54 +103,132 @@ def restore_collection(db: Database, spec: Any, *, overwrite: bool) -> Collectio
 
 
 def restore_indexes(db: Database, spec: Any) -> None:
-    """Create the structure's indexes on the existing collection (primary and edge indexes
-    exist already; an identical index is kept)."""
+    """Create the structure's indexes on the existing collection, as processRestoreIndexes
+    does: definitions without a string ``type`` are skipped, primary and edge indexes exist
+    already, ``geo1``/``geo2`` become ``geo``, an identical index is kept, and a failure
+    stops at that index with "could not create index: " before its message."""
+    if isinstance(spec, dict) and isinstance(spec.get("parameters"), dict):
+        if not isinstance(spec.get("indexes"), list):
+            raise _bad("collection indexes declaration is invalid")
+        if not spec["indexes"]:
+            return
     _, indexes, name = _parts(spec)
+    if spec["parameters"].get("deleted") is True:
+        return
     col = db.collections.get(name)
     if col is None:
-        raise ArangoError(1203, f"collection or view not found: {name}", 404)
+        raise ArangoError(1203, status=404)
     for definition in indexes:
         if not isinstance(definition, dict):
             raise _bad("index definition is invalid")
-        if definition.get("type") in ("primary", "edge"):
+        itype = definition.get("type")
+        if not isinstance(itype, str) or itype in ("primary", "edge"):
             continue
         body = {k: v for k, v in definition.items() if k not in ("id", "figures")}
-        create_index(col, body)
-
-
-def _lines(text: str) -> list[str]:
-    return [line for line in text.splitlines() if line.strip()]
-
-
-def _parse(lines: list[str], name: str) -> list[Any]:
-    """Every line's JSON value; a bad line is ArangoDB's 600 naming the line."""
-    try:
-        values: list[Any] = json.loads("[" + ",".join(lines) + "]")
-        return values
-    except ValueError:
-        pass
-    out = []
-    for number, line in enumerate(lines, 1):
+        if itype in ("geo1", "geo2"):
+            body["type"] = "geo"
         try:
-            out.append(json.loads(line))
-        except json.JSONDecodeError as exc:
-            message = f"received invalid JSON data for collection '{name}' on line {number}"
-            raise ArangoError(600, f"{message}: {exc.msg}", 400) from None
+            create_index(col, body)
+        except ArangoError as exc:
+            if exc.num == 9:  # not implemented: skipped
+                continue
+            message = f"could not create index: {exc.message}"
+            raise ArangoError(exc.num, message, exc.status) from None
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """The lines parseBatch reads, with the number it gives each: the count of newlines
+    up to and including the line's own (a last line without one keeps the number before
+    it); lines of one character or none are skipped, though still counted."""
+    out = []
+    number = 0
+    parts = text.split("\n")
+    for i, line in enumerate(parts):
+        if i < len(parts) - 1:
+            number += 1
+        if len(line) > 1:
+            out.append((number, line))
     return out
+
+
+def _corrupt(name: str, number: int, line: str, why: str) -> ArangoError:
+    """restoreDataParser's 600 for one line; parseBatch quotes the line after it."""
+    return ArangoError(
+        600,
+        f"received invalid JSON data for collection '{name}' on line {number}: {why} "
+        f"in message '{line}'",
+        400,
+    )
+
+
+def _parse(lines: list[tuple[int, str]], name: str) -> list[Any]:
+    """Every line's JSON value, parsed as strictly as velocypack (no NaN, numbers that fit
+    a double, bounded nesting); a bad line is ArangoDB's 600 naming it."""
+    try:
+        values: list[Any] = parse_json("[" + ",".join(line for _, line in lines) + "]")
+    except (ValueError, RecursionError):
+        pass
+    else:
+        if all(type(v) is dict and nesting_depth(v) <= MAX_NESTING for v in values):
+            return values
+    out = []
+    for number, line in lines:
+        try:
+            value = parse_json(line)
+        except NumberOutOfRange:
+            raise _corrupt(name, number, line, "Number out of range") from None
+        except json.JSONDecodeError as exc:
+            why = vpack_error_message(exc, line).removeprefix("VPackError error: ")
+            raise _corrupt(name, number, line, why) from None
+        except RecursionError:
+            raise _corrupt(name, number, line, "Nesting too deep") from None
+        if nesting_depth(value) > MAX_NESTING:
+            raise _corrupt(name, number, line, "Nesting too deep")
+        if not isinstance(value, dict):
+            raise _corrupt(name, number, line, "data is no object")
+        out.append(value)
+    return out
+
+
+def parse_data(name: str, text: str) -> list[Any]:
+    """A dump data file's lines for collection ``name``, parsed (ArangoDB's 600 for a bad
+    line), so that a loader can check every file before it writes anything."""
+    return _parse(_lines(text), name)
 
 
 def restore_data(col: Collection, text: str) -> int:
     """Write the documents of a dump data file into ``col`` (existing keys are replaced,
     ``_rev`` values kept); the number of lines applied."""
-    values = _parse(_lines(text), col.name)
-    return restore_documents(col, values)
+    return restore_documents(col, parse_data(col.name, text))
 
 
 def restore_documents(col: Collection, values: Iterable[Any]) -> int:
     """Apply parsed dump lines: plain documents, or ``{type, data}`` envelopes (2300
-    writes a document, 2302 removes one)."""
-    count = 0
-    name = col.name
+    writes a document, 2302 removes one). All or nothing, as ArangoDB runs a batch in one
+    transaction: every line is checked before anything is written, and a write that fails
+    undoes the ones before it."""
+    operations = _operations(col.name, values)
+    written: list[tuple[Collection, str, Any]] = []
+    try:
+        for removal, key, doc in operations:
+            if removal:
+                old = col.docs.get(key)
+                if old is not None:
+                    remove_document(col, key, _OPTIONS)
+                    written.append((col, key, old))
+            else:
+                new, old = insert_document(col, doc, _OPTIONS)
+                written.append((col, new["_key"], old))
+    except BaseException:
+        undo(written)
+        raise
+    return len(operations)
+
+
+def _operations(name: str, values: Iterable[Any]) -> list[tuple[bool, str, Any]]:
+    """Each line as ``(removal, key, document)``, or the first line's error (parseBatch's
+    checks, made before the transaction writes anything)."""
+    out: list[tuple[bool, str, Any]] = []
     for number, value in enumerate(values, 1):
         if not isinstance(value, dict):
             raise ArangoError(
@@ -156,9 +242,7 @@ def restore_documents(col: Collection, values: Iterable[Any]) -> int:
         if isinstance(data, dict) and kind in (*_INSERT, _REMOVE):
             if kind == _REMOVE:
                 key = data.get("_key", value.get("key"))
-                if isinstance(key, str) and key in col.docs:
-                    remove_document(col, key, _OPTIONS)
-                count += 1
+                out.append((True, key if isinstance(key, str) else "", None))
                 continue
             value = data
         key = value.get("_key")
@@ -166,9 +250,8 @@ def restore_documents(col: Collection, values: Iterable[Any]) -> int:
             raise _bad(
                 f"received invalid JSON data for collection '{name}' on line {number}: empty key"
             )
-        insert_document(col, value, _OPTIONS)
-        count += 1
-    return count
+        out.append((False, key, value))
+    return out
 
 
 def restore_view(db: Database, definition: Any, *, overwrite: bool) -> None:

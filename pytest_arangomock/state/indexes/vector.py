@@ -59,6 +59,12 @@ NOT_ENOUGH = "not enough training data for vector index"
 #: memory held per vector stays close to the raw float32 array
 _GROWTH = 16
 _MIN_GROWTH = 64
+#: the most bytes one growth step of a small matrix adds, so that a huge ``dimension``
+#: costs memory only for the vectors actually stored
+_GROWTH_BYTES = 1 << 22
+#: widest row numpy is asked to shape; ``dimension`` may be any uint64, but no document
+#: can hold a list that long, so an index wider than this only ever holds zero rows
+_WIDEST = 1 << 40
 
 _numpy_module: Any = None
 
@@ -100,12 +106,17 @@ class VectorIndex(Index):
         self._failed_at: int | None = None  # document count of the last failed training
         self._path = self.fields[0].split(".")
         np_ = numpy_module()
-        self._matrix: NDArray[np.float32] = np_.empty((0, self.dimension), dtype=np_.float32)
+        self._matrix: NDArray[np.float32] = self._empty()
         self._sq: NDArray[np.float32] = np_.empty(0, dtype=np_.float32)  # l2: squared norms
         self._keys: list[str] = []
         self._rows: dict[str, int] = {}
         self._n = 0
         self._parsed: tuple[int, Any] | None = None  # (id(doc), row) from check to insert
+
+    def _empty(self) -> Any:
+        """A matrix with no rows (its width capped: numpy refuses absurd shapes)."""
+        np_ = numpy_module()
+        return np_.empty((0, min(self.dimension, _WIDEST)), dtype=np_.float32)
 
     # --------------------------------------------------------------- documents
     def _row_of(self, doc: Doc) -> Any:
@@ -132,12 +143,18 @@ class VectorIndex(Index):
                 f"vector contains data not representable as double for document {key}",
                 400,
             )
+        return self._float32(value)
+
+    def _float32(self, value: list[Any]) -> Any:
+        """``value`` as float32 (normalised for cosine); doubles past float32's range
+        become infinities as in Faiss, quietly (numpy would warn on every cast)."""
         np_ = numpy_module()
-        row = np_.asarray(value, dtype=np_.float32)
-        if self.metric == "cosine":
-            norm = float(np_.sqrt(np_.dot(row, row)))
-            if norm > 0:
-                row = row / np_.float32(norm)
+        with np_.errstate(all="ignore"):
+            row = np_.asarray(value, dtype=np_.float32)
+            if self.metric == "cosine":
+                norm = float(np_.sqrt(np_.dot(row, row)))
+                if norm > 0:
+                    row = row / np_.float32(norm)
         return row
 
     def check(self, doc: Doc, old: Doc | None) -> None:
@@ -168,7 +185,7 @@ class VectorIndex(Index):
     def clear(self) -> None:
         """Truncation: no vectors, and the training starts over."""
         np_ = numpy_module()
-        self._matrix = np_.empty((0, self.dimension), dtype=np_.float32)
+        self._matrix = self._empty()
         self._sq = np_.empty(0, dtype=np_.float32)
         self._keys.clear()
         self._rows.clear()
@@ -189,7 +206,8 @@ class VectorIndex(Index):
                 rows.append(row)
         if rows:
             self._matrix = np_.stack(rows).astype(np_.float32, copy=False)
-            self._sq = np_.einsum("ij,ij->i", self._matrix, self._matrix)
+            with np_.errstate(all="ignore"):
+                self._sq = np_.einsum("ij,ij->i", self._matrix, self._matrix)
         self._keys = keys
         self._rows = {k: i for i, k in enumerate(keys)}
         self._n = len(keys)
@@ -199,14 +217,16 @@ class VectorIndex(Index):
         np_ = numpy_module()
         n = self._n
         if n == len(self._matrix):
-            capacity = n + max(n // _GROWTH, _MIN_GROWTH)
+            rows = max(1, min(_MIN_GROWTH, _GROWTH_BYTES // (4 * self.dimension)))
+            capacity = n + max(n // _GROWTH, rows)
             grown = np_.empty((capacity, self.dimension), dtype=np_.float32)
             grown[:n] = self._matrix[:n]
             sq = np_.empty(capacity, dtype=np_.float32)
             sq[:n] = self._sq[:n]
             self._matrix, self._sq = grown, sq
         self._matrix[n] = row
-        self._sq[n] = np_.dot(row, row)
+        with np_.errstate(all="ignore"):
+            self._sq[n] = np_.dot(row, row)
         self._keys.append(key)
         self._rows[key] = n
         self._n = n + 1
@@ -334,17 +354,13 @@ class VectorIndex(Index):
     def scores(self, query: list[float]) -> Any:
         """The score of every row for ``query`` (similarity, or L2 distance)."""
         np_ = numpy_module()
-        q = np_.asarray(query, dtype=np_.float32)
+        q = self._float32(query)
         m = self._matrix[: self._n]
-        if self.metric == "cosine":
-            norm = float(np_.sqrt(np_.dot(q, q)))
-            if norm > 0:
-                q = q / np_.float32(norm)
-            return m @ q
-        if self.metric == "innerProduct":
-            return m @ q
-        squared = self._sq[: self._n] - np_.float32(2) * (m @ q) + np_.dot(q, q)
-        return np_.sqrt(np_.maximum(squared, np_.float32(0)))
+        with np_.errstate(all="ignore"):
+            if self.metric != "l2":
+                return m @ q
+            squared = self._sq[: self._n] - np_.float32(2) * (m @ q) + np_.dot(q, q)
+            return np_.sqrt(np_.maximum(squared, np_.float32(0)))
 
     def search(
         self, query: list[float], k: int, accept: Callable[[Doc], bool] | None
@@ -396,9 +412,10 @@ class VectorIndex(Index):
         """Euclidean distances of ``rows`` computed from the differences (as Faiss does
         for the candidates it returns), not from the expanded product."""
         np_ = numpy_module()
-        q = np_.asarray(query, dtype=np_.float32)
-        diff = self._matrix[rows] - q
-        return [float(math.sqrt(float(np_.dot(d, d)))) for d in diff]
+        q = self._float32(query)
+        with np_.errstate(all="ignore"):
+            diff = self._matrix[rows] - q
+            return [float(math.sqrt(float(np_.dot(d, d)))) for d in diff]
 
     def memory(self) -> Mapping[str, int]:
         """Bytes held: the matrix (with its spare rows and the squared norms), the raw
