@@ -38,7 +38,26 @@ class AccessPath:
     conditions: tuple[Condition, ...]
 
 
+#: the conditions found per (loop variable, statements from the FOR on): parsed queries are
+#: cached and shared, so a repeated query finds them here instead of walking its FILTERs
+_CONDITIONS: dict[tuple[str, tuple[A.Node, ...]], dict[str, Condition]] = {}
+_MAX_CONDITIONS = 2048
+
+
 def equality_conditions(var: str, stmts: list[A.Node], i: int) -> dict[str, Condition]:
+    """:func:`find_equality_conditions`, remembered per loop (the AST is never changed in
+    place, and nodes compare by identity)."""
+    key = (var, tuple(stmts[i:]))
+    found = _CONDITIONS.get(key)
+    if found is None:
+        found = find_equality_conditions(var, stmts, i)
+        if len(_CONDITIONS) >= _MAX_CONDITIONS:
+            del _CONDITIONS[next(iter(_CONDITIONS))]
+        _CONDITIONS[key] = found
+    return found
+
+
+def find_equality_conditions(var: str, stmts: list[A.Node], i: int) -> dict[str, Condition]:
     """The ``var.attr == value`` / ``var.attr IN values`` conjuncts of the FILTERs after
     ``stmts[i]``, by attribute path (the first one per path).
 
