@@ -147,8 +147,12 @@ def _index_hint(options: A.ObjectLit | None) -> tuple[list[str], bool]:
 
 def index_source(
     scope: Scope, collection: Any, var: str, vars: dict[str, int], stmts: list[A.Node], i: int
-) -> Fn | None:
-    """The documents of the chosen index lookup, per row (None: scan the collection)."""
+) -> tuple[Fn, tuple[A.Node, ...]] | None:
+    """The documents of the chosen index lookup, per row, and the FILTER conjuncts the
+    lookup answers exactly (None: scan the collection). As ArangoDB's
+    ``remove-filter-covered-by-index`` rule does, those conjuncts need no check per
+    document; a condition found through a LET is not among them (its FILTER reads the
+    variable)."""
     path = choose(collection, var, stmts, i)
     if path is None:
         return None
@@ -166,4 +170,4 @@ def index_source(
         cursor[0] = "cursorsRearmed"
         return found
 
-    return by_index
+    return by_index, tuple(c.node for c in path.conditions)
