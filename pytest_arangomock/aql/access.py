@@ -38,7 +38,26 @@ class AccessPath:
     conditions: tuple[Condition, ...]
 
 
+#: the conditions found per (loop variable, statements from the FOR on): parsed queries are
+#: cached and shared, so a repeated query finds them here instead of walking its FILTERs
+_CONDITIONS: dict[tuple[str, tuple[A.Node, ...]], dict[str, Condition]] = {}
+_MAX_CONDITIONS = 2048
+
+
 def equality_conditions(var: str, stmts: list[A.Node], i: int) -> dict[str, Condition]:
+    """:func:`find_equality_conditions`, remembered per loop (the AST is never changed in
+    place, and nodes compare by identity)."""
+    key = (var, tuple(stmts[i:]))
+    found = _CONDITIONS.get(key)
+    if found is None:
+        found = find_equality_conditions(var, stmts, i)
+        if len(_CONDITIONS) >= _MAX_CONDITIONS:
+            del _CONDITIONS[next(iter(_CONDITIONS))]
+        _CONDITIONS[key] = found
+    return found
+
+
+def find_equality_conditions(var: str, stmts: list[A.Node], i: int) -> dict[str, Condition]:
     """The ``var.attr == value`` / ``var.attr IN values`` conjuncts of the FILTERs after
     ``stmts[i]``, by attribute path (the first one per path).
 
@@ -128,8 +147,12 @@ def _index_hint(options: A.ObjectLit | None) -> tuple[list[str], bool]:
 
 def index_source(
     scope: Scope, collection: Any, var: str, vars: dict[str, int], stmts: list[A.Node], i: int
-) -> Fn | None:
-    """The documents of the chosen index lookup, per row (None: scan the collection)."""
+) -> tuple[Fn, tuple[A.Node, ...]] | None:
+    """The documents of the chosen index lookup, per row, and the FILTER conjuncts the
+    lookup answers exactly (None: scan the collection). As ArangoDB's
+    ``remove-filter-covered-by-index`` rule does, those conjuncts need no check per
+    document; a condition found through a LET is not among them (its FILTER reads the
+    variable)."""
     path = choose(collection, var, stmts, i)
     if path is None:
         return None
@@ -147,4 +170,4 @@ def index_source(
         cursor[0] = "cursorsRearmed"
         return found
 
-    return by_index
+    return by_index, tuple(c.node for c in path.conditions)

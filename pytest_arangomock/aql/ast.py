@@ -317,12 +317,23 @@ def attr_path(e: Expr, var: str) -> str | None:
     return None
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    """The field names of an AST node class (``dataclasses.fields`` per node was the
+    larger part of every walk of a tree)."""
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = tuple(f.name for f in fields(kind)) if is_dataclass(kind) else ()
+        _FIELDS[kind] = names
+    return names
+
+
 def children(node: Any) -> list[Any]:
     """The nodes directly below ``node`` (inside lists and tuples of its fields too)."""
     out: list[Any] = []
-    if not is_dataclass(node):
-        return out
-    pending = [getattr(node, f.name) for f in fields(node)]
+    pending = [getattr(node, name) for name in _field_names(type(node))]
     while pending:
         value = pending.pop()
         if isinstance(value, Node):
@@ -339,9 +350,8 @@ def walk(node: Any) -> Iterator[Any]:
         n = stack.pop()
         if isinstance(n, Node):
             yield n
-            if is_dataclass(n):
-                for f in fields(n):
-                    stack.append(getattr(n, f.name))
+            for name in _field_names(type(n)):
+                stack.append(getattr(n, name))
         elif isinstance(n, (list, tuple)):
             stack.extend(n)
 

@@ -78,7 +78,7 @@ class Compiler(ExpressionCompiler):
                 while i < len(stmts) and isinstance(stmts[i], A.Filter):
                     flt = stmts[i]
                     assert isinstance(flt, A.Filter)
-                    preds.append(self.expr(flt.expr, level.vars))
+                    preds += self.unanswered(flt.expr, stage.covered, level)
                     tags += self.plan_nodes(flt, level)
                     i += 1
                 stage = stage.build(preds)
@@ -101,6 +101,17 @@ class Compiler(ExpressionCompiler):
             return run_final(rows)
 
         return run
+
+    def unanswered(self, cond: A.Expr, covered: tuple[A.Node, ...], level: Level) -> list[Fn]:
+        """A FILTER's check per document: its conjuncts, in order, but those the loop's
+        index lookup answered exactly (the whole condition when it answered none)."""
+        if not covered:
+            return [self.expr(cond, level.vars)]
+        parts = A.conjuncts(cond)
+        kept = [c for c in parts if not any(c is n for n in covered)]
+        if len(kept) == len(parts):
+            return [self.expr(cond, level.vars)]
+        return [self.expr(c, level.vars) for c in kept]
 
     def plan_nodes(self, st: A.Node, level: Level) -> list[tuple[int, str]]:
         """Number the execution nodes ArangoDB's initial plan makes for ``st``."""
@@ -159,10 +170,10 @@ class Compiler(ExpressionCompiler):
             raise ArangoError(
                 9, "FOR ... SEARCH (ArangoSearch) is not emulated by pytest-arangomock", 501
             )
-        source = self.for_source(st, level, stmts, i)
+        source, covered = self.for_source(st, level, stmts, i)
         level.has_for = True
         slot = self.declare(level, st.var)
-        return _ForStage(source, slot, self.ctx)
+        return _ForStage(source, slot, self.ctx, covered)
 
     def near(
         self, st: A.For, level: Level, stmts: list[A.Node], i: int
@@ -197,7 +208,10 @@ class Compiler(ExpressionCompiler):
         counter = self.ctx.full_count_counter(self.depth, stmts, limit)
         return nearest.compile_near(self, found, st.var, level, counter)
 
-    def for_source(self, st: A.For, level: Level, stmts: list[A.Node], i: int) -> Fn:
+    def for_source(
+        self, st: A.For, level: Level, stmts: list[A.Node], i: int
+    ) -> tuple[Fn, tuple[A.Node, ...]]:
+        """The loop's items per row, and the FILTER conjuncts an index lookup answered."""
         expr = st.expr
         coll = None
         if isinstance(expr, A.Name) and expr.name not in level.vars:
@@ -207,7 +221,7 @@ class Compiler(ExpressionCompiler):
         elif isinstance(expr, A.Param) and expr.datasource:
             coll = self.ctx.collection(self.collection_name(expr))
         if coll is None:
-            return self.expr(expr, level.vars)
+            return self.expr(expr, level.vars), ()
         self.check_read(coll.name)
         indexed = access.index_source(self, coll, st.var, level.vars, stmts, i)
         if indexed is not None:
@@ -219,7 +233,7 @@ class Compiler(ExpressionCompiler):
             stats["scannedFull"] += len(docs)
             return docs
 
-        return scan
+        return scan, ()
 
     # ------------------------------------------------------------------ LET / FILTER
     def let(self, st: A.Let, level: Level) -> Stage:
@@ -540,10 +554,13 @@ class Compiler(ExpressionCompiler):
 class _ForStage:
     """A FOR loop waiting for the FILTERs that follow it (compiled into its loop)."""
 
-    def __init__(self, source: Fn, slot: int, ctx: QueryContext) -> None:
+    def __init__(
+        self, source: Fn, slot: int, ctx: QueryContext, covered: tuple[A.Node, ...] = ()
+    ) -> None:
         self.source = source
         self.slot = slot
         self.ctx = ctx
+        self.covered = covered  # FILTER conjuncts the index lookup answered
 
     def build(self, preds: list[Fn]) -> Stage:
         source, slot, stats, ctx = self.source, self.slot, self.ctx.stats, self.ctx

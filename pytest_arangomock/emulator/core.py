@@ -18,7 +18,7 @@ from ..backend import AsyncBackend, BackendRequest, BackendResponse, SyncBackend
 from ..base.errors import ArangoError, error_body
 from ..state import Server
 from ..state.faults import FAULT_HEADER, FaultRules
-from . import api, dumpdir  # api: registers every route
+from . import api, dumpdir, quick  # api: registers every route
 from . import js as javascript
 from .admission import Admission, Gate, identify
 from .auth import TransportError
@@ -139,9 +139,10 @@ class Emulator(SyncBackend, AsyncBackend):
     async def handle(self, request: BackendRequest) -> BackendResponse:
         """Answer on a worker thread (the caller's event loop goes on meanwhile); a request
         whose work is bounded and small is answered at once when the server lock is free,
-        which spares it the hop to a worker (most document and collection operations)."""
+        which spares it the hop to a worker (most document and collection operations, and
+        AQL queries whose last run was quick: see ``quick.py``)."""
         if (
-            _SHORT.match(request.path)
+            (_SHORT.match(request.path) or quick.is_quick(self.server, request))
             and not request.headers.keys() & _LONG_HEADERS
             and not ("faults" in self.server.__dict__ and self.server.faults.rules)
             and not self.server.transactions.may_block  # a lock wait needs a thread

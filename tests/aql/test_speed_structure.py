@@ -69,3 +69,25 @@ def test_query_text_is_parsed_once() -> None:
     hits = parse_query.cache_info().hits
     assert api.execute(db, text, None, {}).rows == [42]
     assert parse_query.cache_info().hits == hits + 1
+
+
+def test_filter_answered_by_the_index_is_not_checked_again() -> None:
+    """As ArangoDB's ``remove-filter-covered-by-index``: the value is computed once per
+    lookup, so its warning (division by zero, folded in ArangoDB) is reported once."""
+    db = _items()
+    query = "FOR d IN items FILTER d.group == 1 / @zero + 1 RETURN d.n"
+    res = api.execute(db, query, {"zero": 0}, {})
+    assert len(res.rows) == N // 10
+    assert [w["code"] for w in res.warnings] == [1562]
+
+
+def test_other_conjuncts_of_a_covered_filter_are_still_checked() -> None:
+    db = _items()
+    for cond in ("d.group == @g AND d.n > 1900", "d.n > 1900 AND d.group == @g"):
+        res = api.execute(db, f"FOR d IN items FILTER {cond} SORT d.n RETURN d.n", {"g": 3}, {})
+        assert res.rows == list(range(1903, N, 10))
+        assert res.stats["filtered"] == N // 10 - len(res.rows)
+    res = api.execute(db, "FOR d IN items FILTER d._key IN @k RETURN d.n", {"k": ["4", 5]}, {})
+    assert res.rows == [4]
+    res = api.execute(db, "FOR d IN items FILTER d.group == '3' RETURN d.n", None, {})
+    assert res.rows == []

@@ -21,7 +21,7 @@ from ...base.errors import ArangoError
 from ...state.cursors import Cursor
 from ...state.queries import CachedResult, QueryCacheProperties
 from ...state.users import RO, RW
-from .. import auth
+from .. import auth, quick
 from ..context import Context
 from ..router import AUTH, DB_RO, route
 from . import plan_cache
@@ -182,6 +182,7 @@ def create_cursor(ctx: Context) -> BackendResponse:
         started = time.perf_counter()
         result = run_query(ctx, query, bind_vars, options, touched)
         elapsed = time.perf_counter() - started
+        quick.note(ctx.server, query, parse_aql(query), stream, elapsed)
         extra = _extra(ctx, query, bind_vars, options, result, elapsed)
         rows = result.rows
         if cache_key is not None:
