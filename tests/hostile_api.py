@@ -8,9 +8,22 @@ import base64
 import json
 from typing import Any
 
+from hypothesis import HealthCheck, settings
+
 from pytest_arangomock import BackendRequest, Emulator
 
 AUTH = {"authorization": "Basic " + base64.b64encode(b"root:").decode()}
+
+
+def fast(examples: int) -> settings:
+    """Few, reproducible examples: each builds an emulator, and a failure must replay."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
 
 
 class Api:

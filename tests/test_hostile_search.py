@@ -9,16 +9,11 @@ import json
 from typing import Any
 
 import pytest
-from hostile_api import Api
-from hypothesis import HealthCheck, given, settings
+from hostile_api import Api, fast
+from hypothesis import given
 from hypothesis import strategies as st
 
-FAST = settings(
-    max_examples=30,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+FAST = fast(30)
 VIEW_PREFIX = "failed to initialize arangosearch View 'v' from definition, error in attribute "
 #: view properties set at creation only (an update leaves them as they are)
 IMMUTABLE = {

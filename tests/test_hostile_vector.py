@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hostile_api import Api
-from hypothesis import HealthCheck, given, settings
+from hostile_api import Api, fast
+from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_arangomock.state.indexes.vector import VectorIndex
@@ -20,12 +20,7 @@ from pytest_arangomock.state.indexes.vector import VectorIndex
 PREFIX = "Error with parsing the `params` field in vector index definition: "
 INDEX = "/_api/index?collection=c"
 NEAR = "FOR d IN c SORT APPROX_NEAR_L2(d.v, @q) LIMIT @k RETURN d._key"
-FAST = settings(
-    max_examples=30,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+FAST = fast(30)
 
 
 def _definition(**params: Any) -> dict[str, Any]:
