@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 import pytest
-from hostile_api import Api, fast
+from hostile_api import Api, fast, json_values
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -121,17 +121,7 @@ def test_malformed_analyzer_bodies(
     assert _analyzers(api) == before
 
 
-_JSON = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(2**63), max_value=2**64 - 1)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=6),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
-    ),
-    max_leaves=10,
-)
+_JSON = json_values(text=6, keys=8, items=3, leaves=10)
 _TYPES = [
     "identity",
     "delimiter",
