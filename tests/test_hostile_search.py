@@ -13,6 +13,8 @@ from hostile_api import Api, fast, json_values
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pytest_arangomock.state.analyzers import TYPES
+
 FAST = fast(30)
 VIEW_PREFIX = "failed to initialize arangosearch View 'v' from definition, error in attribute "
 #: view properties set at creation only (an update leaves them as they are)
@@ -122,27 +124,6 @@ def test_malformed_analyzer_bodies(
 
 
 _JSON = json_values(text=6, keys=8, items=3, leaves=10)
-_TYPES = [
-    "identity",
-    "delimiter",
-    "multi_delimiter",
-    "stem",
-    "norm",
-    "ngram",
-    "text",
-    "segmentation",
-    "aql",
-    "pipeline",
-    "stopwords",
-    "collation",
-    "minhash",
-    "wildcard",
-    "classification",
-    "nearest_neighbors",
-    "geojson",
-    "geopoint",
-    "geo_s2",
-]
 _KEYS = [
     "locale",
     "case",
@@ -170,7 +151,7 @@ _KEYS = [
 
 #: what the generated test below draws (benchmarks/fuzz_long.py draws more)
 ANALYZER_ARGS = (
-    st.sampled_from(_TYPES),
+    st.sampled_from(TYPES),
     st.dictionaries(
         st.sampled_from(_KEYS), _JSON | st.sampled_from(["en", "identity", 1, 2]), max_size=4
     ),
