@@ -217,12 +217,14 @@ def uninstall(ctx: Context) -> BackendResponse:
     return BackendResponse(204, {}, b"")
 
 
-def _settings(ctx: Context, attr: str, merge: bool) -> BackendResponse:
+def _settings(ctx: Context, attr: str) -> BackendResponse:
+    """GET (and HEAD) reads the service's ``attr``, PATCH merges the body into it, PUT
+    replaces it."""
     service = _service(ctx)
-    if ctx.method != "GET":
+    if ctx.method in ("PATCH", "PUT"):
         given = _json_field(ctx.body(allow_empty=True), attr)
         current = getattr(service, attr)
-        setattr(service, attr, {**current, **given} if merge else dict(given))
+        setattr(service, attr, {**current, **given} if ctx.method == "PATCH" else dict(given))
         _store(ctx).define(service)
     if attr == "configuration":
         return ctx.json(200, service.config_values())
@@ -230,39 +232,17 @@ def _settings(ctx: Context, attr: str, merge: bool) -> BackendResponse:
 
 
 @route("GET", "/_api/foxx/configuration", area=AREA, access=DB_RO)
-def get_configuration(ctx: Context) -> BackendResponse:
-    """The service's configuration values."""
-    return _settings(ctx, "configuration", merge=True)
-
-
-@route("PATCH", "/_api/foxx/configuration", area=AREA, access=DB_RW)
-def update_configuration(ctx: Context) -> BackendResponse:
-    """Merge configuration values."""
-    return _settings(ctx, "configuration", merge=True)
-
-
-@route("PUT", "/_api/foxx/configuration", area=AREA, access=DB_RW)
-def replace_configuration(ctx: Context) -> BackendResponse:
-    """Replace the configuration values."""
-    return _settings(ctx, "configuration", merge=False)
+@route("PATCH|PUT", "/_api/foxx/configuration", area=AREA, access=DB_RW)
+def configuration(ctx: Context) -> BackendResponse:
+    """The service's configuration values (PATCH merges, PUT replaces)."""
+    return _settings(ctx, "configuration")
 
 
 @route("GET", "/_api/foxx/dependencies", area=AREA, access=DB_RO)
-def get_dependencies(ctx: Context) -> BackendResponse:
-    """The service's dependency mount points."""
-    return _settings(ctx, "dependencies", merge=True)
-
-
-@route("PATCH", "/_api/foxx/dependencies", area=AREA, access=DB_RW)
-def update_dependencies(ctx: Context) -> BackendResponse:
-    """Merge dependency mount points."""
-    return _settings(ctx, "dependencies", merge=True)
-
-
-@route("PUT", "/_api/foxx/dependencies", area=AREA, access=DB_RW)
-def replace_dependencies(ctx: Context) -> BackendResponse:
-    """Replace the dependency mount points."""
-    return _settings(ctx, "dependencies", merge=False)
+@route("PATCH|PUT", "/_api/foxx/dependencies", area=AREA, access=DB_RW)
+def dependencies(ctx: Context) -> BackendResponse:
+    """The service's dependency mount points (PATCH merges, PUT replaces)."""
+    return _settings(ctx, "dependencies")
 
 
 def _development(ctx: Context, on: bool) -> BackendResponse:
