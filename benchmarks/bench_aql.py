@@ -138,13 +138,7 @@ def membership(n: int = 10_000, k: int = 2_000, via_variable: bool = False) -> t
 
 
 def main() -> None:
-    emulator = Emulator()
-    db = emulator.server.database("_system")
-    col = db.create_collection("items")
-    opts = WriteOptions()
-    for i in range(N):
-        doc = {"_key": str(i), "n": i, "group": i % 100, "score": (i * 7919) % 1000}
-        insert_document(col, doc, opts)
+    db, col = items(N)
     create_index(col, {"type": "persistent", "fields": ["group"]})
 
     query = "FOR d IN items FILTER d.score > 500 SORT d.score DESC, d.n LIMIT 10 RETURN d.n"
@@ -161,6 +155,7 @@ def main() -> None:
     t_aql, t_py = best_of(run_aql), best_of(run_python)
 
     edges = db.create_collection("links", 3)
+    opts = WriteOptions()
     for i in range(N):
         insert_document(edges, {"_from": f"items/{i % 1000}", "_to": f"items/{i}"}, opts)
     edge_lookup = "FOR e IN links FILTER e._from == @v RETURN e._to"

@@ -33,6 +33,7 @@ def call(em: Emulator, method: str, url: str, body: Any = None, **headers: str) 
 
 
 def best_of(fn: Any, repeat: int = 5) -> float:
+    """Best wall-clock seconds of ``repeat`` runs (the least disturbed one)."""
     best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()

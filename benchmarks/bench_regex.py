@@ -9,19 +9,17 @@ Target: no slower than the baseline (the interruptible matching must not cost sp
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = 3
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_serve_concurrency import export  # noqa: E402
+from bench_serve_concurrency import baseline_tree  # noqa: E402
 
 QUERIES = {
     "=~": "FOR d IN c FILTER d.name =~ '^user-[0-9]+7$' COLLECT WITH COUNT INTO n RETURN n",
@@ -68,11 +66,7 @@ def run(tree: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--baseline", default="main", help="git ref to compare with")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        baseline = export(args.baseline, Path(tmp))
+    with baseline_tree(__doc__) as baseline:
         runs: list[tuple[dict[str, float], dict[str, float]]] = []
         for _ in range(ROUNDS):  # alternated, best of all: a loaded machine varies a lot
             runs.append((run(baseline), run(ROOT)))

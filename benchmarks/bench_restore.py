@@ -14,23 +14,14 @@ import gzip
 import hashlib
 import json
 import tempfile
-import time
 from pathlib import Path
-from typing import Any
+
+from bench_js import best_of
 
 from pytest_arangomock import Emulator
 from pytest_arangomock.backends.restore import restore_over_http
 
 N = 100_000
-
-
-def best_of(fn: Any, repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def write_dump(root: Path, gz: bool) -> Path:
@@ -76,10 +67,10 @@ def main() -> None:
             emulator.server.create_database("bench")
             restore_over_http(emulator, plain, "bench")
 
-        base = best_of(baseline)
-        loaded = best_of(lambda: restore(plain))
-        gzipped = best_of(lambda: restore(zipped))
-        routed = best_of(over_http)
+        base = best_of(baseline, 3)
+        loaded = best_of(lambda: restore(plain), 3)
+        gzipped = best_of(lambda: restore(zipped), 3)
+        routed = best_of(over_http, 3)
         print(f"baseline json.loads per line: {base:.3f}s")
         print(f"Emulator.restore, {N:,} documents: {loaded:.3f}s ({loaded / base:.1f}x baseline)")
         print(f"Emulator.restore, gzipped: {gzipped:.3f}s ({gzipped / base:.1f}x baseline)")

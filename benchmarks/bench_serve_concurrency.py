@@ -26,6 +26,8 @@ import tarfile
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +157,17 @@ def export(ref: str, into: Path) -> Path:
     return into
 
 
+@contextmanager
+def baseline_tree(description: str) -> Iterator[Path]:
+    """The ``--baseline`` ref (default ``main``) exported to a temporary directory, removed
+    after the block: what each this-tree-against-a-commit benchmark measures against."""
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
+    parser.add_argument("--baseline", default="main", help="git ref to compare with")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        yield export(args.baseline, Path(tmp))
+
+
 def measure(label: str, tree: Path) -> None:
     srv = Served(tree)
     try:
@@ -173,11 +186,7 @@ def measure(label: str, tree: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--baseline", default="main", help="git ref to compare with")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        baseline = export(args.baseline, Path(tmp))
+    with baseline_tree(__doc__) as baseline:
         measure("baseline", baseline)
         measure("this tree", ROOT)
 

@@ -8,9 +8,39 @@ import base64
 import json
 from typing import Any
 
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
 from pytest_arangomock import BackendRequest, Emulator
 
 AUTH = {"authorization": "Basic " + base64.b64encode(b"root:").decode()}
+
+
+def fast(examples: int) -> settings:
+    """Few, reproducible examples: each builds an emulator, and a failure must replay."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
+
+def json_values(text: int, keys: int, items: int, leaves: int) -> st.SearchStrategy[Any]:
+    """Any JSON value, small: ``text``/``keys`` cap string and key lengths, ``items`` the
+    size of arrays and objects, ``leaves`` the scalars in one value."""
+    return st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers(min_value=-(2**63), max_value=2**64 - 1)
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.text(max_size=text),
+        lambda inner: (
+            st.lists(inner, max_size=items)
+            | st.dictionaries(st.text(max_size=keys), inner, max_size=items)
+        ),
+        max_leaves=leaves,
+    )
 
 
 class Api:

@@ -14,20 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile_api import Api
-from hypothesis import HealthCheck, given, settings
+from hostile_api import Api, fast
+from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_arangomock import Emulator
 from pytest_arangomock.base.errors import ArangoError
 from pytest_arangomock.emulator.dumpdir import RestoreError
 
-FAST = settings(
-    max_examples=25,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+FAST = fast(25)
 DATA = "/_api/replication/restore-data?collection=c"
 
 

@@ -9,16 +9,13 @@ import json
 from typing import Any
 
 import pytest
-from hostile_api import Api
-from hypothesis import HealthCheck, given, settings
+from hostile_api import Api, fast, json_values
+from hypothesis import given
 from hypothesis import strategies as st
 
-FAST = settings(
-    max_examples=30,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+from pytest_arangomock.state.analyzers import TYPES
+
+FAST = fast(30)
 VIEW_PREFIX = "failed to initialize arangosearch View 'v' from definition, error in attribute "
 #: view properties set at creation only (an update leaves them as they are)
 IMMUTABLE = {
@@ -126,38 +123,7 @@ def test_malformed_analyzer_bodies(
     assert _analyzers(api) == before
 
 
-_JSON = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(2**63), max_value=2**64 - 1)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=6),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
-    ),
-    max_leaves=10,
-)
-_TYPES = [
-    "identity",
-    "delimiter",
-    "multi_delimiter",
-    "stem",
-    "norm",
-    "ngram",
-    "text",
-    "segmentation",
-    "aql",
-    "pipeline",
-    "stopwords",
-    "collation",
-    "minhash",
-    "wildcard",
-    "classification",
-    "nearest_neighbors",
-    "geojson",
-    "geopoint",
-    "geo_s2",
-]
+_JSON = json_values(text=6, keys=8, items=3, leaves=10)
 _KEYS = [
     "locale",
     "case",
@@ -185,7 +151,7 @@ _KEYS = [
 
 #: what the generated test below draws (benchmarks/fuzz_long.py draws more)
 ANALYZER_ARGS = (
-    st.sampled_from(_TYPES),
+    st.sampled_from(TYPES),
     st.dictionaries(
         st.sampled_from(_KEYS), _JSON | st.sampled_from(["en", "identity", 1, 2]), max_size=4
     ),

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hostile_api import Api
-from hypothesis import HealthCheck, given, settings
+from hostile_api import Api, fast, json_values
+from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_arangomock.state.indexes.vector import VectorIndex
@@ -20,12 +20,7 @@ from pytest_arangomock.state.indexes.vector import VectorIndex
 PREFIX = "Error with parsing the `params` field in vector index definition: "
 INDEX = "/_api/index?collection=c"
 NEAR = "FOR d IN c SORT APPROX_NEAR_L2(d.v, @q) LIMIT @k RETURN d._key"
-FAST = settings(
-    max_examples=30,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+FAST = fast(30)
 
 
 def _definition(**params: Any) -> dict[str, Any]:
@@ -146,17 +141,7 @@ def test_a_wide_index_holds_memory_for_the_vectors_it_stores_only() -> None:
     check_vectors(api)
 
 
-_JSON = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(2**63), max_value=2**64 - 1)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=5),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
-    ),
-    max_leaves=12,
-)
+_JSON = json_values(text=5, keys=6, items=4, leaves=12)
 _PARAM_NAMES = st.sampled_from(
     [
         "metric",

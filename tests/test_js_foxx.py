@@ -109,6 +109,16 @@ async def test_configuration_dependencies_and_development(db: Any, raw: Any) -> 
     assert zipfile.ZipFile(io.BytesIO(await db.foxx.download("/shop"))).namelist()
 
 
+async def test_settings_patch_merges_and_put_replaces(db: Any) -> None:
+    await db.foxx.create_service(mount="/shop", service=bundle(), headers=ZIP)
+    await db.foxx.update_dependencies("/shop", {"auth": "/auth"})
+    both = {"auth": "/auth", "mail": "/mail"}
+    assert await db.foxx.update_dependencies("/shop", {"mail": "/mail"}) == both
+    assert await db.foxx.replace_dependencies("/shop", {"mail": "/m"}) == {"mail": "/m"}
+    await db.foxx.update_config("/shop", {"greeting": "hi"})
+    assert await db.foxx.replace_config("/shop", {}) == {"greeting": "hello"}
+
+
 async def test_replace_and_upgrade(db: Any) -> None:
     await db.foxx.create_service(mount="/shop", service=bundle(), headers=ZIP)
     await db.foxx.update_config("/shop", {"greeting": "kept"})

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
+
+from user_suite import run_user_suite
 
 USER_TEST = textwrap.dedent(
     """
@@ -30,27 +31,7 @@ USER_TEST = textwrap.dedent(
 
 
 def _run_pytest(tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    (tmp_path / "test_user.py").write_text(USER_TEST)
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-o",
-            "asyncio_mode=strict",
-            "--rootdir",
-            str(tmp_path),
-            *extra,
-            str(tmp_path),
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_user_suite(tmp_path, USER_TEST, "-o", "asyncio_mode=strict", *extra)
 
 
 def test_installed_plugin_works_without_conftest(tmp_path: Path) -> None:

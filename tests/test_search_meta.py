@@ -154,19 +154,19 @@ async def test_inverted_index_validation(db, options, attribute):
     )
 
 
-async def test_link_cache_nested_and_in_background(db):
+async def _linked_view(db, link):
+    """View ``v`` linking a new collection ``docs`` with ``link``; the creation answer."""
     await db.create_collection("docs")
-    view = await db.create_view(
-        "v",
-        "arangosearch",
+    return await db.create_view("v", "arangosearch", {"links": {"docs": link}})
+
+
+async def test_link_cache_nested_and_in_background(db):
+    view = await _linked_view(
+        db,
         {
-            "links": {
-                "docs": {
-                    "inBackground": True,
-                    "cache": True,
-                    "fields": {"items": {"nested": {"name": {"analyzers": ["text_en"]}}}},
-                }
-            }
+            "inBackground": True,
+            "cache": True,
+            "fields": {"items": {"nested": {"name": {"analyzers": ["text_en"]}}}},
         },
     )
     link = view["links"]["docs"]
@@ -195,9 +195,8 @@ async def test_link_cache_nested_and_in_background(db):
     ],
 )
 async def test_link_refusals_name_the_path(db, link, path):
-    await db.create_collection("docs")
     with pytest.raises(ViewCreateError) as exc:
-        await db.create_view("v", "arangosearch", {"links": {"docs": link}})
+        await _linked_view(db, link)
     assert exc.value.http_code == 400 and exc.value.error_code == 10
     assert exc.value.error_message == (
         "while validating arangosearch link definition, error: invalid link definition "
@@ -206,20 +205,14 @@ async def test_link_refusals_name_the_path(db, link, path):
 
 
 async def test_sub_fields_list_only_what_differs_from_the_parent(db):
-    await db.create_collection("docs")
-    view = await db.create_view(
-        "v",
-        "arangosearch",
+    view = await _linked_view(
+        db,
         {
-            "links": {
-                "docs": {
-                    "analyzers": ["text_en"],
-                    "fields": {
-                        "same": {"analyzers": ["text_en"], "storeValues": "none"},
-                        "other": {"analyzers": ["identity"], "includeAllFields": True},
-                    },
-                }
-            }
+            "analyzers": ["text_en"],
+            "fields": {
+                "same": {"analyzers": ["text_en"], "storeValues": "none"},
+                "other": {"analyzers": ["identity"], "includeAllFields": True},
+            },
         },
     )
     assert view["links"]["docs"]["fields"] == {

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import math
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
 from arangoasync.exceptions import DocumentInsertError, DocumentUpdateError, IndexCreateError
+from user_suite import run_user_suite
 
 from pytest_arangomock import BackendRequest, Emulator
 from pytest_arangomock.cli import build_parser
@@ -436,16 +436,8 @@ OFF_TEST = textwrap.dedent(
 
 
 def _run_user_suite(tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    (tmp_path / "test_user.py").write_text(OFF_TEST)
     (tmp_path / "pytest.ini").write_text("[pytest]\narango_vector_index = false\n")
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra]
-    return subprocess.run(
-        [*command, "--rootdir", str(tmp_path), str(tmp_path)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_user_suite(tmp_path, OFF_TEST, *extra)
 
 
 def test_plugin_ini_and_command_line_set_the_vector_index_option(tmp_path: Path) -> None:

@@ -23,10 +23,8 @@ TEXTS = [
 RRF = 60
 K = 4
 
-VECTOR_PART = """
-LET vector_results = (
-    FOR doc IN @@collection
-        LET score = APPROX_NEAR_COSINE(doc.embedding, @embedding)
+#: ranks the scored documents of the enclosing FOR (rank 1 first) into RRF scores
+RANKED = """
         SORT score DESC
         LIMIT @k
         WINDOW { preceding: "unbounded", following: 0 }
@@ -36,19 +34,22 @@ LET vector_results = (
 )
 """
 
-KEYWORD_PART = """
+VECTOR_PART = (
+    """
+LET vector_results = (
+    FOR doc IN @@collection
+        LET score = APPROX_NEAR_COSINE(doc.embedding, @embedding)"""
+    + RANKED
+)
+
+KEYWORD_PART = (
+    """
 LET keyword_results = (
     FOR doc IN @@view
         SEARCH ANALYZER(doc.text IN TOKENS(@query, "text_en"), "text_en")
-        LET score = BM25(doc)
-        SORT score DESC
-        LIMIT @k
-        WINDOW { preceding: "unbounded", following: 0 }
-        AGGREGATE rank = COUNT(1)
-        LET rrf_score = 1 / (@rrf + rank)
-        RETURN { key: doc._key, score: rrf_score }
+        LET score = BM25(doc)"""
+    + RANKED
 )
-"""
 
 FUSED = (
     VECTOR_PART

@@ -11,6 +11,7 @@ formats with no tests.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from email.parser import BytesParser
 from email.policy import HTTP
 from pathlib import Path
@@ -95,7 +96,22 @@ def _from_path(source: str) -> tuple[dict[str, str], bytes]:
     return _from_bytes(path.read_bytes(), js_file=path.suffix == ".js")
 
 
-def _source(ctx: Context) -> tuple[dict[str, str], bytes, dict[str, Any], dict[str, Any]]:
+_Source = tuple[dict[str, str], bytes, dict[str, Any], dict[str, Any]]
+
+
+def _with_settings(loaded: tuple[dict[str, str], bytes], fields: Mapping[str, Any]) -> _Source:
+    """A loaded service's files and archive with the configuration and dependencies sent
+    beside its source (none for a bare archive or script)."""
+    files, archive = loaded
+    return (
+        files,
+        archive,
+        _json_field(fields.get("configuration"), "configuration"),
+        _json_field(fields.get("dependencies"), "dependencies"),
+    )
+
+
+def _source(ctx: Context) -> _Source:
     """Files, archive, configuration and dependencies from the request, in any form."""
     ctype = (ctx.header("content-type") or "").split(";")[0].strip().lower()
     body = ctx.request.body
@@ -103,29 +119,15 @@ def _source(ctx: Context) -> tuple[dict[str, str], bytes, dict[str, Any], dict[s
         parts = _multipart(ctx)
         if "source" not in parts:
             raise ArangoError(400, "missing 'source' in multipart body", 400)
-        files, archive = _from_bytes(parts["source"])
-        return (
-            files,
-            archive,
-            _json_field(parts.get("configuration"), "configuration"),
-            _json_field(parts.get("dependencies"), "dependencies"),
-        )
+        return _with_settings(_from_bytes(parts["source"]), parts)
     if ctype in _JS_TYPES:
-        files, archive = _from_bytes(body, js_file=True)
-        return files, archive, {}, {}
+        return _with_settings(_from_bytes(body, js_file=True), {})
     if ctype in ("application/zip", "application/octet-stream") or body.startswith(b"PK"):
-        files, archive = _from_bytes(body)
-        return files, archive, {}, {}
+        return _with_settings(_from_bytes(body), {})
     spec = ctx.body()
     if not isinstance(spec, dict) or not isinstance(spec.get("source"), str):
         raise ArangoError(400, "expected a zip archive, a JavaScript file or {source}", 400)
-    files, archive = _from_path(spec["source"])
-    return (
-        files,
-        archive,
-        _json_field(spec.get("configuration"), "configuration"),
-        _json_field(spec.get("dependencies"), "dependencies"),
-    )
+    return _with_settings(_from_path(spec["source"]), spec)
 
 
 def _install(ctx: Context, replace: bool, upgrade: bool = False) -> FoxxService:
@@ -217,12 +219,14 @@ def uninstall(ctx: Context) -> BackendResponse:
     return BackendResponse(204, {}, b"")
 
 
-def _settings(ctx: Context, attr: str, merge: bool) -> BackendResponse:
+def _settings(ctx: Context, attr: str) -> BackendResponse:
+    """GET (and HEAD) reads the service's ``attr``, PATCH merges the body into it, PUT
+    replaces it."""
     service = _service(ctx)
-    if ctx.method != "GET":
+    if ctx.method in ("PATCH", "PUT"):
         given = _json_field(ctx.body(allow_empty=True), attr)
         current = getattr(service, attr)
-        setattr(service, attr, {**current, **given} if merge else dict(given))
+        setattr(service, attr, {**current, **given} if ctx.method == "PATCH" else dict(given))
         _store(ctx).define(service)
     if attr == "configuration":
         return ctx.json(200, service.config_values())
@@ -230,39 +234,17 @@ def _settings(ctx: Context, attr: str, merge: bool) -> BackendResponse:
 
 
 @route("GET", "/_api/foxx/configuration", area=AREA, access=DB_RO)
-def get_configuration(ctx: Context) -> BackendResponse:
-    """The service's configuration values."""
-    return _settings(ctx, "configuration", merge=True)
-
-
-@route("PATCH", "/_api/foxx/configuration", area=AREA, access=DB_RW)
-def update_configuration(ctx: Context) -> BackendResponse:
-    """Merge configuration values."""
-    return _settings(ctx, "configuration", merge=True)
-
-
-@route("PUT", "/_api/foxx/configuration", area=AREA, access=DB_RW)
-def replace_configuration(ctx: Context) -> BackendResponse:
-    """Replace the configuration values."""
-    return _settings(ctx, "configuration", merge=False)
+@route("PATCH|PUT", "/_api/foxx/configuration", area=AREA, access=DB_RW)
+def configuration(ctx: Context) -> BackendResponse:
+    """The service's configuration values (PATCH merges, PUT replaces)."""
+    return _settings(ctx, "configuration")
 
 
 @route("GET", "/_api/foxx/dependencies", area=AREA, access=DB_RO)
-def get_dependencies(ctx: Context) -> BackendResponse:
-    """The service's dependency mount points."""
-    return _settings(ctx, "dependencies", merge=True)
-
-
-@route("PATCH", "/_api/foxx/dependencies", area=AREA, access=DB_RW)
-def update_dependencies(ctx: Context) -> BackendResponse:
-    """Merge dependency mount points."""
-    return _settings(ctx, "dependencies", merge=True)
-
-
-@route("PUT", "/_api/foxx/dependencies", area=AREA, access=DB_RW)
-def replace_dependencies(ctx: Context) -> BackendResponse:
-    """Replace the dependency mount points."""
-    return _settings(ctx, "dependencies", merge=False)
+@route("PATCH|PUT", "/_api/foxx/dependencies", area=AREA, access=DB_RW)
+def dependencies(ctx: Context) -> BackendResponse:
+    """The service's dependency mount points (PATCH merges, PUT replaces)."""
+    return _settings(ctx, "dependencies")
 
 
 def _development(ctx: Context, on: bool) -> BackendResponse:

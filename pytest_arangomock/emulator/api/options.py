@@ -23,6 +23,7 @@ on by default), most recent first, under the same rights.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from ...backend import BackendResponse
@@ -230,19 +231,20 @@ def get_options_description(ctx: Context) -> BackendResponse:
     return ctx.json(200, {opt.name: describe(opt) for opt in OPTIONS})
 
 
+def _recent(ctx: Context, key: str, listing: Callable[[], list[Any]]) -> BackendResponse:
+    """A recent-activity listing: admins only (11 otherwise), read after the check."""
+    if not auth.is_admin(ctx):
+        raise ArangoError(11, "forbidden", 403)
+    return ctx.json(200, {"error": False, "code": 200, "result": {key: listing()}})
+
+
 @route("GET", "/_admin/server/aql-queries", area=AREA, access=DB_RO)
 def recent_aql_queries(ctx: Context) -> BackendResponse:
     """The recently recorded AQL queries of every database, newest first."""
-    if not auth.is_admin(ctx):
-        raise ArangoError(11, "forbidden", 403)
-    queries = ctx.server.recent_queries.listed()
-    return ctx.json(200, {"error": False, "code": 200, "result": {"queries": queries}})
+    return _recent(ctx, "queries", ctx.server.recent_queries.listed)
 
 
 @route("GET", "/_admin/server/api-calls", area=AREA, access=DB_RO)
 def recent_api_calls(ctx: Context) -> BackendResponse:
     """The most recent requests: time, method, path without the database prefix, database."""
-    if not auth.is_admin(ctx):
-        raise ArangoError(11, "forbidden", 403)
-    calls = ctx.server.api_calls.listing()
-    return ctx.json(200, {"error": False, "code": 200, "result": {"calls": calls}})
+    return _recent(ctx, "calls", ctx.server.api_calls.listing)
