@@ -18,7 +18,7 @@ from ..state.indexes import Lookup
 from . import ast as A
 from .scope import Fn, Row, Scope
 
-__all__ = ["AccessPath", "choose", "equality_conditions", "index_source"]
+__all__ = ["AccessPath", "choose", "covered_by_index", "equality_conditions", "index_source"]
 
 
 @dataclass(frozen=True)
@@ -136,6 +136,9 @@ def index_source(
     fns = [scope.expr(c.value, vars) for c in path.conditions]
     fetch = path.lookup.fetch
     stats = scope.ctx.stats
+    # a document the index cannot answer for is read from the collection: RocksDB's
+    # ``documentLookups``, one per document the index produces (filtered ones too)
+    lookups = 0 if covered_by_index(path.lookup.index, var, stmts[i + 1 :]) else 1
     # ArangoDB's index executor creates its cursor for the first input row and rearms it
     # for every further one (an inner loop or a subquery runs it once per outer row)
     cursor = ["cursorsCreated"]
@@ -143,8 +146,36 @@ def index_source(
     def by_index(r: Row) -> list[Any]:
         found = fetch([fn(r) for fn in fns])
         stats["scannedIndex"] += len(found)
+        stats["documentLookups"] += lookups * len(found)
         stats[cursor[0]] += 1
         cursor[0] = "cursorsRearmed"
         return found
 
     return by_index
+
+
+def covered_by_index(index: Any, var: str, rest: list[A.Node]) -> bool:
+    """Whether the statements after a FOR read only attributes of ``var`` the index holds
+    (its fields and stored values, top-level names only), so no document is looked up."""
+    held = {f for f in (*index.fields, *_stored_values(index)) if isinstance(f, str)}
+    held = {f for f in held if "." not in f and "[" not in f}
+    uses = 0
+    covered = 0
+    for node in A.walk(rest):
+        if isinstance(node, A.Name) and node.name == var:
+            uses += 1
+        elif (
+            isinstance(node, A.Attr)
+            and isinstance(node.obj, A.Name)
+            and node.obj.name == var
+            and node.name in held
+        ):
+            covered += 1
+    return uses == covered
+
+
+def _stored_values(index: Any) -> list[Any]:
+    """A persistent index's ``storedValues`` (empty for other indexes)."""
+    options = getattr(index, "options", None)
+    stored = options.get("storedValues") if isinstance(options, dict) else None
+    return stored if isinstance(stored, list) else []

@@ -77,9 +77,10 @@ def _explained(db: Any, query: str) -> tuple[list[str], list[int]]:
         ("FOR d IN items FILTER d._key == '8' AND d.group == 8 RETURN d.n", "primary", 1),
         ("FOR e IN edges FILTER e._to == 'v/3' RETURN e._from", "edge", 1),
         ("FOR e IN edges FILTER e._from IN ['v/1', 'v/2'] RETURN e._to", "edge", 1),
-        # no index serves these: a sparse index, IN on a persistent index, a range
+        ("FOR d IN items FILTER d.group IN [1, 2] RETURN d.n", "by_group", 1),
+        ("FOR d IN items FILTER d.kind IN ['b', 'a'] AND d.n == 4 RETURN d.n", "by_kind_n", 2),
+        # no index serves these: a sparse index, a range
         ("FOR d IN items FILTER d.tag == 't1' RETURN d.n", None, 0),
-        ("FOR d IN items FILTER d.group IN [1, 2] RETURN d.n", None, 0),
         ("FOR d IN items FILTER d.n > 50 RETURN d.n", None, 0),
     ],
 )

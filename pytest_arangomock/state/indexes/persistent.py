@@ -152,19 +152,42 @@ class PersistentIndex(Index):
 
     # --------------------------------------------------------------- lookups
     def equality_lookup(self, conditions: Mapping[str, bool]) -> Lookup | None:
-        """The longest prefix of the fields with ``==`` conditions (dense indexes only;
-        a condition's attribute path never names an array expansion)."""
+        """The longest prefix of the fields with ``==`` or ``IN`` conditions (dense indexes
+        only; a condition's attribute path never names an array expansion).
+
+        An ``IN`` is one lookup per distinct value, in ascending order as ArangoDB sorts
+        the values of an ``IN`` it looks up in an index."""
         if self.sparse:
             return None
         prefix: list[str] = []
+        many: list[bool] = []
         for f in self.fields:
-            if conditions.get(f) is not False:
+            if f not in conditions:
                 break
             prefix.append(f)
+            many.append(conditions[f])
         if not prefix:
             return None
         estimate = 1.0 if self.unique else spread(self.collection)
-        return Lookup(self, tuple(prefix), estimate, lambda values: self.lookup_eq(tuple(values)))
+        if not any(many):
+            return Lookup(self, tuple(prefix), estimate, lambda vs: self.lookup_eq(tuple(vs)))
+
+        def fetch(values: Any) -> list[Doc]:
+            choices = [self._in_values(v) if m else [v] for v, m in zip(values, many, strict=True)]
+            out: dict[str, Doc] = {}
+            for combination in itertools.product(*choices):
+                for doc in self.lookup_eq(combination):
+                    out.setdefault(doc["_key"], doc)
+            return list(out.values())
+
+        return Lookup(self, tuple(prefix), estimate, fetch)
+
+    def _in_values(self, value: Any) -> list[Any]:
+        """The distinct values of an ``IN`` operand in AQL order (none for a non-array)."""
+        if type(value) is not list:
+            return []
+        unique = {self._hk((v,)): v for v in value}
+        return sorted(unique.values(), key=lambda v: self._sk((v,)))
 
     def _docs(self, keys: Any) -> list[Doc]:
         docs = self.collection.docs
