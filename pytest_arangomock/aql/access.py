@@ -18,16 +18,28 @@ from ..state.indexes import Lookup
 from . import ast as A
 from .scope import Fn, Row, Scope
 
-__all__ = ["AccessPath", "choose", "covered_by_index", "equality_conditions", "index_source"]
+__all__ = [
+    "AccessPath",
+    "choose",
+    "covered_by_index",
+    "equality_conditions",
+    "index_source",
+    "range_conditions",
+]
+
+
+#: the comparison an index can serve, and the operator with the two sides swapped
+_FLIPPED = {"==": "==", "IN": "IN", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
 @dataclass(frozen=True)
 class Condition:
-    """One equality condition on an attribute of the loop variable."""
+    """One condition an index may serve on an attribute of the loop variable."""
 
-    many: bool  # ``attr IN values`` (else ``attr == value``)
+    many: bool  # ``attr IN values`` (else ``attr == value`` or a bound)
     node: A.Binary  # the condition as written
     value: A.Expr  # the side that does not mention the loop variable
+    op: str = "=="  # ``==``, ``IN`` or a bound's operator with the attribute on the left
 
 
 @dataclass(frozen=True)
@@ -40,14 +52,34 @@ class AccessPath:
 
 def equality_conditions(var: str, stmts: list[A.Node], i: int) -> dict[str, Condition]:
     """The ``var.attr == value`` / ``var.attr IN values`` conjuncts of the FILTERs after
-    ``stmts[i]``, by attribute path (the first one per path).
+    ``stmts[i]``, by attribute path (the first one per path)."""
+    out: dict[str, Condition] = {}
+    for path, cond in _conditions(var, stmts, i):
+        if cond.op in ("==", "IN"):
+            out.setdefault(path, cond)
+    return out
+
+
+def range_conditions(var: str, stmts: list[A.Node], i: int) -> dict[str, list[Condition]]:
+    """The ``var.attr < value`` (``<=``, ``>``, ``>=``, either side) conjuncts of the
+    FILTERs after ``stmts[i]``, by attribute path."""
+    out: dict[str, list[Condition]] = {}
+    for path, cond in _conditions(var, stmts, i):
+        if cond.op not in ("==", "IN"):
+            out.setdefault(path, []).append(cond)
+    return out
+
+
+def _conditions(var: str, stmts: list[A.Node], i: int) -> list[tuple[str, Condition]]:
+    """The conjuncts of the FILTERs after ``stmts[i]`` that compare an attribute of ``var``
+    with a value computed without it, in query order.
 
     LETs in between are looked through, as ArangoDB's condition finder resolves variables
     to their calculations: ``LET a = var.x FILTER a == 4`` is the condition ``var.x == 4``.
     ``value`` must not depend on ``var``, a variable declared inside the loop, CURRENT or a
     subquery, so it can be computed before the loop reads any document.
     """
-    out: dict[str, Condition] = {}
+    out: list[tuple[str, Condition]] = []
     aliases: dict[str, A.Expr] = {}  # LET name -> its expression, when that reads var
     inner: set[str] = {var}  # names declared since the FOR
     for st in stmts[i + 1 :]:
@@ -60,7 +92,7 @@ def equality_conditions(var: str, stmts: list[A.Node], i: int) -> dict[str, Cond
         if not isinstance(st, A.Filter):
             break
         for c in A.conjuncts(st.expr):
-            if not isinstance(c, A.Binary) or c.op not in ("==", "IN"):
+            if not isinstance(c, A.Binary) or c.op not in _FLIPPED:
                 continue
             for left, right in ((c.left, c.right), (c.right, c.left)):
                 if c.op == "IN" and left is not c.left:
@@ -73,7 +105,8 @@ def equality_conditions(var: str, stmts: list[A.Node], i: int) -> dict[str, Cond
                 if attr is not left:  # the condition as ArangoDB shows it, variables resolved
                     pair = (attr, right) if left is c.left else (right, attr)
                     node = A.Binary(c.op, *pair)
-                out.setdefault(path, Condition(c.op == "IN", node, right))
+                op = c.op if left is c.left else _FLIPPED[c.op]
+                out.append((path, Condition(c.op == "IN", node, right, op)))
                 break
     return out
 
@@ -97,14 +130,21 @@ def choose(collection: Any, var: str, stmts: list[A.Node], i: int) -> AccessPath
     st = stmts[i]
     hint, forced = _index_hint(st.options if isinstance(st, A.For) else None)
     conds = equality_conditions(var, stmts, i)
+    bounds = range_conditions(var, stmts, i)
     wanted = {path: c.many for path, c in conds.items()}
+    ranges = {path: tuple(c.op for c in cs) for path, cs in bounds.items()}
     by_name = {index.name: index for index in collection.indexes}
     hinted = [by_name[name] for name in hint if name in by_name]
     others = [] if forced and hint else [x for x in collection.indexes if x not in hinted]
-    for index in (*hinted, *others) if wanted else ():
-        lookup = index.equality_lookup(wanted)
+    for index in (*hinted, *others) if wanted or ranges else ():
+        lookup = (index.range_lookup(wanted, ranges) if ranges else None) or (
+            index.equality_lookup(wanted) if wanted else None
+        )
         if lookup is not None:
-            return AccessPath(lookup, tuple(conds[f] for f in lookup.fields))
+            n = len(lookup.fields) - lookup.ranged
+            used = [conds[f] for f in lookup.fields[:n]]
+            used += bounds[lookup.fields[-1]] if lookup.ranged else []
+            return AccessPath(lookup, tuple(used))
     if forced and hint:
         described = {"forced": True, "lookahead": 1, "type": "simple", "hint": hint}
         text = json.dumps({"indexHint": described}, separators=(",", ":"))

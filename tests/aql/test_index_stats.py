@@ -56,3 +56,43 @@ def test_in_on_a_persistent_index_reads_values_in_ascending_order() -> None:
     result = api.execute(_db(), "FOR d IN items FILTER d.x IN [2, 0, 'x', 2] RETURN d.y", None, {})
     assert result.rows == [0, 3, 6, 2, 5, 8]
     assert result.stats["scannedFull"] == 0
+
+
+def _ranged() -> Any:
+    db = fresh_db()
+    docs = [{"_key": str(i), "k": "ab"[i % 2], "n": i} for i in range(10)]
+    docs += [{"_key": "s", "k": "a", "n": "text"}, {"_key": "z", "k": "a"}]
+    items = fill(db, "items", docs)
+    create_index(items, {"type": "persistent", "fields": ["k", "n"], "name": "k_n"})
+    create_index(items, {"type": "persistent", "fields": ["n"], "name": "n"})
+    return db
+
+
+@pytest.mark.parametrize(
+    ("query", "keys", "index"),
+    [
+        # AQL order across types: a string is above every number, null (and a missing
+        # attribute) below
+        ("FOR d IN items FILTER d.n > 6 RETURN d._key", ["7", "8", "9", "s"], "n"),
+        ("FOR d IN items FILTER 3 > d.n RETURN d._key", ["z", "0", "1", "2"], "n"),
+        ("FOR d IN items FILTER d.n >= 6 AND d.n < 8 RETURN d._key", ["6", "7"], "n"),
+        ("FOR d IN items FILTER d.n > 5 AND d.n >= 8 RETURN d._key", ["8", "9", "s"], "n"),
+        ("FOR d IN items FILTER d.k == 'a' AND d.n > 4 RETURN d._key", ["6", "8", "s"], "k_n"),
+        (
+            "FOR d IN items FILTER d.k IN ['b', 'a'] AND d.n <= 3 AND d.n > 0 RETURN d._key",
+            ["2", "1", "3"],
+            "k_n",
+        ),
+    ],
+)
+def test_range_conditions_read_a_persistent_index_in_its_order(
+    query: str, keys: list[str], index: str
+) -> None:
+    db = _ranged()
+    result = api.execute(db, query, None, {})
+    assert result.rows == keys
+    assert result.stats["scannedFull"] == 0 and result.stats["scannedIndex"] == len(keys)
+    plan = api.explain(db, query, None, None)["plan"]
+    assert [n["type"] for n in plan["nodes"]] == ["SingletonNode", "IndexNode", "ReturnNode"]
+    assert plan["nodes"][1]["indexes"][0]["name"] == index
+    assert "remove-filter-covered-by-index" in plan["rules"]
