@@ -2,9 +2,10 @@
 
 Explain (:mod:`.plan`) and execution (:mod:`.compiler`) both call :func:`choose`, so the
 index a plan shows is the index the query reads. The choice only asks the indexes
-(:meth:`~pytest_arangomock.state.indexes.Index.equality_lookup`); it never looks at their
+(:meth:`~pytest_arangomock.state.indexes.Index.range_lookup`, then
+:meth:`~pytest_arangomock.state.indexes.Index.equality_lookup`); it never looks at their
 types. The first index of the collection (primary, edge, then user indexes in creation
-order) that can serve the equality conditions is used.
+order) that can serve the equality, ``IN`` or range conditions is used.
 """
 
 from __future__ import annotations
