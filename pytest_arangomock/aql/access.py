@@ -137,11 +137,14 @@ def choose(collection: Any, var: str, stmts: list[A.Node], i: int) -> AccessPath
     by_name = {index.name: index for index in collection.indexes}
     hinted = [by_name[name] for name in hint if name in by_name]
     others = [] if forced and hint else [x for x in collection.indexes if x not in hinted]
-    for index in (*hinted, *others) if wanted or ranges else ():
-        lookup = (index.range_lookup(wanted, ranges) if ranges else None) or (
-            index.equality_lookup(wanted) if wanted else None
-        )
-        if lookup is not None:
+    # a hinted index that serves anything; else the first that serves an equality (as
+    # before ranges were served), else the first that serves a range
+    passes = ((hinted, False), (others, True), (others, False)) if wanted or ranges else ()
+    for group, need_equality in passes:
+        for index in group:
+            lookup = _lookup(index, wanted, ranges, need_equality)
+            if lookup is None:
+                continue
             n = len(lookup.fields) - lookup.ranged
             used = [conds[f] for f in lookup.fields[:n]]
             used += bounds[lookup.fields[-1]] if lookup.ranged else []
@@ -151,6 +154,18 @@ def choose(collection: Any, var: str, stmts: list[A.Node], i: int) -> AccessPath
         text = json.dumps({"indexHint": described}, separators=(",", ":"))
         raise ArangoError(1577, f"could not use index hint to serve query; {text}", 400)
     return None
+
+
+def _lookup(
+    index: Any, wanted: dict[str, bool], ranges: dict[str, tuple[str, ...]], need_equality: bool
+) -> Lookup | None:
+    """The index's lookup for the conditions: its equality prefix extended by a range
+    where it can; None if it serves nothing (or, with ``need_equality``, no equality)."""
+    equal = index.equality_lookup(wanted) if wanted else None
+    if need_equality and equal is None:
+        return None
+    ranged = index.range_lookup(wanted, ranges) if ranges else None
+    return ranged if ranged is not None else equal
 
 
 def _index_hint(options: A.ObjectLit | None) -> tuple[list[str], bool]:

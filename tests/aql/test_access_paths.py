@@ -76,6 +76,9 @@ def _explained(db: Any, query: str) -> tuple[list[str], list[int]]:
         ("FOR d IN items FILTER d.kind == 'b' AND d.n > 4 RETURN d.n", "by_kind_n", 2),
         ("FOR d IN items FILTER d.kind == 'b' AND 4 >= d.n AND d.n > 1 RETURN d.n", "by_kind_n", 3),
         ("FOR d IN items FILTER d.kind IN ['a', 'b'] AND d.n < 9 RETURN d.n", "by_kind_n", 2),
+        ("FOR d IN items FILTER d.kind >= 'b' RETURN d.n", "by_kind_n", 1),
+        # an index serving an equality is preferred to an earlier one serving a range
+        ("FOR d IN items FILTER d.group > 3 AND d.kind == 'a' RETURN d.n", "by_kind_n", 1),
         ("FOR d IN items FILTER d._key == '8' AND d.group == 8 RETURN d.n", "primary", 1),
         ("FOR e IN edges FILTER e._to == 'v/3' RETURN e._from", "edge", 1),
         ("FOR e IN edges FILTER e._from IN ['v/1', 'v/2'] RETURN e._to", "edge", 1),
