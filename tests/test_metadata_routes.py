@@ -3,7 +3,11 @@ database version."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+from pytest_arangomock.backend import BackendRequest
+from pytest_arangomock.emulator import Emulator
 
 
 async def test_statistics_description_lists_every_figure(raw: Any) -> None:
@@ -53,3 +57,33 @@ async def test_figures_with_details_report_the_engine(db: Any, raw: Any) -> None
         ("persistent", 1),
     ]
     assert all(isinstance(i["id"], int) for i in engine["indexes"])
+
+
+async def test_engine_lists_each_index_type_once_with_its_aliases(raw: Any) -> None:
+    status, body, _ = raw("GET", "/_api/engine")
+    assert status == 200 and list(body) == ["name", "supports"]
+    assert body["name"] == "rocksdb" and list(body["supports"]) == ["indexes", "aliases"]
+    indexes = body["supports"]["indexes"]
+    assert indexes == [
+        "primary",
+        "edge",
+        "hash",
+        "skiplist",
+        "ttl",
+        "persistent",
+        "geo",
+        "fulltext",
+        "mdi",
+        "mdi-prefixed",
+        "inverted",
+        "vector",
+    ]
+    assert body["supports"]["aliases"] == {
+        "indexes": {"hash": "persistent", "skiplist": "persistent", "zkd": "mdi"}
+    }
+
+
+def test_engine_leaves_vector_out_without_the_vector_index_option() -> None:
+    emulator = Emulator(vector_index=False, authentication=False)
+    resp = emulator.handle_sync(BackendRequest.from_url("GET", "/_api/engine", {}, b""))
+    assert json.loads(resp.body)["supports"]["indexes"][-1] == "inverted"

@@ -2,9 +2,10 @@
 
 Explain (:mod:`.plan`) and execution (:mod:`.compiler`) both call :func:`choose`, so the
 index a plan shows is the index the query reads. The choice only asks the indexes
-(:meth:`~pytest_arangomock.state.indexes.Index.equality_lookup`); it never looks at their
+(:meth:`~pytest_arangomock.state.indexes.Index.range_lookup`, then
+:meth:`~pytest_arangomock.state.indexes.Index.equality_lookup`); it never looks at their
 types. The first index of the collection (primary, edge, then user indexes in creation
-order) that can serve the equality conditions is used.
+order) that can serve the equality, ``IN`` or range conditions is used.
 """
 
 from __future__ import annotations
@@ -18,16 +19,28 @@ from ..state.indexes import Lookup
 from . import ast as A
 from .scope import Fn, Row, Scope
 
-__all__ = ["AccessPath", "choose", "equality_conditions", "index_source"]
+__all__ = [
+    "AccessPath",
+    "choose",
+    "covered_by_index",
+    "equality_conditions",
+    "index_source",
+    "range_conditions",
+]
+
+
+#: the comparison an index can serve, and the operator with the two sides swapped
+_FLIPPED = {"==": "==", "IN": "IN", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
 @dataclass(frozen=True)
 class Condition:
-    """One equality condition on an attribute of the loop variable."""
+    """One condition an index may serve on an attribute of the loop variable."""
 
-    many: bool  # ``attr IN values`` (else ``attr == value``)
+    many: bool  # ``attr IN values`` (else ``attr == value`` or a bound)
     node: A.Binary  # the condition as written
     value: A.Expr  # the side that does not mention the loop variable
+    op: str = "=="  # ``==``, ``IN`` or a bound's operator with the attribute on the left
 
 
 @dataclass(frozen=True)
@@ -59,14 +72,34 @@ def equality_conditions(var: str, stmts: list[A.Node], i: int) -> dict[str, Cond
 
 def find_equality_conditions(var: str, stmts: list[A.Node], i: int) -> dict[str, Condition]:
     """The ``var.attr == value`` / ``var.attr IN values`` conjuncts of the FILTERs after
-    ``stmts[i]``, by attribute path (the first one per path).
+    ``stmts[i]``, by attribute path (the first one per path)."""
+    out: dict[str, Condition] = {}
+    for path, cond in _conditions(var, stmts, i):
+        if cond.op in ("==", "IN"):
+            out.setdefault(path, cond)
+    return out
+
+
+def range_conditions(var: str, stmts: list[A.Node], i: int) -> dict[str, list[Condition]]:
+    """The ``var.attr < value`` (``<=``, ``>``, ``>=``, either side) conjuncts of the
+    FILTERs after ``stmts[i]``, by attribute path."""
+    out: dict[str, list[Condition]] = {}
+    for path, cond in _conditions(var, stmts, i):
+        if cond.op not in ("==", "IN"):
+            out.setdefault(path, []).append(cond)
+    return out
+
+
+def _conditions(var: str, stmts: list[A.Node], i: int) -> list[tuple[str, Condition]]:
+    """The conjuncts of the FILTERs after ``stmts[i]`` that compare an attribute of ``var``
+    with a value computed without it, in query order.
 
     LETs in between are looked through, as ArangoDB's condition finder resolves variables
     to their calculations: ``LET a = var.x FILTER a == 4`` is the condition ``var.x == 4``.
     ``value`` must not depend on ``var``, a variable declared inside the loop, CURRENT or a
     subquery, so it can be computed before the loop reads any document.
     """
-    out: dict[str, Condition] = {}
+    out: list[tuple[str, Condition]] = []
     aliases: dict[str, A.Expr] = {}  # LET name -> its expression, when that reads var
     inner: set[str] = {var}  # names declared since the FOR
     for st in stmts[i + 1 :]:
@@ -79,7 +112,7 @@ def find_equality_conditions(var: str, stmts: list[A.Node], i: int) -> dict[str,
         if not isinstance(st, A.Filter):
             break
         for c in A.conjuncts(st.expr):
-            if not isinstance(c, A.Binary) or c.op not in ("==", "IN"):
+            if not isinstance(c, A.Binary) or c.op not in _FLIPPED:
                 continue
             for left, right in ((c.left, c.right), (c.right, c.left)):
                 if c.op == "IN" and left is not c.left:
@@ -92,7 +125,8 @@ def find_equality_conditions(var: str, stmts: list[A.Node], i: int) -> dict[str,
                 if attr is not left:  # the condition as ArangoDB shows it, variables resolved
                     pair = (attr, right) if left is c.left else (right, attr)
                     node = A.Binary(c.op, *pair)
-                out.setdefault(path, Condition(c.op == "IN", node, right))
+                op = c.op if left is c.left else _FLIPPED[c.op]
+                out.append((path, Condition(c.op == "IN", node, right, op)))
                 break
     return out
 
@@ -116,19 +150,41 @@ def choose(collection: Any, var: str, stmts: list[A.Node], i: int) -> AccessPath
     st = stmts[i]
     hint, forced = _index_hint(st.options if isinstance(st, A.For) else None)
     conds = equality_conditions(var, stmts, i)
+    bounds = range_conditions(var, stmts, i)
     wanted = {path: c.many for path, c in conds.items()}
+    ranges = {path: tuple(c.op for c in cs) for path, cs in bounds.items()}
     by_name = {index.name: index for index in collection.indexes}
     hinted = [by_name[name] for name in hint if name in by_name]
     others = [] if forced and hint else [x for x in collection.indexes if x not in hinted]
-    for index in (*hinted, *others) if wanted else ():
-        lookup = index.equality_lookup(wanted)
-        if lookup is not None:
-            return AccessPath(lookup, tuple(conds[f] for f in lookup.fields))
+    # a hinted index that serves anything; else the first that serves an equality (as
+    # before ranges were served), else the first that serves a range
+    passes = ((hinted, False), (others, True), (others, False)) if wanted or ranges else ()
+    for group, need_equality in passes:
+        for index in group:
+            lookup = _lookup(index, wanted, ranges, need_equality)
+            if lookup is None:
+                continue
+            n = len(lookup.fields) - lookup.ranged
+            used = [conds[f] for f in lookup.fields[:n]]
+            used += bounds[lookup.fields[-1]] if lookup.ranged else []
+            return AccessPath(lookup, tuple(used))
     if forced and hint:
         described = {"forced": True, "lookahead": 1, "type": "simple", "hint": hint}
         text = json.dumps({"indexHint": described}, separators=(",", ":"))
         raise ArangoError(1577, f"could not use index hint to serve query; {text}", 400)
     return None
+
+
+def _lookup(
+    index: Any, wanted: dict[str, bool], ranges: dict[str, tuple[str, ...]], need_equality: bool
+) -> Lookup | None:
+    """The index's lookup for the conditions: its equality prefix extended by a range
+    where it can; None if it serves nothing (or, with ``need_equality``, no equality)."""
+    equal = index.equality_lookup(wanted) if wanted else None
+    if need_equality and equal is None:
+        return None
+    ranged = index.range_lookup(wanted, ranges) if ranges else None
+    return ranged if ranged is not None else equal
 
 
 def _index_hint(options: A.ObjectLit | None) -> tuple[list[str], bool]:
@@ -159,6 +215,9 @@ def index_source(
     fns = [scope.expr(c.value, vars) for c in path.conditions]
     fetch = path.lookup.fetch
     stats = scope.ctx.stats
+    # a document the index cannot answer for is read from the collection: RocksDB's
+    # ``documentLookups``, one per document the index produces (filtered ones too)
+    lookups = 0 if covered_by_index(path.lookup.index, var, stmts[i + 1 :]) else 1
     # ArangoDB's index executor creates its cursor for the first input row and rearms it
     # for every further one (an inner loop or a subquery runs it once per outer row)
     cursor = ["cursorsCreated"]
@@ -166,8 +225,36 @@ def index_source(
     def by_index(r: Row) -> list[Any]:
         found = fetch([fn(r) for fn in fns])
         stats["scannedIndex"] += len(found)
+        stats["documentLookups"] += lookups * len(found)
         stats[cursor[0]] += 1
         cursor[0] = "cursorsRearmed"
         return found
 
     return by_index, tuple(c.node for c in path.conditions)
+
+
+def covered_by_index(index: Any, var: str, rest: list[A.Node]) -> bool:
+    """Whether the statements after a FOR read only attributes of ``var`` the index holds
+    (its fields and stored values, top-level names only), so no document is looked up."""
+    held = {f for f in (*index.fields, *_stored_values(index)) if isinstance(f, str)}
+    held = {f for f in held if "." not in f and "[" not in f}
+    uses = 0
+    covered = 0
+    for node in A.walk(rest):
+        if isinstance(node, A.Name) and node.name == var:
+            uses += 1
+        elif (
+            isinstance(node, A.Attr)
+            and isinstance(node.obj, A.Name)
+            and node.obj.name == var
+            and node.name in held
+        ):
+            covered += 1
+    return uses == covered
+
+
+def _stored_values(index: Any) -> list[Any]:
+    """A persistent index's ``storedValues`` (empty for other indexes)."""
+    options = getattr(index, "options", None)
+    stored = options.get("storedValues") if isinstance(options, dict) else None
+    return stored if isinstance(stored, list) else []

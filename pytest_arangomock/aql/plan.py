@@ -574,7 +574,7 @@ class PlanBuilder:
             if c.many and known and isinstance(value, list) and len(value) > 1:
                 lookups += len(value) - 1  # one lookup per IN value
         equality = frozenset(
-            f for f, c in zip(path.lookup.fields, path.conditions, strict=True) if not c.many
+            f for f, c in zip(path.lookup.fields, path.conditions, strict=True) if c.op == "=="
         )
         selectivity = described.get("selectivityEstimate")
         if (

@@ -6,7 +6,6 @@ reads; explain's IndexNodes must name exactly those (none for a full scan).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -32,27 +31,28 @@ def _db() -> Any:
 
 
 def _spy(db: Any) -> list[str]:
-    """Record the name of every index whose lookup a query runs."""
+    """Record the name of every index whose lookup (equality or range) a query runs."""
     read: list[str] = []
+
+    def traced(index: Any, original: Any) -> Any:
+        def lookup(*args: Any) -> Lookup | None:
+            found = original(*args)
+            if found is None:
+                return None
+            fetch = found.fetch
+
+            def recorded(values: Any) -> Any:
+                read.append(index.name)
+                return fetch(values)
+
+            return Lookup(found.index, found.fields, found.estimate, recorded, found.ranged)
+
+        return lookup
+
     for name in ("items", "edges"):
         for index in db.get_collection(name).indexes:
-            original = index.equality_lookup
-
-            def traced(
-                conditions: Mapping[str, bool], original: Any = original, index: Any = index
-            ) -> Lookup | None:
-                lookup = original(conditions)
-                if lookup is None:
-                    return None
-                fetch = lookup.fetch
-
-                def recorded(values: Any) -> Any:
-                    read.append(index.name)
-                    return fetch(values)
-
-                return Lookup(lookup.index, lookup.fields, lookup.estimate, recorded)
-
-            index.equality_lookup = traced
+            index.equality_lookup = traced(index, index.equality_lookup)
+            index.range_lookup = traced(index, index.range_lookup)
     return read
 
 
@@ -73,13 +73,19 @@ def _explained(db: Any, query: str) -> tuple[list[str], list[int]]:
         ("FOR d IN items FILTER d.group == 3 RETURN d.n", "by_group", 1),
         ("FOR d IN items FILTER 3 == d.group RETURN d.n", "by_group", 1),
         ("FOR d IN items FILTER d.kind == 'a' FILTER d.n == 4 RETURN d.n", "by_kind_n", 2),
-        ("FOR d IN items FILTER d.kind == 'b' AND d.n > 4 RETURN d.n", "by_kind_n", 1),
+        ("FOR d IN items FILTER d.kind == 'b' AND d.n > 4 RETURN d.n", "by_kind_n", 2),
+        ("FOR d IN items FILTER d.kind == 'b' AND 4 >= d.n AND d.n > 1 RETURN d.n", "by_kind_n", 3),
+        ("FOR d IN items FILTER d.kind IN ['a', 'b'] AND d.n < 9 RETURN d.n", "by_kind_n", 2),
+        ("FOR d IN items FILTER d.kind >= 'b' RETURN d.n", "by_kind_n", 1),
+        # an index serving an equality is preferred to an earlier one serving a range
+        ("FOR d IN items FILTER d.group > 3 AND d.kind == 'a' RETURN d.n", "by_kind_n", 1),
         ("FOR d IN items FILTER d._key == '8' AND d.group == 8 RETURN d.n", "primary", 1),
         ("FOR e IN edges FILTER e._to == 'v/3' RETURN e._from", "edge", 1),
         ("FOR e IN edges FILTER e._from IN ['v/1', 'v/2'] RETURN e._to", "edge", 1),
-        # no index serves these: a sparse index, IN on a persistent index, a range
+        ("FOR d IN items FILTER d.group IN [1, 2] RETURN d.n", "by_group", 1),
+        ("FOR d IN items FILTER d.kind IN ['b', 'a'] AND d.n == 4 RETURN d.n", "by_kind_n", 2),
+        # no index serves these: a sparse index, a range on an index's second field
         ("FOR d IN items FILTER d.tag == 't1' RETURN d.n", None, 0),
-        ("FOR d IN items FILTER d.group IN [1, 2] RETURN d.n", None, 0),
         ("FOR d IN items FILTER d.n > 50 RETURN d.n", None, 0),
     ],
 )

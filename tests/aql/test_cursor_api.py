@@ -74,11 +74,22 @@ async def test_retry_and_batch_ids(db: Any, raw: Any) -> None:
     status, again, _ = raw("POST", f"{CURSOR}/{cid}/2")  # the same batch again
     assert (status, again["result"]) == (200, [2, 3])
     _, last, _ = raw("POST", f"{CURSOR}/{cid}")
-    assert (last["result"], last["hasMore"], last["id"]) == ([4], False, cid)
+    assert (last["result"], last["hasMore"]) == ([4], False)
+    assert "id" not in last and "nextBatchId" not in last
     status, again, _ = raw("POST", f"{CURSOR}/{cid}/3")  # the last batch survives
-    assert (status, again["result"]) == (200, [4])
-    status, missing, _ = raw("POST", f"{CURSOR}/{cid}/9")
-    assert (status, missing["errorNum"]) == (404, 1600)
+    assert (status, again["result"], "id" in again) == (200, [4], False)
+    for wanted in ("4", "9", "0", "2"):  # after the last, unknown, before the first, older
+        status, missing, _ = raw("POST", f"{CURSOR}/{cid}/{wanted}")
+        assert (status, missing["errorNum"], missing["errorMessage"]) == (
+            404,
+            1600,
+            "batch id not found",
+        )
+    # the kept cursor has nothing more: an empty last batch, which a retry repeats
+    status, empty, _ = raw("POST", f"{CURSOR}/{cid}")
+    assert (status, empty["result"], empty["hasMore"], "id" in empty) == (200, [], False, False)
+    status, again, _ = raw("POST", f"{CURSOR}/{cid}/4")
+    assert (status, again["result"]) == (200, [])
     status, deleted, _ = raw("DELETE", f"{CURSOR}/{cid}")
     assert (status, deleted) == (202, {"id": cid, "error": False, "code": 202})
     # without allowRetry: the next batch by id works, the current one again does not

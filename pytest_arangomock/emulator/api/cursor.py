@@ -53,7 +53,7 @@ def _dump(cursor: Cursor) -> dict[str, Any]:
     """Cut the cursor's next batch, keys in ArangoDB's order for a cursor's batches."""
     chunk, has_more = cursor.cut()
     payload: dict[str, Any] = {"result": chunk, "hasMore": has_more}
-    if has_more or cursor.allow_retry:
+    if has_more:  # the last batch names no cursor, even one kept for a retry
         payload["id"] = cursor.id
     if cursor.count is not None:
         payload["count"] = cursor.count
@@ -281,9 +281,8 @@ def _leading_number(text: str) -> str:
 def next_batch(ctx: Context) -> BackendResponse:
     """Fetch the next batch of a cursor (PUT is the deprecated spelling)."""
     cursor = _find_cursor(ctx)
-    if cursor.exhausted:
-        # only a retriable cursor outlives its last batch: it has nothing more to give
-        raise ArangoError(1600, "cursor not found", 404)
+    # only a retriable cursor outlives its last batch; asked again, it answers an
+    # empty last batch (and that becomes the batch a retry repeats)
     cursor.batch_id += 1
     payload = _dump(cursor)
     ctx.server.cursors.keep(cursor, payload["hasMore"])

@@ -97,31 +97,35 @@ def version_details() -> dict[str, str]:
     }
 
 
+# The order ``IndexFactory::supportedIndexes`` lists them in; ``vector`` is
+# appended only when the server runs with ``--vector-index``.
+ENGINE_INDEX_TYPES = (
+    "primary",
+    "edge",
+    "hash",
+    "skiplist",
+    "ttl",
+    "persistent",
+    "geo",
+    "fulltext",
+    "mdi",
+    "mdi-prefixed",
+    "inverted",
+)
+# ``RocksDBIndexFactory::indexAliases``: deprecated names and what they create.
+ENGINE_INDEX_ALIASES = {"hash": "persistent", "skiplist": "persistent", "zkd": "mdi"}
+
+
 @route("GET", "/_api/engine", area="server", access=AUTH)
 def get_engine(ctx: Context) -> BackendResponse:
-    """Return the storage engine (always RocksDB in 3.12)."""
+    """Return the storage engine's capabilities as ``StorageEngine::getCapabilities`` does."""
     return ctx.json(
         200,
         {
             "name": "rocksdb",
             "supports": {
-                "aliases": {"indexes": {"skiplist": "persistent", "hash": "persistent"}},
-                "indexes": [
-                    "primary",
-                    "edge",
-                    "persistent",
-                    "geo",
-                    "geo1",
-                    "geo2",
-                    "fulltext",
-                    "mdi",
-                    "mdi-prefixed",
-                    "inverted",
-                    "persistent",
-                    "ttl",
-                    "zkd",
-                    "vector",
-                ],
+                "indexes": [*ENGINE_INDEX_TYPES, *(["vector"] if ctx.server.vector_index else [])],
+                "aliases": {"indexes": dict(ENGINE_INDEX_ALIASES)},
             },
         },
     )

@@ -30,10 +30,11 @@ class Lookup:
     """How one index serves some equality conditions of a query.
 
     ``fields`` are the attributes it reads values for, in the order ``fetch`` takes them;
-    ``estimate`` is the expected number of documents per lookup (the cost explain reports).
+    ``estimate`` is the expected number of documents per lookup (the cost explain reports);
+    the last ``ranged`` fields are bounds (``<``, ``>=``...) on one attribute, not equalities.
     """
 
-    __slots__ = ("estimate", "fetch", "fields", "index")
+    __slots__ = ("estimate", "fetch", "fields", "index", "ranged")
 
     def __init__(
         self,
@@ -41,11 +42,13 @@ class Lookup:
         fields: tuple[str, ...],
         estimate: float,
         fetch: Callable[[Sequence[Any]], list[Doc]],
+        ranged: int = 0,
     ) -> None:
         self.index = index
         self.fields = fields
         self.estimate = estimate
         self.fetch = fetch
+        self.ranged = ranged
 
 
 class NearLookup:
@@ -147,6 +150,14 @@ class Index:
     def equality_lookup(self, conditions: Mapping[str, bool]) -> Lookup | None:
         """How this index finds documents for some of ``conditions`` (attribute path -> True
         for ``attr IN values``, False for ``attr == value``), or None if it cannot."""
+        return None
+
+    def range_lookup(
+        self, conditions: Mapping[str, bool], ranges: Mapping[str, tuple[str, ...]]
+    ) -> Lookup | None:
+        """Like :meth:`equality_lookup`, with bounds on the attribute after the equality
+        prefix as well (``ranges``: attribute path -> its operators, the attribute on the
+        left, in the order ``fetch`` takes their values), or None if it cannot."""
         return None
 
     def near_lookup(self, function: str, field: str) -> NearLookup | None:

@@ -24,6 +24,24 @@ from .registry import (
 UNBOUNDED: Any = object()
 
 
+#: a bound of a range scan: (sort key, inclusive), or None for an open end
+_Bound = tuple[Any, bool] | None
+
+
+def _bounds(ops: tuple[str, ...], values: Any) -> tuple[_Bound, _Bound]:
+    """The tightest lower and upper bound of ``attr <op> value`` conditions, in AQL order."""
+    low: _Bound = None
+    high: _Bound = None
+    for op, value in zip(ops, values, strict=True):
+        bound = (sort_key(value), op in ("<=", ">="))
+        if op in (">", ">="):
+            if low is None or bound[0] > low[0] or (bound[0] == low[0] and not bound[1]):
+                low = bound
+        elif high is None or bound[0] < high[0] or (bound[0] == high[0] and not bound[1]):
+            high = bound
+    return low, high
+
+
 class PersistentIndex(Index):
     """Persistent (hash/skiplist alias) index: equality dict plus a sorted list for ranges.
 
@@ -152,19 +170,100 @@ class PersistentIndex(Index):
 
     # --------------------------------------------------------------- lookups
     def equality_lookup(self, conditions: Mapping[str, bool]) -> Lookup | None:
-        """The longest prefix of the fields with ``==`` conditions (dense indexes only;
-        a condition's attribute path never names an array expansion)."""
+        """The longest prefix of the fields with ``==`` or ``IN`` conditions (dense indexes
+        only; a condition's attribute path never names an array expansion).
+
+        An ``IN`` is one lookup per distinct value, in ascending order as ArangoDB sorts
+        the values of an ``IN`` it looks up in an index."""
+        many = self._prefix(conditions)
+        if not many:
+            return None
+        prefix = tuple(self.fields[: len(many)])
+        estimate = 1.0 if self.unique else spread(self.collection)
+        if not any(many):
+            return Lookup(self, prefix, estimate, lambda vs: self.lookup_eq(tuple(vs)))
+
+        def fetch(values: Any) -> list[Doc]:
+            out: dict[str, Doc] = {}
+            for combination in self._combinations(values, many):
+                for doc in self.lookup_eq(combination):
+                    out.setdefault(doc["_key"], doc)
+            return list(out.values())
+
+        return Lookup(self, prefix, estimate, fetch)
+
+    def range_lookup(
+        self, conditions: Mapping[str, bool], ranges: Mapping[str, tuple[str, ...]]
+    ) -> Lookup | None:
+        """The equality (or ``IN``) prefix, then bounds on the next field: one range scan
+        of the sorted entries per prefix combination, in index order."""
         if self.sparse:
             return None
-        prefix: list[str] = []
-        for f in self.fields:
-            if conditions.get(f) is not False:
-                break
-            prefix.append(f)
-        if not prefix:
+        many = self._prefix(conditions)
+        if len(many) >= len(self.fields):
             return None
-        estimate = 1.0 if self.unique else spread(self.collection)
-        return Lookup(self, tuple(prefix), estimate, lambda values: self.lookup_eq(tuple(values)))
+        field = self.fields[len(many)]
+        ops = ranges.get(field)
+        if not ops:
+            return None
+        k = len(many)
+
+        def fetch(values: Any) -> list[Doc]:
+            low, high = _bounds(ops, values[k:])
+            out: dict[str, Doc] = {}
+            for combination in self._combinations(values[:k], many):
+                for key in self._scan(self._sk(tuple(combination)), low, high):
+                    doc = self.collection.docs.get(key)
+                    if doc is not None:
+                        out.setdefault(key, doc)
+            return list(out.values())
+
+        fields = (*self.fields[:k], *[field] * len(ops))
+        return Lookup(self, fields, spread(self.collection), fetch, ranged=len(ops))
+
+    def _prefix(self, conditions: Mapping[str, bool]) -> list[bool]:
+        """For the leading fields with a condition: whether each is an ``IN`` (dense only)."""
+        if self.sparse:
+            return []
+        many: list[bool] = []
+        for f in self.fields:
+            if f not in conditions:
+                break
+            many.append(conditions[f])
+        return many
+
+    def _combinations(self, values: Any, many: list[bool]) -> Any:
+        """Every tuple of prefix values the conditions ask for (``IN``: each distinct value)."""
+        choices = [self._in_values(v) if m else [v] for v, m in zip(values, many, strict=True)]
+        return itertools.product(*choices)
+
+    def _scan(self, prefix: tuple[Any, ...], low: _Bound, high: _Bound) -> list[str]:
+        """Keys of the entries starting with ``prefix`` whose next value is within bounds."""
+        self.operations += 1
+        n = len(prefix)
+        start = prefix if low is None else (*prefix, low[0])
+        pos = bisect.bisect_left(self._sorted, (start,))
+        keys: list[str] = []
+        entries = self._sorted
+        while pos < len(entries):
+            values, key = entries[pos]
+            pos += 1
+            if values[:n] != prefix:
+                break
+            value = values[n]
+            if low is not None and not low[1] and value == low[0]:
+                continue
+            if high is not None and (value > high[0] or (value == high[0] and not high[1])):
+                break
+            keys.append(key)
+        return keys
+
+    def _in_values(self, value: Any) -> list[Any]:
+        """The distinct values of an ``IN`` operand in AQL order (none for a non-array)."""
+        if type(value) is not list:
+            return []
+        unique = {self._hk((v,)): v for v in value}
+        return sorted(unique.values(), key=lambda v: self._sk((v,)))
 
     def _docs(self, keys: Any) -> list[Doc]:
         docs = self.collection.docs
