@@ -255,10 +255,11 @@ def _settings(config: pytest.Config) -> Settings:
 
 def _check_server(config: pytest.Config, settings: Settings) -> None:
     """Fail the session at start, in one line, when the live server cannot be reached."""
-    from .backends.live import probe  # an HTTP round trip only in the modes that need one
-
     if not settings.url or settings.block_live or settings.mode not in ("live", "record", "verify"):
         return
+    # the backends (aiohttp, vcrpy) load only in the modes that reach a server
+    from .backends.live import probe
+
     found = probe(settings.url, settings.password)
     if isinstance(found, str):
         raise pytest.UsageError(found)
