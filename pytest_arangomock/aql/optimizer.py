@@ -494,17 +494,27 @@ def _loop_above(nodes: list[dict[str, Any]], i: int) -> dict[str, Any] | None:
     return None
 
 
+def _below_an_index(
+    nodes: list[dict[str, Any]], kind: str
+) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:
+    """Each node of type ``kind`` whose nearest loop is an IndexNode, last first (so a rule
+    may delete the node it is given), with its position and that IndexNode."""
+    for i in range(len(nodes) - 1, 0, -1):
+        node = nodes[i]
+        if node["type"] != kind:
+            continue
+        index_node = _loop_above(nodes, i)
+        if index_node is not None:
+            yield i, node, index_node
+
+
 def remove_filter_covered_by_index(plan: PlanState) -> bool:
     nodes = plan.nodes
     defined = _definitions(nodes)
     changed = False
-    for i in range(len(nodes) - 1, 0, -1):
-        node = nodes[i]
-        if node["type"] != "FilterNode":
-            continue
-        index_node = _loop_above(nodes, i)
+    for i, node, index_node in _below_an_index(nodes, "FilterNode"):
         condition = defined.get(node["inVariable"]["id"])
-        if index_node is None or not isinstance(condition, dict):
+        if not isinstance(condition, dict):
             continue
         covered = {_key(c) for c in _conjuncts(index_node["condition"]["subNodes"][0])}
         if all(_key(c) in covered for c in _conjuncts(_resolved(condition, defined))):
@@ -542,12 +552,8 @@ def use_index_for_sort(plan: PlanState) -> bool:
     nodes = plan.nodes
     defined = _definitions(nodes)
     changed = False
-    for i in range(len(nodes) - 1, 0, -1):
-        node = nodes[i]
-        if node["type"] != "SortNode":
-            continue
-        index_node = _loop_above(nodes, i)
-        if index_node is None or not index_node["sorted"]:
+    for i, node, index_node in _below_an_index(nodes, "SortNode"):
+        if not index_node["sorted"]:
             continue
         directions = {e["ascending"] for e in node["elements"]}
         var = index_node["outVariable"]["id"]
