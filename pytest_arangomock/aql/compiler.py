@@ -16,13 +16,12 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from ..base.errors import ArangoError
-from ..base.values import hash_key, sort_key, to_bool, typename
+from ..base.values import hash_key, sort_key, to_bool
 from . import access, nearest, traversal, writes
 from . import ast as A
-from .aggregates import AGGREGATES, counts_rows, finalizer
-from .context import QueryContext
+from .collect import aggregate_fns, compile_collect
 from .expressions import ExpressionCompiler
-from .functions import arity_error
+from .loops import ForStage
 from .nodes import statement_nodes
 from .profile import NodeStats
 from .scope import Fn, Level, Row, Runner, Stage
@@ -71,7 +70,7 @@ class Compiler(ExpressionCompiler):
             if isinstance(st, (A.Modify, A.Upsert)):
                 tags = tags[-1:]  # a write fails in its own node, after its calculations
             i += 1
-            if isinstance(stage, _ForStage):
+            if isinstance(stage, ForStage):
                 # FILTERs right after a FOR run inside its loop: no row is built for a
                 # document the filters reject
                 preds: list[Fn] = []
@@ -125,7 +124,7 @@ class Compiler(ExpressionCompiler):
 
     def statement(
         self, st: A.Node, level: Level, stmts: list[A.Node], i: int
-    ) -> Stage | _ForStage | None:
+    ) -> Stage | ForStage | None:
         if isinstance(st, A.For):
             return self.for_(st, level, stmts, i)
         if isinstance(st, A.Let):
@@ -162,7 +161,7 @@ class Compiler(ExpressionCompiler):
         return s
 
     # ------------------------------------------------------------------ FOR
-    def for_(self, st: A.For, level: Level, stmts: list[A.Node], i: int) -> Stage | _ForStage:
+    def for_(self, st: A.For, level: Level, stmts: list[A.Node], i: int) -> Stage | ForStage:
         view_stage = compile_view_for(self, st, level)
         if view_stage is not None:
             return view_stage
@@ -173,7 +172,7 @@ class Compiler(ExpressionCompiler):
         source, covered = self.for_source(st, level, stmts, i)
         level.has_for = True
         slot = self.declare(level, st.var)
-        return _ForStage(source, slot, self.ctx, covered)
+        return ForStage(source, slot, self.ctx, covered)
 
     def near(
         self, st: A.For, level: Level, stmts: list[A.Node], i: int
@@ -371,119 +370,10 @@ class Compiler(ExpressionCompiler):
     def aggregate_fns(
         self, aggs: list[tuple[str, A.Call]], vars: dict[str, int], introduced: set[str]
     ) -> list[tuple[Fn | None, Callable[[list[Any]], Any]]]:
-        out: list[tuple[Fn | None, Callable[[list[Any]], Any]]] = []
-        for _, call in aggs:
-            if call.name not in AGGREGATES:
-                if call.name not in self.registry:
-                    raise ArangoError(1540, f"usage of unknown function '{call.name}()'", 400)
-                raise ArangoError(1574, "unknown aggregate function used", 400)
-            for n in A.names_used(call):
-                if n in introduced:
-                    raise ArangoError(
-                        1512, f"use of COLLECT variable '{n}' inside same COLLECT", 400
-                    )
-            if len(call.args) > 1 or (not call.args and not counts_rows(call.name)):
-                spec = self.registry.get(call.name)
-                lo, hi = (spec.min_args, spec.max_args) if spec is not None else (1, 1)
-                raise arity_error(call.name, lo, hi)
-            arg = self.expr(call.args[0], vars) if call.args else None
-            out.append((arg, finalizer(call.name)))
-        return out
+        return aggregate_fns(self, aggs, vars, introduced)
 
     def collect(self, st: A.Collect, level: Level, nxt: A.Node | None) -> Stage:
-        vars = level.vars
-        introduced = {n for n, _ in st.groups}
-        for _name, expr in st.groups:
-            for n in A.names_used(expr):
-                if n in introduced and n not in vars:
-                    raise ArangoError(
-                        1512, f"use of COLLECT variable '{n}' inside same COLLECT", 400
-                    )
-        group_fns = [self.expr(e, vars) for _, e in st.groups]
-        agg_intro = introduced | {n for n, _ in st.aggregates}
-        aggs = self.aggregate_fns(
-            st.aggregates, vars, agg_intro - {n for n, _ in st.groups} | set()
-        )
-        into_fn: Fn | None = None
-        keep_slots: list[tuple[str, int]] = []
-        if st.into is not None:
-            if st.into_expr is not None:
-                into_fn = self.expr(st.into_expr, vars)
-            else:
-                names = (
-                    st.keep
-                    if st.keep is not None
-                    else [
-                        n
-                        for n in vars
-                        if (not n.startswith("#") and n not in ("OLD", "NEW")) or n in vars
-                    ]
-                )
-                for n in names:
-                    if n not in vars:
-                        raise ArangoError(1501, f"use of unknown variable '{n}' for KEEP", 400)
-                    keep_slots.append((n, vars[n]))
-        sort_groups = not (
-            isinstance(nxt, A.Sort)
-            and len(nxt.elements) == 1
-            and isinstance(nxt.elements[0][0], A.Const)
-            and nxt.elements[0][0].value is None
-        )
-        # new scope: what was visible before the first FOR, plus the COLLECT's variables
-        new_vars = dict(level.base)
-        level.vars = new_vars
-        group_slots = [self.declare_collect(level, n) for n, _ in st.groups]
-        agg_slots = [self.declare_collect(level, n) for n, _ in st.aggregates]
-        into_slot = self.declare_collect(level, st.into) if st.into else None
-        count_slot = self.declare_collect(level, st.count_var) if st.count_var else None
-        level.has_for = True
-        has_groups = bool(group_fns)
-        n_aggs = len(aggs)
-
-        def stage(rows: Iterable[Row]) -> Iterator[Row]:
-            groups: dict[Any, list[Any]] = {}
-            for r in rows:
-                gv = [fn(r) for fn in group_fns]
-                k = tuple(hash_key(v) for v in gv)
-                g = groups.get(k)
-                if g is None:
-                    g = [r, gv, [[] for _ in range(n_aggs)], [], 0]
-                    groups[k] = g
-                g[4] += 1
-                acc = g[2]
-                for idx, (arg, _) in enumerate(aggs):
-                    acc[idx].append(arg(r) if arg is not None else None)
-                if into_slot is not None:
-                    if into_fn is not None:
-                        g[3].append(into_fn(r))
-                    else:
-                        g[3].append({n: r[s] for n, s in keep_slots})
-            if not groups and not has_groups:
-                groups[()] = [None, [], [[] for _ in range(n_aggs)], [], 0]
-            items = list(groups.values())
-            if sort_groups and has_groups:
-                items.sort(key=lambda g: sort_key(g[1]))
-            width = self.nslots
-            for first, gv, acc, into, count in items:
-                out = first.copy() if first is not None else [None] * width
-                if len(out) < width:
-                    out.extend([None] * (width - len(out)))
-                for s, v in zip(group_slots, gv, strict=False):
-                    out[s] = v
-                for s, (_, fin), values in zip(agg_slots, aggs, acc, strict=False):
-                    out[s] = fin(values)
-                if into_slot is not None:
-                    out[into_slot] = into
-                if count_slot is not None:
-                    out[count_slot] = count
-                yield out
-
-        return stage
-
-    def declare_collect(self, level: Level, name: str) -> int:
-        s = self.slot()
-        level.vars[name] = s
-        return s
+        return compile_collect(self, st, level, nxt)
 
     # ------------------------------------------------------------------ WINDOW
     def window(self, st: A.Window, level: Level) -> Stage:
@@ -551,85 +441,6 @@ class Compiler(ExpressionCompiler):
 
 
 # ------------------------------------------------------------------ helpers
-class _ForStage:
-    """A FOR loop waiting for the FILTERs that follow it (compiled into its loop)."""
-
-    def __init__(
-        self, source: Fn, slot: int, ctx: QueryContext, covered: tuple[A.Node, ...] = ()
-    ) -> None:
-        self.source = source
-        self.slot = slot
-        self.ctx = ctx
-        self.covered = covered  # FILTER conjuncts the index lookup answered
-
-    def build(self, preds: list[Fn]) -> Stage:
-        source, slot, stats, ctx = self.source, self.slot, self.ctx.stats, self.ctx
-
-        def items_of(r: Row) -> list[Any]:
-            items = source(r)
-            if type(items) is not list:
-                raise ArangoError(
-                    1563,
-                    "collection or array expected as operand to FOR loop; "
-                    f"you provided a value of type '{typename(items)}'",
-                    400,
-                )
-            ctx.ticks += 1
-            if not ctx.ticks & TICKS_MASK:
-                ctx.checkpoint()
-            return items
-
-        if not preds:
-
-            def stage(rows: Iterable[Row]) -> Iterator[Row]:
-                for r in rows:
-                    for piece in _pieces(items_of(r), ctx):
-                        for item in piece:
-                            r2 = r.copy()
-                            r2[slot] = item
-                            yield r2
-
-            return stage
-        pred = preds[0] if len(preds) == 1 else _all_of(preds)
-
-        def filtered(rows: Iterable[Row]) -> Iterator[Row]:
-            for r in rows:
-                items = items_of(r)
-                rejected = 0
-                try:
-                    for piece in _pieces(items, ctx):
-                        for item in piece:
-                            r[slot] = item
-                            v = pred(r)
-                            if v is True or (v is not False and to_bool(v)):
-                                yield r.copy()
-                            else:
-                                rejected += 1
-                finally:
-                    stats["filtered"] += rejected
-
-        return filtered
-
-
-# A FOR loop is an interruption point (kill check, waiting requests served) every
-# PIECE items of one loop and every TICKS_MASK + 1 loops started.
-PIECE = 256
-TICKS_MASK = 1023
-
-
-def _pieces(items: list[Any], ctx: QueryContext) -> Iterable[list[Any]]:
-    """``items`` as it is when short, else in slices with an interruption point before each."""
-    if len(items) <= PIECE:
-        return (items,)
-    return _sliced(items, ctx)
-
-
-def _sliced(items: list[Any], ctx: QueryContext) -> Iterator[list[Any]]:
-    for start in range(0, len(items), PIECE):
-        ctx.checkpoint()
-        yield items[start : start + PIECE]
-
-
 class _Desc:
     """Reverses the order of a sort key (SORT ... DESC on values other than numbers)."""
 
@@ -679,17 +490,6 @@ def _row_sort_key(keys: list[tuple[Fn, bool]]) -> Fn:
         k1, k2 = fns
         return lambda r: (k1(r), k2(r))
     return lambda r: tuple(f(r) for f in fns)
-
-
-def _all_of(preds: list[Fn]) -> Fn:
-    def both(r: Row) -> bool:
-        for p in preds:
-            v = p(r)
-            if not (v is True or (v is not False and to_bool(v))):
-                return False
-        return True
-
-    return both
 
 
 def _tag(exc: ArangoError, tags: list[tuple[int, str]]) -> None:

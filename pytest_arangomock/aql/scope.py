@@ -43,6 +43,9 @@ class Scope(Protocol):
     def declare(self, level: Level, name: str) -> int:
         """A new variable of ``level``; its row slot."""
 
+    def slot(self) -> int:
+        """A fresh row slot (no variable name attached)."""
+
     def options(self, opts: A.ObjectLit | None, vars: dict[str, int]) -> dict[str, Any]:
         """An OPTIONS object, which must be known at compile time."""
 

@@ -1,0 +1,130 @@
+"""COLLECT: grouping rows by AQL equality, aggregates, INTO and WITH COUNT."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from ..base.errors import ArangoError
+from ..base.values import hash_key, sort_key
+from . import ast as A
+from .aggregates import AGGREGATES, counts_rows, finalizer
+from .functions import arity_error
+from .functions.library import REGISTRY
+from .scope import Fn, Level, Row, Scope, Stage
+
+__all__ = ["aggregate_fns", "compile_collect"]
+
+
+def aggregate_fns(
+    scope: Scope, aggs: list[tuple[str, A.Call]], vars: dict[str, int], introduced: set[str]
+) -> list[tuple[Fn | None, Callable[[list[Any]], Any]]]:
+    out: list[tuple[Fn | None, Callable[[list[Any]], Any]]] = []
+    for _, call in aggs:
+        if call.name not in AGGREGATES:
+            if call.name not in REGISTRY:
+                raise ArangoError(1540, f"usage of unknown function '{call.name}()'", 400)
+            raise ArangoError(1574, "unknown aggregate function used", 400)
+        for n in A.names_used(call):
+            if n in introduced:
+                raise ArangoError(1512, f"use of COLLECT variable '{n}' inside same COLLECT", 400)
+        if len(call.args) > 1 or (not call.args and not counts_rows(call.name)):
+            spec = REGISTRY.get(call.name)
+            lo, hi = (spec.min_args, spec.max_args) if spec is not None else (1, 1)
+            raise arity_error(call.name, lo, hi)
+        arg = scope.expr(call.args[0], vars) if call.args else None
+        out.append((arg, finalizer(call.name)))
+    return out
+
+
+def compile_collect(scope: Scope, st: A.Collect, level: Level, nxt: A.Node | None) -> Stage:
+    vars = level.vars
+    introduced = {n for n, _ in st.groups}
+    for _name, expr in st.groups:
+        for n in A.names_used(expr):
+            if n in introduced and n not in vars:
+                raise ArangoError(1512, f"use of COLLECT variable '{n}' inside same COLLECT", 400)
+    group_fns = [scope.expr(e, vars) for _, e in st.groups]
+    agg_intro = introduced | {n for n, _ in st.aggregates}
+    aggs = aggregate_fns(scope, st.aggregates, vars, agg_intro - {n for n, _ in st.groups} | set())
+    into_fn: Fn | None = None
+    keep_slots: list[tuple[str, int]] = []
+    if st.into is not None:
+        if st.into_expr is not None:
+            into_fn = scope.expr(st.into_expr, vars)
+        else:
+            names = (
+                st.keep
+                if st.keep is not None
+                else [
+                    n
+                    for n in vars
+                    if (not n.startswith("#") and n not in ("OLD", "NEW")) or n in vars
+                ]
+            )
+            for n in names:
+                if n not in vars:
+                    raise ArangoError(1501, f"use of unknown variable '{n}' for KEEP", 400)
+                keep_slots.append((n, vars[n]))
+    sort_groups = not (
+        isinstance(nxt, A.Sort)
+        and len(nxt.elements) == 1
+        and isinstance(nxt.elements[0][0], A.Const)
+        and nxt.elements[0][0].value is None
+    )
+    # new scope: what was visible before the first FOR, plus the COLLECT's variables
+    new_vars = dict(level.base)
+    level.vars = new_vars
+    group_slots = [declare_collect(scope, level, n) for n, _ in st.groups]
+    agg_slots = [declare_collect(scope, level, n) for n, _ in st.aggregates]
+    into_slot = declare_collect(scope, level, st.into) if st.into else None
+    count_slot = declare_collect(scope, level, st.count_var) if st.count_var else None
+    level.has_for = True
+    has_groups = bool(group_fns)
+    n_aggs = len(aggs)
+
+    def stage(rows: Iterable[Row]) -> Iterator[Row]:
+        groups: dict[Any, list[Any]] = {}
+        for r in rows:
+            gv = [fn(r) for fn in group_fns]
+            k = tuple(hash_key(v) for v in gv)
+            g = groups.get(k)
+            if g is None:
+                g = [r, gv, [[] for _ in range(n_aggs)], [], 0]
+                groups[k] = g
+            g[4] += 1
+            acc = g[2]
+            for idx, (arg, _) in enumerate(aggs):
+                acc[idx].append(arg(r) if arg is not None else None)
+            if into_slot is not None:
+                if into_fn is not None:
+                    g[3].append(into_fn(r))
+                else:
+                    g[3].append({n: r[s] for n, s in keep_slots})
+        if not groups and not has_groups:
+            groups[()] = [None, [], [[] for _ in range(n_aggs)], [], 0]
+        items = list(groups.values())
+        if sort_groups and has_groups:
+            items.sort(key=lambda g: sort_key(g[1]))
+        width = scope.nslots
+        for first, gv, acc, into, count in items:
+            out = first.copy() if first is not None else [None] * width
+            if len(out) < width:
+                out.extend([None] * (width - len(out)))
+            for s, v in zip(group_slots, gv, strict=False):
+                out[s] = v
+            for s, (_, fin), values in zip(agg_slots, aggs, acc, strict=False):
+                out[s] = fin(values)
+            if into_slot is not None:
+                out[into_slot] = into
+            if count_slot is not None:
+                out[count_slot] = count
+            yield out
+
+    return stage
+
+
+def declare_collect(scope: Scope, level: Level, name: str) -> int:
+    s = scope.slot()
+    level.vars[name] = s
+    return s
