@@ -37,16 +37,19 @@ AGGREGATES = frozenset(
 )
 
 
+_NUMBERS = frozenset((int, float))
+_NUMBERS_OR_NULL = frozenset((int, float, type(None)))
+
+
 def _numbers(values: list[Any]) -> list[float | int] | None:
-    out = []
-    for v in values:
-        if v is None:
-            continue
-        if type(v) in (int, float):
-            out.append(v)
-        else:
-            return None
-    return out
+    """The numbers among ``values`` without the nulls; None if anything else is there
+    (the types are collected once, in C, instead of testing value by value)."""
+    kinds = set(map(type, values))
+    if kinds <= _NUMBERS:
+        return values
+    if kinds <= _NUMBERS_OR_NULL:
+        return [v for v in values if v is not None]
+    return None
 
 
 def _agg_sum(values: list[Any]) -> Any:
@@ -80,14 +83,25 @@ def _stddev(values: list[Any], sample: bool) -> Any:
     return None if v is None else v**0.5
 
 
+def _extreme(values: list[Any], pick: Callable[..., Any]) -> Any:
+    """MIN or MAX (``pick``) of the values that are not null, in AQL order (the first of
+    equal ones); numbers compare as they are, other values by their sort keys."""
+    kinds = set(map(type, values))
+    present = values if type(None) not in kinds else [v for v in values if v is not None]
+    if not present:
+        return None
+    kinds.discard(type(None))
+    if kinds <= _NUMBERS:
+        return pick(present)
+    return pick(present, key=sort_key)
+
+
 def _agg_min(values: list[Any]) -> Any:
-    present = [v for v in values if v is not None]
-    return min(present, key=sort_key) if present else None
+    return _extreme(values, min)
 
 
 def _agg_max(values: list[Any]) -> Any:
-    present = [v for v in values if v is not None]
-    return max(present, key=sort_key) if present else None
+    return _extreme(values, max)
 
 
 def _unique(values: list[Any]) -> list[Any]:

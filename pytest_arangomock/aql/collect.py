@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..base.errors import ArangoError
-from ..base.values import hash_key, sort_key
+from ..base.values import NUMBER, hash_key, sort_key
 from . import ast as A
 from .aggregates import AGGREGATES, counts_rows, finalizer
 from .functions import arity_error
@@ -81,40 +81,58 @@ def compile_collect(scope: Scope, st: A.Collect, level: Level, nxt: A.Node | Non
     count_slot = declare_collect(scope, level, st.count_var) if st.count_var else None
     level.has_for = True
     has_groups = bool(group_fns)
-    n_aggs = len(aggs)
+    columns, picks = _columns(aggs, [e for _, e in st.aggregates])
+    keep_into = into_slot is not None
+    n_columns = len(columns)
+    single = group_fns[0] if len(group_fns) == 1 else None
+    column = columns[0] if n_columns == 1 else None
 
     def stage(rows: Iterable[Row]) -> Iterator[Row]:
+        # a group: [first row, group values, one list per column, INTO values, row count]
         groups: dict[Any, list[Any]] = {}
         for r in rows:
-            gv = [fn(r) for fn in group_fns]
-            k = tuple(hash_key(v) for v in gv)
-            g = groups.get(k)
-            if g is None:
-                g = [r, gv, [[] for _ in range(n_aggs)], [], 0]
-                groups[k] = g
+            if single is not None:
+                v = single(r)
+                t = type(v)
+                k = v if t is str or t is float else hash_key(v)
+                g = groups.get(k)
+                if g is None:
+                    g = groups[k] = [r, [v], [[] for _ in columns], [], 0]
+            else:
+                gv = [fn(r) for fn in group_fns]
+                k = tuple(map(hash_key, gv))
+                g = groups.get(k)
+                if g is None:
+                    g = groups[k] = [r, gv, [[] for _ in columns], [], 0]
             g[4] += 1
-            acc = g[2]
-            for idx, (arg, _) in enumerate(aggs):
-                acc[idx].append(arg(r) if arg is not None else None)
-            if into_slot is not None:
+            if column is not None:
+                g[2][0].append(column(r))
+            elif n_columns:
+                for fn, values in zip(columns, g[2], strict=True):
+                    values.append(fn(r))
+            if keep_into:
                 if into_fn is not None:
                     g[3].append(into_fn(r))
                 else:
                     g[3].append({n: r[s] for n, s in keep_slots})
         if not groups and not has_groups:
-            groups[()] = [None, [], [[] for _ in range(n_aggs)], [], 0]
+            groups[()] = [None, [], [[] for _ in columns], [], 0]
         items = list(groups.values())
         if sort_groups and has_groups:
-            items.sort(key=lambda g: sort_key(g[1]))
+            # the group values in AQL order: element by element, as arrays of one length
+            if single is not None:
+                items.sort(key=_first_value_key)
+            else:
+                items.sort(key=_values_key)
         width = scope.nslots
-        for first, gv, acc, into, count in items:
+        for first, gv, values, into, count in items:
             out = first.copy() if first is not None else [None] * width
             if len(out) < width:
                 out.extend([None] * (width - len(out)))
             for s, v in zip(group_slots, gv, strict=False):
                 out[s] = v
-            for s, (_, fin), values in zip(agg_slots, aggs, acc, strict=False):
-                out[s] = fin(values)
+            for s, (col, fin, const) in zip(agg_slots, picks, strict=True):
+                out[s] = fin(values[col]) if col >= 0 else fin([const] * count)
             if into_slot is not None:
                 out[into_slot] = into
             if count_slot is not None:
@@ -122,6 +140,55 @@ def compile_collect(scope: Scope, st: A.Collect, level: Level, nxt: A.Node | Non
             yield out
 
     return stage
+
+
+def _first_value_key(group: list[Any]) -> Any:
+    v = group[1][0]
+    t = type(v)
+    if t is int or t is float:
+        return (NUMBER, v)
+    return sort_key(v)
+
+
+def _values_key(group: list[Any]) -> tuple[Any, ...]:
+    return tuple(map(sort_key, group[1]))
+
+
+def _columns(
+    aggs: list[tuple[Fn | None, Callable[[list[Any]], Any]]], args: list[A.Call]
+) -> tuple[list[Fn], list[tuple[int, Callable[[list[Any]], Any], Any]]]:
+    """The values COLLECT keeps per group: one column per distinct aggregate argument (an
+    attribute path read twice is read once: reading it has no effect but its value), and
+    per aggregate its column, finalizer and, for column -1, the literal every row gives
+    (null for ``LENGTH()`` without an argument)."""
+    columns: list[Fn] = []
+    seen: dict[tuple[str, ...], int] = {}
+    picks: list[tuple[int, Callable[[list[Any]], Any], Any]] = []
+    for (fn, fin), call in zip(aggs, args, strict=True):
+        arg = call.args[0] if call.args else None
+        if fn is None or isinstance(arg, A.Const):
+            picks.append((-1, fin, arg.value if isinstance(arg, A.Const) else None))
+            continue
+        path = _attribute_path(arg)
+        col = seen.get(path) if path is not None else None
+        if col is None:
+            col = len(columns)
+            columns.append(fn)
+            if path is not None:
+                seen[path] = col
+        picks.append((col, fin, None))
+    return columns, picks
+
+
+def _attribute_path(e: A.Expr | None) -> tuple[str, ...] | None:
+    """``(name, attr, ...)`` for ``name.attr...``, None for anything else."""
+    parts: list[str] = []
+    while isinstance(e, A.Attr) and isinstance(e.name, str):
+        parts.append(e.name)
+        e = e.obj
+    if not isinstance(e, A.Name):
+        return None
+    return (e.name, *reversed(parts))
 
 
 def declare_collect(scope: Scope, level: Level, name: str) -> int:

@@ -162,18 +162,29 @@ def sort_key(v: Any) -> tuple[Any, ...]:
     return (r, _Deep(v))
 
 
-def hash_key(v: Any) -> Any:
-    """A hashable, type-tagged key: equal AQL values (per :func:`compare`) give equal keys.
+#: integers within +-2**53 are exact as doubles: the integer is its own key (as 1 == 1.0)
+_EXACT = 2**53
 
-    Used by DISTINCT, COLLECT, UNIQUE and hash lookups (``true`` and ``1`` stay apart).
+
+def hash_key(v: Any) -> Any:
+    """A hashable key: equal AQL values (per :func:`compare`) give equal keys.
+
+    Used by DISTINCT, COLLECT, UNIQUE, IN and hash lookups. A string or a number is its own
+    key (Python's ``1 == 1.0`` is AQL's; an integer beyond 2**53 compares as its double);
+    other values get type-tagged tuples, so ``true`` and ``1`` stay apart.
     """
+    t = type(v)
+    if t is str or t is float:
+        return v
+    if t is int:
+        return v if -_EXACT <= v <= _EXACT else float(v)
     r = type_rank(v)
     if r == NUMBER:
-        return (2, float(v))
+        return float(v)
     if r == STRING:
-        return (3, v)
+        return str(v)
     if r == BOOL:
-        return (1, v)
+        return (1, bool(v))
     if r == NULL:
         return (0,)
     if r == ARRAY:
