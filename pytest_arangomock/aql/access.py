@@ -221,6 +221,21 @@ def index_source(
     # ArangoDB's index executor creates its cursor for the first input row and rearms it
     # for every further one (an inner loop or a subquery runs it once per outer row)
     cursor = ["cursorsCreated"]
+    one = path.lookup.one if len(fns) == 1 else None
+    if one is not None:
+        value = fns[0]
+
+        def by_value(r: Row) -> list[Any]:
+            found = one(value(r))
+            n = len(found)
+            stats["scannedIndex"] += n
+            if lookups:
+                stats["documentLookups"] += n
+            stats[cursor[0]] += 1
+            cursor[0] = "cursorsRearmed"
+            return found
+
+        return by_value, tuple(c.node for c in path.conditions)
 
     def by_index(r: Row) -> list[Any]:
         found = fetch([fn(r) for fn in fns])

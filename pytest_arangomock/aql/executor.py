@@ -180,6 +180,10 @@ def _snapshot(ctx: QueryContext) -> Any:
     return writer
 
 
+#: member types a result value carries as they are
+_SETTLED = frozenset((str, int, bool, type(None)))
+
+
 def _output(v: Any) -> Any:
     """A result value ready for JSON: integral doubles as ints, -0 as 0, non-finite null.
 
@@ -194,6 +198,8 @@ def _output(v: Any) -> Any:
             return int(v)
         return v
     if t is dict or t is list:
+        if _SETTLED.issuperset(map(type, v.values() if t is dict else v)):
+            return v  # no member to change (the types collected in C, not one by one)
         out: Any = None  # the copy, made at the first member that changes
         for k, x in v.items() if t is dict else enumerate(v):
             tx = type(x)

@@ -34,6 +34,8 @@ class ForStage:
         source, slot, stats, ctx = self.source, self.slot, self.ctx.stats, self.ctx
 
         def items_of(r: Row) -> list[Any]:
+            """The loop's items for row ``r``; the loop started (an interruption point
+            every ``TICKS_MASK + 1`` loops)."""
             items = source(r)
             if type(items) is not list:
                 raise ArangoError(
@@ -51,7 +53,14 @@ class ForStage:
 
             def stage(rows: Iterable[Row]) -> Iterator[Row]:
                 for r in rows:
-                    for piece in _pieces(items_of(r), ctx):
+                    items = items_of(r)
+                    if len(items) <= PIECE:  # the common case without a generator
+                        for item in items:
+                            r2 = r.copy()
+                            r2[slot] = item
+                            yield r2
+                        continue
+                    for piece in _sliced(items, ctx):
                         for item in piece:
                             r2 = r.copy()
                             r2[slot] = item

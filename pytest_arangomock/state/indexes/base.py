@@ -32,9 +32,12 @@ class Lookup:
     ``fields`` are the attributes it reads values for, in the order ``fetch`` takes them;
     ``estimate`` is the expected number of documents per lookup (the cost explain reports);
     the last ``ranged`` fields are bounds (``<``, ``>=``...) on one attribute, not equalities.
+    ``one``, when given, is ``fetch`` for a lookup of one ``==`` value without the sequence
+    around it: an inner loop of a join calls it once per outer row. The lists either
+    returns may be shared with later lookups: callers read them and never change them.
     """
 
-    __slots__ = ("estimate", "fetch", "fields", "index", "ranged")
+    __slots__ = ("estimate", "fetch", "fields", "index", "one", "ranged")
 
     def __init__(
         self,
@@ -43,12 +46,14 @@ class Lookup:
         estimate: float,
         fetch: Callable[[Sequence[Any]], list[Doc]],
         ranged: int = 0,
+        one: Callable[[Any], list[Doc]] | None = None,
     ) -> None:
         self.index = index
         self.fields = fields
         self.estimate = estimate
         self.fetch = fetch
         self.ranged = ranged
+        self.one = one
 
 
 class NearLookup:

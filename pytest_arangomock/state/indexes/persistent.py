@@ -27,6 +27,9 @@ UNBOUNDED: Any = object()
 #: a bound of a range scan: (sort key, inclusive), or None for an open end
 _Bound = tuple[Any, bool] | None
 
+#: equality answers an index remembers between writes (beyond this many it starts afresh)
+MAX_ANSWERS = 65536
+
 
 def _bounds(ops: tuple[str, ...], values: Any) -> tuple[_Bound, _Bound]:
     """The tightest lower and upper bound of ``attr <op> value`` conditions, in AQL order."""
@@ -47,7 +50,9 @@ class PersistentIndex(Index):
 
     ``_by_value`` maps the AQL hash key of the tuple of field values to the document keys
     having it (insertion-ordered); ``_sorted`` holds ``(sort keys, document key)`` pairs in
-    AQL order for range scans and prefix lookups.
+    AQL order for range scans and prefix lookups. ``_answers`` remembers the documents of
+    each equality lookup (by the hash keys of its values) until the next write: a join
+    looks the same few values up once per outer row.
     """
 
     type = "persistent"
@@ -58,8 +63,16 @@ class PersistentIndex(Index):
         self._by_value: dict[Any, dict[str, None]] = {}
         self._sorted: list[tuple[tuple[Any, ...], str]] = []
         self._entry_count = 0
+        self._answers: dict[tuple[Any, ...], list[Doc]] = {}
         #: number of structure operations, for tests that check lookup cost stays flat
         self.operations = 0
+
+    def __getstate__(self) -> dict[str, Any]:
+        """A copy (a snapshot's) starts without remembered answers: they hold documents,
+        and the structures of an index hold keys only."""
+        state = self.__dict__.copy()
+        state["_answers"] = {}
+        return state
 
     # --------------------------------------------------------------- entries
     def entries(self, doc: Doc) -> list[tuple[Any, ...]]:
@@ -91,7 +104,7 @@ class PersistentIndex(Index):
 
     @staticmethod
     def _hk(values: tuple[Any, ...]) -> Any:
-        return tuple(hash_key(v) for v in values)
+        return tuple(map(hash_key, values))
 
     @staticmethod
     def _sk(values: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -113,6 +126,8 @@ class PersistentIndex(Index):
                     raise self.unique_violation(other)
 
     def insert(self, doc: Doc) -> None:
+        if self._answers:
+            self._answers.clear()
         key = doc["_key"]
         for values in self.entries(doc):
             self.operations += 1
@@ -123,6 +138,7 @@ class PersistentIndex(Index):
     def build(self, docs: list[Doc]) -> None:
         """Fill an empty index in bulk: the sorted list is sorted once at the end (inserting
         entry by entry into it is quadratic: minutes for a restored collection)."""
+        self._answers.clear()
         if self._sorted or type(self).insert is not PersistentIndex.insert:
             super().build(docs)
             return
@@ -140,6 +156,8 @@ class PersistentIndex(Index):
         self._entry_count += len(rows)
 
     def remove(self, doc: Doc) -> None:
+        if self._answers:
+            self._answers.clear()
         key = doc["_key"]
         for values in self.entries(doc):
             self.operations += 1
@@ -157,6 +175,7 @@ class PersistentIndex(Index):
             self._entry_count -= 1
 
     def clear(self) -> None:
+        self._answers.clear()
         self._by_value.clear()
         self._sorted.clear()
         self._entry_count = 0
@@ -181,12 +200,13 @@ class PersistentIndex(Index):
         prefix = tuple(self.fields[: len(many)])
         estimate = 1.0 if self.unique else spread(self.collection)
         if not any(many):
-            return Lookup(self, prefix, estimate, lambda vs: self.lookup_eq(tuple(vs)))
+            one = self._one if len(prefix) == 1 else None
+            return Lookup(self, prefix, estimate, lambda vs: self._equal(tuple(vs)), one=one)
 
         def fetch(values: Any) -> list[Doc]:
             out: dict[str, Doc] = {}
             for combination in self._combinations(values, many):
-                for doc in self.lookup_eq(combination):
+                for doc in self._equal(combination):
                     out.setdefault(doc["_key"], doc)
             return list(out.values())
 
@@ -279,7 +299,29 @@ class PersistentIndex(Index):
 
         A full tuple is one dict lookup; a shorter prefix is a range scan on the sorted list.
         """
-        values = tuple(values)
+        return list(self._equal(tuple(values)))
+
+    def _one(self, value: Any) -> list[Doc]:
+        """:meth:`_equal` for the first field alone, the remembered answer found inline."""
+        t = type(value)
+        found = self._answers.get((value if t is str or t is float else hash_key(value),))
+        return self._equal((value,)) if found is None else found
+
+    def _equal(self, values: tuple[Any, ...]) -> list[Doc]:
+        """:meth:`lookup_eq`, remembered until the next write (the list is shared: callers
+        never change it). Equal hash keys are equal AQL values, and equal values find the
+        same documents by the dict and by the sorted list alike."""
+        answers = self._answers
+        hk = self._hk(values[: len(self.fields)])
+        found = answers.get(hk)
+        if found is None:
+            found = self._lookup(values)
+            if len(answers) >= MAX_ANSWERS:
+                answers.clear()
+            answers[hk] = found
+        return found
+
+    def _lookup(self, values: tuple[Any, ...]) -> list[Doc]:
         self.operations += 1
         if len(values) >= len(self.fields):
             return self._docs(self._by_value.get(self._hk(values[: len(self.fields)]), ()))

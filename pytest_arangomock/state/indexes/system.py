@@ -51,7 +51,17 @@ class PrimaryIndex(Index):
                         out[k] = d
             return list(out.values())
 
-        return Lookup(self, (field,), 1.0, fetch)
+        def one(value: Any) -> list[Doc]:
+            if type(value) is not str:
+                return []
+            if field == "_id":
+                if not value.startswith(prefix):
+                    return []
+                value = value[len(prefix) :]
+            d = docs.get(value)
+            return [] if d is None else [d]
+
+        return Lookup(self, (field,), 1.0, fetch, one=None if many else one)
 
 
 class EdgeIndex(Index):
@@ -90,7 +100,10 @@ class EdgeIndex(Index):
                 out.extend(edges(vid))
             return out
 
-        return Lookup(self, (field,), spread(self.collection), fetch)
+        def one(value: Any) -> list[Doc]:
+            return edges(value) if type(value) is str else []
+
+        return Lookup(self, (field,), spread(self.collection), fetch, one=None if many else one)
 
     def insert(self, doc: Doc) -> None:
         key = doc["_key"]
