@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..base.errors import ArangoError
-from ..base.values import NUMBER, hash_key, sort_key
+from ..base.values import EXACT, NUMBER, hash_key, sort_key
 from . import ast as A
 from .aggregates import AGGREGATES, counts_rows, finalizer
 from .functions import arity_error
@@ -93,8 +93,11 @@ def compile_collect(scope: Scope, st: A.Collect, level: Level, nxt: A.Node | Non
         for r in rows:
             if single is not None:
                 v = single(r)
-                t = type(v)
-                k = v if t is str or t is float else hash_key(v)
+                t = type(v)  # a string or a number is its own key, as hash_key() has it
+                if t is str or t is float or (t is int and -EXACT <= v <= EXACT):
+                    k = v
+                else:
+                    k = hash_key(v)
                 g = groups.get(k)
                 if g is None:
                     g = groups[k] = [r, [v], [[] for _ in columns], [], 0]

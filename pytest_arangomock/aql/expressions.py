@@ -276,8 +276,7 @@ class ExpressionCompiler:
         ):
             value = [self.expr(x, vars)([]) for x in e.items]
             return lambda r: value
-        fns = [self.expr(x, vars) for x in e.items]
-        return lambda r: [f(r) for f in fns]
+        return _array_of([self.expr(x, vars) for x in e.items])
 
     def x_ObjectLit(self, e: A.ObjectLit, vars: dict[str, int]) -> Fn:
         parts: list[tuple[Any, Fn]] = []
@@ -313,7 +312,7 @@ class ExpressionCompiler:
         if not dynamic:
             static = [(k, f) for k, f in parts]
             if len({k for k, _ in static}) == len(static):
-                return lambda r: {k: f(r) for k, f in static}
+                return _object_of(static)
 
         def build(r: Row) -> dict[str, Any]:
             out: dict[str, Any] = {}
@@ -661,3 +660,31 @@ def _flatten(v: list[Any], depth: int) -> list[Any]:
         else:
             out.append(x)
     return out
+
+
+# A comprehension is a function call of its own (Python 3.11): the array and object
+# literals a query builds per row avoid it.
+def _array_of(fns: list[Fn]) -> Fn:
+    """An array literal's value per row (up to three elements written out)."""
+    if len(fns) == 1:
+        (f0,) = fns
+        return lambda r: [f0(r)]
+    if len(fns) == 2:
+        f0, f1 = fns
+        return lambda r: [f0(r), f1(r)]
+    if len(fns) == 3:
+        f0, f1, f2 = fns
+        return lambda r: [f0(r), f1(r), f2(r)]
+    return lambda r: [f(r) for f in fns]
+
+
+def _object_of(parts: list[tuple[Any, Fn]]) -> Fn:
+    """An object literal's value per row, its names known and distinct."""
+
+    def build(r: Row) -> dict[str, Any]:
+        out = {}
+        for k, f in parts:
+            out[k] = f(r)
+        return out
+
+    return build

@@ -163,7 +163,7 @@ def sort_key(v: Any) -> tuple[Any, ...]:
 
 
 #: integers within +-2**53 are exact as doubles: the integer is its own key (as 1 == 1.0)
-_EXACT = 2**53
+EXACT = 2**53
 
 
 def hash_key(v: Any) -> Any:
@@ -177,7 +177,7 @@ def hash_key(v: Any) -> Any:
     if t is str or t is float:
         return v
     if t is int:
-        return v if -_EXACT <= v <= _EXACT else float(v)
+        return v if -EXACT <= v <= EXACT else float(v)
     r = type_rank(v)
     if r == NUMBER:
         return float(v)
