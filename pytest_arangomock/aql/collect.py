@@ -82,7 +82,7 @@ def compile_collect(scope: Scope, st: A.Collect, level: Level, nxt: A.Node | Non
     level.has_for = True
     has_groups = bool(group_fns)
     columns, picks = _columns(aggs, [e for _, e in st.aggregates])
-    keep_into = into_slot is not None
+    into_of = None if into_slot is None else into_fn or _kept(keep_slots)
     n_columns = len(columns)
     single = group_fns[0] if len(group_fns) == 1 else None
     column = columns[0] if n_columns == 1 else None
@@ -113,11 +113,8 @@ def compile_collect(scope: Scope, st: A.Collect, level: Level, nxt: A.Node | Non
             elif n_columns:
                 for fn, values in zip(columns, g[2], strict=True):
                     values.append(fn(r))
-            if keep_into:
-                if into_fn is not None:
-                    g[3].append(into_fn(r))
-                else:
-                    g[3].append({n: r[s] for n, s in keep_slots})
+            if into_of is not None:
+                g[3].append(into_of(r))
         if not groups and not has_groups:
             groups[()] = [None, [], [[] for _ in columns], [], 0]
         items = list(groups.values())
@@ -143,6 +140,19 @@ def compile_collect(scope: Scope, st: A.Collect, level: Level, nxt: A.Node | Non
             yield out
 
     return stage
+
+
+def _kept(slots: list[tuple[str, int]]) -> Fn:
+    """What ``INTO`` keeps of a row without an expression: the variables by name (a loop,
+    not a comprehension: this runs for every row)."""
+
+    def kept(r: Row) -> dict[str, Any]:
+        out = {}
+        for name, slot in slots:
+            out[name] = r[slot]
+        return out
+
+    return kept
 
 
 def _first_value_key(group: list[Any]) -> Any:
