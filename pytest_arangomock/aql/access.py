@@ -224,15 +224,20 @@ def index_source(
     one = path.lookup.one if len(fns) == 1 else None
     if one is not None:
         value = fns[0]
+        created = False
 
         def by_value(r: Row) -> list[Any]:
+            nonlocal created
             found = one(value(r))
             n = len(found)
             stats["scannedIndex"] += n
             if lookups:
                 stats["documentLookups"] += n
-            stats[cursor[0]] += 1
-            cursor[0] = "cursorsRearmed"
+            if created:
+                stats["cursorsRearmed"] += 1
+            else:
+                stats["cursorsCreated"] += 1
+                created = True
             return found
 
         return by_value, tuple(c.node for c in path.conditions)
