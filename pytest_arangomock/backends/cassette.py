@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import tempfile
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
@@ -53,6 +54,9 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 
 #: vcrpy needs an absolute URI; the real host is irrelevant to replay and not worth storing.
 CASSETTE_HOST = "http://arangodb:8529"
+_HOST_END = len(CASSETTE_HOST)
+_AFTER_HOST = ("", "/", "?")
+_URI_SPECIAL = re.compile("[#\t\r\n]")
 FORMAT_VERSION = 1
 
 # Connection-level headers say nothing about the exchange (bodies are stored decoded).
@@ -286,8 +290,12 @@ def _headers_to_dict(headers: dict[str, str], skip: frozenset[str]) -> dict[str,
 def _headers_from_dict(raw: Any) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, value in (raw or {}).items():
-        values: Iterable[Any] = value if isinstance(value, list) else [value]
-        out[str(name).lower()] = ", ".join(str(v) for v in values)
+        if value.__class__ is list and len(value) == 1 and value[0].__class__ is str:
+            joined = value[0]  # what vcrpy writes: one value per header, in a list
+        else:
+            values: Iterable[Any] = value if isinstance(value, list) else [value]
+            joined = ", ".join(str(v) for v in values)
+        out[str(name).lower()] = joined
     return out
 
 
@@ -324,13 +332,30 @@ def _interaction_to_dict(interaction: Interaction) -> dict[str, Any]:
     }
 
 
+def _split_uri(uri: str) -> tuple[str, str]:
+    """Path and query of a stored URI, as ``urlsplit`` finds them; the host is ignored.
+
+    URIs on our own host with nothing ``urlsplit`` would strip or cut off (a fragment, tabs,
+    line breaks) are split directly: ``urlsplit`` is a third of a cassette's load time.
+    """
+    if (
+        uri.startswith(CASSETTE_HOST)
+        and uri[_HOST_END : _HOST_END + 1] in _AFTER_HOST
+        and not _URI_SPECIAL.search(uri)
+    ):
+        path, _, query = uri[_HOST_END:].partition("?")
+        return path or "/", query
+    parts = urlsplit(uri)
+    return parts.path or "/", parts.query
+
+
 def _interaction_from_dict(raw: dict[str, Any]) -> Interaction:
     rq, rs = raw["request"], raw["response"]
-    parts = urlsplit(rq["uri"])
+    path, query = _split_uri(rq["uri"])
     request = BackendRequest(
         str(rq["method"]).upper(),
-        parts.path or "/",
-        dict(parse_qsl(parts.query, keep_blank_values=True)),
+        path,
+        dict(parse_qsl(query, keep_blank_values=True)) if query else {},
         _headers_from_dict(rq.get("headers")),
         _body_in(rq.get("body")),
     )
