@@ -94,6 +94,8 @@ def _path(req: BackendRequest, rules: RedactionRules) -> Hashable:
 
 
 def _query(req: BackendRequest, rules: RedactionRules) -> Hashable:
+    if not req.query:
+        return ()
     return tuple(sorted((k, REV if k == "rev" else v) for k, v in req.query.items()))
 
 
@@ -148,7 +150,7 @@ def key_function(
     effective = rules or RedactionRules()
 
     def key(req: BackendRequest) -> tuple[Hashable, ...]:
-        return tuple(m(req, effective) for m in chosen)
+        return tuple([m(req, effective) for m in chosen])
 
     return key
 
