@@ -165,3 +165,19 @@ def test_scalars_as_pyyaml_reads_them(uri: str) -> None:
     got = direct(text)
     assert got is not None
     assert got == safe_load(text)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    ["  extra: 1\n", "\n  extra: 1\nversion: 1\n", "# note\nversion: 1\n", "- request: {}\n"],
+)
+def test_what_follows_the_interactions_is_read_in_place(tail: str) -> None:
+    text = HEAD + "    uri: http://a/b\n" + TAIL.replace("version: 1\n", "") + tail
+    assert direct(text) is None
+    try:
+        expected = safe_load(text)
+    except yaml.YAMLError:
+        with pytest.raises(yaml.YAMLError):
+            load_yaml(text)
+    else:
+        assert load_yaml(text) == expected

@@ -121,6 +121,9 @@ _ONE_VALUE_ITEMS = re.compile(_ONE_VALUE)
 _PLAIN_LINE = re.compile(r"(?:[^-?:,\[\]{}#&*!|>'\"%@` \n]|-[^ \n])(?:[^\n:#]|:(?! |$)|(?<! )#)*")
 
 
+_ROOT_KEY_START = re.compile(r"""[A-Za-z0-9_'"]""")
+
+
 def _refused(text: str) -> bool:
     """Whether ``text`` has a character :data:`_REFUSED` names (ASCII text checked at C
     speed: printable ASCII and line feeds is what vcrpy's writer produces)."""
@@ -140,7 +143,14 @@ def read(text: str, load_rest: Callable[[str], Any]) -> dict[str, Any]:
     while (found := match(text, pos)) is not None:
         interactions.append(_interaction(found))
         pos = found.end()
-    rest = load_rest(text[pos:]) if text[pos:].strip(" \n") else {}
+    tail = text[pos:].lstrip("\n")
+    if not tail.strip(" \n"):
+        return {"interactions": interactions}
+    # the rest must start with a key of the root mapping; an indented line would still
+    # belong to the last interaction, a "-" line be one in another layout
+    if not _ROOT_KEY_START.match(tail):
+        raise Unsupported("an interaction not in vcrpy's layout")
+    rest = load_rest(tail)
     if not isinstance(rest, dict) or "interactions" in rest:
         raise Unsupported("an interaction not in vcrpy's layout")
     return {"interactions": interactions, **rest}
