@@ -8,10 +8,10 @@ cassettes and we read its. :class:`Persister` is a vcrpy persister (``load_casse
 ``os.replace``): parallel workers and interrupted runs never leave a torn cassette behind.
 
 Reading keeps one fast path of our own, :data:`FAST_YAML` (a vcrpy serializer whose
-``deserialize`` builds the data straight from libyaml's events): vcrpy's loader and its
-``Request`` objects cost tens of microseconds per interaction, which a suite replaying
-thousands of them feels. :func:`to_vcr` and :func:`from_vcr` convert between our
-interactions and vcrpy's types.
+``deserialize`` reads vcrpy's layout directly, :mod:`.yaml_block`, and any other YAML
+straight from libyaml's events): vcrpy's loader and its ``Request`` objects cost tens
+of microseconds per interaction, which a suite replaying thousands of them feels.
+:func:`to_vcr` and :func:`from_vcr` convert between our interactions and vcrpy's types.
 """
 
 from __future__ import annotations
