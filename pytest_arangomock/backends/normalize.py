@@ -90,7 +90,8 @@ def _method(req: BackendRequest, rules: RedactionRules) -> Hashable:
 
 
 def _path(req: BackendRequest, rules: RedactionRules) -> Hashable:
-    return _ID_PATH.sub(lambda m: m.group(1) + ID, req.path)
+    found = _ID_PATH.match(req.path)
+    return req.path if found is None else found.group(1) + ID + req.path[found.end() :]
 
 
 def _query(req: BackendRequest, rules: RedactionRules) -> Hashable:
