@@ -2,7 +2,7 @@
 
 Run by hand: ``python benchmarks/bench_replay.py``. For cassettes of 10, 1,000 and 5,000
 interactions (document reads, as a test suite makes them) it prints, measured in this run:
-- the cassette's load time (libyaml parse + index build), and per interaction beside
+- the cassette's load time (YAML read + index build), and per interaction beside
   vcrpy's own loader (``vcr.cassette.Cassette.load``) of the same file;
 - our replay cost per request at the backend (``CassetteBackend.handle_sync``) and through
   arangoasync's in-process transport (``col.get`` end to end);

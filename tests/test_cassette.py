@@ -8,6 +8,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
@@ -138,6 +139,34 @@ def test_we_read_vcrpy_cassettes(tmp_path: Path) -> None:
     assert inter.request.headers == {"accept": "application/json"}
     assert inter.response.headers == {"content-type": "application/json"}
     assert inter.response.body == b'{"version":"3.12.4"}'
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "http://arangodb:8529/_db/shop/_api/document/orders/k1",
+        "http://arangodb:8529/_api/cursor?a=1&b=&c=%20x",
+        "http://arangodb:8529",
+        "http://arangodb:8529?x=1",
+        "http://arangodb:8529/p#frag?x=1",
+        "http://arangodb:8529/p?x=1#frag",
+        "http://arangodb:8529/a\tb?c=\n1",
+        "http://arangodb:85290/other-port",
+        "http://db.example:8529/_api/version?details=true",
+        "https://arangodb:8529/x",
+    ],
+)
+def test_stored_uris_split_as_urlsplit_splits_them(uri: str) -> None:
+    raw = {
+        "request": {"method": "get", "uri": uri, "headers": {"X-A": ["1", "2"], "b": "3"}},
+        "response": {"status": {"code": 200}, "headers": {"Etag": ['"x"']}, "body": None},
+    }
+    got = Cassette.from_dict({"version": 1, "interactions": [raw]}).interactions[0]
+    parts = urlsplit(uri)
+    assert got.request.path == (parts.path or "/")
+    assert got.request.query == dict(parse_qsl(parts.query, keep_blank_values=True))
+    assert got.request.headers == {"x-a": "1, 2", "b": "3"}
+    assert got.response.headers == {"etag": '"x"'}
 
 
 def test_binary_bodies_survive(tmp_path: Path) -> None:

@@ -1,8 +1,9 @@
 """Regenerate ``pytest_arangomock/aql/grammar_tables.pickle`` from ``grammar.lark``.
 
-The AQL parser loads these pre-built LALR tables instead of building them on the first
-query of each process. Run after changing the grammar (tests/aql/test_parser_tables.py
-fails until then) or after upgrading lark:
+The AQL parser loads this pre-built LALR driver (lark's parse table and parse-tree
+callbacks, pickled as objects) instead of building it on the first query of each
+process. Run after changing the grammar or upgrading lark (tests/aql/test_parser_tables.py
+fails until then):
 
     python tools/gen_parser_tables.py
 """

@@ -3,16 +3,20 @@ builder (builder.py).
 
 Syntax errors carry ArangoDB's 1501 message shape:
 ``syntax error, unexpected <token>[, expecting <a> or <b>] near '<32 chars>' at position L:C``.
-Parsed queries are cached by query text. lark's LALR tables are built ahead of time
-(``tools/gen_parser_tables.py`` writes ``grammar_tables.pickle``) because building them
-costs about half a second, paid by the first query of every process; tables built from
-another grammar or lark version are ignored and the parser is built from the grammar.
+Parsed queries are cached by query text. lark's LALR driver (parse table and tree
+callbacks) is built ahead of time (``tools/gen_parser_tables.py`` writes
+``grammar_tables.pickle``) because building it costs about half a second and even lark's
+own ``Lark.load`` of saved tables costs tens of milliseconds, paid by the first query of
+every process; the pickle of the ready objects loads in a few. Tables built from another
+grammar, lark version or layout are ignored and the parser is built from the grammar.
 """
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
 import json
+import pickle
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -21,8 +25,12 @@ from typing import Any, BinaryIO
 import lark
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
+from lark.grammar import Rule
 from lark.lexer import Lexer
+from lark.parsers.lalr_analysis import Action, IntParseTable
+from lark.parsers.lalr_parser import _Parser as _LarkParser
 
+from ..base.bulk import gc_paused
 from ..base.errors import ArangoError
 from . import ast as A
 from .builder import AstBuilder
@@ -54,12 +62,48 @@ _OPTIONS: dict[str, Any] = {
     "start": "start",
     "maybe_placeholders": False,
 }
+# what the pickle after the key line holds: lark's LALR driver with its table and tree callbacks
+_FORMAT = "lalr-driver-1"
+
+
+class _TokenStream:
+    """What lark's LALR driver reads tokens from: the scanner's list, already complete."""
+
+    __slots__ = ("tokens",)
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+
+    def lex(self, parser_state: Any) -> Iterator[Token]:
+        return iter(self.tokens)
+
+
+class AqlParser:
+    """lark's LALR driver (table plus parse-tree callbacks) without lark's front end.
+
+    The front end only wraps the scanner's token list; the driver alone is what the tables
+    file stores, so loading it is one ``pickle.load`` of ready objects.
+    """
+
+    __slots__ = ("driver",)
+
+    def __init__(self, driver: Any) -> None:
+        self.driver = driver
+
+    @classmethod
+    def of(cls, built: Lark) -> AqlParser:
+        """The driver of a parser built from the grammar."""
+        return cls(built.parser.parser.parser)
+
+    def parse(self, tokens: list[Token]) -> lark.Tree[Token]:
+        tree: lark.Tree[Token] = self.driver.parse(_TokenStream(tokens), "start")
+        return tree
 
 
 def tables_key(grammar: str) -> dict[str, str]:
     """What pre-built tables must have been built from to be used: grammar, options, lark."""
     digest = hashlib.sha256((grammar + repr(_OPTIONS)).encode("utf-8")).hexdigest()
-    return {"grammar": digest, "lark": lark.__version__}
+    return {"format": _FORMAT, "grammar": digest, "lark": lark.__version__}
 
 
 def build_parser(grammar: str) -> Lark:
@@ -67,29 +111,66 @@ def build_parser(grammar: str) -> Lark:
     return Lark(grammar, **_OPTIONS)
 
 
+def _shared_actions(driver: Any) -> Any:
+    """A copy of ``driver`` whose table shares equal entries and names: 11k table entries
+    are under a thousand distinct (action, target) pairs, so the pickle stores each once."""
+    table = driver.parse_table
+    pairs: dict[tuple[Any, Any], tuple[Any, Any]] = {}
+    names: dict[str, str] = {}
+    states = {
+        state: {names.setdefault(k, k): pairs.setdefault(v, v) for k, v in row.items()}
+        for state, row in table.states.items()
+    }
+    shared = IntParseTable(states, table.start_states, table.end_states)  # type: ignore[no-untyped-call]
+    return _LarkParser(shared, driver.callbacks)
+
+
+def _rule_args(rule: Rule) -> tuple[type[Rule], tuple[Any, ...]]:
+    # rebuilt through the constructor: a rule caches its hash, which differs between processes
+    return Rule, (rule.origin, rule.expansion, rule.order, rule.alias, rule.options)
+
+
+def _action_name(action: Action) -> str:
+    # lark compares actions by identity (``action is Shift``): store a reference to the global
+    return str(action.name)
+
+
 def save_tables(parser: Lark, grammar: str, out: BinaryIO) -> None:
-    """Write ``parser``'s tables: a JSON line with :func:`tables_key`, then lark's pickle."""
+    """Write ``parser``'s driver: a JSON line with :func:`tables_key`, then the pickle."""
     out.write(json.dumps(tables_key(grammar), sort_keys=True).encode("utf-8") + b"\n")
-    parser.save(out)
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {
+        **copyreg.dispatch_table,
+        Rule: _rule_args,
+        Action: _action_name,
+    }
+    pickler.dump(_shared_actions(AqlParser.of(parser).driver))
 
 
-def load_tables(grammar: str) -> Lark | None:
-    """The pre-built parser, or None when the tables are missing or not built from
-    ``grammar`` with the installed lark."""
+def read_tables(fh: BinaryIO, grammar: str) -> AqlParser | None:
+    """The parser :func:`save_tables` wrote to ``fh``, or None when it was not built from
+    ``grammar`` with the installed lark (or in another layout)."""
+    if json.loads(fh.readline()) != tables_key(grammar):
+        return None
+    with gc_paused():
+        driver = pickle.load(fh)
+    return AqlParser(driver) if isinstance(driver, _LarkParser) else None
+
+
+def load_tables(grammar: str) -> AqlParser | None:
+    """The shipped parser (:data:`TABLES`), or None when it is missing or stale."""
     try:
         with TABLES.open("rb") as fh:
-            if json.loads(fh.readline()) != tables_key(grammar):
-                return None
-            return Lark.load(fh)
+            return read_tables(fh, grammar)
     except FileNotFoundError:
         return None
 
 
 @lru_cache(maxsize=1)
-def _lark() -> Lark:
+def _lark() -> AqlParser:
     grammar = GRAMMAR.read_text(encoding="utf-8")
     parser = load_tables(grammar)
-    return parser if parser is not None else build_parser(grammar)
+    return parser if parser is not None else AqlParser.of(build_parser(grammar))
 
 
 # ------------------------------------------------------------------ entry points

@@ -90,10 +90,13 @@ def _method(req: BackendRequest, rules: RedactionRules) -> Hashable:
 
 
 def _path(req: BackendRequest, rules: RedactionRules) -> Hashable:
-    return _ID_PATH.sub(lambda m: m.group(1) + ID, req.path)
+    found = _ID_PATH.match(req.path)
+    return req.path if found is None else found.group(1) + ID + req.path[found.end() :]
 
 
 def _query(req: BackendRequest, rules: RedactionRules) -> Hashable:
+    if not req.query:
+        return ()
     return tuple(sorted((k, REV if k == "rev" else v) for k, v in req.query.items()))
 
 
@@ -148,7 +151,7 @@ def key_function(
     effective = rules or RedactionRules()
 
     def key(req: BackendRequest) -> tuple[Hashable, ...]:
-        return tuple(m(req, effective) for m in chosen)
+        return tuple([m(req, effective) for m in chosen])
 
     return key
 
