@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable
 from types import TracebackType
@@ -203,22 +204,29 @@ class QueueTimes:
     (ArangoDB's last low-priority dequeue time, sent as ``x-arango-queue-time-seconds``)
     and the distribution ``/_admin/statistics`` reports as ``client.queueTime``."""
 
-    __slots__ = ("count", "counts", "last_ms", "total")
+    __slots__ = ("count", "counts", "header", "last_ms", "total")
 
     def __init__(self) -> None:
         self.last_ms = 0
+        #: ``last_ms`` as the header's text (formatted once per change, read per response)
+        self.header = _seconds(0)
         self.count = 0
         self.total = 0.0
         self.counts = [0] * (len(QUEUE_TIME_CUTS) + 1)
 
     def add(self, waited: float) -> None:
-        self.last_ms = int(waited * 1000)
+        ms = int(waited * 1000)
+        if ms != self.last_ms:
+            self.last_ms = ms
+            self.header = _seconds(ms)
         self.count += 1
         self.total += waited
-        slot = 0
-        while slot < len(QUEUE_TIME_CUTS) and waited >= QUEUE_TIME_CUTS[slot]:
-            slot += 1
-        self.counts[slot] += 1
+        self.counts[bisect_right(QUEUE_TIME_CUTS, waited)] += 1
 
     def distribution(self) -> dict[str, object]:
         return {"sum": self.total, "count": self.count, "counts": list(self.counts)}
+
+
+def _seconds(ms: int) -> str:
+    """Whole milliseconds as ArangoDB writes the queue-time header: seconds, six decimals."""
+    return f"{ms / 1000:.6f}"

@@ -8,6 +8,7 @@ errors plus the ``x-arango-error-codes`` header. 201/200 versus 202 follows wait
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -171,7 +172,15 @@ class _Batch:
 
 def _location(db_name: str, cname: str, key: str) -> str:
     """``/_db/<db>/_api/document/<collection>/<key>``, database and key percent-encoded."""
-    return f"/_db/{quote(db_name, safe='')}/_api/document/{cname}/{quote(key, safe='')}"
+    return f"/_db/{_quoted(db_name)}/_api/document/{cname}/{_quoted(key)}"
+
+
+# what ``quote(text, safe="")`` leaves as it is: most names and keys need no quoting
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _quoted(text: str) -> str:
+    return text if _UNQUOTED.fullmatch(text) else quote(text, safe="")
 
 
 def _single_response(
