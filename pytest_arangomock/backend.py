@@ -148,8 +148,8 @@ def answer_sync(backend: Backend, request: BackendRequest) -> BackendResponse:
     An asynchronous-only backend cannot answer here: running its coroutine on a private
     event loop would hide which loop its connections belong to.
     """
-    if isinstance(backend, SyncBackend):
-        return backend.handle_sync(request)
+    if _kinds(backend.__class__)[0]:
+        return backend.handle_sync(request)  # type: ignore[union-attr]
     raise TypeError(
         f"{type(backend).__name__} answers asynchronous callers only; use an asynchronous driver"
     )
@@ -161,9 +161,21 @@ async def answer(backend: Backend, request: BackendRequest) -> BackendResponse:
     A synchronous backend answers inline: it never waits on I/O, so handing it to a thread
     would only add a hop.
     """
-    if isinstance(backend, AsyncBackend):
-        return await backend.handle(request)
-    return backend.handle_sync(request)
+    if _kinds(backend.__class__)[1]:
+        return await backend.handle(request)  # type: ignore[union-attr]
+    return backend.handle_sync(request)  # type: ignore[union-attr]
+
+
+_KINDS: dict[type, tuple[bool, bool]] = {}
+
+
+def _kinds(kind: type) -> tuple[bool, bool]:
+    """Whether instances of ``kind`` are (sync, async) backends, asked once per class: an
+    ``isinstance`` against an abstract base class runs Python code on every request."""
+    found = _KINDS.get(kind)
+    if found is None:
+        found = _KINDS[kind] = (issubclass(kind, SyncBackend), issubclass(kind, AsyncBackend))
+    return found
 
 
 class HostDownError(ConnectionError):

@@ -144,6 +144,10 @@ def split_database(path: str) -> tuple[str, str]:
     return (unquote(name) if "%" in name else name), ("/" + tail if slash else "/")
 
 
+_Found = tuple[str, str, "Route | None", tuple[tuple[str, str], ...], bool]
+_RECENT_PATHS = 1024  # at most this many remembered paths (all forgotten when full)
+
+
 class Router:
     """Segment trie over the route table: static segments win over parameters."""
 
@@ -151,6 +155,10 @@ class Router:
         self.root = _Node()
         for r in routes:
             self._add(r)
+        # recent (method, full path) -> what locate found: drivers send the same paths
+        # again and again (a collection's documents, the cursor API); params as items,
+        # so no caller ever shares a dict with another
+        self._recent: dict[tuple[str, str], _Found] = {}
 
     def _add(self, r: Route) -> None:
         node = self.root
@@ -166,8 +174,17 @@ class Router:
     def locate(self, method: str, full_path: str) -> Located:
         """``(database, path below /_db/<database>, route, params, path_known)`` of a request
         path; see :meth:`match` for the last three."""
-        db_name, path = split_database(full_path)
-        return (db_name, path, *self.match(method, path))
+        found = self._recent.get((method, full_path))
+        if found is None:
+            db_name, path = split_database(full_path)
+            r, params, known = self.match(method, path)
+            found = (db_name, path, r, tuple(params.items()), known)
+            recent = self._recent
+            if len(recent) >= _RECENT_PATHS:
+                recent.clear()
+            recent[method, full_path] = found
+            return db_name, path, r, params, known
+        return found[0], found[1], found[2], dict(found[3]), found[4]
 
     def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
         """Find the route for ``method path`` (a path below any ``/_db/<name>``).
