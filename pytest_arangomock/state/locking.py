@@ -41,7 +41,19 @@ class ServerLock:
         self._expected = 0
 
     def acquire(self, blocking: bool = True) -> bool:
-        return self._acquire(blocking, False)
+        me = _get_ident()
+        with self._mutex:  # the usual cases first: free, or held by this thread
+            owner = self._owner
+            if owner is None:
+                self._owner = me
+                self._count = 1
+                return True
+            if owner == me:
+                self._count += 1
+                return True
+            if not blocking:
+                return False
+        return self._acquire(blocking, False)  # looks again, then waits for its turn
 
     def _acquire(self, blocking: bool, first: bool) -> bool:
         me = _get_ident()
@@ -71,7 +83,10 @@ class ServerLock:
             self._count -= 1
             if self._count:
                 return
-            self._hand_over()
+            if self._queue:
+                self._hand_over()
+            else:
+                self._owner = None
 
     def _hand_over(self) -> None:
         """With ``_mutex`` held: the next waiting thread owns the lock (or nobody does)."""
@@ -215,6 +230,13 @@ class QueueTimes:
         self.counts = [0] * (len(QUEUE_TIME_CUTS) + 1)
 
     def add(self, waited: float) -> None:
+        if not waited:  # answered at once (the inline path): nothing but the counts changes
+            self.count += 1
+            self.counts[0] += 1
+            if self.last_ms:
+                self.last_ms = 0
+                self.header = _seconds(0)
+            return
         ms = int(waited * 1000)
         if ms != self.last_ms:
             self.last_ms = ms
