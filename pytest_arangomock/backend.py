@@ -15,7 +15,7 @@ import abc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import TypeAlias
+from typing import Any, TypeAlias
 from urllib.parse import parse_qsl, urlsplit
 
 __all__ = [
@@ -47,6 +47,9 @@ class BackendRequest:
     #: the origin (``http://db1:8529``) or ``Host`` the driver addressed: which coordinator
     #: of a deployment it meant (faults are per host); not part of the request's identity
     host: str = field(default="", compare=False)
+    #: the body as JSON, once a step on the way parsed it (``...`` until then), so that
+    #: the next step does not parse it again; not part of the request's identity
+    parsed: Any = field(default=..., compare=False, repr=False)
 
     @classmethod
     def from_url(
