@@ -76,12 +76,12 @@ class BackendRequest:
             path = parts.path or "/"
         if params:
             for key, value in params.items():
-                if isinstance(value, bool):
-                    value = int(value)
-                query[key] = str(value)
+                if type(value) is not str:  # most drivers hand over text already
+                    value = str(int(value) if isinstance(value, bool) else value)
+                query[key] = value
         if isinstance(body, str):
             body = body.encode("utf-8")
-        hdrs = {k.lower(): str(v) for k, v in (headers or {}).items()}
+        hdrs = {k.lower(): str(v) for k, v in headers.items()} if headers else {}
         return cls(method.upper(), path, query, hdrs, body or b"", host)
 
 
