@@ -72,7 +72,7 @@ class InProcessHTTPClient(HTTPClient):
             headers["authorization"] = basic_auth(request.auth)
         params = request.normalized_params()
         breq = BackendRequest(
-            request.method.name,
+            request.method._name_,  # Enum's documented sunder name: .name is a Python property
             request.endpoint,
             params,
             headers,
