@@ -49,7 +49,7 @@ class BackendRequest:
     host: str = field(default="", compare=False)
     #: the body as JSON, once a step on the way parsed it (``...`` until then), so that
     #: the next step does not parse it again; not part of the request's identity
-    parsed: Any = field(default=..., compare=False, repr=False)
+    parsed: Any = field(default=..., init=False, compare=False, repr=False)
 
     @classmethod
     def from_url(
