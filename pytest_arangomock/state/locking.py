@@ -42,14 +42,13 @@ class ServerLock:
 
     def acquire(self, blocking: bool = True) -> bool:
         me = _get_ident()
-        with self._mutex:  # the usual cases first: free, or held by this thread
-            owner = self._owner
-            if owner is None:
+        if self._owner == me:  # re-entry: only this thread makes or unmakes itself owner
+            self._count += 1
+            return True
+        with self._mutex:  # the usual case next: a free lock
+            if self._owner is None:
                 self._owner = me
                 self._count = 1
-                return True
-            if owner == me:
-                self._count += 1
                 return True
             if not blocking:
                 return False
@@ -77,6 +76,9 @@ class ServerLock:
         return True
 
     def release(self) -> None:
+        if self._owner == _get_ident() and self._count > 1:  # leaving a re-entry (see acquire)
+            self._count -= 1
+            return
         with self._mutex:
             if self._owner != _get_ident():
                 raise RuntimeError("cannot release un-acquired lock")
