@@ -15,7 +15,7 @@ import abc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import TypeAlias
+from typing import Any, TypeAlias
 from urllib.parse import parse_qsl, urlsplit
 
 __all__ = [
@@ -47,6 +47,9 @@ class BackendRequest:
     #: the origin (``http://db1:8529``) or ``Host`` the driver addressed: which coordinator
     #: of a deployment it meant (faults are per host); not part of the request's identity
     host: str = field(default="", compare=False)
+    #: the body as JSON, once a step on the way parsed it (``...`` until then), so that
+    #: the next step does not parse it again; not part of the request's identity
+    parsed: Any = field(default=..., init=False, compare=False, repr=False)
 
     @classmethod
     def from_url(
@@ -73,12 +76,12 @@ class BackendRequest:
             path = parts.path or "/"
         if params:
             for key, value in params.items():
-                if isinstance(value, bool):
-                    value = int(value)
-                query[key] = str(value)
+                if type(value) is not str:  # most drivers hand over text already
+                    value = str(int(value) if isinstance(value, bool) else value)
+                query[key] = value
         if isinstance(body, str):
             body = body.encode("utf-8")
-        hdrs = {k.lower(): str(v) for k, v in (headers or {}).items()}
+        hdrs = {k.lower(): str(v) for k, v in headers.items()} if headers else {}
         return cls(method.upper(), path, query, hdrs, body or b"", host)
 
 
@@ -148,8 +151,8 @@ def answer_sync(backend: Backend, request: BackendRequest) -> BackendResponse:
     An asynchronous-only backend cannot answer here: running its coroutine on a private
     event loop would hide which loop its connections belong to.
     """
-    if isinstance(backend, SyncBackend):
-        return backend.handle_sync(request)
+    if _kinds(backend.__class__)[0]:
+        return backend.handle_sync(request)  # type: ignore[union-attr]
     raise TypeError(
         f"{type(backend).__name__} answers asynchronous callers only; use an asynchronous driver"
     )
@@ -161,9 +164,21 @@ async def answer(backend: Backend, request: BackendRequest) -> BackendResponse:
     A synchronous backend answers inline: it never waits on I/O, so handing it to a thread
     would only add a hop.
     """
-    if isinstance(backend, AsyncBackend):
-        return await backend.handle(request)
-    return backend.handle_sync(request)
+    if _kinds(backend.__class__)[1]:
+        return await backend.handle(request)  # type: ignore[union-attr]
+    return backend.handle_sync(request)  # type: ignore[union-attr]
+
+
+_KINDS: dict[type, tuple[bool, bool]] = {}
+
+
+def _kinds(kind: type) -> tuple[bool, bool]:
+    """Whether instances of ``kind`` are (sync, async) backends, asked once per class: an
+    ``isinstance`` against an abstract base class runs Python code on every request."""
+    found = _KINDS.get(kind)
+    if found is None:
+        found = _KINDS[kind] = (issubclass(kind, SyncBackend), issubclass(kind, AsyncBackend))
+    return found
 
 
 class HostDownError(ConnectionError):

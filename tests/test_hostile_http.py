@@ -473,3 +473,13 @@ def test_fuzzed_requests_get_json_answers_and_no_500(served: Served) -> None:
             ), (data[:200], answer.headers)
     assert len(seen) > 3  # the run reached more than one kind of answer
     assert "Traceback" not in served.errors()
+
+
+def test_the_request_log_sizes_a_hand_built_request_with_bytes_values() -> None:
+    emulator = Emulator()
+    headers: Any = {"authorization": f"Basic {TOKEN}", "x-raw": b"\x00\x01"}
+    request = BackendRequest("GET", "/_api/version", {"q": "1"}, headers)
+    assert emulator.handle_sync(request).status == 200
+    assert list(emulator.requests) == [request]
+    names_and_values = len("authorization") + len(f"Basic {TOKEN}") + len("x-raw") + 2 + 2
+    assert emulator.requests.kept_bytes == len("/_api/version") + names_and_values

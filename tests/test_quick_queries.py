@@ -3,6 +3,7 @@ may wait (SLEEP, writes, user functions, streaming cursors, a slow run) goes to 
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import AsyncIterator
 from typing import Any
@@ -14,7 +15,7 @@ from arangoasync.auth import Auth
 
 from pytest_arangomock import BackendRequest, BackendResponse, Emulator
 from pytest_arangomock.aql.parser import parse_query
-from pytest_arangomock.emulator import quick
+from pytest_arangomock.emulator import context, quick
 from pytest_arangomock.transports.arangoasync import InProcessHTTPClient
 
 
@@ -87,3 +88,28 @@ async def test_a_slow_run_sends_the_query_back_to_the_workers(
     assert quick.is_quick(emulator.server, request)
     quick.note(emulator.server, query, parse_query(query), False, 61.0)
     assert not quick.is_quick(emulator.server, request)
+
+
+async def test_a_quick_querys_body_is_parsed_once(
+    watched: tuple[_Watched, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emulator, db = watched
+    query = "FOR d IN c FILTER d._key == @k RETURN d"
+    await _run_twice(db, query, bind_vars={"k": "1"})
+    parsed: list[Any] = []  # every parse of the request body, whoever asks for it
+
+    def counting(real: Any) -> Any:
+        def parse(text: Any, *args: Any, **kwargs: Any) -> Any:
+            if b"bindVars" in (text if isinstance(text, bytes) else text.encode()):
+                parsed.append(text)
+            return real(text, *args, **kwargs)
+
+        return parse
+
+    monkeypatch.setattr(context, "parse_json", counting(context.parse_json))
+    monkeypatch.setattr(json, "loads", counting(json.loads))
+    cursor = await db.aql.execute(query, bind_vars={"k": "1"})
+    assert [doc async for doc in cursor] == []
+    assert emulator.threads[-1] == threading.get_ident()  # inline: quick.py looked at it
+    assert len(parsed) == 1
+    assert emulator.requests[-1].parsed is ...  # the kept request holds no parsed copy

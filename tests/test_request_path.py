@@ -24,6 +24,7 @@ from pytest_arangomock.state.clock import decode_rev, encode_rev
 from pytest_arangomock.state.keygen import is_valid_key
 from pytest_arangomock.state.users import User
 from pytest_arangomock.transports.arangoasync import InProcessHTTPClient
+from pytest_arangomock.transports.python_arango import InProcessSyncHTTPClient
 
 SECRET = "unit-test-secret-that-is-long-enough-for-hs256"
 
@@ -167,6 +168,10 @@ PATHS = [
     "/_api//version",
     "/",
     "/nowhere",
+    "/_api/no/such/path",  # a head below which no route lies
+    "/_api/collection/c/properties",  # a static last segment under a parameter
+    "/_api/document/c/properties",
+    "x/y",
 ]
 
 
@@ -245,6 +250,32 @@ async def test_in_process_responses_carry_url_and_headers(arango_emulator):
             "http://arangomock:8529/_db/_system/_api/document/nope?returnNew=1&silent=0"
         )
         assert exc2.value.http_headers.get("content-type") == "application/json; charset=utf-8"
+
+
+def test_python_arango_responses_carry_url_and_headers(arango_emulator):
+    from arango import ArangoClient as SyncClient
+    from arango.exceptions import DocumentGetError as SyncGetError
+    from arango.exceptions import DocumentInsertError as SyncInsertError
+    from requests.structures import CaseInsensitiveDict
+
+    client = SyncClient(
+        hosts="http://arangomock:8529", http_client=InProcessSyncHTTPClient(arango_emulator)
+    )
+    col = client.db("_system", username="root", password="", verify=False).collection("nope")
+    with pytest.raises(SyncGetError) as exc:
+        col.get("k")
+    assert exc.value.url == "http://arangomock:8529/_db/_system/_api/document/nope/k"
+    assert isinstance(exc.value.http_headers, CaseInsensitiveDict)
+    assert exc.value.http_headers["Content-Type"] == "application/json; charset=utf-8"
+    assert exc.value.http_headers["X-Arango-Queue-Time-Seconds"] == "0.000000"
+    assert exc.value.http_code == 404 and exc.value.http_method == "get"
+    with pytest.raises(SyncInsertError) as exc2:
+        col.insert({"a": 1}, return_new=True, silent=False)
+    assert exc2.value.url == (
+        "http://arangomock:8529/_db/_system/_api/document/nope"
+        "?returnNew=1&silent=0&overwrite=0&returnOld=0"
+    )
+    assert exc2.value.http_headers.get("content-type") == "application/json; charset=utf-8"
 
 
 def test_switching_authentication_on_forgets_nothing_it_should_not():
@@ -337,3 +368,21 @@ def test_read_only_mode_decisions_follow_each_callers_credentials():
     superuser = {"authorization": f"bearer {token}"}
     assert [create(f"s{i}", superuser) for i in range(3)] == [200] * 3
     assert create("plain", {}) == 403
+
+
+def test_every_route_pattern_matches_as_a_fresh_walk():
+    Emulator()  # every API module registered
+    table = complete_table(ROUTES)
+    router = Router(table)
+    statics = sorted({seg for r in table for seg in r.segments if not seg.startswith("{")})
+    paths = set()
+    for r in table:
+        for filler in ("x", "k%2F1", *statics[:: max(1, len(statics) // 8)]):
+            segs = [filler if seg.startswith("{") else seg for seg in r.segments]
+            paths.add("/" + "/".join(segs))
+            paths.add("/" + "/".join([*segs, filler]))
+    assert len(paths) > 1000
+    for _ in range(2):  # the second round answers from remembered paths and heads
+        for path in sorted(paths):
+            for method in ("GET", "HEAD", "POST"):
+                assert router.locate(method, path) == _reference(router, method, path), path

@@ -10,20 +10,21 @@ streaming cursor read batch by batch) thus still leaves the event loop free.
 
 from __future__ import annotations
 
-import json
 import weakref
 from typing import Any
 
 from ..aql import ast as A
 from ..aql.plan import deterministic
 from ..backend import BackendRequest
+from ..base.errors import ArangoError
+from .context import parse_body_ahead
 
 __all__ = ["QUICK_SECONDS", "is_quick", "note"]
 
 #: a run at most this long (wall time, seconds) lets the next run of the query go inline
 QUICK_SECONDS = 0.001
 _MAX_TEXTS = 512  # per server; the oldest entry goes first
-_MAX_BODY = 16384  # larger bodies are not decoded twice
+_MAX_BODY = 16384  # larger bodies are left to the worker thread
 
 _QUICK: weakref.WeakKeyDictionary[Any, dict[str, None]] = weakref.WeakKeyDictionary()
 
@@ -37,8 +38,8 @@ def is_quick(server: Any, request: BackendRequest) -> bool:
     if len(body) > _MAX_BODY:
         return False
     try:
-        decoded = json.loads(body)
-    except ValueError:
+        decoded = parse_body_ahead(request)  # the handler parses it no more
+    except ArangoError:
         return False
     return isinstance(decoded, dict) and decoded.get("query") in texts
 

@@ -144,6 +144,24 @@ def split_database(path: str) -> tuple[str, str]:
     return (unquote(name) if "%" in name else name), ("/" + tail if slash else "/")
 
 
+_Found = tuple[str, str, "Route | None", tuple[tuple[str, str], ...], bool]
+_Head = tuple["_Node | None", tuple[str, ...]]
+_WALK: _Head = (None, ())  # a head whose path the full walk must decide
+_RECENT_PATHS = 1024  # at most this many remembered paths (all forgotten when full)
+
+
+def _last_step(node: _Node, last: str) -> _Node | None:
+    """The node a walk ends on from ``node`` over one final segment: its static child if
+    that has routes, else the parameter child if that has routes (``Router._walk``'s order)."""
+    child = node.static.get(last)
+    if child is not None and child.routes:
+        return child
+    param = node.param
+    if param is not None and param.routes:
+        return param
+    return None
+
+
 class Router:
     """Segment trie over the route table: static segments win over parameters."""
 
@@ -151,6 +169,13 @@ class Router:
         self.root = _Node()
         for r in routes:
             self._add(r)
+        # recent (method, full path) -> what locate found: drivers send the same paths
+        # again and again (a collection's documents, the cursor API); params as items,
+        # so no caller ever shares a dict with another
+        self._recent: dict[tuple[str, str], _Found] = {}
+        # path without its last segment -> where the walk stands before that segment
+        # (see _head), so a document path with a new key walks one segment, not four
+        self._heads: dict[str, _Head] = {}
 
     def _add(self, r: Route) -> None:
         node = self.root
@@ -166,8 +191,17 @@ class Router:
     def locate(self, method: str, full_path: str) -> Located:
         """``(database, path below /_db/<database>, route, params, path_known)`` of a request
         path; see :meth:`match` for the last three."""
-        db_name, path = split_database(full_path)
-        return (db_name, path, *self.match(method, path))
+        found = self._recent.get((method, full_path))
+        if found is None:
+            db_name, path = split_database(full_path)
+            r, params, known = self.match(method, path)
+            found = (db_name, path, r, tuple(params.items()), known)
+            recent = self._recent
+            if len(recent) >= _RECENT_PATHS:
+                recent.clear()
+            recent[method, full_path] = found
+            return db_name, path, r, params, known
+        return found[0], found[1], found[2], dict(found[3]), found[4]
 
     def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
         """Find the route for ``method path`` (a path below any ``/_db/<name>``).
@@ -175,8 +209,17 @@ class Router:
         Returns ``(route, params, path_known)``; ``path_known`` tells a wrong method (405)
         from an unknown path (404). Parameter names come from the matched route's pattern.
         """
-        segments = [s for s in path.split("/") if s]
-        node = self._walk(self.root, segments, 0)
+        head, _, last = path.rpartition("/")
+        entry = self._heads.get(head) if last else _WALK
+        if entry is None:
+            entry = self._head(head)
+        if entry is _WALK:
+            segments = [s for s in path.split("/") if s]
+            node = self._walk(self.root, segments, 0)
+        else:
+            before, head_segments = entry
+            segments = [*head_segments, last]
+            node = _last_step(before, last) if before is not None else None
         if node is None:
             return None, {}, False
         r = node.routes.get(method)
@@ -189,6 +232,35 @@ class Router:
             seg = segments[i]
             params[name] = unquote(seg) if "%" in seg else seg
         return r, params, True
+
+    def _head(self, head: str) -> _Head:
+        """Where a walk stands after the segments of ``head`` (None: nowhere, no route lies
+        below it), with those segments, when no step on the way had a parameter beside a
+        matching static segment: nothing to backtrack to, the last segment alone decides.
+        ``_WALK`` otherwise: the full walk decides. Remembered per ``head``."""
+        segments = tuple(head.split("/")[1:])
+        entry: _Head = (self.root, segments)
+        if (head and not head.startswith("/")) or "" in segments:
+            entry = _WALK
+        else:
+            node = self.root
+            for seg in segments:
+                child, param = node.static.get(seg), node.param
+                if child is not None and param is not None:
+                    entry = _WALK  # a fork: a dead end on one side goes back to the other
+                    break
+                found = child if child is not None else param
+                if found is None:
+                    entry = (None, segments)
+                    break
+                node = found
+            else:
+                entry = (node, segments)
+        heads = self._heads
+        if len(heads) >= _RECENT_PATHS:
+            heads.clear()
+        heads[head] = entry
+        return entry
 
     def _walk(self, node: _Node, segs: list[str], i: int) -> _Node | None:
         """The first node after ``segs[i:]`` that has routes, depth first: a static segment

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable
 from types import TracebackType
@@ -40,7 +41,18 @@ class ServerLock:
         self._expected = 0
 
     def acquire(self, blocking: bool = True) -> bool:
-        return self._acquire(blocking, False)
+        me = _get_ident()
+        if self._owner == me:  # re-entry: only this thread makes or unmakes itself owner
+            self._count += 1
+            return True
+        with self._mutex:  # the usual case next: a free lock
+            if self._owner is None:
+                self._owner = me
+                self._count = 1
+                return True
+            if not blocking:
+                return False
+        return self._acquire(blocking, False)  # looks again, then waits for its turn
 
     def _acquire(self, blocking: bool, first: bool) -> bool:
         me = _get_ident()
@@ -64,13 +76,19 @@ class ServerLock:
         return True
 
     def release(self) -> None:
+        if self._owner == _get_ident() and self._count > 1:  # leaving a re-entry (see acquire)
+            self._count -= 1
+            return
         with self._mutex:
             if self._owner != _get_ident():
                 raise RuntimeError("cannot release un-acquired lock")
             self._count -= 1
             if self._count:
                 return
-            self._hand_over()
+            if self._queue:
+                self._hand_over()
+            else:
+                self._owner = None
 
     def _hand_over(self) -> None:
         """With ``_mutex`` held: the next waiting thread owns the lock (or nobody does)."""
@@ -203,22 +221,36 @@ class QueueTimes:
     (ArangoDB's last low-priority dequeue time, sent as ``x-arango-queue-time-seconds``)
     and the distribution ``/_admin/statistics`` reports as ``client.queueTime``."""
 
-    __slots__ = ("count", "counts", "last_ms", "total")
+    __slots__ = ("count", "counts", "header", "last_ms", "total")
 
     def __init__(self) -> None:
         self.last_ms = 0
+        #: ``last_ms`` as the header's text (formatted once per change, read per response)
+        self.header = _seconds(0)
         self.count = 0
         self.total = 0.0
         self.counts = [0] * (len(QUEUE_TIME_CUTS) + 1)
 
     def add(self, waited: float) -> None:
-        self.last_ms = int(waited * 1000)
+        if not waited:  # answered at once (the inline path): nothing but the counts changes
+            self.count += 1
+            self.counts[0] += 1
+            if self.last_ms:
+                self.last_ms = 0
+                self.header = _seconds(0)
+            return
+        ms = int(waited * 1000)
+        if ms != self.last_ms:
+            self.last_ms = ms
+            self.header = _seconds(ms)
         self.count += 1
         self.total += waited
-        slot = 0
-        while slot < len(QUEUE_TIME_CUTS) and waited >= QUEUE_TIME_CUTS[slot]:
-            slot += 1
-        self.counts[slot] += 1
+        self.counts[bisect_right(QUEUE_TIME_CUTS, waited)] += 1
 
     def distribution(self) -> dict[str, object]:
         return {"sum": self.total, "count": self.count, "counts": list(self.counts)}
+
+
+def _seconds(ms: int) -> str:
+    """Whole milliseconds as ArangoDB writes the queue-time header: seconds, six decimals."""
+    return f"{ms / 1000:.6f}"

@@ -388,7 +388,9 @@ class TransactionManager:
     def may_block(self) -> bool:
         """Whether a write could have to wait for a lock (a transaction or a writing
         query is running)."""
-        return bool(self.writers) or any(True for _ in self.running())
+        if self.writers:
+            return True
+        return bool(self.transactions) and any(True for _ in self.running())
 
     def blocker(
         self, db: Database, name: str, mode: str, me: StreamTransaction | None

@@ -14,6 +14,7 @@ import gzip
 import re
 import zlib
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
@@ -67,17 +68,26 @@ def backend_request(
     auth: tuple[str, str] | None,
 ) -> BackendRequest:
     """The :class:`BackendRequest` for one call of the drivers' ``send_request``."""
-    hdrs = {k.lower(): str(v) for k, v in (headers or {}).items()}
+    hdrs = {k.lower(): str(v) for k, v in headers.items()} if headers else {}
     if auth is not None:
-        token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
-        hdrs["authorization"] = f"Basic {token}"
+        hdrs["authorization"] = basic_authorization(auth[0], auth[1])
     if data is not None and not isinstance(data, (str, bytes)):
         # requests_toolbelt's MultipartEncoder: its boundary is in its content type
         hdrs["content-type"] = getattr(data, "content_type", hdrs.get("content-type", ""))
         data = data.to_string()
-    req = BackendRequest.from_url(method, url, hdrs, data, params)
-    req.body = inflate(req.headers, req.body)
+    req = BackendRequest.from_url(method, url, None, data, params)
+    req.headers = hdrs  # already what from_url would make of them
+    if "content-encoding" in hdrs:
+        req.body = inflate(hdrs, req.body)
     return req
+
+
+@lru_cache(maxsize=64)
+def basic_authorization(username: str, password: str) -> str:
+    """The ``Authorization`` value for Basic credentials (a driver sends the same pair on
+    every request: encoded once)."""
+    token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+    return f"Basic {token}"
 
 
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")

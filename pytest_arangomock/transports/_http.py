@@ -12,6 +12,7 @@ import base64
 import gzip
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Generic, TypeVar
 from urllib.parse import urlencode
 
@@ -39,7 +40,13 @@ class Session(Generic[ClientT]):
 
 def basic_auth(auth: Auth) -> str:
     """The ``Authorization`` header value for ``auth``, in the auth's own encoding."""
-    raw = f"{auth.username}:{auth.password}".encode(auth.encoding or "utf-8")
+    return _basic(auth.username, auth.password, auth.encoding or "utf-8")
+
+
+@lru_cache(maxsize=64)
+def _basic(username: str, password: str, encoding: str) -> str:
+    """Encoded once per credentials: a driver sends the same ones on every request."""
+    raw = f"{username}:{password}".encode(encoding)
     return "Basic " + base64.b64encode(raw).decode("ascii")
 
 

@@ -21,6 +21,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 
 from ..backend import Backend, BackendRequest, HostDownError, answer
 from ._http import basic_auth
+from ._lazy import filled
 
 __all__ = ["InProcessHTTPClient"]
 
@@ -71,7 +72,7 @@ class InProcessHTTPClient(HTTPClient):
             headers["authorization"] = basic_auth(request.auth)
         params = request.normalized_params()
         breq = BackendRequest(
-            request.method.name,
+            request.method._name_,  # Enum's documented sunder name: .name is a Python property
             request.endpoint,
             params,
             headers,
@@ -91,6 +92,10 @@ class InProcessHTTPClient(HTTPClient):
             bresp.reason,
             bresp.body,
         )
+
+
+def _with_query(url: str, params: dict[str, str]) -> str:
+    return url + "?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else url
 
 
 _URL: Any = Response.url  # the slots of Response, filled on first read below
@@ -130,14 +135,7 @@ class _Response(Response):
 
     @property
     def url(self) -> str:
-        try:
-            return str(_URL.__get__(self))
-        except AttributeError:
-            url = self._base_url
-            if self._params:
-                url += "?" + "&".join(f"{k}={v}" for k, v in self._params.items())
-            _URL.__set__(self, url)
-            return url
+        return filled(_URL, self, lambda: _with_query(self._base_url, self._params))
 
     @url.setter
     def url(self, value: str) -> None:
@@ -145,12 +143,7 @@ class _Response(Response):
 
     @property
     def headers(self) -> ResponseHeaders:
-        try:
-            return _HEADERS.__get__(self)
-        except AttributeError:
-            headers = CIMultiDictProxy(CIMultiDict(self._raw_headers))
-            _HEADERS.__set__(self, headers)
-            return headers
+        return filled(_HEADERS, self, lambda: CIMultiDictProxy(CIMultiDict(self._raw_headers)))
 
     @headers.setter
     def headers(self, value: ResponseHeaders) -> None:

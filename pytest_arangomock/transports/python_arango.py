@@ -23,8 +23,9 @@ from arango.http import DEFAULT_REQUEST_TIMEOUT, HTTPClient
 from arango.response import Response
 from requests.structures import CaseInsensitiveDict
 
-from ..backend import Backend, HostDownError, answer_sync
+from ..backend import Backend, BackendResponse, HostDownError, answer_sync
 from ._classic import SessionStub, backend_request, response_text, response_url
+from ._lazy import filled
 
 __all__ = ["InProcessSyncHTTPClient"]
 
@@ -61,11 +62,50 @@ class InProcessSyncHTTPClient(HTTPClient):
             bresp = answer_sync(self.backend, breq)
         except HostDownError as exc:
             raise requests.ConnectionError(str(exc)) from exc
-        return Response(
-            method=method,
-            url=response_url(url, params),
-            headers=CaseInsensitiveDict(bresp.headers),
-            status_code=bresp.status,
-            status_text=bresp.reason,
-            raw_body=response_text(bresp),
-        )
+        return _Response(method, url, params, bresp)
+
+
+_URL: Any = Response.url  # the slots of Response, filled on first read below
+_HEADERS: Any = Response.headers
+
+
+class _Response(Response):
+    """The driver's :class:`Response` with ``url`` and ``headers`` built when first read
+    (the same values: the URL with its query, the headers as a ``CaseInsensitiveDict``)."""
+
+    __slots__ = ("_params", "_raw_headers", "_request_url")
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        params: MutableMapping[str, str] | None,
+        response: BackendResponse,
+    ) -> None:
+        self.method = method.lower()  # type: ignore[misc]  # Response's own slot
+        self._request_url = url
+        self._params = params
+        self._raw_headers = response.headers
+        self.status_code = response.status  # type: ignore[misc]  # Response's own slot
+        self.status_text = response.reason  # type: ignore[misc]  # Response's own slot
+        self.raw_body = response_text(response)  # type: ignore[misc]  # Response's own slot
+        self.body = None  # type: ignore[misc]  # Response's own slot
+        self.error_code = None  # type: ignore[misc]  # Response's own slot
+        self.error_message = None  # type: ignore[misc]  # Response's own slot
+        self.is_success = None  # type: ignore[misc]  # Response's own slot
+
+    @property
+    def url(self) -> str:
+        return filled(_URL, self, lambda: response_url(self._request_url, self._params))
+
+    @url.setter
+    def url(self, value: str) -> None:
+        _URL.__set__(self, value)
+
+    @property
+    def headers(self) -> MutableMapping[str, str]:
+        return filled(_HEADERS, self, lambda: CaseInsensitiveDict(self._raw_headers))
+
+    @headers.setter
+    def headers(self, value: MutableMapping[str, str]) -> None:
+        _HEADERS.__set__(self, value)

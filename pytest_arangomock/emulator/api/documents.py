@@ -8,6 +8,7 @@ errors plus the ``x-arango-error-codes`` header. 201/200 versus 202 follows wait
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -111,16 +112,46 @@ def _conflict(exc: RevisionConflict, col: Collection, precondition: bool) -> Bac
 _DEFAULTS = WriteOptions()  # what a request naming no option writes with
 
 
-def _write_options(ctx: Context) -> WriteOptions:
-    """The write options every document write reads from the query string."""
-    if not ctx.query:  # the usual request names no option: every flag has its default
+def _write_options(
+    ctx: Context,
+    overwrite_mode: str | None = None,
+    keep_null: bool = True,
+    merge_objects: bool = True,
+) -> WriteOptions:
+    """The write options every document write reads from the query string (plus an
+    insert's overwrite mode and, for mode update, its keepNull/mergeObjects)."""
+    query = ctx.query
+    if not query:  # the usual request names no option: every flag has its default
         return _DEFAULTS
-    return WriteOptions(
-        ignore_revs=ctx.flag("ignoreRevs", True),
-        is_restore=ctx.flag("isRestore"),
-        validate=not ctx.flag("skipDocumentValidation"),
-        version_attribute=ctx.query.get("versionAttribute") or None,
+    key = (
+        ctx.flag("ignoreRevs", True),
+        ctx.flag("isRestore"),
+        not ctx.flag("skipDocumentValidation"),
+        query.get("versionAttribute") or None,
+        overwrite_mode,
+        keep_null,
+        merge_objects,
     )
+    opts = _OPTIONS.get(key)
+    if opts is None:
+        if len(_OPTIONS) >= _MAX_OPTIONS:
+            _OPTIONS.clear()
+        opts = _OPTIONS[key] = WriteOptions(
+            ignore_revs=key[0],
+            is_restore=key[1],
+            validate=key[2],
+            version_attribute=key[3],
+            overwrite_mode=overwrite_mode,
+            keep_null=keep_null,
+            merge_objects=merge_objects,
+        )
+    return opts
+
+
+# WriteOptions is frozen: one instance per combination serves every request naming it
+# (drivers name the same few options on every write); bounded, as versionAttribute is free text
+_OPTIONS: dict[tuple[Any, ...], WriteOptions] = {}
+_MAX_OPTIONS = 256
 
 
 def _patch_options(ctx: Context, opts: WriteOptions) -> WriteOptions:
@@ -171,7 +202,15 @@ class _Batch:
 
 def _location(db_name: str, cname: str, key: str) -> str:
     """``/_db/<db>/_api/document/<collection>/<key>``, database and key percent-encoded."""
-    return f"/_db/{quote(db_name, safe='')}/_api/document/{cname}/{quote(key, safe='')}"
+    return f"/_db/{_quoted(db_name)}/_api/document/{cname}/{_quoted(key)}"
+
+
+# what ``quote(text, safe="")`` leaves as it is: most names and keys need no quoting
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _quoted(text: str) -> str:
+    return text if _UNQUOTED.fullmatch(text) else quote(text, safe="")
 
 
 def _single_response(
@@ -180,7 +219,8 @@ def _single_response(
     if silent or result is None:
         return ctx.json(status, {})
     location = _location(ctx.db.name, cname, result["_key"])
-    return ctx.json(status, result, {"etag": f'"{result["_rev"]}"', "location": location})
+    headers = {"content-type": JSON_TYPE, "etag": f'"{result["_rev"]}"', "location": location}
+    return BackendResponse(status, headers, dumps(result))
 
 
 def _collection_from_query(ctx: Context, missing: ArangoError) -> str:
@@ -221,13 +261,11 @@ def _insert(ctx: Context, cname: str) -> BackendResponse:
         mode = "replace" if ctx.flag("overwrite") else None
         if ctx.query.get("overwriteMode") in ("ignore", "replace", "update", "conflict"):
             mode = ctx.query["overwriteMode"]
-        opts = replace(_write_options(ctx), overwrite_mode=mode)
         if mode == "update":
-            opts = replace(
-                opts,
-                merge_objects=ctx.flag("mergeObjects", True),
-                keep_null=ctx.flag("keepNull", False),
-            )
+            keep_null = ctx.flag("keepNull", False)
+            opts = _write_options(ctx, mode, keep_null, ctx.flag("mergeObjects", True))
+        else:
+            opts = _write_options(ctx, mode)
         return_new = ctx.flag("returnNew")
         return_old = ctx.flag("returnOld") and mode in ("update", "replace")
         silent = ctx.flag("silent")
