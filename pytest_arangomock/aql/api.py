@@ -10,7 +10,7 @@ from ..base.errors import ArangoError
 from ..state.running import RunningQuery
 from . import ast as A
 from .compiler import Compiler
-from .context import STAT_FIELDS, Access, QueryContext
+from .context import Access, QueryContext
 from .executor import bind_parameters, phase, run
 from .limits import deep_stack
 from .parser import parse_query
@@ -84,21 +84,21 @@ def _execute(
     with phase("parsing"):
         ast = parse_query(query)
     with deep_stack():
-        rows, ctx = run(db, ast, binds, opts, user, query, access, profile, running)
-    stats = {k: ctx.stats[k] for k in STAT_FIELDS}
-    full_count = None
-    if ctx.full_count is not None:
-        full_count = ctx.full_count[0] if _has_limit(ast) else len(rows)
+        rows, outcome = run(db, ast, binds, opts, user, query, access, profile, running)
+    stats = outcome.stats
+    full_count = outcome.full_count
+    if full_count is not None:
+        full_count = full_count if _has_limit(ast) else len(rows)
         stats["fullCount"] = full_count
     profile.done("finalizing")
     return QueryResult(
         rows,
-        ctx.warnings,
+        outcome.warnings,
         stats,
         full_count,
         profile.timers,
         profile.elapsed(),
-        ctx.node_stats,
+        outcome.node_stats,
     )
 
 

@@ -1,4 +1,4 @@
-"""Compile an AQL AST into nested Python closures, once per execution: the statements.
+"""Compile an AQL AST into nested Python closures: the statements.
 
 A statement becomes a stage ``rows -> rows`` (generators, so LIMIT stops upstream work
 early); a query becomes ``fn(row) -> iterator of results``. Expressions are compiled by
@@ -35,7 +35,7 @@ _LIMIT_MAX = 2**62 - 1  # LIMIT values are int64s; two of these still fit a mach
 
 
 class Compiler(ExpressionCompiler):
-    """Compiles one query for one execution (bind values and database known)."""
+    """Compiles one query; the result serves later executions (``aql/prepared.py``)."""
 
     # ------------------------------------------------------------------ queries
     def query(self, q: A.Query, scope: dict[str, int]) -> Runner:
@@ -90,6 +90,7 @@ class Compiler(ExpressionCompiler):
         assert final is not None
         run_final = final
         if self.ctx.node_stats is not None:
+            self.not_reusable()  # the measurements belong to this execution
             stages, run_final = _measured(
                 self.ctx.node_stats, stages, stage_tags, final, final_tags
             )
@@ -144,10 +145,13 @@ class Compiler(ExpressionCompiler):
         if isinstance(st, A.Window):
             return self.window(st, level)
         if isinstance(st, A.Modify):
+            self.not_reusable()
             return self.modify(st, level)
         if isinstance(st, A.Upsert):
+            self.not_reusable()
             return self.upsert(st, level)
         if isinstance(st, (A.Traversal, A.PathSearch)):
+            self.not_reusable()
             level.has_for = True
             return traversal.compile_graph(self, st, level)
         raise ArangoError(1501, f"unsupported statement {type(st).__name__}", 400)
@@ -165,6 +169,7 @@ class Compiler(ExpressionCompiler):
     def for_(self, st: A.For, level: Level, stmts: list[A.Node], i: int) -> Stage | _ForStage:
         view_stage = compile_view_for(self, st, level)
         if view_stage is not None:
+            self.not_reusable()
             return view_stage
         if st.search is not None:
             raise ArangoError(
@@ -191,7 +196,7 @@ class Compiler(ExpressionCompiler):
             return None
         if self.ctx.db.get_collection(name) is None:
             return None
-        coll = self.ctx.collection(name)
+        coll = self.use_collection(name)
         if len(coll.indexes) < 2:
             return None
 
@@ -203,6 +208,7 @@ class Compiler(ExpressionCompiler):
         found = nearest.match(coll, st.var, stmts, i, fold)
         if found is None:
             return None
+        self.not_reusable()
         self.check_read(coll.name)
         limit = next(j for j in range(i, len(stmts)) if stmts[j] is found.sort) + 1
         counter = self.ctx.full_count_counter(self.depth, stmts, limit)
@@ -217,19 +223,22 @@ class Compiler(ExpressionCompiler):
         if isinstance(expr, A.Name) and expr.name not in level.vars:
             if self.ctx.db.get_collection(expr.name) is None and expr.name in self.ctx.db.views:
                 raise ArangoError(9, "FOR over a view is not emulated by pytest-arangomock", 501)
-            coll = self.ctx.collection(expr.name)
+            name = expr.name
+            coll = self.use_collection(name)
         elif isinstance(expr, A.Param) and expr.datasource:
-            coll = self.ctx.collection(self.collection_name(expr))
+            name = self.collection_name(expr)
+            coll = self.use_collection(name)
         if coll is None:
             return self.expr(expr, level.vars), ()
         self.check_read(coll.name)
-        indexed = access.index_source(self, coll, st.var, level.vars, stmts, i)
+        indexed = access.index_source(self, name, st.var, level.vars, stmts, i)
         if indexed is not None:
             return indexed
         stats = self.ctx.stats
+        colls = self.inputs.colls
 
         def scan(_r: Row) -> list[Any]:
-            docs = list(coll.docs.values())
+            docs = list(colls[name].docs.values())
             stats["scannedFull"] += len(docs)
             return docs
 
