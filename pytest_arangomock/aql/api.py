@@ -11,7 +11,7 @@ from ..state.running import RunningQuery
 from . import ast as A
 from .compiler import Compiler
 from .context import Access, QueryContext
-from .executor import bind_parameters, phase, run
+from .executor import bind_parameters, in_phase, phase, run
 from .limits import deep_stack
 from .parser import parse_query
 from .plan import PlanBuilder, deterministic, rule_run
@@ -81,8 +81,11 @@ def _execute(
 ) -> QueryResult:
     profile = QueryProfile(running)
     profile.done("initializing")
-    with phase("parsing"):
+    try:
         ast = parse_query(query)
+    except ArangoError as exc:
+        in_phase(exc, "parsing")
+        raise
     with deep_stack():
         rows, outcome = run(db, ast, binds, opts, user, query, access, profile, running)
     stats = outcome.stats

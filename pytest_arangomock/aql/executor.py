@@ -94,7 +94,7 @@ def run(
     prof = profile if profile is not None else QueryProfile()
     full_count = bool(options.get("fullCount"))
     cache = cache_of(db) if text else None
-    with phase("parsing"):
+    try:
         bind_parameters(query, bind_vars)
         prof.done("parsing")
         reused = cache.checkout(text, full_count, bind_vars) if cache is not None else None
@@ -112,6 +112,9 @@ def run(
         if reused is None:
             for coll in query.with_collections:
                 compiler.use_collection(compiler.collection_name(coll))
+    except ArangoError as exc:
+        in_phase(exc, "parsing")
+        raise
     plan = _Plan(compiler, query, reused, cache, text, full_count)
     server = getattr(db, "server", None)
     lock = getattr(server, "lock", None)
@@ -193,6 +196,12 @@ def _read_snapshot(ctx: QueryContext) -> Any:
     return snapshot
 
 
+def in_phase(exc: ArangoError, name: str) -> None:
+    """Mark an error with the query phase it was raised in (``(while parsing)``); the
+    innermost phase names it."""
+    exc.__dict__.setdefault("aql_phase", name)
+
+
 class phase:
     """Mark ArangoErrors raised inside with the query phase (``(while parsing)``)."""
 
@@ -204,7 +213,7 @@ class phase:
 
     def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> None:
         if isinstance(exc, ArangoError):
-            exc.__dict__.setdefault("aql_phase", self.name)
+            in_phase(exc, self.name)
 
 
 def decorated_message(exc: ArangoError, prefix: str = "AQL: ") -> str:
@@ -222,18 +231,24 @@ def _execute(
     prof.done("loading collections")  # WITH collections checked, the write lock held
     writer = None
     try:
-        with phase("parsing"):
+        try:
             runner = plan.runner(binds)
+        except ArangoError as exc:
+            in_phase(exc, "parsing")
+            raise
         prof.done("instantiating plan")
         prof.done("optimizing plan")  # the compiled stages are run as built
         row: list[Any] = [None] * max(plan.compiler.nslots, 1)
-        with phase("executing"):
+        try:
             if ctx.writes_collections:
                 writer = _snapshot(ctx)
             rows_iter = runner(row)
             prof.done("instantiating executors")
             rows = [_output(v) for v in rows_iter]
             ctx.check_deadline()
+        except ArangoError as exc:
+            in_phase(exc, "executing")
+            raise
         prof.done("executing")
     except BaseException:
         undo(ctx.undo)
