@@ -93,7 +93,9 @@ def run(
     started = time.perf_counter()
     prof = profile if profile is not None else QueryProfile()
     full_count = bool(options.get("fullCount"))
-    cache = cache_of(db) if text else None
+    level: Any = options.get("profile")
+    measured = type(level) in (int, float) and level >= 2  # per-node stats: compiled anew
+    cache = cache_of(db) if text and not measured else None
     try:
         bind_parameters(query, bind_vars)
         prof.done("parsing")

@@ -173,3 +173,12 @@ def test_concurrent_executions_use_separate_instances() -> None:
     for t in threads:
         t.join()
     assert failures == []
+
+
+def test_level_two_profile_measures_a_reused_query() -> None:
+    db = _items()
+    query = "FOR d IN items FILTER d.n >= @lo RETURN d.n"
+    assert len(q(db, query, {"lo": 5})) == 15
+    res = api.execute(db, query, {"lo": 10}, {"profile": 2})
+    assert res.node_stats is not None
+    assert len(q(db, query, {"lo": 12})) == 8
