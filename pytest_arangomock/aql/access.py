@@ -222,13 +222,21 @@ def _index_hint(options: A.ObjectLit | None) -> tuple[list[str], bool]:
 
 
 def index_source(
-    scope: Scope, name: str, var: str, vars: dict[str, int], stmts: list[A.Node], i: int
+    scope: Scope,
+    name: str,
+    var: str,
+    vars: dict[str, int],
+    stmts: list[A.Node],
+    i: int,
+    counts: list[str] | None = None,
 ) -> tuple[Fn, tuple[A.Node, ...]] | None:
     """The documents of the chosen index lookup in collection ``name`` (as the query
     uses it), per row, and the FILTER conjuncts the lookup answers exactly (None: scan the
     collection). As ArangoDB's ``remove-filter-covered-by-index`` rule does, those
     conjuncts need no check per document; a condition found through a LET is not among
-    them (its FILTER reads the variable)."""
+    them (its FILTER reads the variable). With ``counts``, the documents produced are not
+    counted here: the statistics they go to are named in ``counts`` for the loop, which
+    counts what it reads."""
     colls = scope.inputs.colls
     path = choose(colls[name], var, stmts, i)
     if path is None:
@@ -238,6 +246,9 @@ def index_source(
     # a document the index cannot answer for is read from the collection: RocksDB's
     # ``documentLookups``, one per document the index produces (filtered ones too)
     lookups = 0 if covered_by_index(path.lookup.index, var, stmts[i + 1 :]) else 1
+    if counts is not None:
+        counts += ["scannedIndex", "documentLookups"] if lookups else ["scannedIndex"]
+        lookups = -1  # counted by the loop
     # per execution: the index as its snapshot sees it, and ArangoDB's index executor's
     # cursor, created for the first input row and rearmed for every further one (an inner
     # loop or a subquery runs it once per outer row)
@@ -247,10 +258,11 @@ def index_source(
     def by_index(r: Row) -> list[Any]:
         run = state[0]
         found: list[Any] = run.lookup.fetch([fn(r) for fn in fns])
-        n = len(found)
-        stats["scannedIndex"] += n
-        if lookups:
-            stats["documentLookups"] += n
+        if lookups >= 0:
+            n = len(found)
+            stats["scannedIndex"] += n
+            if lookups:
+                stats["documentLookups"] += n
         if run.created:
             stats["cursorsRearmed"] += 1
         else:

@@ -66,7 +66,19 @@ class Compiler(ExpressionCompiler):
                 stages.append(_tagged(near_stage, tags))
                 stage_tags.append(tags)
                 continue
+            # the main query's first FOR with a LIMIT right after it reads its documents
+            # as the LIMIT asks for them (ArangoDB's executor reads only the rows its
+            # caller wants): its scan statistics count the documents it read
+            self.on_demand = (
+                isinstance(st, A.For)
+                and self.depth == 0
+                and not level.has_for
+                and self.limit_follows(stmts, i)
+            )
+            counts: list[str] = []  # filled by the FOR's source (read before any nesting)
+            self.demand_counts = counts
             stage = self.statement(st, level, stmts, i)
+            self.on_demand = False
             tags = self.plan_nodes(st, level)
             if isinstance(st, (A.Modify, A.Upsert)):
                 tags = tags[-1:]  # a write fails in its own node, after its calculations
@@ -82,6 +94,8 @@ class Compiler(ExpressionCompiler):
                     tags += self.plan_nodes(flt, level)
                     i += 1
                 stage = stage.build(preds)
+                if counts:
+                    stage = _read_on_demand(stage, self.ctx.stats, counts)
             if stage is not None:
                 stages.append(_tagged(stage, tags) if tags else stage)
                 stage_tags.append(tags)
@@ -102,6 +116,26 @@ class Compiler(ExpressionCompiler):
             return run_final(rows)
 
         return run
+
+    def limit_follows(self, stmts: list[A.Node], i: int) -> bool:
+        """Whether only the FOR's own FILTERs and calculations stand between ``stmts[i]``
+        and a LIMIT, each passing the LIMIT's demand through (no subquery, no call of a
+        function that is not deterministic)."""
+        j = i + 1
+        while j < len(stmts) and isinstance(stmts[j], A.Filter):
+            j += 1
+        while j < len(stmts) and isinstance(stmts[j], A.Let):
+            j += 1
+        if j == len(stmts) or not isinstance(stmts[j], A.Limit):
+            return False
+        for node in A.walk(stmts[i + 1 : j]):
+            if isinstance(node, A.Subquery):
+                return False
+            if isinstance(node, A.Call):
+                spec = self.registry.get(node.name)
+                if spec is None or not spec.deterministic:
+                    return False
+        return True
 
     def unanswered(self, cond: A.Expr, covered: tuple[A.Node, ...], level: Level) -> list[Fn]:
         """A FILTER's check per document: its conjuncts, in order, but those the loop's
@@ -231,11 +265,15 @@ class Compiler(ExpressionCompiler):
         if coll is None:
             return self.expr(expr, level.vars), ()
         self.check_read(coll.name)
-        indexed = access.index_source(self, name, st.var, level.vars, stmts, i)
+        counts = self.demand_counts if self.on_demand else None
+        indexed = access.index_source(self, name, st.var, level.vars, stmts, i, counts)
         if indexed is not None:
             return indexed
         stats = self.ctx.stats
         colls = self.inputs.colls
+        if counts is not None:
+            counts.append("scannedFull")
+            return lambda _r: list(colls[name].docs.values()), ()
 
         def scan(_r: Row) -> list[Any]:
             docs = list(colls[name].docs.values())
@@ -742,6 +780,30 @@ def _measured(
         out.append(measured)
     last, _ = stats.measure(final, final_tags, upstream)
     return out, last
+
+
+def _read_on_demand(stage: Stage, stats: dict[str, Any], counts: list[str]) -> Stage:
+    """A FOR loop whose source counts no statistics: the documents it read, those its
+    FILTERs rejected included, are added to ``counts`` once the loop is done (the LIMIT
+    after it may stop it early)."""
+
+    def read(rows: Iterable[Row]) -> Iterator[Row]:
+        rejected = stats["filtered"]
+        passed = 0
+        loop = iter(stage(rows))
+        try:
+            for r in loop:
+                passed += 1
+                yield r
+        finally:
+            close = getattr(loop, "close", None)
+            if close is not None:
+                close()  # the loop counts the documents its FILTERs rejected
+            done = passed + stats["filtered"] - rejected
+            for key in counts:
+                stats[key] += done
+
+    return read
 
 
 def _drain(rows: Iterable[Row]) -> Iterator[Any]:

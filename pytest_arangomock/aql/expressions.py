@@ -56,6 +56,10 @@ class ExpressionCompiler:
         self.shapes: dict[str, tuple[Callable[[Any], Any], Any]] = {}
         #: work to redo at the start of every later execution (after ``inputs`` are set)
         self.restarts: list[Callable[[], None]] = []
+        #: the FOR being compiled reads on demand (a LIMIT follows): its source leaves
+        #: the statistics named in ``demand_counts`` to the loop
+        self.on_demand = False
+        self.demand_counts: list[str] = []
 
     @property
     def binds(self) -> dict[str, Any]:

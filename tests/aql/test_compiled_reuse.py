@@ -182,3 +182,40 @@ def test_level_two_profile_measures_a_reused_query() -> None:
     res = api.execute(db, query, {"lo": 10}, {"profile": 2})
     assert res.node_stats is not None
     assert len(q(db, query, {"lo": 12})) == 8
+
+
+@pytest.mark.parametrize(
+    ("query", "options", "scanned", "filtered"),
+    [
+        ("FOR d IN items LIMIT 2 RETURN d.n", {}, 2, 0),
+        ("FOR d IN items LIMIT 3, 2 RETURN d.n", {}, 5, 0),
+        ("FOR d IN items FILTER d.n > 3 LIMIT 2 RETURN d.n", {}, 6, 4),
+        ("FOR d IN items LET x = d.n * 2 LIMIT 3 RETURN x", {}, 3, 0),
+        ("FOR d IN items LIMIT 2 RETURN d.n", {"fullCount": True}, 20, 0),
+        ("FOR d IN items FILTER d.n > 3 LIMIT 2 RETURN d.n", {"fullCount": True}, 20, 4),
+        ("FOR d IN items SORT d.n LIMIT 2 RETURN d.n", {}, 20, 0),
+        ("FOR d IN items FILTER d.n > 3 LIMIT 50 RETURN d.n", {}, 20, 4),
+    ],
+)
+def test_a_scan_under_limit_counts_the_documents_it_read(
+    query: str, options: dict[str, Any], scanned: int, filtered: int
+) -> None:
+    """ArangoDB's collection scan reads as many documents as the LIMIT above it asks for
+    (all of them for fullCount or a SORT in between)."""
+    db = _items()
+    for _ in range(2):  # compiled, then reused
+        res = api.execute(db, query, None, options)
+        assert (res.stats["scannedFull"], res.stats["filtered"]) == (scanned, filtered)
+
+
+def test_an_index_lookup_under_limit_counts_the_documents_it_read() -> None:
+    db = _items(30)
+    create_index(db.get_collection("items"), {"type": "persistent", "fields": ["g"]})
+    query = "FOR d IN items FILTER d.g == 1 LIMIT @n RETURN d.n"
+    res = api.execute(db, query, {"n": 1}, {})
+    assert (res.rows, res.stats["scannedIndex"], res.stats["documentLookups"]) == ([1], 1, 1)
+    res = api.execute(db, query, {"n": 1}, {"fullCount": True})
+    assert (res.stats["scannedIndex"], res.full_count) == (10, 10)
+    covered = "FOR d IN items FILTER d.g == 1 LIMIT 2 RETURN d.g"
+    res = api.execute(db, covered, None, {})
+    assert (res.stats["scannedIndex"], res.stats["documentLookups"]) == (2, 0)
