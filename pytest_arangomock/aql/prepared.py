@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import threading
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -125,6 +124,8 @@ def _variant(
     binds: dict[str, Any],
 ) -> _Key:
     values, kinds = shape
+    if not values and not kinds:
+        return (text, full_count, shape)
     get = dict.__getitem__
     return (
         text,
@@ -138,14 +139,19 @@ def _variant(
 class QueryCache:
     """The compiled queries of one database."""
 
-    __slots__ = ("lock", "shapes", "variants")
+    __slots__ = ("lock", "owner", "shapes", "variants")
 
-    def __init__(self) -> None:
+    def __init__(self, owner: Any) -> None:
+        self.owner = owner  # the database the compiled queries belong to
         self.lock = threading.Lock()
         # (text, fullCount) -> the shape of its latest compilation
         self.shapes: dict[tuple[str, bool], Any] = {}
         # variant key -> idle instances
         self.variants: dict[_Key, list[Prepared]] = {}
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> QueryCache:
+        """A copy of the database (a hot backup) starts with no compiled queries."""
+        return QueryCache(None)
 
     def checkout(self, text: str, full_count: bool, binds: dict[str, Any]) -> Prepared | None:
         """An idle instance that serves this execution, taken out of the pool (None:
@@ -179,19 +185,24 @@ class QueryCache:
                 idle.append(prepared)
 
 
-_CACHES: weakref.WeakKeyDictionary[Any, QueryCache] = weakref.WeakKeyDictionary()
 _CACHES_LOCK = threading.Lock()
+_ATTRIBUTE = "_aql_compiled_queries"
 
 
 def cache_of(db: Any) -> QueryCache | None:
-    """The compiled-query cache of database ``db`` (None for an object without one)."""
-    try:
-        found = _CACHES.get(db)
-        if found is None:
-            with _CACHES_LOCK:
-                found = _CACHES.get(db)
-                if found is None:
-                    found = _CACHES[db] = QueryCache()
-    except TypeError:
-        return None  # not weakly referenceable
+    """The compiled-query cache of database ``db`` (None for an object without one).
+
+    It lives on the database object, so it goes with it (the compiled queries refer to
+    the database); a database built as a copy of another (a stream transaction's view)
+    finds the other's cache not its own and gets one of its own."""
+    found: QueryCache | None = getattr(db, _ATTRIBUTE, None)
+    if found is None or found.owner is not db:
+        with _CACHES_LOCK:
+            found = getattr(db, _ATTRIBUTE, None)
+            if found is None or found.owner is not db:
+                found = QueryCache(db)
+                try:
+                    setattr(db, _ATTRIBUTE, found)
+                except AttributeError:
+                    return None  # an object that takes no attributes
     return found

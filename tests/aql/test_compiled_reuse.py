@@ -4,7 +4,9 @@ fullCount and concurrent executions all answer as a fresh compilation would."""
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 from typing import Any
 
 import pytest
@@ -219,3 +221,16 @@ def test_an_index_lookup_under_limit_counts_the_documents_it_read() -> None:
     covered = "FOR d IN items FILTER d.g == 1 LIMIT 2 RETURN d.g"
     res = api.execute(db, covered, None, {})
     assert (res.stats["scannedIndex"], res.stats["documentLookups"]) == (2, 0)
+
+
+def test_compiled_queries_go_with_their_database() -> None:
+    db = _items(3)
+    query = "FOR d IN items FILTER d._key == @k RETURN d.n"
+    assert q(db, query, {"k": "1"}) == [1]
+    twin = db.server.copy_data()[0][db.name]  # a hot backup copies databases
+    assert q(twin, query, {"k": "2"}) == [2]
+    assert q(db, query, {"k": "0"}) == [0]
+    gone = weakref.ref(db)
+    del db, twin
+    gc.collect()
+    assert gone() is None
