@@ -45,10 +45,23 @@ class Condition:
 
 @dataclass(frozen=True)
 class AccessPath:
-    """The index lookup for a FOR, with the conditions it serves in lookup order."""
+    """The index lookup for a FOR, with the conditions it serves in lookup order, and how
+    to ask the same index again (``relookup``) for a later execution of the same plan."""
 
     lookup: Lookup
     conditions: tuple[Condition, ...]
+    position: int = 0  # the index's place in the collection's list
+    wanted: tuple[tuple[str, bool], ...] = ()
+    ranges: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    need_equality: bool = False
+
+    def relookup(self, collection: Any) -> Lookup:
+        """The lookup of the same index of ``collection`` as another execution sees it
+        (its snapshot's documents), for the same conditions."""
+        index = collection.indexes[self.position]
+        found = _lookup(index, dict(self.wanted), dict(self.ranges), self.need_equality)
+        assert found is not None  # the same index answers the same conditions
+        return found
 
 
 #: the conditions found per (loop variable, statements from the FOR on): parsed queries are
@@ -167,7 +180,14 @@ def choose(collection: Any, var: str, stmts: list[A.Node], i: int) -> AccessPath
             n = len(lookup.fields) - lookup.ranged
             used = [conds[f] for f in lookup.fields[:n]]
             used += bounds[lookup.fields[-1]] if lookup.ranged else []
-            return AccessPath(lookup, tuple(used))
+            return AccessPath(
+                lookup,
+                tuple(used),
+                collection.indexes.index(index),
+                tuple(wanted.items()),
+                tuple(ranges.items()),
+                need_equality,
+            )
     if forced and hint:
         described = {"forced": True, "lookahead": 1, "type": "simple", "hint": hint}
         text = json.dumps({"indexHint": described}, separators=(",", ":"))
@@ -202,55 +222,87 @@ def _index_hint(options: A.ObjectLit | None) -> tuple[list[str], bool]:
 
 
 def index_source(
-    scope: Scope, collection: Any, var: str, vars: dict[str, int], stmts: list[A.Node], i: int
+    scope: Scope,
+    name: str,
+    var: str,
+    vars: dict[str, int],
+    stmts: list[A.Node],
+    i: int,
+    counts: list[str] | None = None,
 ) -> tuple[Fn, tuple[A.Node, ...]] | None:
-    """The documents of the chosen index lookup, per row, and the FILTER conjuncts the
-    lookup answers exactly (None: scan the collection). As ArangoDB's
-    ``remove-filter-covered-by-index`` rule does, those conjuncts need no check per
-    document; a condition found through a LET is not among them (its FILTER reads the
-    variable)."""
-    path = choose(collection, var, stmts, i)
+    """The documents of the chosen index lookup in collection ``name`` (as the query
+    uses it), per row, and the FILTER conjuncts the lookup answers exactly (None: scan the
+    collection). As ArangoDB's ``remove-filter-covered-by-index`` rule does, those
+    conjuncts need no check per document; a condition found through a LET is not among
+    them (its FILTER reads the variable). With ``counts``, the documents produced are not
+    counted here: the statistics they go to are named in ``counts`` for the loop, which
+    counts what it reads."""
+    colls = scope.inputs.colls
+    path = choose(colls[name], var, stmts, i)
     if path is None:
         return None
     fns = [scope.expr(c.value, vars) for c in path.conditions]
-    fetch = path.lookup.fetch
     stats = scope.ctx.stats
     # a document the index cannot answer for is read from the collection: RocksDB's
     # ``documentLookups``, one per document the index produces (filtered ones too)
     lookups = 0 if covered_by_index(path.lookup.index, var, stmts[i + 1 :]) else 1
-    # ArangoDB's index executor creates its cursor for the first input row and rearms it
-    # for every further one (an inner loop or a subquery runs it once per outer row)
-    cursor = ["cursorsCreated"]
-    one = path.lookup.one if len(fns) == 1 else None
-    if one is not None:
+    if counts is not None:
+        counts += ["scannedIndex", "documentLookups"] if lookups else ["scannedIndex"]
+        lookups = -1  # counted by the loop
+    # per execution: the index as its snapshot sees it, and ArangoDB's index executor's
+    # cursor, created for the first input row and rearmed for every further one (an inner
+    # loop or a subquery runs it once per outer row)
+    first = [path.lookup]
+    state = scope.per_run(lambda: _IndexRun(first.pop() if first else path.relookup(colls[name])))
+
+    if len(fns) == 1 and path.lookup.one is not None:
         value = fns[0]
-        created = False
 
         def by_value(r: Row) -> list[Any]:
-            nonlocal created
-            found = one(value(r))
-            n = len(found)
-            stats["scannedIndex"] += n
-            if lookups:
-                stats["documentLookups"] += n
-            if created:
+            run = state[0]
+            one = run.lookup.one
+            assert one is not None
+            found: list[Any] = one(value(r))
+            if lookups >= 0:
+                n = len(found)
+                stats["scannedIndex"] += n
+                if lookups:
+                    stats["documentLookups"] += n
+            if run.created:
                 stats["cursorsRearmed"] += 1
             else:
                 stats["cursorsCreated"] += 1
-                created = True
+                run.created = True
             return found
 
         return by_value, tuple(c.node for c in path.conditions)
 
     def by_index(r: Row) -> list[Any]:
-        found = fetch([fn(r) for fn in fns])
-        stats["scannedIndex"] += len(found)
-        stats["documentLookups"] += lookups * len(found)
-        stats[cursor[0]] += 1
-        cursor[0] = "cursorsRearmed"
+        run = state[0]
+        found: list[Any] = run.lookup.fetch([fn(r) for fn in fns])
+        if lookups >= 0:
+            n = len(found)
+            stats["scannedIndex"] += n
+            if lookups:
+                stats["documentLookups"] += n
+        if run.created:
+            stats["cursorsRearmed"] += 1
+        else:
+            stats["cursorsCreated"] += 1
+            run.created = True
         return found
 
     return by_index, tuple(c.node for c in path.conditions)
+
+
+class _IndexRun:
+    """One execution's index lookup and whether its cursor was created yet."""
+
+    __slots__ = ("created", "lookup")
+
+    def __init__(self, lookup: Lookup) -> None:
+        self.lookup = lookup
+        self.created = False
 
 
 def covered_by_index(index: Any, var: str, rest: list[A.Node]) -> bool:

@@ -10,8 +10,8 @@ from ..base.errors import ArangoError
 from ..state.running import RunningQuery
 from . import ast as A
 from .compiler import Compiler
-from .context import STAT_FIELDS, Access, QueryContext
-from .executor import bind_parameters, phase, run
+from .context import Access, QueryContext
+from .executor import bind_parameters, in_phase, phase, run
 from .limits import deep_stack
 from .parser import parse_query
 from .plan import PlanBuilder, deterministic, rule_run
@@ -81,24 +81,27 @@ def _execute(
 ) -> QueryResult:
     profile = QueryProfile(running)
     profile.done("initializing")
-    with phase("parsing"):
+    try:
         ast = parse_query(query)
+    except ArangoError as exc:
+        in_phase(exc, "parsing")
+        raise
     with deep_stack():
-        rows, ctx = run(db, ast, binds, opts, user, query, access, profile, running)
-    stats = {k: ctx.stats[k] for k in STAT_FIELDS}
-    full_count = None
-    if ctx.full_count is not None:
-        full_count = ctx.full_count[0] if _has_limit(ast) else len(rows)
+        rows, outcome = run(db, ast, binds, opts, user, query, access, profile, running)
+    stats = outcome.stats
+    full_count = outcome.full_count
+    if full_count is not None:
+        full_count = full_count if _has_limit(ast) else len(rows)
         stats["fullCount"] = full_count
     profile.done("finalizing")
     return QueryResult(
         rows,
-        ctx.warnings,
+        outcome.warnings,
         stats,
         full_count,
         profile.timers,
         profile.elapsed(),
-        ctx.node_stats,
+        outcome.node_stats,
     )
 
 

@@ -1,4 +1,4 @@
-"""Compile an AQL AST into nested Python closures, once per execution: the statements.
+"""Compile an AQL AST into nested Python closures: the statements.
 
 A statement becomes a stage ``rows -> rows`` (generators, so LIMIT stops upstream work
 early); a query becomes ``fn(row) -> iterator of results``. Expressions are compiled by
@@ -34,7 +34,7 @@ _LIMIT_MAX = 2**62 - 1  # LIMIT values are int64s; two of these still fit a mach
 
 
 class Compiler(ExpressionCompiler):
-    """Compiles one query for one execution (bind values and database known)."""
+    """Compiles one query; the result serves later executions (``aql/prepared.py``)."""
 
     # ------------------------------------------------------------------ queries
     def query(self, q: A.Query, scope: dict[str, int]) -> Runner:
@@ -65,7 +65,19 @@ class Compiler(ExpressionCompiler):
                 stages.append(_tagged(near_stage, tags))
                 stage_tags.append(tags)
                 continue
+            # the main query's first FOR with a LIMIT right after it reads its documents
+            # as the LIMIT asks for them (ArangoDB's executor reads only the rows its
+            # caller wants): its scan statistics count the documents it read
+            self.on_demand = (
+                isinstance(st, A.For)
+                and self.depth == 0
+                and not level.has_for
+                and self.limit_follows(stmts, i)
+            )
+            counts: list[str] = []  # filled by the FOR's source (read before any nesting)
+            self.demand_counts = counts
             stage = self.statement(st, level, stmts, i)
+            self.on_demand = False
             tags = self.plan_nodes(st, level)
             if isinstance(st, (A.Modify, A.Upsert)):
                 tags = tags[-1:]  # a write fails in its own node, after its calculations
@@ -81,6 +93,8 @@ class Compiler(ExpressionCompiler):
                     tags += self.plan_nodes(flt, level)
                     i += 1
                 stage = stage.build(preds)
+                if counts:
+                    stage = _read_on_demand(stage, self.ctx.stats, counts)
             if stage is not None:
                 stages.append(_tagged(stage, tags) if tags else stage)
                 stage_tags.append(tags)
@@ -89,6 +103,7 @@ class Compiler(ExpressionCompiler):
         assert final is not None
         run_final = final
         if self.ctx.node_stats is not None:
+            self.not_reusable()  # the measurements belong to this execution
             stages, run_final = _measured(
                 self.ctx.node_stats, stages, stage_tags, final, final_tags
             )
@@ -100,6 +115,26 @@ class Compiler(ExpressionCompiler):
             return run_final(rows)
 
         return run
+
+    def limit_follows(self, stmts: list[A.Node], i: int) -> bool:
+        """Whether only the FOR's own FILTERs and calculations stand between ``stmts[i]``
+        and a LIMIT, each passing the LIMIT's demand through (no subquery, no call of a
+        function that is not deterministic)."""
+        j = i + 1
+        while j < len(stmts) and isinstance(stmts[j], A.Filter):
+            j += 1
+        while j < len(stmts) and isinstance(stmts[j], A.Let):
+            j += 1
+        if j == len(stmts) or not isinstance(stmts[j], A.Limit):
+            return False
+        for node in A.walk(stmts[i + 1 : j]):
+            if isinstance(node, A.Subquery):
+                return False
+            if isinstance(node, A.Call):
+                spec = self.registry.get(node.name)
+                if spec is None or not spec.deterministic:
+                    return False
+        return True
 
     def unanswered(self, cond: A.Expr, covered: tuple[A.Node, ...], level: Level) -> list[Fn]:
         """A FILTER's check per document: its conjuncts, in order, but those the loop's
@@ -143,10 +178,13 @@ class Compiler(ExpressionCompiler):
         if isinstance(st, A.Window):
             return self.window(st, level)
         if isinstance(st, A.Modify):
+            self.not_reusable()
             return self.modify(st, level)
         if isinstance(st, A.Upsert):
+            self.not_reusable()
             return self.upsert(st, level)
         if isinstance(st, (A.Traversal, A.PathSearch)):
+            self.not_reusable()
             level.has_for = True
             return traversal.compile_graph(self, st, level)
         raise ArangoError(1501, f"unsupported statement {type(st).__name__}", 400)
@@ -164,6 +202,7 @@ class Compiler(ExpressionCompiler):
     def for_(self, st: A.For, level: Level, stmts: list[A.Node], i: int) -> Stage | ForStage:
         view_stage = compile_view_for(self, st, level)
         if view_stage is not None:
+            self.not_reusable()
             return view_stage
         if st.search is not None:
             raise ArangoError(
@@ -190,7 +229,7 @@ class Compiler(ExpressionCompiler):
             return None
         if self.ctx.db.get_collection(name) is None:
             return None
-        coll = self.ctx.collection(name)
+        coll = self.use_collection(name)
         if len(coll.indexes) < 2:
             return None
 
@@ -202,6 +241,7 @@ class Compiler(ExpressionCompiler):
         found = nearest.match(coll, st.var, stmts, i, fold)
         if found is None:
             return None
+        self.not_reusable()
         self.check_read(coll.name)
         limit = next(j for j in range(i, len(stmts)) if stmts[j] is found.sort) + 1
         counter = self.ctx.full_count_counter(self.depth, stmts, limit)
@@ -216,19 +256,26 @@ class Compiler(ExpressionCompiler):
         if isinstance(expr, A.Name) and expr.name not in level.vars:
             if self.ctx.db.get_collection(expr.name) is None and expr.name in self.ctx.db.views:
                 raise ArangoError(9, "FOR over a view is not emulated by pytest-arangomock", 501)
-            coll = self.ctx.collection(expr.name)
+            name = expr.name
+            coll = self.use_collection(name)
         elif isinstance(expr, A.Param) and expr.datasource:
-            coll = self.ctx.collection(self.collection_name(expr))
+            name = self.collection_name(expr)
+            coll = self.use_collection(name)
         if coll is None:
             return self.expr(expr, level.vars), ()
         self.check_read(coll.name)
-        indexed = access.index_source(self, coll, st.var, level.vars, stmts, i)
+        counts = self.demand_counts if self.on_demand else None
+        indexed = access.index_source(self, name, st.var, level.vars, stmts, i, counts)
         if indexed is not None:
             return indexed
         stats = self.ctx.stats
+        colls = self.inputs.colls
+        if counts is not None:
+            counts.append("scannedFull")
+            return lambda _r: list(colls[name].docs.values()), ()
 
         def scan(_r: Row) -> list[Any]:
-            docs = list(coll.docs.values())
+            docs = list(colls[name].docs.values())
             stats["scannedFull"] += len(docs)
             return docs
 
@@ -533,6 +580,30 @@ def _measured(
         out.append(measured)
     last, _ = stats.measure(final, final_tags, upstream)
     return out, last
+
+
+def _read_on_demand(stage: Stage, stats: dict[str, Any], counts: list[str]) -> Stage:
+    """A FOR loop whose source counts no statistics: the documents it read, those its
+    FILTERs rejected included, are added to ``counts`` once the loop is done (the LIMIT
+    after it may stop it early)."""
+
+    def read(rows: Iterable[Row]) -> Iterator[Row]:
+        rejected = stats["filtered"]
+        passed = 0
+        loop = iter(stage(rows))
+        try:
+            for r in loop:
+                passed += 1
+                yield r
+        finally:
+            close = getattr(loop, "close", None)
+            if close is not None:
+                close()  # the loop counts the documents its FILTERs rejected
+            done = passed + stats["filtered"] - rejected
+            for key in counts:
+                stats[key] += done
+
+    return read
 
 
 def _drain(rows: Iterable[Row]) -> Iterator[Any]:

@@ -40,6 +40,9 @@ STAT_FIELDS = (
 )
 
 
+_ZERO_STATS = dict.fromkeys(STAT_FIELDS, 0)
+
+
 def _positive(value: Any) -> float | None:
     """A positive number option (``maxRuntime``, ``memoryLimit``), None when unset or 0."""
     if type(value) in (int, float) and value > 0:
@@ -62,6 +65,27 @@ class QueryContext:
         access: Access | None = None,
     ) -> None:
         self.db = db
+        self.stats: dict[str, Any] = dict(_ZERO_STATS)
+        self.full_count: list[int] | None = [0] if options.get("fullCount") else None
+        #: per-node rows and runtimes, measured for a level-2 profile
+        self.node_stats: NodeStats | None = None
+        level: Any = options.get("profile")
+        if type(level) in (int, float) and level >= 2:
+            stats = self.stats
+            self.node_stats = NodeStats(lambda: int(stats["filtered"]))
+        self._begin(options, user, access)
+
+    def restart(self, options: dict[str, Any], user: str | None, access: Access | None) -> None:
+        """Make the context fresh for another execution of the same compiled query: the
+        containers its closures hold (statistics, the fullCount counter) are reset in
+        place, everything else is replaced."""
+        self.stats.update(_ZERO_STATS)
+        if self.full_count is not None:
+            self.full_count[0] = 0
+        self._begin(options, user, access)
+
+    def _begin(self, options: dict[str, Any], user: str | None, access: Access | None) -> None:
+        db = self.db
         self._user = user
         # the caller's permission check, called with (collection, writes) for every
         # collection the query reads or writes
@@ -71,10 +95,8 @@ class QueryContext:
         max_warnings = options.get("maxWarningCount", 10)
         self.max_warnings = max_warnings if isinstance(max_warnings, int) else 10
         self.fail_on_warning = bool(options.get("failOnWarning", False))
-        self.stats: dict[str, Any] = {k: 0 for k in STAT_FIELDS}
         self.undo: list[tuple[Any, str, Any]] = []
         self.writes_collections: set[str] = set()
-        self.full_count: list[int] | None = [0] if options.get("fullCount") else None
         self.query_text = ""
         self.started = time.monotonic()
         max_runtime = _positive(options.get("maxRuntime"))
@@ -92,12 +114,6 @@ class QueryContext:
         self.ticks = 0  # loops started, for the interruption points of FOR
         #: the snapshot the query reads (``state/snapshots.py``), once it runs
         self.snapshot: QuerySnapshot | None = None
-        #: per-node rows and runtimes, measured for a level-2 profile
-        self.node_stats: NodeStats | None = None
-        level: Any = options.get("profile")
-        if type(level) in (int, float) and level >= 2:
-            stats = self.stats
-            self.node_stats = NodeStats(lambda: int(stats["filtered"]))
 
     # FunctionContext -------------------------------------------------------
     @property

@@ -1,4 +1,5 @@
-"""Run a parsed query: bind parameter checks, compilation, execution, warnings, stats, undo."""
+"""Run a parsed query: bind parameter checks, compilation (or a compiled query kept from an
+earlier execution), execution, warnings, stats, undo."""
 
 from __future__ import annotations
 
@@ -13,10 +14,20 @@ from . import ast as A
 from . import interrupt
 from .compiler import Compiler
 from .context import STAT_FIELDS, Access, QueryContext
+from .prepared import Prepared, QueryCache, cache_of, sources
 from .profile import QueryProfile
+from .scope import Runner
 from .writes import undo
 
-__all__ = ["STAT_FIELDS", "Access", "QueryContext", "bind_parameters", "decorated_message", "run"]
+__all__ = [
+    "STAT_FIELDS",
+    "Access",
+    "Outcome",
+    "QueryContext",
+    "bind_parameters",
+    "decorated_message",
+    "run",
+]
 
 
 #: the bind parameters each parsed query declares (parsed queries are cached and shared, so
@@ -50,6 +61,20 @@ def bind_parameters(query: A.Query, bind_vars: dict[str, Any]) -> None:
             raise ArangoError(1552, f"bind parameter '{key}' was not declared in the query", 400)
 
 
+class Outcome:
+    """What an execution leaves for its answer, taken out of the query context before the
+    compiled query serves the next execution."""
+
+    __slots__ = ("full_count", "node_stats", "stats", "warnings")
+
+    def __init__(self, ctx: QueryContext) -> None:
+        self.warnings = ctx.warnings
+        stats = ctx.stats
+        self.stats: dict[str, Any] = {k: stats[k] for k in STAT_FIELDS}
+        self.full_count = None if ctx.full_count is None else ctx.full_count[0]
+        self.node_stats = ctx.node_stats
+
+
 def run(
     db: Any,
     query: A.Query,
@@ -60,35 +85,102 @@ def run(
     access: Access | None = None,
     profile: QueryProfile | None = None,
     running: RunningQuery | None = None,
-) -> tuple[list[Any], QueryContext]:
-    """Compile and run ``query``; undo its writes if anything fails. ``profile`` times
+) -> tuple[list[Any], Outcome]:
+    """Compile ``query`` (or take its compiled form from the last executions, see
+    ``aql/prepared.py``) and run it; undo its writes if anything fails. ``profile`` times
     the phases from the binding of parameters on (the end of ``parsing``); ``running``
     is the query's entry in the list of running queries (its kill flag)."""
     started = time.perf_counter()
     prof = profile if profile is not None else QueryProfile()
-    with phase("parsing"):
+    full_count = bool(options.get("fullCount"))
+    level: Any = options.get("profile")
+    measured = type(level) in (int, float) and level >= 2  # per-node stats: compiled anew
+    cache = cache_of(db) if text and not measured else None
+    try:
         bind_parameters(query, bind_vars)
         prof.done("parsing")
-        ctx = QueryContext(db, options, user, access)
+        reused = cache.checkout(text, full_count, bind_vars) if cache is not None else None
+        if reused is None:
+            ctx = QueryContext(db, options, user, access)
+        else:
+            ctx = reused.ctx
+            ctx.restart(options, user, access)
         ctx.running = running
         ctx.query_text = text
         for _ in range(query.out_of_range):
             ctx.warn(1504)  # a number literal past a double's range (it is null)
         prof.done("optimizing ast")
-        compiler = Compiler(ctx, bind_vars)
-        for coll in query.with_collections:
-            ctx.collection(compiler.collection_name(coll))
+        compiler = Compiler(ctx, bind_vars) if reused is None else reused.compiler
+        if reused is None:
+            for coll in query.with_collections:
+                compiler.use_collection(compiler.collection_name(coll))
+    except ArangoError as exc:
+        in_phase(exc, "parsing")
+        raise
+    plan = _Plan(compiler, query, reused, cache, text, full_count)
     server = getattr(db, "server", None)
     lock = getattr(server, "lock", None)
     if lock is None:
-        return _execute(compiler, query, ctx, started, prof), ctx
+        rows = _execute(plan, bind_vars, ctx, started, prof)
+        return rows, plan.done(ctx)
     with lock, interrupt.running(ctx):
         snapshot = _read_snapshot(ctx)
         try:
-            return _execute(compiler, query, ctx, started, prof), ctx
+            rows = _execute(plan, bind_vars, ctx, started, prof)
+            return rows, plan.done(ctx)
         finally:
             if snapshot is not None:
                 db.server.transactions.end_read(snapshot)
+
+
+class _Plan:
+    """The compiled form of one execution: taken from the cache or compiled now, and
+    handed back to the cache once the execution succeeded."""
+
+    __slots__ = ("cache", "compiler", "full_count", "keep", "query", "text")
+
+    def __init__(
+        self,
+        compiler: Compiler,
+        query: A.Query,
+        reused: Prepared | None,
+        cache: QueryCache | None,
+        text: str,
+        full_count: bool,
+    ) -> None:
+        self.compiler = compiler
+        self.query = query
+        self.keep = reused
+        self.cache = cache
+        self.text = text
+        self.full_count = full_count
+
+    def runner(self, binds: dict[str, Any]) -> Runner:
+        """The runner with this execution's inputs (compiled now when not reused)."""
+        kept = self.keep
+        if kept is not None:
+            kept.bind(binds)
+            return kept.runner
+        compiler = self.compiler
+        warned = len(compiler.ctx.warnings)
+        runner = compiler.query(self.query, {})
+        if (
+            self.cache is not None
+            and compiler.reusable
+            and len(compiler.ctx.warnings) == warned
+            and not compiler.ctx.writes_collections
+        ):
+            used = sources(compiler)
+            if used is not None:
+                self.keep = Prepared(compiler, runner, self.text, self.full_count, used)
+        return runner
+
+    def done(self, ctx: QueryContext) -> Outcome:
+        """The execution's outcome; the compiled query goes back to the cache."""
+        outcome = Outcome(ctx)
+        if self.keep is not None and self.cache is not None:
+            self.cache.checkin(self.keep)
+        return outcome
 
 
 def _read_snapshot(ctx: QueryContext) -> Any:
@@ -106,6 +198,12 @@ def _read_snapshot(ctx: QueryContext) -> Any:
     return snapshot
 
 
+def in_phase(exc: ArangoError, name: str) -> None:
+    """Mark an error with the query phase it was raised in (``(while parsing)``); the
+    innermost phase names it."""
+    exc.__dict__.setdefault("aql_phase", name)
+
+
 class phase:
     """Mark ArangoErrors raised inside with the query phase (``(while parsing)``)."""
 
@@ -117,7 +215,7 @@ class phase:
 
     def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> None:
         if isinstance(exc, ArangoError):
-            exc.__dict__.setdefault("aql_phase", self.name)
+            in_phase(exc, self.name)
 
 
 def decorated_message(exc: ArangoError, prefix: str = "AQL: ") -> str:
@@ -130,23 +228,29 @@ def decorated_message(exc: ArangoError, prefix: str = "AQL: ") -> str:
 
 
 def _execute(
-    compiler: Compiler, query: A.Query, ctx: QueryContext, started: float, prof: QueryProfile
+    plan: _Plan, binds: dict[str, Any], ctx: QueryContext, started: float, prof: QueryProfile
 ) -> list[Any]:
     prof.done("loading collections")  # WITH collections checked, the write lock held
     writer = None
     try:
-        with phase("parsing"):
-            runner = compiler.query(query, {})
+        try:
+            runner = plan.runner(binds)
+        except ArangoError as exc:
+            in_phase(exc, "parsing")
+            raise
         prof.done("instantiating plan")
         prof.done("optimizing plan")  # the compiled stages are run as built
-        row: list[Any] = [None] * max(compiler.nslots, 1)
-        with phase("executing"):
+        row: list[Any] = [None] * max(plan.compiler.nslots, 1)
+        try:
             if ctx.writes_collections:
                 writer = _snapshot(ctx)
             rows_iter = runner(row)
             prof.done("instantiating executors")
             rows = [_output(v) for v in rows_iter]
             ctx.check_deadline()
+        except ArangoError as exc:
+            in_phase(exc, "executing")
+            raise
         prof.done("executing")
     except BaseException:
         undo(ctx.undo)

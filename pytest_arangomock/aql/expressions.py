@@ -1,16 +1,18 @@
 """Compile AQL expressions into closures ``fn(row) -> value``.
 
 Rows are Python lists indexed by variable slots (resolved at compile time, so evaluation
-never looks names up). Bind parameters are known at compile time and are inlined as
-constants. :class:`ExpressionCompiler` also holds the per-query compile state the statement
-compiler (:mod:`.compiler`) builds on.
+never looks names up). Bind parameters and collections are run-time inputs (:class:`Inputs`),
+so one compiled query serves later executions with other values; a value the compiler reads
+to make a choice (a LIMIT, an attribute name, a collection) is recorded, and the compiled
+query only serves executions with the same value. :class:`ExpressionCompiler` also holds the
+per-query compile state the statement compiler (:mod:`.compiler`) builds on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from ..base.errors import ArangoError
 from ..base.values import to_bool, to_string
@@ -20,19 +22,21 @@ from .context import QueryContext
 from .functions import Arg, arity_error
 from .functions.library import REGISTRY
 from .parser import error_at
-from .scope import Fn, Row, Runner
+from .scope import Fn, Inputs, Row, Runner
 
 _SPREAD = object()
+_T = TypeVar("_T")
 _RECOVERABLE = (TypeError, ValueError, AttributeError, IndexError, KeyError, OverflowError)
 
 
 class ExpressionCompiler:
-    """Compiles the expressions of one query for one execution (bind values and database
-    known); :class:`.compiler.Compiler` adds the statements."""
+    """Compiles the expressions of one query against one database (bind values and
+    collections are run-time :class:`Inputs`); :class:`.compiler.Compiler` adds the
+    statements."""
 
     def __init__(self, ctx: QueryContext, binds: dict[str, Any]) -> None:
         self.ctx = ctx
-        self.binds = binds
+        self.inputs = Inputs(binds)
         self.nslots = 0
         self.current: dict[int, int] = {}
         self.current_stack: list[int] = []
@@ -46,6 +50,53 @@ class ExpressionCompiler:
         # is_const() answers by node id (with the node, so that its id stays unique
         # while the answer is kept): nested literals ask about every level
         self.const_nodes: dict[int, tuple[Any, bool]] = {}
+        #: whether the compiled query may serve another execution (see ``aql/prepared.py``)
+        self.reusable = True
+        #: bind parameters whose kind (not value) a choice depended on: name -> (kind of, kind)
+        self.shapes: dict[str, tuple[Callable[[Any], Any], Any]] = {}
+        #: work to redo at the start of every later execution (after ``inputs`` are set)
+        self.restarts: list[Callable[[], None]] = []
+        #: the FOR being compiled reads on demand (a LIMIT follows): its source leaves
+        #: the statistics named in ``demand_counts`` to the loop
+        self.on_demand = False
+        self.demand_counts: list[str] = []
+
+    @property
+    def binds(self) -> dict[str, Any]:
+        return self.inputs.binds
+
+    def not_reusable(self) -> None:
+        """The compiled query holds something of this execution only (a write, a view,
+        a traversal...): it is compiled again next time."""
+        self.reusable = False
+
+    def use_collection(self, name: str) -> Any:
+        """The collection ``name`` for reading (1203, permission checks), recorded so a
+        later execution of the compiled query resolves it again (its own snapshot, its
+        caller's permissions)."""
+        coll = self.ctx.collection(name)
+        colls = self.inputs.colls
+        colls.pop(name, None)  # keep first-use order for the checks of later executions
+        colls[name] = coll
+        return coll
+
+    def per_run(self, make: Callable[[], _T]) -> list[_T]:
+        """A box holding ``make()``, made now and again at the start of every later
+        execution: what a compiled closure derives from the execution's inputs."""
+        box = [make()]
+
+        def refill() -> None:
+            box[0] = make()
+
+        self.restarts.append(refill)
+        return box
+
+    def bind_kind(self, key: str, kind_of: Callable[[Any], Any]) -> Any:
+        """``kind_of`` of a bind value, recorded: the compiled query serves executions
+        whose value is of the same kind."""
+        kind = kind_of(dict.__getitem__(self.binds, key))
+        self.shapes[key] = (kind_of, kind)
+        return kind
 
     # ------------------------------------------------------------------ helpers
     def error_at(self, message: str, pos: A.Pos | None, num: int = 1501) -> ArangoError:
@@ -78,8 +129,16 @@ class ExpressionCompiler:
 
     def const_value(self, expr: A.Expr, vars: dict[str, int]) -> Any:
         """Evaluate an expression that must be known at compile time (OPTIONS, LIMIT...)."""
+        self.folding(expr)
         fn = self.expr(expr, vars)
         return fn([None] * max(self.nslots, 1))
+
+    def folding(self, expr: A.Expr) -> None:
+        """A function call evaluated while compiling may read the caller, the database or
+        the clock (CURRENT_USER(), TOKENS() with an analyzer): such a query is compiled
+        again next time."""
+        if self.reusable and any(isinstance(n, A.Call) for n in A.walk(expr)):
+            self.reusable = False
 
     def is_const(self, expr: A.Expr) -> bool:
         """No variable, subquery, ``CURRENT`` or non-deterministic call anywhere in
@@ -156,8 +215,9 @@ class ExpressionCompiler:
             name = self.collection_name(e)
             coll = self.ctx.collection(name)
             raise ArangoError(1568, f"collection '{coll.name}' used as expression operand", 400)
-        v = self.param(e)
-        return lambda r: v
+        key = e.name
+        inputs = self.inputs
+        return lambda r: inputs.binds[key]
 
     def x_Name(self, e: A.Name, vars: dict[str, int]) -> Fn:
         s = vars.get(e.name)
@@ -274,6 +334,7 @@ class ExpressionCompiler:
         if self.is_const(e) and all(
             isinstance(x, (A.Const, A.ArrayLit, A.ObjectLit)) for x in e.items
         ):
+            self.folding(e)
             value = [self.expr(x, vars)([]) for x in e.items]
             return lambda r: value
         return _array_of([self.expr(x, vars) for x in e.items])
@@ -346,11 +407,20 @@ class ExpressionCompiler:
     def x_Binary(self, e: A.Binary, vars: dict[str, int]) -> Fn:
         lf = self.expr(e.left, vars)
         op = e.op
+        right = e.right
         if (
             op in ("IN", "NOT IN")
-            and isinstance(e.right, (A.ArrayLit, A.Param))
-            and self.is_const(e.right)
+            and isinstance(right, A.Param)
+            and not right.datasource
+            and self.bind_kind(right.name, _is_list)
         ):
+            # membership by hashing, the set made once per execution from its value
+            key, inputs = right.name, self.inputs
+            box = self.per_run(lambda: O.in_set(dict.__getitem__(inputs.binds, key)))
+            if op == "IN":
+                return lambda r: box[0](lf(r))
+            return lambda r: not box[0](lf(r))
+        if op in ("IN", "NOT IN") and isinstance(right, A.ArrayLit) and self.is_const(right):
             rv = self.const_value(e.right, vars)
             if type(rv) is list:
                 test = O.in_set(rv)
@@ -556,6 +626,7 @@ class ExpressionCompiler:
         """A user-defined function (``NS::FN``): JavaScript, run by the runtime the server
         was given (``state.runtime.JavaScriptRuntime``); without one, 501."""
         ctx = self.ctx
+        self.not_reusable()
         runtime = getattr(getattr(ctx.db, "server", None), "javascript", None)
         if runtime is None:
             raise ArangoError(
@@ -577,16 +648,18 @@ class ExpressionCompiler:
             or (isinstance(a, A.Name) and a.name not in vars)
         ):
             cname = self.collection_name(a)
-            self.ctx.collection(cname)
+            self.use_collection(cname)
             return lambda r: cname
         if (
             isinstance(a, A.Name)
             and a.name not in vars
             and not (a.name in ("CURRENT", "$CURRENT") and self.current_stack)
         ):
-            coll = self.ctx.collection(a.name)
+            name = a.name
+            coll = self.use_collection(name)
             self.check_read(coll.name)
-            return lambda r: list(coll.docs.values())
+            colls = self.inputs.colls
+            return lambda r: list(colls[name].docs.values())
         return self.expr(a, vars)
 
 
@@ -636,6 +709,10 @@ def _compare_number(op: str, lf: Fn, c: Any, cmp: Callable[[Any, Any], bool]) ->
         return fast(v, c) if (t is int or t is float) else cmp(v, c)
 
     return other
+
+
+def _is_list(value: Any) -> bool:
+    return type(value) is list
 
 
 def _bounded_wait(fn: Callable[..., Any], position: int) -> Callable[..., Any]:

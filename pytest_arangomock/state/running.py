@@ -145,6 +145,8 @@ class RunningQueries:
         return True
 
 
+_compact = json.JSONEncoder(separators=(",", ":")).encode
+
 #: ``--server.aql-recording-memory-limit``'s default (25 MiB for all records)
 RECORDING_MEMORY_LIMIT = 25 << 20
 #: bind parameters this large or larger are recorded as ``{}``
@@ -161,23 +163,19 @@ class RecentQueries:
         self._lock = threading.Lock()
         self.limit = limit
         self.enabled = True
-        self._records: deque[tuple[dict[str, Any], int]] = deque()
+        self._records: deque[tuple[tuple[float, str, str, dict[str, Any]], int]] = deque()
         self._size = 0
 
     def record(self, query: str, database: str, bind_vars: dict[str, Any] | None) -> None:
         if not self.enabled:
             return
-        encoded = json.dumps(bind_vars, separators=(",", ":")) if bind_vars else ""
+        encoded = _compact(bind_vars) if bind_vars else ""
         kept = bind_vars if bind_vars and len(encoded) < RECORDED_BIND_VARS_LIMIT else {}
-        entry = {
-            "timeStamp": iso_time(time.time()),
-            "query": query,
-            "database": database,
-            "bindVars": kept,
-        }
         size = _RECORD_OVERHEAD + len(query) + len(database) + (len(encoded) if kept else 0)
+        # the time stamp is formatted when the records are listed, not for every query
+        record = (time.time(), query, database, kept)
         with self._lock:
-            self._records.append((entry, size))
+            self._records.append((record, size))
             self._size += size
             while self._size > self.limit and len(self._records) > 1:
                 self._size -= self._records.popleft()[1]
@@ -185,4 +183,8 @@ class RecentQueries:
     def listed(self) -> list[dict[str, Any]]:
         """The records, newest first."""
         with self._lock:
-            return [entry for entry, _ in reversed(self._records)]
+            records = [record for record, _ in reversed(self._records)]
+        return [
+            {"timeStamp": iso_time(stamp), "query": query, "database": database, "bindVars": kept}
+            for stamp, query, database, kept in records
+        ]
