@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,9 +33,9 @@ from .backend import Backend
 from .settings import MODES, RECORD_MODES, Redaction, RunOptions, Settings
 
 if TYPE_CHECKING:
-    from .backends.factory import Run
     from .backends.faults import FaultsBackend
     from .backends.live import LiveBackend
+    from .backends.runs import Run
     from .emulator import Emulator
     from .serve import SwitchBackend
 
@@ -421,7 +420,7 @@ def _run_options(node: pytest.Item, settings: Settings, config: dict[str, Any]) 
 def _database_name(node: pytest.Item) -> str:
     """Unique and readable: test_<test name>_<random> (ArangoDB's traditional name rules)."""
     slug = re.sub(r"[^A-Za-z0-9_]", "_", node.name)[:40]
-    return f"t_{slug}_{secrets.token_hex(4)}"
+    return f"t_{slug}_{os.urandom(4).hex()}"  # secrets.token_hex, without its import
 
 
 _RUN_KEY = pytest.StashKey["Run"]()
@@ -485,6 +484,9 @@ def arango_settings(pytestconfig: pytest.Config) -> Settings:
 @pytest.fixture(scope="session")
 def _arangomock_live(arango_settings: Settings) -> Iterator[LiveBackend | None]:
     """One connection pool to the live server for the whole session (or ``None``)."""
+    if arango_settings.mode in ("emulate", "replay"):  # no server: no HTTP clients to load
+        yield None
+        return
     from .backends.factory import open_live  # HTTP clients load when a session asks
 
     live = open_live(arango_settings)
@@ -525,7 +527,7 @@ def arango_emulator(
     Only in emulate mode, and in record mode without a server (the emulator is recorded).
     Its server tasks stop when the test ends.
     """
-    from .backends.factory import EmulatorRun
+    from .backends.runs import EmulatorRun
 
     s = arango_settings
     node = request.node
@@ -568,8 +570,7 @@ def _arangomock_run(
     _arangomock_live: LiveBackend | None,
 ) -> Iterator[Run]:
     """This test's backend and its lifecycle, from the one backend factory."""
-    from .backends.factory import open_run  # backends load when the first test asks
-    from .backends.replay import CassetteError
+    from .backends.runs import CassetteError, EmulatorRun
 
     node = request.node
     assert isinstance(node, pytest.Item)
@@ -583,12 +584,13 @@ def _arangomock_run(
         return visible
 
     try:
-        run = open_run(
-            arango_settings,
-            _run_options(node, arango_settings, request.getfixturevalue("arango_config")),
-            live=_arangomock_live,
-            emulator=emulator,
-        )
+        options = _run_options(node, arango_settings, request.getfixturevalue("arango_config"))
+        if arango_settings.mode == "emulate":  # as open_run would, without loading the others
+            run: Run = EmulatorRun(emulator())
+        else:
+            from .backends.factory import open_run  # vcrpy, aiohttp: when a mode needs them
+
+            run = open_run(arango_settings, options, live=_arangomock_live, emulator=emulator)
     except (CassetteError, ValueError) as exc:
         failure = str(exc)
     else:
@@ -621,7 +623,7 @@ def arango_faults(_arangomock_run: Run) -> FaultsBackend:
 @pytest.fixture
 def arango_database_name(request: pytest.FixtureRequest, _arangomock_run: Run) -> Iterator[str]:
     """The name of this test's fresh database (created before, dropped after the test)."""
-    from .backends.replay import CassetteError
+    from .backends.runs import CassetteError
 
     node = request.node
     assert isinstance(node, pytest.Item)
@@ -648,8 +650,8 @@ def _restore(path: Path, run: Run, database: str) -> None:
     """Load an arangodump directory into the test's database: straight into an in-process
     emulator's state, else route by route through the test's backend (so a cassette
     records the restore like any other request)."""
-    from .backends.factory import EmulatorRun  # backends load when a test asks
     from .backends.restore import restore_over_http
+    from .backends.runs import EmulatorRun
     from .base.errors import ArangoError
 
     try:
@@ -715,7 +717,7 @@ def arango_db(request: pytest.FixtureRequest) -> Iterator[Any]:
     """
     from arangoasync import ArangoClient
 
-    from .backends.factory import EmulatorRun
+    from .backends.runs import EmulatorRun
     from .transports.arangoasync import InProcessHTTPClient
 
     node = request.node
