@@ -687,14 +687,6 @@ async def arango_client(_arangomock_run: Run) -> AsyncIterator[Any]:
         await client.close()
 
 
-@pytest_asyncio.fixture
-async def arango_sys_db(arango_client: Any, arango_root_password: str) -> Any:
-    """The ``_system`` database as root."""
-    from arangoasync.auth import Auth
-
-    return await arango_client.db("_system", auth=Auth("root", arango_root_password))
-
-
 def _database_now(client: Any, name: str, password: str) -> Any:
     """``await client.db(name, auth=...)`` without an event loop: without ``verify`` the
     driver sends no request and the coroutine ends at its first step. This lets
@@ -709,6 +701,12 @@ def _database_now(client: Any, name: str, password: str) -> Any:
         return done.value
     step.close()
     raise RuntimeError("arangomock: arangoasync's client.db() waited without verify=True")
+
+
+@pytest.fixture
+def arango_sys_db(arango_client: Any, arango_root_password: str) -> Any:
+    """The ``_system`` database as root (a plain fixture, as ``arango_db``)."""
+    return _database_now(arango_client, "_system", arango_root_password)
 
 
 @pytest.fixture
