@@ -6,7 +6,6 @@ without loading the emulator, the AQL engine or any HTTP client.
 
 from __future__ import annotations
 
-import configparser
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -117,7 +116,8 @@ def _pytest_ini(start: Path) -> dict[str, Any]:
                 if isinstance(found, dict):
                     return found
                 continue
-            parser = configparser.ConfigParser(interpolation=None)
+            # configparser loads here: the pytest plugin imports this module at every start
+            parser = importlib.import_module("configparser").ConfigParser(interpolation=None)
             parser.read(path, encoding="utf-8")
             if parser.has_section(section):
                 return dict(parser.items(section))

@@ -3,6 +3,7 @@ later with ``request.getfixturevalue``) still sees the same emulator and databas
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
@@ -43,3 +44,18 @@ async def test_with_the_client_and_sys_db(
     arango_client: Any, arango_sys_db: Any, arango_db: Any
 ) -> None:
     assert arango_db.name in await arango_sys_db.databases()
+
+
+async def test_the_shortcut_sends_no_request(
+    arango_db: Any, request: pytest.FixtureRequest
+) -> None:
+    emulator = request.getfixturevalue("arango_emulator")
+    assert list(emulator.requests) == []  # database and client made without a request
+    await arango_db.collections()
+    assert [r.path for r in emulator.requests] == [f"/_db/{arango_db.name}/_api/collection"]
+
+
+def test_a_sync_test_gets_a_usable_database(arango_db: Any) -> None:
+    """The database is made without an event loop, so a plain test can drive it on its own."""
+    names = [c.name for c in asyncio.run(arango_db.collections(exclude_system=True))]
+    assert names == []

@@ -44,3 +44,30 @@ def test_plugin_under_xdist(tmp_path: Path) -> None:
     proc = _run_pytest(tmp_path, "-n", "2")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "3 passed" in proc.stdout
+
+
+LEAN_TEST = textwrap.dedent(
+    """
+    import sys
+
+    import pytest
+
+    @pytest.mark.asyncio
+    async def test_shortcut(arango_db):
+        await arango_db.create_collection("c")
+
+    @pytest.mark.asyncio
+    async def test_chain(arango_db, arango_emulator):
+        assert arango_db.name in arango_emulator.server.databases
+
+    def test_nothing_heavy_loaded():
+        assert [m for m in ("vcr", "yaml", "snowballstemmer") if m in sys.modules] == []
+    """
+)
+
+
+def test_emulate_mode_loads_no_cassette_or_stemming_library(tmp_path: Path) -> None:
+    """The first test of a process pays for what it imports (every xdist worker again)."""
+    proc = run_user_suite(tmp_path, LEAN_TEST, "-o", "asyncio_mode=strict")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "3 passed" in proc.stdout

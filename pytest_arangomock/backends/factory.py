@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import importlib.metadata
-import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -24,11 +23,10 @@ from ..backend import Backend
 from ..base.constants import VERSION
 from ..emulator import Emulator
 from ..settings import MODES, RunOptions, Settings
-from .faults import FaultsBackend
-from .live import BlockedLiveBackend, LiveBackend, create_database, drop_database
+from .live import BlockedLiveBackend, LiveBackend
 from .record import CassetteBackend, check_record_mode
 from .redact import RedactionRules
-from .replay import CassetteError
+from .runs import CassetteError, EmulatorRun, Run
 from .verify import VerifyBackend, baseline_names, drift_report
 
 __all__ = [
@@ -42,82 +40,6 @@ __all__ = [
     "open_live",
     "open_run",
 ]
-
-_db_counter = itertools.count(1)
-
-
-class Run:
-    """One test's backend with nothing to prepare or check: a live server, a custom backend.
-
-    Databases are created and dropped through the backend's HTTP API, as root.
-    """
-
-    def __init__(self, backend: Backend, password: str = "") -> None:
-        self.backend = backend
-        self.password = password
-        #: the backend behind this test's coordinator fault switch: what clients talk to
-        self.faults = FaultsBackend(backend)
-
-    def _database_targets(self) -> list[Backend]:
-        """Where a test database must exist for the test's requests to find it."""
-        return [self.backend]
-
-    @contextlib.contextmanager
-    def database(self, name: Callable[[], str]) -> Iterator[str]:
-        """A fresh database named ``name()`` for the test; dropped afterwards."""
-        with self._created(name()) as chosen:
-            yield chosen
-
-    @contextlib.contextmanager
-    def _created(self, chosen: str) -> Iterator[str]:
-        """Database ``chosen`` on every target while the block runs."""
-        targets = self._database_targets()
-        for target in targets:
-            create_database(target, chosen, self.password)
-        try:
-            yield chosen
-        finally:
-            for target in targets:
-                drop_database(target, chosen, self.password)
-
-    def problem(self) -> str | None:
-        """Why the test must fail although its body passed (swallowed errors, drift)."""
-        return None
-
-    def failure_report(self) -> str | None:
-        """The short report that replaces a failed test's traceback (a request the cassette
-        could not answer: the driver's frames say nothing about it)."""
-        return None
-
-    def drift_report(self) -> str | None:
-        """The emulator's differences from the live server, whatever the test's outcome."""
-        return None
-
-    def finish(self) -> str | None:
-        """Save what the run recorded; why the test fails at teardown, if it does."""
-        return None
-
-
-class EmulatorRun(Run):
-    """A fresh in-memory emulator; databases are made in its state (microseconds)."""
-
-    def __init__(self, emulator: Emulator) -> None:
-        super().__init__(emulator)
-        self.emulator = emulator
-
-    @contextlib.contextmanager
-    def database(self, name: Callable[[], str]) -> Iterator[str]:
-        """A uniquely numbered database created straight in the state, dropped after."""
-        chosen = f"test_{next(_db_counter)}"
-        server = self.emulator.server
-        with server.lock:
-            server.create_database(chosen)
-        try:
-            yield chosen
-        finally:
-            with server.lock:
-                if chosen in server.databases:
-                    server.drop_database(chosen)
 
 
 class CassetteRun(Run):

@@ -22,12 +22,11 @@ from yarl import URL
 
 from ..backend import (
     AsyncBackend,
-    Backend,
     BackendRequest,
     BackendResponse,
     SyncBackend,
-    answer_sync,
 )
+from .runs import create_database, drop_database
 
 __all__ = [
     "BlockedLiveBackend",
@@ -144,44 +143,6 @@ class LiveBackend(SyncBackend, AsyncBackend):
 
     async def aclose(self) -> None:
         await asyncio.to_thread(self.close)
-
-
-# --------------------------------------------------------- database lifecycle
-
-
-def _root_request(
-    backend: Backend, method: str, path: str, password: str, body: Any = None
-) -> BackendResponse:
-    token = base64.b64encode(f"root:{password}".encode()).decode("ascii")
-    headers = {"authorization": f"Basic {token}"}
-    data = b""
-    if body is not None:
-        data = json.dumps(body).encode()
-        headers["content-type"] = "application/json"
-    return answer_sync(backend, BackendRequest(method, path, {}, headers, data))
-
-
-def create_database(backend: Backend, name: str, password: str) -> None:
-    """Create database ``name`` through the HTTP API as root (replacing a leftover one)."""
-    resp = _root_request(backend, "POST", "/_api/database", password, {"name": name})
-    if resp.status == 409:  # left behind by an interrupted run: start clean
-        drop_database(backend, name, password)
-        resp = _root_request(backend, "POST", "/_api/database", password, {"name": name})
-    if resp.status not in (200, 201):
-        raise RuntimeError(
-            f"arangomock: could not create database {name!r} as root: HTTP {resp.status} "
-            f"{resp.body[:300].decode('utf-8', errors='replace')}"
-        )
-
-
-def drop_database(backend: Backend, name: str, password: str) -> None:
-    """Drop database ``name`` as root; a missing one is fine."""
-    resp = _root_request(backend, "DELETE", f"/_api/database/{quote(name, safe='')}", password)
-    if resp.status not in (200, 202, 404):
-        raise RuntimeError(
-            f"arangomock: could not drop database {name!r}: HTTP {resp.status} "
-            f"{resp.body[:300].decode('utf-8', errors='replace')}"
-        )
 
 
 # ------------------------------------------------------------------ start-up check

@@ -21,6 +21,7 @@ from vcr.matchers import get_matchers_results, requests_match
 from ..backend import BackendRequest, BackendResponse
 from .cassette import Interaction, to_vcr
 from .normalize import KeyFunction, body_text, parse_json, unified
+from .runs import CassetteError
 
 __all__ = [
     "CassetteError",
@@ -36,10 +37,6 @@ _NO_RESPONSE = BackendResponse(200, {}, b"")
 
 #: a vcrpy matcher: two ``vcr.request.Request`` in, true/``None`` or ``AssertionError``
 VcrMatcher = Callable[[Any, Any], Any]
-
-
-class CassetteError(Exception):
-    """A cassette could not answer the way the test needed."""
 
 
 class CassetteNotFoundError(CassetteError):

@@ -12,12 +12,11 @@ keeps the compact Porter2 below, which gives Snowball 2's tokens.
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 import threading
 from pathlib import Path
 from typing import Any
-
-import snowballstemmer
 
 # ISO 639-1 codes of the languages ArangoDB 3.12 documents as stemmed, with the algorithm
 LANGUAGES: dict[str, str] = {
@@ -90,7 +89,9 @@ def _stemmer(algorithm: str) -> Any:
         cache = _LOCAL.stemmers = {}
     found = cache.get(algorithm)
     if found is None:
-        found = cache[algorithm] = snowballstemmer.stemmer(algorithm)
+        # the library (some 8,000 objects of tables) loads when a test first stems a word
+        library = importlib.import_module("snowballstemmer")
+        found = cache[algorithm] = library.stemmer(algorithm)
     return found
 
 
