@@ -53,6 +53,10 @@ def _numbers(values: list[Any]) -> list[float | int] | None:
 
 
 def _agg_sum(values: list[Any]) -> Any:
+    """ArangoDB's SUM aggregator: null when no row reached it (the SUM() function answers 0
+    for an empty array), 0 when every value was null."""
+    if not values:
+        return None
     nums = _numbers(values)
     if nums is None:
         return None
