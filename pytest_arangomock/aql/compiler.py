@@ -208,10 +208,10 @@ class Compiler(ExpressionCompiler):
             raise ArangoError(
                 9, "FOR ... SEARCH (ArangoSearch) is not emulated by pytest-arangomock", 501
             )
-        source, covered = self.for_source(st, level, stmts, i)
+        source, covered, lazy = self.for_source(st, level, stmts, i)
         level.has_for = True
         slot = self.declare(level, st.var)
-        return ForStage(source, slot, self.ctx, covered)
+        return ForStage(source, slot, self.ctx, covered, lazy)
 
     def near(
         self, st: A.For, level: Level, stmts: list[A.Node], i: int
@@ -249,8 +249,9 @@ class Compiler(ExpressionCompiler):
 
     def for_source(
         self, st: A.For, level: Level, stmts: list[A.Node], i: int
-    ) -> tuple[Fn, tuple[A.Node, ...]]:
-        """The loop's items per row, and the FILTER conjuncts an index lookup answered."""
+    ) -> tuple[Fn, tuple[A.Node, ...], bool]:
+        """The loop's items per row, the FILTER conjuncts an index lookup answered, and
+        whether the items come as an iterator read on demand (not a list)."""
         expr = st.expr
         coll = None
         if isinstance(expr, A.Name) and expr.name not in level.vars:
@@ -262,24 +263,26 @@ class Compiler(ExpressionCompiler):
             name = self.collection_name(expr)
             coll = self.use_collection(name)
         if coll is None:
-            return self.expr(expr, level.vars), ()
+            return self.expr(expr, level.vars), (), False
         self.check_read(coll.name)
         counts = self.demand_counts if self.on_demand else None
-        indexed = access.index_source(self, name, st.var, level.vars, stmts, i, counts)
+        # read on demand unless the query writes: its writes may change what it reads
+        lazy = counts is not None and not _writes(stmts)
+        indexed = access.index_source(self, name, st.var, level.vars, stmts, i, counts, lazy)
         if indexed is not None:
             return indexed
         stats = self.ctx.stats
         colls = self.inputs.colls
         if counts is not None:
             counts.append("scannedFull")
-            return lambda _r: list(colls[name].docs.values()), ()
+            return lambda _r: list(colls[name].docs.values()), (), False
 
         def scan(_r: Row) -> list[Any]:
             docs = list(colls[name].docs.values())
             stats["scannedFull"] += len(docs)
             return docs
 
-        return scan, ()
+        return scan, (), False
 
     # ------------------------------------------------------------------ LET / FILTER
     def let(self, st: A.Let, level: Level) -> Stage:
@@ -580,6 +583,11 @@ def _measured(
         out.append(measured)
     last, _ = stats.measure(final, final_tags, upstream)
     return out, last
+
+
+def _writes(stmts: list[A.Node]) -> bool:
+    """Whether the statements modify a collection (a subquery's included)."""
+    return any(isinstance(node, (A.Modify, A.Upsert)) for node in A.walk(stmts))
 
 
 def _read_on_demand(stage: Stage, stats: dict[str, Any], counts: list[str]) -> Stage:
