@@ -18,6 +18,7 @@ from typing import Any
 from ..base.errors import ArangoError
 from ..state.indexes import Lookup
 from . import ast as A
+from .optimizer import _sort_covered as sort_covered
 from .scope import Fn, Row, Scope
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "equality_conditions",
     "index_source",
     "range_conditions",
+    "sorted_by_index",
 ]
 
 
@@ -194,6 +196,21 @@ def choose(collection: Any, var: str, stmts: list[A.Node], i: int) -> AccessPath
         text = json.dumps({"indexHint": described}, separators=(",", ":"))
         raise ArangoError(1577, f"could not use index hint to serve query; {text}", 400)
     return None
+
+
+def sorted_by_index(
+    collection: Any, var: str, stmts: list[A.Node], i: int, paths: list[str]
+) -> bool:
+    """Whether the index lookup chosen for ``stmts[i]`` gives its documents in the order
+    of an ascending SORT on the attribute ``paths`` of ``var`` (one lookup of ``==``
+    values and bounds, read in index order): as ArangoDB's ``use-index-for-sort`` rule
+    finds, the SORT has nothing left to do."""
+    path = choose(collection, var, stmts, i)
+    if path is None or path.lookup.scan is None or any(c.many for c in path.conditions):
+        return False
+    lookup = path.lookup
+    fixed = frozenset(lookup.fields[: len(lookup.fields) - lookup.ranged])
+    return sort_covered(paths, list(lookup.order), fixed) if lookup.order else False
 
 
 def _lookup(

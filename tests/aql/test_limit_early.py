@@ -192,3 +192,53 @@ def test_a_lazy_index_read_keeps_its_snapshot_while_another_thread_writes() -> N
         transactions.end_read(snapshot)
     now = api.execute(db, "FOR d IN orders FILTER d.status == 'open' RETURN d._key", None, {})
     assert len(now.rows) == len(before) - 1
+
+
+SORTED = [
+    "FOR d IN orders FILTER d.n > 500 SORT d.n LIMIT 3 RETURN d.n",
+    "FOR d IN orders FILTER d.tag == 4 SORT d.n LIMIT 2, 5 RETURN d.n",
+    "FOR d IN orders FILTER d.tag == 4 SORT d.tag, d.n ASC LIMIT 5 RETURN d.n",
+    "FOR d IN orders FILTER d.tag == 4 AND d.n < 600 SORT d.n LIMIT 3 RETURN d.n",
+    "FOR d IN orders FILTER d.tag == 4 FILTER d.n % 3 == 0 SORT d.n LIMIT 3 RETURN d.n",
+    # not the index's order: sorted as before
+    "FOR d IN orders FILTER d.n > 500 SORT d.n DESC LIMIT 3 RETURN d.n",
+    "FOR d IN orders FILTER d.tag IN [4, 2] SORT d.n LIMIT 3 RETURN d.n",
+    "FOR d IN orders FILTER d.tag == 4 SORT d._key LIMIT 3 RETURN d.n",
+]
+
+
+def _ordered_orders() -> Any:
+    db = _orders()
+    create_index(db.get_collection("orders"), {"type": "persistent", "fields": ["n"]})
+    return db
+
+
+@pytest.mark.parametrize("query", SORTED)
+def test_a_sort_the_index_answers_gives_what_sorting_gives(query: str) -> None:
+    db = _ordered_orders()
+    sorted_first = query.replace(" LIMIT ", " LET unused = 1 LIMIT ")  # the SORT sorts
+    got = api.execute(db, query, None, {"fullCount": True})
+    want = api.execute(db, sorted_first, None, {"fullCount": True})
+    assert got.rows == want.rows
+    assert got.full_count == want.full_count
+
+
+@pytest.mark.parametrize(
+    ("query", "scanned", "filtered"),
+    [
+        # the SORT goes (ArangoDB's use-index-for-sort): the LIMIT stops the index read
+        ("FOR d IN orders FILTER d.n > 500 SORT d.n LIMIT 3 RETURN d", 3, 0),
+        ("FOR d IN orders FILTER d.tag == 4 FILTER d.n % 3 == 0 SORT d.n LIMIT 3 RETURN d", 9, 6),
+        # a SORT the index cannot answer reads every match first
+        ("FOR d IN orders FILTER d.n > 500 SORT d.n DESC LIMIT 3 RETURN d", 499, 0),
+    ],
+)
+def test_a_sort_the_index_answers_reads_what_the_limit_needs(
+    query: str, scanned: int, filtered: int
+) -> None:
+    stats = api.execute(_ordered_orders(), query, None, {}).stats
+    assert (stats["scannedIndex"], stats["filtered"], stats["scannedFull"]) == (
+        scanned,
+        filtered,
+        0,
+    )

@@ -38,9 +38,11 @@ class Lookup:
     ``scan``, when given, yields what ``fetch`` returns, in the same order, as it is read:
     a loop under a LIMIT stops reading once it has enough. The index structures it walks
     must not change while it is read (a snapshot's are left alone by other writers).
+    ``order`` names the attributes whose ascending AQL order (in turn) the documents of
+    one lookup of ``==`` values and bounds follow (empty: no order to rely on).
     """
 
-    __slots__ = ("estimate", "fetch", "fields", "index", "one", "ranged", "scan")
+    __slots__ = ("estimate", "fetch", "fields", "index", "one", "order", "ranged", "scan")
 
     def __init__(
         self,
@@ -51,6 +53,7 @@ class Lookup:
         ranged: int = 0,
         one: Callable[[Any], list[Doc]] | None = None,
         scan: Callable[[Sequence[Any]], Iterator[Doc]] | None = None,
+        order: tuple[str, ...] = (),
     ) -> None:
         self.index = index
         self.fields = fields
@@ -59,6 +62,7 @@ class Lookup:
         self.ranged = ranged
         self.one = one
         self.scan = scan
+        self.order = order
 
 
 class NearLookup:

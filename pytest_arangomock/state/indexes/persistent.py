@@ -208,6 +208,7 @@ class PersistentIndex(Index):
                 lambda vs: self._equal(tuple(vs)),
                 one=one,
                 scan=lambda vs: self._scan_equal(tuple(vs)),
+                order=tuple(self.fields),
             )
 
         def each(values: Sequence[Any], find: Callable[[Any], Iterable[Doc]]) -> Iterator[Doc]:
@@ -254,6 +255,7 @@ class PersistentIndex(Index):
             lambda vs: list(scan(vs)),
             ranged=len(ops),
             scan=scan,
+            order=tuple(self.fields),
         )
 
     def _prefix(self, conditions: Mapping[str, bool]) -> list[bool]:
