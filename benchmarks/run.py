@@ -138,6 +138,7 @@ def aql_rows() -> list[Row]:
             lambda: bench_aql.membership(via_variable=True),
             "50 ms",
         ),
+        ("AQL index range under LIMIT 1, 100k matches", bench_aql.limit_one, "1 ms"),
     ]
     rows: list[Row] = []
     for label, case, goal in cases:

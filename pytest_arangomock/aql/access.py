@@ -11,12 +11,14 @@ order) that can serve the equality, ``IN`` or range conditions is used.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from ..base.errors import ArangoError
 from ..state.indexes import Lookup
 from . import ast as A
+from .optimizer import _sort_covered as sort_covered
 from .scope import Fn, Row, Scope
 
 __all__ = [
@@ -26,6 +28,7 @@ __all__ = [
     "equality_conditions",
     "index_source",
     "range_conditions",
+    "sorted_by_index",
 ]
 
 
@@ -195,6 +198,21 @@ def choose(collection: Any, var: str, stmts: list[A.Node], i: int) -> AccessPath
     return None
 
 
+def sorted_by_index(
+    collection: Any, var: str, stmts: list[A.Node], i: int, paths: list[str]
+) -> bool:
+    """Whether the index lookup chosen for ``stmts[i]`` gives its documents in the order
+    of an ascending SORT on the attribute ``paths`` of ``var`` (one lookup of ``==``
+    values and bounds, read in index order): as ArangoDB's ``use-index-for-sort`` rule
+    finds, the SORT has nothing left to do."""
+    path = choose(collection, var, stmts, i)
+    if path is None or path.lookup.scan is None or any(c.many for c in path.conditions):
+        return False
+    lookup = path.lookup
+    fixed = frozenset(lookup.fields[: len(lookup.fields) - lookup.ranged])
+    return sort_covered(paths, list(lookup.order), fixed) if lookup.order else False
+
+
 def _lookup(
     index: Any, wanted: dict[str, bool], ranges: dict[str, tuple[str, ...]], need_equality: bool
 ) -> Lookup | None:
@@ -229,14 +247,17 @@ def index_source(
     stmts: list[A.Node],
     i: int,
     counts: list[str] | None = None,
-) -> tuple[Fn, tuple[A.Node, ...]] | None:
+    lazy: bool = False,
+) -> tuple[Fn, tuple[A.Node, ...], bool] | None:
     """The documents of the chosen index lookup in collection ``name`` (as the query
     uses it), per row, and the FILTER conjuncts the lookup answers exactly (None: scan the
     collection). As ArangoDB's ``remove-filter-covered-by-index`` rule does, those
     conjuncts need no check per document; a condition found through a LET is not among
     them (its FILTER reads the variable). With ``counts``, the documents produced are not
     counted here: the statistics they go to are named in ``counts`` for the loop, which
-    counts what it reads."""
+    counts what it reads. With ``lazy`` (and ``counts``), the documents of an index that
+    can read its matches on demand come as an iterator, not a list (the third item says
+    which): the loop under a LIMIT stops reading once it has enough."""
     colls = scope.inputs.colls
     path = choose(colls[name], var, stmts, i)
     if path is None:
@@ -254,6 +275,19 @@ def index_source(
     # loop or a subquery runs it once per outer row)
     first = [path.lookup]
     state = scope.per_run(lambda: _IndexRun(first.pop() if first else path.relookup(colls[name])))
+    covered = tuple(c.node for c in path.conditions)
+
+    if lazy and counts is not None and path.lookup.scan is not None:
+
+        def by_scan(r: Row) -> Iterator[Any]:
+            run = state[0]
+            scan = run.lookup.scan
+            assert scan is not None  # the same index type as at compile time
+            found = scan([fn(r) for fn in fns])
+            run.opened(stats)
+            return found
+
+        return by_scan, covered, True
 
     if len(fns) == 1 and path.lookup.one is not None:
         value = fns[0]
@@ -268,14 +302,10 @@ def index_source(
                 stats["scannedIndex"] += n
                 if lookups:
                     stats["documentLookups"] += n
-            if run.created:
-                stats["cursorsRearmed"] += 1
-            else:
-                stats["cursorsCreated"] += 1
-                run.created = True
+            run.opened(stats)
             return found
 
-        return by_value, tuple(c.node for c in path.conditions)
+        return by_value, covered, False
 
     def by_index(r: Row) -> list[Any]:
         run = state[0]
@@ -285,14 +315,10 @@ def index_source(
             stats["scannedIndex"] += n
             if lookups:
                 stats["documentLookups"] += n
-        if run.created:
-            stats["cursorsRearmed"] += 1
-        else:
-            stats["cursorsCreated"] += 1
-            run.created = True
+        run.opened(stats)
         return found
 
-    return by_index, tuple(c.node for c in path.conditions)
+    return by_index, covered, False
 
 
 class _IndexRun:
@@ -303,6 +329,14 @@ class _IndexRun:
     def __init__(self, lookup: Lookup) -> None:
         self.lookup = lookup
         self.created = False
+
+    def opened(self, stats: dict[str, Any]) -> None:
+        """Count the cursor: created for the first input row, rearmed for every other."""
+        if self.created:
+            stats["cursorsRearmed"] += 1
+        else:
+            stats["cursorsCreated"] += 1
+            self.created = True
 
 
 def covered_by_index(index: Any, var: str, rest: list[A.Node]) -> bool:

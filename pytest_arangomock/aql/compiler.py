@@ -36,6 +36,9 @@ _LIMIT_MAX = 2**62 - 1  # LIMIT values are int64s; two of these still fit a mach
 class Compiler(ExpressionCompiler):
     """Compiles one query; the result serves later executions (``aql/prepared.py``)."""
 
+    #: the SORT the main query's first FOR reads in order already (see limit_follows)
+    index_sorted: A.Sort | None = None
+
     # ------------------------------------------------------------------ queries
     def query(self, q: A.Query, scope: dict[str, int]) -> Runner:
         level = Level(scope)
@@ -72,7 +75,7 @@ class Compiler(ExpressionCompiler):
                 isinstance(st, A.For)
                 and self.depth == 0
                 and not level.has_for
-                and self.limit_follows(stmts, i)
+                and self.limit_follows(stmts, i, level)
             )
             counts: list[str] = []  # filled by the FOR's source (read before any nesting)
             self.demand_counts = counts
@@ -116,14 +119,20 @@ class Compiler(ExpressionCompiler):
 
         return run
 
-    def limit_follows(self, stmts: list[A.Node], i: int) -> bool:
+    def limit_follows(self, stmts: list[A.Node], i: int, level: Level) -> bool:
         """Whether only the FOR's own FILTERs and calculations stand between ``stmts[i]``
         and a LIMIT, each passing the LIMIT's demand through (no subquery, no call of a
-        function that is not deterministic)."""
+        function that is not deterministic). A SORT right before the LIMIT that the
+        FOR's index lookup already answers passes it through too: it becomes
+        ``index_sorted``, which :meth:`sort` compiles to nothing."""
         j = i + 1
         while j < len(stmts) and isinstance(stmts[j], A.Filter):
             j += 1
         while j < len(stmts) and isinstance(stmts[j], A.Let):
+            j += 1
+        nxt = stmts[j] if j < len(stmts) else None
+        sort = nxt if isinstance(nxt, A.Sort) and self.index_sorts(stmts, i, nxt, level) else None
+        if sort is not None:
             j += 1
         if j == len(stmts) or not isinstance(stmts[j], A.Limit):
             return False
@@ -134,7 +143,32 @@ class Compiler(ExpressionCompiler):
                 spec = self.registry.get(node.name)
                 if spec is None or not spec.deterministic:
                     return False
+        self.index_sorted = sort
         return True
+
+    def index_sorts(self, stmts: list[A.Node], i: int, sort: A.Sort, level: Level) -> bool:
+        """Whether ``sort`` asks, ascending, for the order the index lookup of the FOR
+        ``stmts[i]`` over a collection reads its documents in."""
+        st = stmts[i]
+        if not isinstance(st, A.For) or st.search is not None or not isinstance(st.expr, A.Name):
+            return False
+        name = st.expr.name
+        if name in level.vars or self.ctx.db.get_collection(name) is None:
+            return False
+        paths = []
+        for expr, direction in sort.elements:
+            if not self.is_const(direction) or not _ascending(
+                self.const_value(direction, level.vars)
+            ):
+                return False
+            path = A.attr_path(expr, st.var)
+            if path is None:
+                return False
+            paths.append(path)
+        try:
+            return access.sorted_by_index(self.use_collection(name), st.var, stmts, i, paths)
+        except ArangoError:
+            return False  # the FOR reports it
 
     def unanswered(self, cond: A.Expr, covered: tuple[A.Node, ...], level: Level) -> list[Fn]:
         """A FILTER's check per document: its conjuncts, in order, but those the loop's
@@ -208,10 +242,10 @@ class Compiler(ExpressionCompiler):
             raise ArangoError(
                 9, "FOR ... SEARCH (ArangoSearch) is not emulated by pytest-arangomock", 501
             )
-        source, covered = self.for_source(st, level, stmts, i)
+        source, covered, lazy = self.for_source(st, level, stmts, i)
         level.has_for = True
         slot = self.declare(level, st.var)
-        return ForStage(source, slot, self.ctx, covered)
+        return ForStage(source, slot, self.ctx, covered, lazy)
 
     def near(
         self, st: A.For, level: Level, stmts: list[A.Node], i: int
@@ -249,8 +283,9 @@ class Compiler(ExpressionCompiler):
 
     def for_source(
         self, st: A.For, level: Level, stmts: list[A.Node], i: int
-    ) -> tuple[Fn, tuple[A.Node, ...]]:
-        """The loop's items per row, and the FILTER conjuncts an index lookup answered."""
+    ) -> tuple[Fn, tuple[A.Node, ...], bool]:
+        """The loop's items per row, the FILTER conjuncts an index lookup answered, and
+        whether the items come as an iterator read on demand (not a list)."""
         expr = st.expr
         coll = None
         if isinstance(expr, A.Name) and expr.name not in level.vars:
@@ -262,24 +297,26 @@ class Compiler(ExpressionCompiler):
             name = self.collection_name(expr)
             coll = self.use_collection(name)
         if coll is None:
-            return self.expr(expr, level.vars), ()
+            return self.expr(expr, level.vars), (), False
         self.check_read(coll.name)
         counts = self.demand_counts if self.on_demand else None
-        indexed = access.index_source(self, name, st.var, level.vars, stmts, i, counts)
+        # read on demand unless the query writes: its writes may change what it reads
+        lazy = counts is not None and not _writes(stmts)
+        indexed = access.index_source(self, name, st.var, level.vars, stmts, i, counts, lazy)
         if indexed is not None:
             return indexed
         stats = self.ctx.stats
         colls = self.inputs.colls
         if counts is not None:
             counts.append("scannedFull")
-            return lambda _r: list(colls[name].docs.values()), ()
+            return lambda _r: list(colls[name].docs.values()), (), False
 
         def scan(_r: Row) -> list[Any]:
             docs = list(colls[name].docs.values())
             stats["scannedFull"] += len(docs)
             return docs
 
-        return scan, ()
+        return scan, (), False
 
     # ------------------------------------------------------------------ LET / FILTER
     def let(self, st: A.Let, level: Level) -> Stage:
@@ -325,14 +362,12 @@ class Compiler(ExpressionCompiler):
 
     # ------------------------------------------------------------------ SORT / LIMIT
     def sort(self, st: A.Sort, level: Level, stmts: list[A.Node], i: int) -> Stage:
+        if st is self.index_sorted:
+            return lambda rows: rows  # the index lookup reads in this order
         keys: list[tuple[Fn, bool]] = []
         for expr, direction in st.elements:
             d = self.const_value(direction, level.vars) if self.is_const(direction) else True
-            if isinstance(d, str):
-                asc = d.upper() != "DESC"
-            else:
-                asc = to_bool(d) if d is not None else True
-            keys.append((self.expr(expr, level.vars), asc))
+            keys.append((self.expr(expr, level.vars), _ascending(d)))
         first = st.elements[0][0]
         if len(st.elements) == 1 and isinstance(first, A.Const) and first.value is None:
             return lambda rows: rows  # SORT null: keep the order
@@ -580,6 +615,18 @@ def _measured(
         out.append(measured)
     last, _ = stats.measure(final, final_tags, upstream)
     return out, last
+
+
+def _ascending(direction: Any) -> bool:
+    """A SORT element's direction as its constant value says (``"DESC"`` or falsy: no)."""
+    if isinstance(direction, str):
+        return direction.upper() != "DESC"
+    return to_bool(direction) if direction is not None else True
+
+
+def _writes(stmts: list[A.Node]) -> bool:
+    """Whether the statements modify a collection (a subquery's included)."""
+    return any(isinstance(node, (A.Modify, A.Upsert)) for node in A.walk(stmts))
 
 
 def _read_on_demand(stage: Stage, stats: dict[str, Any], counts: list[str]) -> Stage:

@@ -23,14 +23,22 @@ class ForStage:
     """A FOR loop waiting for the FILTERs that follow it (compiled into its loop)."""
 
     def __init__(
-        self, source: Fn, slot: int, ctx: QueryContext, covered: tuple[A.Node, ...] = ()
+        self,
+        source: Fn,
+        slot: int,
+        ctx: QueryContext,
+        covered: tuple[A.Node, ...] = (),
+        lazy: bool = False,
     ) -> None:
         self.source = source
         self.slot = slot
         self.ctx = ctx
         self.covered = covered  # FILTER conjuncts the index lookup answered
+        self.lazy = lazy  # the source gives an index's iterator, read on demand
 
     def build(self, preds: list[Fn]) -> Stage:
+        if self.lazy:
+            return self._build_lazy(preds)
         source, slot, stats, ctx = self.source, self.slot, self.ctx.stats, self.ctx
 
         def items_of(r: Row) -> list[Any]:
@@ -87,10 +95,44 @@ class ForStage:
 
         return filtered
 
+    def _build_lazy(self, preds: list[Fn]) -> Stage:
+        """The loop over an iterator an index lookup gives: an item is read only when the
+        stage after the loop asks for a row (a LIMIT stops reading)."""
+        source, slot, stats, ctx = self.source, self.slot, self.ctx.stats, self.ctx
+        pred = (preds[0] if len(preds) == 1 else all_of(preds)) if preds else None
+
+        def loop(rows: Iterable[Row]) -> Iterator[Row]:
+            for r in rows:
+                items = source(r)
+                ctx.ticks += 1
+                if not ctx.ticks & TICKS_MASK:
+                    ctx.checkpoint()
+                rejected = 0
+                try:
+                    for n, item in enumerate(items, 1):
+                        if not n & PIECE_MASK:
+                            ctx.checkpoint()
+                        if pred is None:
+                            r2 = r.copy()
+                            r2[slot] = item
+                            yield r2
+                            continue
+                        r[slot] = item
+                        v = pred(r)
+                        if v is True or (v is not False and to_bool(v)):
+                            yield r.copy()
+                        else:
+                            rejected += 1
+                finally:
+                    stats["filtered"] += rejected
+
+        return loop
+
 
 # A FOR loop is an interruption point (kill check, waiting requests served) every
 # PIECE items of one loop and every TICKS_MASK + 1 loops started.
 PIECE = 256
+PIECE_MASK = PIECE - 1
 TICKS_MASK = 1023
 
 

@@ -15,7 +15,7 @@ AQL filter would.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...base.errors import ArangoError
@@ -35,9 +35,14 @@ class Lookup:
     ``one``, when given, is ``fetch`` for a lookup of one ``==`` value without the sequence
     around it: an inner loop of a join calls it once per outer row. The lists either
     returns may be shared with later lookups: callers read them and never change them.
+    ``scan``, when given, yields what ``fetch`` returns, in the same order, as it is read:
+    a loop under a LIMIT stops reading once it has enough. The index structures it walks
+    must not change while it is read (a snapshot's are left alone by other writers).
+    ``order`` names the attributes whose ascending AQL order (in turn) the documents of
+    one lookup of ``==`` values and bounds follow (empty: no order to rely on).
     """
 
-    __slots__ = ("estimate", "fetch", "fields", "index", "one", "ranged")
+    __slots__ = ("estimate", "fetch", "fields", "index", "one", "order", "ranged", "scan")
 
     def __init__(
         self,
@@ -47,6 +52,8 @@ class Lookup:
         fetch: Callable[[Sequence[Any]], list[Doc]],
         ranged: int = 0,
         one: Callable[[Any], list[Doc]] | None = None,
+        scan: Callable[[Sequence[Any]], Iterator[Doc]] | None = None,
+        order: tuple[str, ...] = (),
     ) -> None:
         self.index = index
         self.fields = fields
@@ -54,6 +61,8 @@ class Lookup:
         self.fetch = fetch
         self.ranged = ranged
         self.one = one
+        self.scan = scan
+        self.order = order
 
 
 class NearLookup:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from ...base.values import hash_key, sort_key
@@ -201,16 +201,28 @@ class PersistentIndex(Index):
         estimate = 1.0 if self.unique else spread(self.collection)
         if not any(many):
             one = self._one if len(prefix) == 1 else None
-            return Lookup(self, prefix, estimate, lambda vs: self._equal(tuple(vs)), one=one)
+            return Lookup(
+                self,
+                prefix,
+                estimate,
+                lambda vs: self._equal(tuple(vs)),
+                one=one,
+                scan=lambda vs: self._scan_equal(tuple(vs)),
+                order=tuple(self.fields),
+            )
 
-        def fetch(values: Any) -> list[Doc]:
-            out: dict[str, Doc] = {}
+        def each(values: Sequence[Any], find: Callable[[Any], Iterable[Doc]]) -> Iterator[Doc]:
+            seen: set[str] = set()
             for combination in self._combinations(values, many):
-                for doc in self._equal(combination):
-                    out.setdefault(doc["_key"], doc)
-            return list(out.values())
+                yield from _unseen(find(combination), seen)
 
-        return Lookup(self, prefix, estimate, fetch)
+        return Lookup(
+            self,
+            prefix,
+            estimate,
+            lambda vs: list(each(vs, self._equal)),
+            scan=lambda vs: each(vs, self._scan_equal),
+        )
 
     def range_lookup(
         self, conditions: Mapping[str, bool], ranges: Mapping[str, tuple[str, ...]]
@@ -228,18 +240,23 @@ class PersistentIndex(Index):
             return None
         k = len(many)
 
-        def fetch(values: Any) -> list[Doc]:
+        def scan(values: Sequence[Any]) -> Iterator[Doc]:
             low, high = _bounds(ops, values[k:])
-            out: dict[str, Doc] = {}
+            seen: set[str] = set()
             for combination in self._combinations(values[:k], many):
-                for key in self._scan(self._sk(tuple(combination)), low, high):
-                    doc = self.collection.docs.get(key)
-                    if doc is not None:
-                        out.setdefault(key, doc)
-            return list(out.values())
+                keys = self._scan(self._sk(tuple(combination)), low, high)
+                yield from self._each_doc(keys, seen)
 
         fields = (*self.fields[:k], *[field] * len(ops))
-        return Lookup(self, fields, spread(self.collection), fetch, ranged=len(ops))
+        return Lookup(
+            self,
+            fields,
+            spread(self.collection),
+            lambda vs: list(scan(vs)),
+            ranged=len(ops),
+            scan=scan,
+            order=tuple(self.fields),
+        )
 
     def _prefix(self, conditions: Mapping[str, bool]) -> list[bool]:
         """For the leading fields with a condition: whether each is an ``IN`` (dense only)."""
@@ -257,14 +274,14 @@ class PersistentIndex(Index):
         choices = [self._in_values(v) if m else [v] for v, m in zip(values, many, strict=True)]
         return itertools.product(*choices)
 
-    def _scan(self, prefix: tuple[Any, ...], low: _Bound, high: _Bound) -> list[str]:
-        """Keys of the entries starting with ``prefix`` whose next value is within bounds."""
+    def _scan(self, prefix: tuple[Any, ...], low: _Bound, high: _Bound) -> Iterator[str]:
+        """Keys of the entries starting with ``prefix`` whose next value is within bounds,
+        in index order, read as the caller asks for them."""
         self.operations += 1
         n = len(prefix)
         start = prefix if low is None else (*prefix, low[0])
-        pos = bisect.bisect_left(self._sorted, (start,))
-        keys: list[str] = []
         entries = self._sorted
+        pos = bisect.bisect_left(entries, (start,))
         while pos < len(entries):
             values, key = entries[pos]
             pos += 1
@@ -275,8 +292,16 @@ class PersistentIndex(Index):
                 continue
             if high is not None and (value > high[0] or (value == high[0] and not high[1])):
                 break
-            keys.append(key)
-        return keys
+            yield key
+
+    def _prefixed(self, prefix: tuple[Any, ...]) -> Iterator[str]:
+        """Keys of the entries starting with ``prefix`` (sort keys), in index order."""
+        n = len(prefix)
+        entries = self._sorted
+        pos = bisect.bisect_left(entries, (prefix,))
+        while pos < len(entries) and entries[pos][0][:n] == prefix:
+            yield entries[pos][1]
+            pos += 1
 
     def _in_values(self, value: Any) -> list[Any]:
         """The distinct values of an ``IN`` operand in AQL order (none for a non-array)."""
@@ -285,14 +310,18 @@ class PersistentIndex(Index):
         unique = {self._hk((v,)): v for v in value}
         return sorted(unique.values(), key=lambda v: self._sk((v,)))
 
-    def _docs(self, keys: Any) -> list[Doc]:
+    def _docs(self, keys: Iterable[str]) -> list[Doc]:
+        return list(self._each_doc(keys, set()))
+
+    def _each_doc(self, keys: Iterable[str], seen: set[str]) -> Iterator[Doc]:
+        """The documents of ``keys`` not in ``seen`` yet (added as they are yielded)."""
         docs = self.collection.docs
-        out: dict[str, Doc] = {}
         for k in keys:
-            doc = docs.get(k)
-            if doc is not None and k not in out:
-                out[k] = doc
-        return list(out.values())
+            if k not in seen:
+                doc = docs.get(k)
+                if doc is not None:
+                    seen.add(k)
+                    yield doc
 
     def lookup_eq(self, values: tuple[Any, ...]) -> list[Doc]:
         """Documents whose first ``len(values)`` fields equal ``values`` (AQL equality).
@@ -322,17 +351,24 @@ class PersistentIndex(Index):
         return found
 
     def _lookup(self, values: tuple[Any, ...]) -> list[Doc]:
+        return self._docs(self._keys(values))
+
+    def _keys(self, values: tuple[Any, ...]) -> Iterable[str]:
+        """The keys of the entries equal to ``values`` (a whole tuple: one dict lookup; a
+        shorter prefix: a range of the sorted list)."""
         self.operations += 1
         if len(values) >= len(self.fields):
-            return self._docs(self._by_value.get(self._hk(values[: len(self.fields)]), ()))
-        prefix = self._sk(values)
-        n = len(prefix)
-        pos = bisect.bisect_left(self._sorted, (prefix,))
-        keys = []
-        while pos < len(self._sorted) and self._sorted[pos][0][:n] == prefix:
-            keys.append(self._sorted[pos][1])
-            pos += 1
-        return self._docs(keys)
+            return self._by_value.get(self._hk(values[: len(self.fields)]), ())
+        return self._prefixed(self._sk(values))
+
+    def _scan_equal(self, values: tuple[Any, ...]) -> Iterator[Doc]:
+        """:meth:`_equal` read as the caller asks: the remembered answer when there is
+        one, else the documents found one by one (and not remembered: a LIMIT may stop
+        the reader early)."""
+        found = self._answers.get(self._hk(values[: len(self.fields)]))
+        if found is not None:
+            return iter(found)
+        return self._each_doc(self._keys(values), set())
 
     def lookup_range(
         self,
@@ -363,6 +399,15 @@ class PersistentIndex(Index):
             find = bisect.bisect_right if high_inclusive else bisect.bisect_left
             end = find(self._sorted, hk, key=first)
         return self._docs(item[1] for item in self._sorted[start:end])
+
+
+def _unseen(docs: Iterable[Doc], seen: set[str]) -> Iterator[Doc]:
+    """``docs`` but those whose key is in ``seen`` (added as they are yielded)."""
+    for doc in docs:
+        key = doc["_key"]
+        if key not in seen:
+            seen.add(key)
+            yield doc
 
 
 class _PersistentType(IndexType[PersistentIndex]):

@@ -5,7 +5,7 @@ Both are registered so a definition naming them gets ArangoDB's "cannot create" 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .base import Doc, Index, Lookup, candidates, spread
@@ -40,16 +40,19 @@ class PrimaryIndex(Index):
         docs = self.collection.docs
         prefix = self.collection.name + "/"
 
-        def fetch(values: Sequence[Any]) -> list[Doc]:
-            out: dict[str, Doc] = {}
+        def scan(values: Sequence[Any]) -> Iterator[Doc]:
+            seen: set[str] = set()
             for k in candidates(values[0], many):
                 if field == "_id":
                     k = k[len(prefix) :] if type(k) is str and k.startswith(prefix) else None
-                if type(k) is str and k not in out:
+                if type(k) is str and k not in seen:
                     d = docs.get(k)
                     if d is not None:
-                        out[k] = d
-            return list(out.values())
+                        seen.add(k)
+                        yield d
+
+        def fetch(values: Sequence[Any]) -> list[Doc]:
+            return list(scan(values))
 
         def one(value: Any) -> list[Doc]:
             if type(value) is not str:
@@ -61,7 +64,7 @@ class PrimaryIndex(Index):
             d = docs.get(value)
             return [] if d is None else [d]
 
-        return Lookup(self, (field,), 1.0, fetch, one=None if many else one)
+        return Lookup(self, (field,), 1.0, fetch, one=None if many else one, scan=scan)
 
 
 class EdgeIndex(Index):
@@ -93,17 +96,21 @@ class EdgeIndex(Index):
             return None
         many = conditions[field]
         edges = self.outbound if field == "_from" else self.inbound
+        walk = self._each_outbound if field == "_from" else self._each_inbound
+
+        def scan(values: Sequence[Any]) -> Iterator[Doc]:
+            for vid in dict.fromkeys(v for v in candidates(values[0], many) if type(v) is str):
+                yield from walk(vid)
 
         def fetch(values: Sequence[Any]) -> list[Doc]:
-            out: list[Doc] = []
-            for vid in dict.fromkeys(v for v in candidates(values[0], many) if type(v) is str):
-                out.extend(edges(vid))
-            return out
+            return list(scan(values))
 
         def one(value: Any) -> list[Doc]:
             return edges(value) if type(value) is str else []
 
-        return Lookup(self, (field,), spread(self.collection), fetch, one=None if many else one)
+        return Lookup(
+            self, (field,), spread(self.collection), fetch, one=None if many else one, scan=scan
+        )
 
     def insert(self, doc: Doc) -> None:
         key = doc["_key"]
@@ -133,6 +140,14 @@ class EdgeIndex(Index):
     def inbound(self, vertex_id: str) -> list[Doc]:
         docs = self.collection.docs
         return [docs[k] for k in self.by_to.get(vertex_id, ())]
+
+    def _each_outbound(self, vertex_id: str) -> Iterator[Doc]:
+        """:meth:`outbound`, read as the caller asks for the edges."""
+        return map(self.collection.docs.__getitem__, self.by_from.get(vertex_id, ()))
+
+    def _each_inbound(self, vertex_id: str) -> Iterator[Doc]:
+        """:meth:`inbound`, read as the caller asks for the edges."""
+        return map(self.collection.docs.__getitem__, self.by_to.get(vertex_id, ()))
 
 
 class _SystemType(IndexType[Index]):
