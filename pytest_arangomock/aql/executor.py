@@ -113,8 +113,9 @@ def run(
             ctx.restart(options, user, access)
         ctx.running = running
         ctx.query_text = text
-        for _ in range(query.out_of_range):
-            ctx.warn(1504)  # a number literal past a double's range (it is null)
+        if query.out_of_range:
+            for _ in range(query.out_of_range):
+                ctx.warn(1504)  # a number literal past a double's range (it is null)
         prof.done("optimizing ast")
         compiler = Compiler(ctx, bind_vars) if reused is None else reused.compiler
         if reused is None:
