@@ -14,7 +14,6 @@ from arangoasync import ArangoClient
 from arangoasync.auth import Auth
 
 from pytest_arangomock import BackendRequest, BackendResponse, Emulator
-from pytest_arangomock.aql.parser import parse_query
 from pytest_arangomock.emulator import context, quick
 from pytest_arangomock.transports.arangoasync import InProcessHTTPClient
 
@@ -86,7 +85,7 @@ async def test_a_slow_run_sends_the_query_back_to_the_workers(
     await _run_twice(db, query)
     request = BackendRequest("POST", "/_api/cursor", {}, {}, b'{"query": "%s"}' % query.encode())
     assert quick.is_quick(emulator.server, request)
-    quick.note(emulator.server, query, parse_query(query), False, 61.0)
+    quick.note(emulator.server, query, False, 61.0)
     assert not quick.is_quick(emulator.server, request)
 
 

@@ -45,7 +45,7 @@ def execute(
     writes)`` checks the caller's permission on every collection the query touches. The
     query is in the server's list of running queries while it runs (it can be killed
     there) and may end up in the slow-query log."""
-    if not isinstance(query, str) or not query.strip():
+    if not isinstance(query, str) or not query or query.isspace():
         raise ArangoError(1502, "query is empty", 400)
     opts = options or {}
     binds = dict(bind_vars or {})

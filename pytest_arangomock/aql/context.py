@@ -91,17 +91,21 @@ class QueryContext:
         # collection the query reads or writes
         self.access = access
         self.options = options
+        get = options.get
         self.warnings: list[dict[str, Any]] = []
-        max_warnings = options.get("maxWarningCount", 10)
+        max_warnings = get("maxWarningCount", 10)
         self.max_warnings = max_warnings if isinstance(max_warnings, int) else 10
-        self.fail_on_warning = bool(options.get("failOnWarning", False))
+        self.fail_on_warning = bool(get("failOnWarning", False))
         self.undo: list[tuple[Any, str, Any]] = []
         self.writes_collections: set[str] = set()
         self.query_text = ""
         self.started = time.monotonic()
-        max_runtime = _positive(options.get("maxRuntime"))
+        # the limits are rarely set: their checks only run for a value
+        max_runtime = get("maxRuntime")
+        max_runtime = None if max_runtime is None else _positive(max_runtime)
         self.deadline = None if max_runtime is None else self.started + max_runtime
-        self.memory_limit = int(_positive(options.get("memoryLimit")) or 0)
+        memory_limit = get("memoryLimit")
+        self.memory_limit = 0 if memory_limit is None else int(_positive(memory_limit) or 0)
         self.memory = 0
         self.peak_memory = 0
         # id(document) -> what SEARCH matched in it, for BM25()/TFIDF()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import time
-import weakref
 from typing import Any
 
 from ..base.errors import ArangoError
@@ -30,21 +29,23 @@ __all__ = [
 ]
 
 
-#: the bind parameters each parsed query declares (parsed queries are cached and shared, so
-#: a repeated query finds its parameters here instead of walking its tree again)
-_DECLARED: weakref.WeakKeyDictionary[A.Query, dict[str, bool]] = weakref.WeakKeyDictionary()
+#: where a parsed query keeps the bind parameters it declares (parsed queries are cached
+#: and shared, so a repeated query finds them there instead of walking its tree again; an
+#: attribute of the tree goes with it, and costs less to find than a weak mapping)
+_DECLARED = "_declared_parameters"
 
 
 def declared_parameters(query: A.Query) -> dict[str, bool]:
     """``{name: is a collection parameter}`` of ``query``, ``@@x`` spelled ``@x``."""
-    declared = _DECLARED.get(query)
+    kept = query.__dict__
+    declared: dict[str, bool] | None = kept.get(_DECLARED)
     if declared is None:
         declared = {}
         for node in A.walk(query):
             if isinstance(node, A.Param):
                 key = ("@" + node.name) if node.datasource else node.name
                 declared[key] = node.datasource
-        _DECLARED[query] = declared
+        kept[_DECLARED] = declared
     return declared
 
 
@@ -70,7 +71,12 @@ class Outcome:
     def __init__(self, ctx: QueryContext) -> None:
         self.warnings = ctx.warnings
         stats = ctx.stats
-        self.stats: dict[str, Any] = {k: stats[k] for k in STAT_FIELDS}
+        # the counters hold the statistics' fields only: a copy in their order is the
+        # answer's (anything else there is left out)
+        copied = stats.copy()
+        self.stats: dict[str, Any] = (
+            copied if len(copied) == len(STAT_FIELDS) else {k: stats[k] for k in STAT_FIELDS}
+        )
         self.full_count = None if ctx.full_count is None else ctx.full_count[0]
         self.node_stats = ctx.node_stats
 
@@ -107,8 +113,9 @@ def run(
             ctx.restart(options, user, access)
         ctx.running = running
         ctx.query_text = text
-        for _ in range(query.out_of_range):
-            ctx.warn(1504)  # a number literal past a double's range (it is null)
+        if query.out_of_range:
+            for _ in range(query.out_of_range):
+                ctx.warn(1504)  # a number literal past a double's range (it is null)
         prof.done("optimizing ast")
         compiler = Compiler(ctx, bind_vars) if reused is None else reused.compiler
         if reused is None:
@@ -123,14 +130,18 @@ def run(
     if lock is None:
         rows = _execute(plan, bind_vars, ctx, started, prof)
         return rows, plan.done(ctx)
-    with lock, interrupt.running(ctx):
-        snapshot = _read_snapshot(ctx)
+    with lock:
+        previous = interrupt.enter(ctx)
         try:
-            rows = _execute(plan, bind_vars, ctx, started, prof)
-            return rows, plan.done(ctx)
+            snapshot = _read_snapshot(ctx)
+            try:
+                rows = _execute(plan, bind_vars, ctx, started, prof)
+                return rows, plan.done(ctx)
+            finally:
+                if snapshot is not None:
+                    db.server.transactions.end_read(snapshot)
         finally:
-            if snapshot is not None:
-                db.server.transactions.end_read(snapshot)
+            interrupt.leave(previous)
 
 
 class _Plan:

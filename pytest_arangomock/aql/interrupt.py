@@ -37,12 +37,24 @@ def current() -> Interruptible | None:
     return query
 
 
+def enter(query: Interruptible) -> Interruptible | None:
+    """Make ``query`` the calling thread's current query; returns the one to restore with
+    :func:`leave` (a plain call pair, cheaper than a context manager on the query path)."""
+    previous: Interruptible | None = getattr(_local, "query", None)
+    _local.query = query
+    return previous
+
+
+def leave(previous: Interruptible | None) -> None:
+    """Restore the current query :func:`enter` replaced."""
+    _local.query = previous
+
+
 @contextmanager
 def running(query: Interruptible) -> Iterator[None]:
     """Make ``query`` the calling thread's current query for the block (nesting restores)."""
-    previous = getattr(_local, "query", None)
-    _local.query = query
+    previous = enter(query)
     try:
         yield
     finally:
-        _local.query = previous
+        leave(previous)

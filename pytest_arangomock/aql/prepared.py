@@ -59,7 +59,7 @@ class Prepared:
         runner: Runner,
         text: str,
         full_count: bool,
-        sources: tuple[tuple[str, Any, tuple[str, ...]], ...],
+        sources: tuple[tuple[str, Any, list[str]], ...],
     ) -> None:
         """``compiler`` has just compiled ``runner``; ``sources`` are its collections as
         :func:`sources` saw them right after (before anybody else could change them)."""
@@ -86,7 +86,7 @@ class Prepared:
         db = self.compiler.ctx.db
         for name, col, ids in self.sources:
             now = db.get_collection(name)
-            if now is not col or tuple(ix.id for ix in now.indexes) != ids:
+            if now is not col or [ix.id for ix in now.indexes] != ids:
                 return False
         return True
 
@@ -105,7 +105,7 @@ class Prepared:
             restart()
 
 
-def sources(compiler: Compiler) -> tuple[tuple[str, Any, tuple[str, ...]], ...] | None:
+def sources(compiler: Compiler) -> tuple[tuple[str, Any, list[str]], ...] | None:
     """The collections a compilation used, each with its index ids (None: one is gone)."""
     db = compiler.ctx.db
     out = []
@@ -113,7 +113,7 @@ def sources(compiler: Compiler) -> tuple[tuple[str, Any, tuple[str, ...]], ...] 
         col = db.get_collection(name)
         if col is None:
             return None
-        out.append((name, col, tuple(ix.id for ix in col.indexes)))
+        out.append((name, col, [ix.id for ix in col.indexes]))
     return tuple(out)
 
 

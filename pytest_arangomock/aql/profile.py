@@ -28,7 +28,7 @@ PHASES = (
 )
 
 
-_NEXT = dict(itertools.pairwise(PHASES))
+_NEXT = {**dict(itertools.pairwise(PHASES)), PHASES[-1]: "finished"}
 
 
 class StateHolder(Protocol):
@@ -53,7 +53,7 @@ class QueryProfile:
         self.timers[name] = now - self._last
         self._last = now
         if self.state is not None:
-            self.state.state = _NEXT.get(name, "finished")
+            self.state.state = _NEXT[name]
 
     def elapsed(self) -> float:
         """Seconds since the query started."""

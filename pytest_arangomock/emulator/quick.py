@@ -10,10 +10,10 @@ streaming cursor read batch by batch) thus still leaves the event loop free.
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 from ..aql import ast as A
+from ..aql.parser import parse_query
 from ..aql.plan import deterministic
 from ..backend import BackendRequest
 from ..base.errors import ArangoError
@@ -26,12 +26,13 @@ QUICK_SECONDS = 0.001
 _MAX_TEXTS = 512  # per server; the oldest entry goes first
 _MAX_BODY = 16384  # larger bodies are left to the worker thread
 
-_QUICK: weakref.WeakKeyDictionary[Any, dict[str, None]] = weakref.WeakKeyDictionary()
+#: the server's attribute holding its quick query texts (it goes with the server)
+_QUICK = "_quick_queries"
 
 
 def is_quick(server: Any, request: BackendRequest) -> bool:
     """Whether ``request`` creates a cursor for a query noted quick on ``server``."""
-    texts = _QUICK.get(server)
+    texts: dict[str, None] | None = getattr(server, _QUICK, None)
     if not texts or request.method != "POST" or not request.path.endswith("/_api/cursor"):
         return False
     body = request.body
@@ -44,16 +45,19 @@ def is_quick(server: Any, request: BackendRequest) -> bool:
     return isinstance(decoded, dict) and decoded.get("query") in texts
 
 
-def note(server: Any, query: str, ast: A.Query, stream: bool, seconds: float) -> None:
-    """Remember how the run of ``query`` went: quick and harmless, or not."""
-    texts = _QUICK.get(server)
+def note(server: Any, query: str, stream: bool, seconds: float) -> None:
+    """Remember how the run of ``query`` went: quick and harmless, or not (its parse, from
+    the parser's cache, is looked at only when the query is not known quick yet)."""
+    texts: dict[str, None] | None = getattr(server, _QUICK, None)
     if texts is None:
-        texts = _QUICK.setdefault(server, {})
+        texts = {}
+        setattr(server, _QUICK, texts)
     if seconds > QUICK_SECONDS or stream:
         texts.pop(query, None)
         return
     if query in texts:
         return
+    ast = parse_query(query)
     if any(isinstance(n, (A.Modify, A.Upsert)) for n in A.walk(ast)) or not deterministic(ast):
         return
     if len(texts) >= _MAX_TEXTS:

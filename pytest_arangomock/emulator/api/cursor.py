@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from datetime import datetime, timezone
 from typing import Any
 
@@ -45,6 +44,9 @@ _STATS_KEYS = (
     "peakMemoryUsage",
     "intermediateCommits",
 )
+_STATS_ZERO = dict.fromkeys(_STATS_KEYS, 0)
+_TIME_AT = _STATS_KEYS.index("executionTime")
+_STATS_ZERO_FULL = dict.fromkeys((*_STATS_KEYS[:_TIME_AT], "fullCount", *_STATS_KEYS[_TIME_AT:]), 0)
 DEFAULT_BATCH_SIZE = 1000
 DEFAULT_TTL = 30.0
 
@@ -71,14 +73,16 @@ def _dump(cursor: Cursor) -> dict[str, Any]:
 
 
 def _stats(raw: dict[str, Any], full_count: int | None) -> dict[str, Any]:
-    """The stats object in ArangoDB's key order (``fullCount`` after ``httpRequests``)."""
-    stats: dict[str, Any] = {}
-    for key in _STATS_KEYS:
-        if key == "executionTime" and full_count is not None:
-            stats["fullCount"] = full_count
-        stats[key] = raw.get(key, 0)
+    """The stats object in ArangoDB's key order (``fullCount`` after ``httpRequests``):
+    a copy of the zeroed template updated with what the engine measured."""
+    template = _STATS_ZERO if full_count is None else _STATS_ZERO_FULL
+    stats = template.copy()
+    stats.update(raw)
+    if len(stats) != len(template):  # something outside the template: keep the template's
+        stats = {key: stats[key] for key in template}
     stats["searchParallelism"] = 1
-    stats["peakMemoryUsage"] = raw.get("peakMemoryUsage", 0)
+    if full_count is not None:
+        stats["fullCount"] = full_count
     return stats
 
 
@@ -166,7 +170,6 @@ def create_cursor(ctx: Context) -> BackendResponse:
         raise ArangoError(17, "expecting object for <bindVars>", 400)
     options = _options(body)
     batch_size = _batch_size(body)
-    ttl = _ttl(body)
     ctx.server.recent_queries.record(query, ctx.db.name, bind_vars)
     # a streaming query ignores ``count`` (the handler's option parsing drops it, so its
     # "cannot use 'count' option" check never fires) and ``fullCount``
@@ -179,17 +182,18 @@ def create_cursor(ctx: Context) -> BackendResponse:
     else:
         plan = plan_cache.prepare(ctx, query, bind_vars, options)
         touched: set[tuple[str, bool]] = set()
-        started = time.perf_counter()
         result = run_query(ctx, query, bind_vars, options, touched)
-        elapsed = time.perf_counter() - started
-        quick.note(ctx.server, query, parse_aql(query), stream, elapsed)
-        extra = _extra(ctx, query, bind_vars, options, result, elapsed)
+        # the query's run from its start to its finalization, as the engine measured it
+        elapsed = result.execution_time
+        quick.note(ctx.server, query, stream, elapsed)
+        extra = _extra(ctx, query, bind_vars, options, result)
         rows = result.rows
         if cache_key is not None:
             _cache_store(ctx, cache_key, query, bind_vars, touched, rows, extra, elapsed)
         plan_key = plan_cache.settle(ctx, plan, touched, result.warnings)
     count = len(rows) if options.get("count") else None
     if not stream and len(rows) <= batch_size:
+        # all in one batch: no cursor is kept and none is named, as in ArangoDB
         payload: dict[str, Any] = {"result": rows, "hasMore": False}
         if count is not None:
             payload["count"] = count
@@ -197,14 +201,16 @@ def create_cursor(ctx: Context) -> BackendResponse:
         if plan_key is not None:
             payload["planCacheKey"] = plan_key
         payload["extra"] = extra
-        return ctx.json(201, {**payload, "error": False, "code": 201})
+        payload["error"] = False
+        payload["code"] = 201
+        return ctx.json(201, payload)
     cursor = Cursor(
         id=ctx.server.clock.next_id(),
         db_name=ctx.db.name,
         user=ctx.user,
         rows=rows,
         batch_size=batch_size,
-        ttl=ttl,
+        ttl=_ttl(body),
         count=count,
         extra=extra,
         allow_retry=options.get("allowRetry") is True,
@@ -225,14 +231,12 @@ def _extra(
     bind_vars: Any,
     options: dict[str, Any],
     result: Any,
-    elapsed: float,
 ) -> dict[str, Any]:
     """``extra``: warnings, stats (``fullCount`` when asked), and with ``profile`` the
     phase timings (level 2 adds the plan and per-node stats)."""
     full_count = result.full_count if options.get("fullCount") else None
     stats = _stats(result.stats, full_count)
-    # the query's run from its start to its finalization, as the engine measured it
-    stats["executionTime"] = result.execution_time or elapsed
+    stats["executionTime"] = result.execution_time
     level = options.get("profile")
     level = (
         2
