@@ -289,27 +289,7 @@ def index_source(
 
         return by_scan, covered, True
 
-    if len(fns) == 1 and path.lookup.one is not None:
-        value = fns[0]
-
-        def by_value(r: Row) -> list[Any]:
-            run = state[0]
-            one = run.lookup.one
-            assert one is not None
-            found: list[Any] = one(value(r))
-            if lookups >= 0:
-                n = len(found)
-                stats["scannedIndex"] += n
-                if lookups:
-                    stats["documentLookups"] += n
-            run.opened(stats)
-            return found
-
-        return by_value, covered, False
-
-    def by_index(r: Row) -> list[Any]:
-        run = state[0]
-        found: list[Any] = run.lookup.fetch([fn(r) for fn in fns])
+    def counted(found: list[Any], run: _IndexRun) -> list[Any]:
         if lookups >= 0:
             n = len(found)
             stats["scannedIndex"] += n
@@ -317,6 +297,21 @@ def index_source(
                 stats["documentLookups"] += n
         run.opened(stats)
         return found
+
+    if len(fns) == 1 and path.lookup.one is not None:
+        value = fns[0]
+
+        def by_value(r: Row) -> list[Any]:
+            run = state[0]
+            one = run.lookup.one
+            assert one is not None
+            return counted(one(value(r)), run)
+
+        return by_value, covered, False
+
+    def by_index(r: Row) -> list[Any]:
+        run = state[0]
+        return counted(run.lookup.fetch([fn(r) for fn in fns]), run)
 
     return by_index, covered, False
 

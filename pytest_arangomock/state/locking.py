@@ -45,14 +45,7 @@ class ServerLock:
         if self._owner == me:  # re-entry: only this thread makes or unmakes itself owner
             self._count += 1
             return True
-        with self._mutex:  # the usual case next: a free lock
-            if self._owner is None:
-                self._owner = me
-                self._count = 1
-                return True
-            if not blocking:
-                return False
-        return self._acquire(blocking, False)  # looks again, then waits for its turn
+        return self._acquire(blocking, False)  # a free lock, or wait for its turn
 
     def _acquire(self, blocking: bool, first: bool) -> bool:
         me = _get_ident()
