@@ -198,19 +198,34 @@ def move_calculations_up(plan: PlanState) -> bool:
     moved = False
     for calc in [n for n in reversed(nodes) if _deterministic(n)]:
         needed = uses(calc) or set()
-        i = nodes.index(calc)
-        j = i - 1
-        while j > 0:
-            current = nodes[j]
-            set_here = sets(current)
-            if set_here is None or set_here & needed or current["type"] == "LimitNode":
-                break
-            j -= 1
-        if j + 1 < i:
-            del nodes[i]
-            nodes.insert(j + 1, calc)
-            moved = True
+
+        def blocks(current: dict[str, Any], set_here: set[Any], needed: set[Any] = needed) -> bool:
+            return bool(set_here & needed) or current["type"] == "LimitNode"
+
+        moved |= _move_up(nodes, calc, blocks)
     return moved
+
+
+def _move_up(
+    nodes: list[dict[str, Any]],
+    node: dict[str, Any],
+    blocks: Callable[[dict[str, Any], set[Any]], bool],
+) -> bool:
+    """Move ``node`` above the nodes before it, up to the first that sets nothing known,
+    ``blocks`` it (given what it sets) or is the plan's start; whether it moved."""
+    i = nodes.index(node)
+    j = i - 1
+    while j > 0:
+        current = nodes[j]
+        set_here = sets(current)
+        if set_here is None or blocks(current, set_here):
+            break
+        j -= 1
+    if j + 1 < i:
+        del nodes[i]
+        nodes.insert(j + 1, node)
+        return True
+    return False
 
 
 def move_filters_up(plan: PlanState) -> bool:
@@ -220,23 +235,15 @@ def move_filters_up(plan: PlanState) -> bool:
     moved = False
     for node in [n for n in reversed(nodes) if n["type"] == "FilterNode"]:
         var = node["inVariable"]["id"]
-        i = nodes.index(node)
-        j = i - 1
-        while j > 0:
-            current = nodes[j]
-            set_here = sets(current)
-            if (
-                set_here is None
-                or var in set_here
+
+        def blocks(current: dict[str, Any], set_here: set[Any], var: Any = var) -> bool:
+            return (
+                var in set_here
                 or current["type"] in ("LimitNode", *_MODIFICATIONS)
-                or current.get("_nondeterministic")
-            ):
-                break
-            j -= 1
-        if j + 1 < i:
-            del nodes[i]
-            nodes.insert(j + 1, node)
-            moved = True
+                or bool(current.get("_nondeterministic"))
+            )
+
+        moved |= _move_up(nodes, node, blocks)
     return moved
 
 
