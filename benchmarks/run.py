@@ -139,6 +139,11 @@ def aql_rows() -> list[Row]:
             "50 ms",
         ),
         ("AQL index range under LIMIT 1, 100k matches", bench_aql.limit_one, "1 ms"),
+        (
+            "AQL index range under SORT DESC LIMIT 1, 100k matches",
+            lambda: bench_aql.limit_one(descending=True),
+            "1 ms",
+        ),
     ]
     rows: list[Row] = []
     for label, case, goal in cases:

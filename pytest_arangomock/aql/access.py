@@ -199,16 +199,18 @@ def choose(collection: Any, var: str, stmts: list[A.Node], i: int) -> AccessPath
 
 
 def sorted_by_index(
-    collection: Any, var: str, stmts: list[A.Node], i: int, paths: list[str]
+    collection: Any, var: str, stmts: list[A.Node], i: int, paths: list[str], ascending: bool
 ) -> bool:
     """Whether the index lookup chosen for ``stmts[i]`` gives its documents in the order
-    of an ascending SORT on the attribute ``paths`` of ``var`` (one lookup of ``==``
-    values and bounds, read in index order): as ArangoDB's ``use-index-for-sort`` rule
-    finds, the SORT has nothing left to do."""
+    of a SORT on the attribute ``paths`` of ``var``, all ascending or all descending (one
+    lookup of ``==`` values and bounds, read in index order or backwards): as ArangoDB's
+    ``use-index-for-sort`` rule finds, the SORT has nothing left to do."""
     path = choose(collection, var, stmts, i)
-    if path is None or path.lookup.scan is None or any(c.many for c in path.conditions):
+    if path is None or any(c.many for c in path.conditions):
         return False
     lookup = path.lookup
+    if (lookup.scan if ascending else lookup.reverse) is None:
+        return False
     fixed = frozenset(lookup.fields[: len(lookup.fields) - lookup.ranged])
     return sort_covered(paths, list(lookup.order), fixed) if lookup.order else False
 
@@ -248,6 +250,7 @@ def index_source(
     i: int,
     counts: list[str] | None = None,
     lazy: bool = False,
+    backwards: bool = False,
 ) -> tuple[Fn, tuple[A.Node, ...], bool] | None:
     """The documents of the chosen index lookup in collection ``name`` (as the query
     uses it), per row, and the FILTER conjuncts the lookup answers exactly (None: scan the
@@ -257,7 +260,9 @@ def index_source(
     counted here: the statistics they go to are named in ``counts`` for the loop, which
     counts what it reads. With ``lazy`` (and ``counts``), the documents of an index that
     can read its matches on demand come as an iterator, not a list (the third item says
-    which): the loop under a LIMIT stops reading once it has enough."""
+    which): the loop under a LIMIT stops reading once it has enough. With ``backwards``
+    (a descending SORT the lookup answers), the index is read from its last match to its
+    first, as ArangoDB's reverse index iterator does."""
     colls = scope.inputs.colls
     path = choose(colls[name], var, stmts, i)
     if path is None:
@@ -277,18 +282,6 @@ def index_source(
     state = scope.per_run(lambda: _IndexRun(first.pop() if first else path.relookup(colls[name])))
     covered = tuple(c.node for c in path.conditions)
 
-    if lazy and counts is not None and path.lookup.scan is not None:
-
-        def by_scan(r: Row) -> Iterator[Any]:
-            run = state[0]
-            scan = run.lookup.scan
-            assert scan is not None  # the same index type as at compile time
-            found = scan([fn(r) for fn in fns])
-            run.opened(stats)
-            return found
-
-        return by_scan, covered, True
-
     def counted(found: list[Any], run: _IndexRun) -> list[Any]:
         if lookups >= 0:
             n = len(found)
@@ -297,6 +290,29 @@ def index_source(
                 stats["documentLookups"] += n
         run.opened(stats)
         return found
+
+    def read(r: Row, run: _IndexRun) -> Iterator[Any]:
+        scan = run.lookup.reverse if backwards else run.lookup.scan
+        assert scan is not None  # the same index type as at compile time
+        return scan([fn(r) for fn in fns])
+
+    if lazy and counts is not None and (backwards or path.lookup.scan is not None):
+
+        def by_scan(r: Row) -> Iterator[Any]:
+            run = state[0]
+            found = read(r, run)
+            run.opened(stats)
+            return found
+
+        return by_scan, covered, True
+
+    if backwards:
+
+        def by_list(r: Row) -> list[Any]:
+            run = state[0]
+            return counted(list(read(r, run)), run)
+
+        return by_list, covered, False
 
     if len(fns) == 1 and path.lookup.one is not None:
         value = fns[0]

@@ -36,8 +36,11 @@ _LIMIT_MAX = 2**62 - 1  # LIMIT values are int64s; two of these still fit a mach
 class Compiler(ExpressionCompiler):
     """Compiles one query; the result serves later executions (``aql/prepared.py``)."""
 
-    #: the SORT the main query's first FOR reads in order already (see limit_follows)
+    #: the SORT the main query's first FOR reads in order already (see limit_follows),
+    #: that FOR, and whether it reads its index backwards for it (a descending SORT)
     index_sorted: A.Sort | None = None
+    index_sorted_for: A.Node | None = None
+    index_backwards = False
 
     # ------------------------------------------------------------------ queries
     def query(self, q: A.Query, scope: dict[str, int]) -> Runner:
@@ -122,17 +125,20 @@ class Compiler(ExpressionCompiler):
     def limit_follows(self, stmts: list[A.Node], i: int, level: Level) -> bool:
         """Whether only the FOR's own FILTERs and calculations stand between ``stmts[i]``
         and a LIMIT, each passing the LIMIT's demand through (no subquery, no call of a
-        function that is not deterministic). A SORT right before the LIMIT that the
-        FOR's index lookup already answers passes it through too: it becomes
-        ``index_sorted``, which :meth:`sort` compiles to nothing."""
+        function that is not deterministic). A SORT after them that the FOR's index
+        lookup already answers passes it through too: it becomes ``index_sorted``, which
+        :meth:`sort` compiles to nothing, with or without a LIMIT after it (ArangoDB's
+        ``use-index-for-sort`` removes it either way, so rows come in index order, equal
+        values of a descending SORT in reverse index order)."""
         j = i + 1
         while j < len(stmts) and isinstance(stmts[j], A.Filter):
             j += 1
         while j < len(stmts) and isinstance(stmts[j], A.Let):
             j += 1
         nxt = stmts[j] if j < len(stmts) else None
-        sort = nxt if isinstance(nxt, A.Sort) and self.index_sorts(stmts, i, nxt, level) else None
-        if sort is not None:
+        if isinstance(nxt, A.Sort) and self.index_sorts(stmts, i, nxt, level):
+            self.index_sorted = nxt
+            self.index_sorted_for = stmts[i]
             j += 1
         if j == len(stmts) or not isinstance(stmts[j], A.Limit):
             return False
@@ -143,12 +149,13 @@ class Compiler(ExpressionCompiler):
                 spec = self.registry.get(node.name)
                 if spec is None or not spec.deterministic:
                     return False
-        self.index_sorted = sort
         return True
 
     def index_sorts(self, stmts: list[A.Node], i: int, sort: A.Sort, level: Level) -> bool:
-        """Whether ``sort`` asks, ascending, for the order the index lookup of the FOR
-        ``stmts[i]`` over a collection reads its documents in."""
+        """Whether ``sort`` asks for the order the index lookup of the FOR ``stmts[i]``
+        over a collection reads its documents in, forwards (all ascending) or backwards
+        (all descending; ``index_backwards``). Mixed directions keep the SORT, as
+        ArangoDB's ``use-index-for-sort`` wants a sort condition in one direction."""
         st = stmts[i]
         if not isinstance(st, A.For) or st.search is not None or not isinstance(st.expr, A.Name):
             return False
@@ -156,19 +163,26 @@ class Compiler(ExpressionCompiler):
         if name in level.vars or self.ctx.db.get_collection(name) is None:
             return False
         paths = []
+        directions = set()
         for expr, direction in sort.elements:
-            if not self.is_const(direction) or not _ascending(
-                self.const_value(direction, level.vars)
-            ):
+            if not self.is_const(direction):
                 return False
+            directions.add(_ascending(self.const_value(direction, level.vars)))
             path = A.attr_path(expr, st.var)
             if path is None:
                 return False
             paths.append(path)
+        if len(directions) != 1:
+            return False
+        ascending = directions.pop()
         try:
-            return access.sorted_by_index(self.use_collection(name), st.var, stmts, i, paths)
+            found = access.sorted_by_index(
+                self.use_collection(name), st.var, stmts, i, paths, ascending
+            )
         except ArangoError:
             return False  # the FOR reports it
+        self.index_backwards = found and not ascending
+        return found
 
     def unanswered(self, cond: A.Expr, covered: tuple[A.Node, ...], level: Level) -> list[Fn]:
         """A FILTER's check per document: its conjuncts, in order, but those the loop's
@@ -302,7 +316,10 @@ class Compiler(ExpressionCompiler):
         counts = self.demand_counts if self.on_demand else None
         # read on demand unless the query writes: its writes may change what it reads
         lazy = counts is not None and not _writes(stmts)
-        indexed = access.index_source(self, name, st.var, level.vars, stmts, i, counts, lazy)
+        backwards = st is self.index_sorted_for and self.index_backwards
+        indexed = access.index_source(
+            self, name, st.var, level.vars, stmts, i, counts, lazy, backwards
+        )
         if indexed is not None:
             return indexed
         stats = self.ctx.stats

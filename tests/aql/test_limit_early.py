@@ -200,8 +200,9 @@ SORTED = [
     "FOR d IN orders FILTER d.tag == 4 SORT d.tag, d.n ASC LIMIT 5 RETURN d.n",
     "FOR d IN orders FILTER d.tag == 4 AND d.n < 600 SORT d.n LIMIT 3 RETURN d.n",
     "FOR d IN orders FILTER d.tag == 4 FILTER d.n % 3 == 0 SORT d.n LIMIT 3 RETURN d.n",
-    # not the index's order: sorted as before
     "FOR d IN orders FILTER d.n > 500 SORT d.n DESC LIMIT 3 RETURN d.n",
+    # not the index's order: sorted as before
+    "FOR d IN orders FILTER d.tag == 4 SORT d.tag, d.n DESC LIMIT 3 RETURN d.n",
     "FOR d IN orders FILTER d.tag IN [4, 2] SORT d.n LIMIT 3 RETURN d.n",
     "FOR d IN orders FILTER d.tag == 4 SORT d._key LIMIT 3 RETURN d.n",
 ]
@@ -229,8 +230,10 @@ def test_a_sort_the_index_answers_gives_what_sorting_gives(query: str) -> None:
         # the SORT goes (ArangoDB's use-index-for-sort): the LIMIT stops the index read
         ("FOR d IN orders FILTER d.n > 500 SORT d.n LIMIT 3 RETURN d", 3, 0),
         ("FOR d IN orders FILTER d.tag == 4 FILTER d.n % 3 == 0 SORT d.n LIMIT 3 RETURN d", 9, 6),
-        # a SORT the index cannot answer reads every match first
-        ("FOR d IN orders FILTER d.n > 500 SORT d.n DESC LIMIT 3 RETURN d", 499, 0),
+        # descending: the index is read backwards from its last match
+        ("FOR d IN orders FILTER d.n > 500 SORT d.n DESC LIMIT 3 RETURN d", 3, 0),
+        # a SORT the index cannot answer (mixed directions) reads every match first
+        ("FOR d IN orders FILTER d.tag == 4 SORT d.tag, d.n DESC LIMIT 3 RETURN d", 143, 0),
     ],
 )
 def test_a_sort_the_index_answers_reads_what_the_limit_needs(

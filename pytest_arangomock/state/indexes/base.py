@@ -40,9 +40,22 @@ class Lookup:
     must not change while it is read (a snapshot's are left alone by other writers).
     ``order`` names the attributes whose ascending AQL order (in turn) the documents of
     one lookup of ``==`` values and bounds follow (empty: no order to rely on).
+    ``reverse``, when given, is ``scan`` read from its last document to its first (the
+    same documents in the opposite order: descending, equal values reversed too), as
+    ArangoDB reads a sorted index backwards for a descending SORT.
     """
 
-    __slots__ = ("estimate", "fetch", "fields", "index", "one", "order", "ranged", "scan")
+    __slots__ = (
+        "estimate",
+        "fetch",
+        "fields",
+        "index",
+        "one",
+        "order",
+        "ranged",
+        "reverse",
+        "scan",
+    )
 
     def __init__(
         self,
@@ -54,6 +67,7 @@ class Lookup:
         one: Callable[[Any], list[Doc]] | None = None,
         scan: Callable[[Sequence[Any]], Iterator[Doc]] | None = None,
         order: tuple[str, ...] = (),
+        reverse: Callable[[Sequence[Any]], Iterator[Doc]] | None = None,
     ) -> None:
         self.index = index
         self.fields = fields
@@ -63,6 +77,7 @@ class Lookup:
         self.one = one
         self.scan = scan
         self.order = order
+        self.reverse = reverse
 
 
 class NearLookup:

@@ -209,6 +209,7 @@ class PersistentIndex(Index):
                 one=one,
                 scan=lambda vs: self._scan_equal(tuple(vs)),
                 order=tuple(self.fields),
+                reverse=lambda vs: self._scan_equal(tuple(vs), backwards=True),
             )
 
         def each(values: Sequence[Any], find: Callable[[Any], Iterable[Doc]]) -> Iterator[Doc]:
@@ -247,6 +248,11 @@ class PersistentIndex(Index):
                 keys = self._scan(self._sk(tuple(combination)), low, high)
                 yield from self._each_doc(keys, seen)
 
+        def reverse(values: Sequence[Any]) -> Iterator[Doc]:
+            low, high = _bounds(ops, values[k:])
+            keys = self._scan_back(self._sk(tuple(values[:k])), low, high)
+            return self._each_doc(keys, set())
+
         fields = (*self.fields[:k], *[field] * len(ops))
         return Lookup(
             self,
@@ -256,6 +262,7 @@ class PersistentIndex(Index):
             ranged=len(ops),
             scan=scan,
             order=tuple(self.fields),
+            reverse=None if any(many) else reverse,
         )
 
     def _prefix(self, conditions: Mapping[str, bool]) -> list[bool]:
@@ -292,6 +299,28 @@ class PersistentIndex(Index):
                 continue
             if high is not None and (value > high[0] or (value == high[0] and not high[1])):
                 break
+            yield key
+
+    def _scan_back(self, prefix: tuple[Any, ...], low: _Bound, high: _Bound) -> Iterator[str]:
+        """:meth:`_scan` read from its last entry to its first (ArangoDB's reverse index
+        iterator: equal values come in the opposite order too)."""
+        self.operations += 1
+        n = len(prefix)
+        entries = self._sorted
+        if high is None:
+            pos = bisect.bisect_right(entries, prefix, key=lambda e: e[0][:n])
+        else:
+            find = bisect.bisect_right if high[1] else bisect.bisect_left
+            pos = find(entries, (*prefix, high[0]), key=lambda e: e[0][: n + 1])
+        while pos > 0:
+            pos -= 1
+            values, key = entries[pos]
+            if values[:n] != prefix:
+                break
+            if low is not None:
+                value = values[n]
+                if value < low[0] or (value == low[0] and not low[1]):
+                    break
             yield key
 
     def _prefixed(self, prefix: tuple[Any, ...]) -> Iterator[str]:
@@ -361,14 +390,20 @@ class PersistentIndex(Index):
             return self._by_value.get(self._hk(values[: len(self.fields)]), ())
         return self._prefixed(self._sk(values))
 
-    def _scan_equal(self, values: tuple[Any, ...]) -> Iterator[Doc]:
+    def _scan_equal(self, values: tuple[Any, ...], backwards: bool = False) -> Iterator[Doc]:
         """:meth:`_equal` read as the caller asks: the remembered answer when there is
         one, else the documents found one by one (and not remembered: a LIMIT may stop
-        the reader early)."""
+        the reader early). ``backwards``: from the last match to the first."""
         found = self._answers.get(self._hk(values[: len(self.fields)]))
         if found is not None:
-            return iter(found)
-        return self._each_doc(self._keys(values), set())
+            return reversed(found) if backwards else iter(found)
+        if not backwards:
+            return self._each_doc(self._keys(values), set())
+        if len(values) >= len(self.fields):
+            keys = self._by_value.get(self._hk(values[: len(self.fields)]), {})
+            self.operations += 1
+            return self._each_doc(reversed(keys), set())
+        return self._each_doc(self._scan_back(self._sk(values), None, None), set())
 
     def lookup_range(
         self,
