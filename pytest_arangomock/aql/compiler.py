@@ -157,10 +157,15 @@ class Compiler(ExpressionCompiler):
         (all descending; ``index_backwards``). Mixed directions keep the SORT, as
         ArangoDB's ``use-index-for-sort`` wants a sort condition in one direction."""
         st = stmts[i]
-        if not isinstance(st, A.For) or st.search is not None or not isinstance(st.expr, A.Name):
+        if not isinstance(st, A.For) or st.search is not None:
             return False
-        name = st.expr.name
-        if name in level.vars or self.ctx.db.get_collection(name) is None:
+        if isinstance(st.expr, A.Name) and st.expr.name not in level.vars:
+            name = st.expr.name
+        elif isinstance(st.expr, A.Param) and st.expr.datasource:
+            name = self.collection_name(st.expr)
+        else:
+            return False
+        if self.ctx.db.get_collection(name) is None:
             return False
         paths = []
         directions = set()

@@ -1,0 +1,170 @@
+"""A descending SORT that a persistent index answers: the index is read backwards, the
+SORT goes (ArangoDB's ``use-index-for-sort`` with the IndexNode's ``ascending: false``) and
+a LIMIT stops the read. Rows are those of the same query over a collection without the
+index, but for equal values: read backwards they come in reverse index order, as
+ArangoDB's reverse iterator gives them, where a sort of a collection scan keeps them in
+document order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pytest_arangomock.aql import api
+from pytest_arangomock.state.indexes import create_index
+
+from ._engine import fill, fresh_db
+
+#: values in AQL's type order (null < bool < number < string < array < object), with ties
+VALUES: list[Any] = [5, None, "a", 2.5, [1], False, 5, -1, {"x": 1}, "B", True, 0, 5, [0, 9], 7]
+
+
+def _docs() -> list[dict[str, Any]]:
+    docs: list[dict[str, Any]] = []
+    for i, value in enumerate(VALUES):
+        doc: dict[str, Any] = {"_key": f"k{i:02d}", "tag": i % 3, "m": i}
+        if i != 1:  # a missing attribute is indexed (and sorted) as null
+            doc["n"] = value
+        docs.append(doc)
+    return docs
+
+
+async def _collections(db: Any) -> None:
+    """``indexed`` (persistent indexes on n and on tag, n) and ``plain`` (none), same docs."""
+    indexed = await db.create_collection("indexed")
+    plain = await db.create_collection("plain")
+    for col in (indexed, plain):
+        await col.insert_many(_docs())
+    await indexed.add_index("persistent", ["n"])
+    await indexed.add_index("persistent", ["tag", "n"])
+    await indexed.add_index("persistent", ["m"], options={"sparse": True})
+
+
+async def _rows(db: Any, query: str, name: str, **options: Any) -> tuple[list[Any], Any]:
+    cursor = await db.aql.execute(query, bind_vars={"@c": name}, options=options or None)
+    return [x async for x in cursor], cursor.statistics
+
+
+DESCENDING = [
+    "FOR d IN @@c FILTER d.n >= 0 SORT d.n DESC RETURN d.n",
+    "FOR d IN @@c FILTER d.n >= 0 SORT d.n DESC LIMIT 4 RETURN d.n",
+    "FOR d IN @@c FILTER d.n > 0 AND d.n < 'b' SORT d.n DESC LIMIT 2, 3 RETURN d.n",
+    "FOR d IN @@c FILTER d.n <= 5 SORT d.n DESC LIMIT 6 RETURN d.n",
+    "FOR d IN @@c FILTER d.n < 0 SORT d.n DESC RETURN d.n",
+    "FOR d IN @@c FILTER d.n == 5 SORT d.n DESC LIMIT 2 RETURN d.n",
+    "FOR d IN @@c FILTER d.n >= 0 FILTER d.m % 2 == 0 SORT d.n DESC LIMIT 3 RETURN [d.n, d.m]",
+    "FOR d IN @@c FILTER d.n >= 0 LET v = d.n SORT d.n DESC LIMIT 3 RETURN v",
+    "FOR d IN @@c FILTER d.tag == 2 SORT d.n DESC LIMIT 2 RETURN d.n",
+    "FOR d IN @@c FILTER d.tag == 0 SORT d.tag DESC, d.n DESC RETURN d.n",
+    "FOR d IN @@c FILTER d.tag == 1 AND d.n > false SORT d.n DESC RETURN d.n",
+    # what the index cannot answer in one direction is sorted as before
+    "FOR d IN @@c FILTER d.tag == 0 SORT d.tag, d.n DESC RETURN d.n",
+    "FOR d IN @@c FILTER d.n >= 0 SORT d.n DESC, d.m RETURN [d.n, d.m]",
+    "FOR d IN @@c FILTER d.n IN [5, 'a', 0] SORT d.n DESC RETURN d.n",
+    "FOR d IN @@c FILTER d.m > 3 SORT d.m DESC LIMIT 3 RETURN d.m",  # a sparse index
+    "FOR d IN @@c SORT d.n DESC LIMIT 3 RETURN d.n",
+]
+
+
+@pytest.mark.parametrize("query", DESCENDING)
+async def test_a_descending_sort_gives_what_it_gives_without_the_index(
+    arango_db: Any, query: str
+) -> None:
+    await _collections(arango_db)
+    got, stats = await _rows(arango_db, query, "indexed", fullCount=True)
+    want, plain = await _rows(arango_db, query, "plain", fullCount=True)
+    assert got == want
+    assert stats.full_count == plain.full_count
+
+
+@pytest.mark.parametrize(
+    ("query", "keys"),
+    [
+        # equal values read backwards: the reverse of the ascending index order
+        ("FOR d IN @@c FILTER d.n == 5 SORT d.n DESC RETURN d._key", ["k12", "k06", "k00"]),
+        ("FOR d IN @@c FILTER d.n >= 5 AND d.n < 'a' SORT d.n DESC LIMIT 3 RETURN d._key", None),
+        ("FOR d IN @@c FILTER d.n <= 5 AND d.n >= 5 SORT d.n DESC RETURN d._key", None),
+    ],
+)
+async def test_equal_values_come_in_reverse_index_order(
+    arango_db: Any, query: str, keys: list[str] | None
+) -> None:
+    await _collections(arango_db)
+    got, _ = await _rows(arango_db, query, "indexed")
+    ascending, _ = await _rows(arango_db, query.replace(" DESC", " ASC"), "indexed")
+    fives = [k for k in ascending if k in ("k00", "k06", "k12")]
+    assert fives == ["k00", "k06", "k12"]  # ascending: index order
+    if keys is not None:
+        assert got == keys
+    found = [k for k in got if k in fives]
+    assert found and found == fives[::-1][: len(found)]
+    # a collection scan sorted by n keeps equal values in document order
+    scanned, _ = await _rows(arango_db, query, "plain")
+    assert [k for k in scanned if k in fives] == fives[: len(found)]
+
+
+@pytest.mark.parametrize(
+    ("query", "scanned", "filtered"),
+    [
+        # the SORT goes: the LIMIT stops the backward read
+        ("FOR d IN @@c FILTER d.n >= 0 SORT d.n DESC LIMIT 3 RETURN d", 3, 0),
+        ("FOR d IN @@c FILTER d.n >= 0 SORT d.n DESC LIMIT 2, 1 RETURN d", 3, 0),
+        # {x: 1} (m 8), [1] (m 4), [0, 9] (m 13), 'B' (m 9): two rejected
+        ("FOR d IN @@c FILTER d.n >= 0 FILTER d.m % 2 == 1 SORT d.n DESC LIMIT 2 RETURN d", 4, 2),
+        ("FOR d IN @@c FILTER d.tag == 0 SORT d.n DESC LIMIT 1 RETURN d", 1, 0),
+        # the SORT stays: every match is read
+        ("FOR d IN @@c FILTER d.n >= 0 SORT d.n DESC, d.m LIMIT 1 RETURN d", 11, 0),
+    ],
+)
+async def test_a_backward_read_counts_what_it_read(
+    arango_db: Any, query: str, scanned: int, filtered: int
+) -> None:
+    await _collections(arango_db)
+    _, stats = await _rows(arango_db, query, "indexed")
+    assert (stats.scanned_index, stats.filtered, stats.scanned_full) == (scanned, filtered, 0)
+
+
+async def test_explain_shows_the_index_read_backwards_without_a_sort(arango_db: Any) -> None:
+    await _collections(arango_db)
+    query = "FOR d IN indexed FILTER d.n >= 0 SORT d.n DESC LIMIT 3 RETURN d"
+    plan = await arango_db.aql.explain(query)
+    plan = plan.get("plan", plan)
+    kinds = [n["type"] for n in plan["nodes"]]
+    assert "SortNode" not in kinds
+    index = next(n for n in plan["nodes"] if n["type"] == "IndexNode")
+    assert index["ascending"] is False
+    assert index["indexes"][0]["fields"] == ["n"]
+    assert "use-index-for-sort" in plan["rules"]
+    mixed = await arango_db.aql.explain(query.replace("DESC", "DESC, d.m"))
+    mixed = mixed.get("plan", mixed)
+    assert "SortNode" in [n["type"] for n in mixed["nodes"]]
+
+
+def test_a_writing_query_reads_the_index_backwards_too() -> None:
+    db = fresh_db()
+    col = fill(db, "items", _docs())
+    create_index(col, {"type": "persistent", "fields": ["n"]})
+    fill(db, "copies", [])
+    query = (
+        "FOR d IN items FILTER d.n >= 0 SORT d.n DESC LIMIT 4 "
+        "INSERT {n: d.n, k: d._key} INTO copies RETURN NEW.k"
+    )
+    # an object, then arrays, strings (AQL's type order, backwards)
+    assert api.execute(db, query, None, {}).rows == ["k08", "k04", "k13", "k09"]
+    assert api.execute(db, "FOR c IN copies RETURN c.k", None, {}).rows == [
+        "k08",
+        "k04",
+        "k13",
+        "k09",
+    ]
+
+
+def test_a_repeated_query_reads_its_own_snapshot_backwards() -> None:
+    db = fresh_db()
+    col = fill(db, "items", _docs())
+    create_index(col, {"type": "persistent", "fields": ["n"]})
+    query = "FOR d IN items FILTER d.n < 'a' AND d.n > 2 SORT d.n DESC LIMIT 3 RETURN d._key"
+    assert api.execute(db, query, None, {}).rows == ["k14", "k12", "k06"]
+    api.execute(db, "INSERT {_key: 'late', n: 6} INTO items", None, {})
+    assert api.execute(db, query, None, {}).rows == ["k14", "late", "k12"]
