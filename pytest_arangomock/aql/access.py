@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..base.errors import ArangoError
+from ..base.values import to_bool
 from ..state.indexes import Lookup
 from . import ast as A
 from .optimizer import _sort_covered as sort_covered
@@ -57,12 +58,17 @@ class AccessPath:
     wanted: tuple[tuple[str, bool], ...] = ()
     ranges: tuple[tuple[str, tuple[str, ...]], ...] = ()
     need_equality: bool = False
+    whole: bool = False  # every entry, in order, for a SORT (no condition served)
 
     def relookup(self, collection: Any) -> Lookup:
         """The lookup of the same index of ``collection`` as another execution sees it
         (its snapshot's documents), for the same conditions."""
         index = collection.indexes[self.position]
-        found = _lookup(index, dict(self.wanted), dict(self.ranges), self.need_equality)
+        found: Lookup | None
+        if self.whole:
+            found = index.sorted_lookup()
+        else:
+            found = _lookup(index, dict(self.wanted), dict(self.ranges), self.need_equality)
         assert found is not None  # the same index answers the same conditions
         return found
 
@@ -157,11 +163,16 @@ def _resolve(e: A.Expr, aliases: dict[str, A.Expr]) -> A.Expr:
     return e
 
 
-def choose(collection: Any, var: str, stmts: list[A.Node], i: int) -> AccessPath | None:
+def choose(
+    collection: Any, var: str, stmts: list[A.Node], i: int, outer: bool = False
+) -> AccessPath | None:
     """The index lookup for ``stmts[i]`` (``FOR var IN collection``), or None for a scan.
 
     The loop's ``indexHint`` indexes are tried first, in their order; with
-    ``forceIndexHint`` a hint no index can follow is ArangoDB's error 1577.
+    ``forceIndexHint`` a hint no index can follow is ArangoDB's error 1577. When no index
+    serves the FILTERs and the loop is ``outer`` (in no other loop), an index whose order
+    a SORT after the FILTERs asks for is read whole in that order, as ArangoDB's
+    ``use-indexes`` picks an index for sorting only.
     """
     st = stmts[i]
     hint, forced = _index_hint(st.options if isinstance(st, A.For) else None)
@@ -191,6 +202,12 @@ def choose(collection: Any, var: str, stmts: list[A.Node], i: int) -> AccessPath
                 tuple(ranges.items()),
                 need_equality,
             )
+    if outer:
+        for index in [*hinted, *others]:
+            whole = _whole_read(index, var, stmts, i)
+            if whole is not None:
+                position = collection.indexes.index(index)
+                return AccessPath(whole, (), position, whole=True)
     if forced and hint:
         described = {"forced": True, "lookahead": 1, "type": "simple", "hint": hint}
         text = json.dumps({"indexHint": described}, separators=(",", ":"))
@@ -198,14 +215,45 @@ def choose(collection: Any, var: str, stmts: list[A.Node], i: int) -> AccessPath
     return None
 
 
+def _whole_read(index: Any, var: str, stmts: list[A.Node], i: int) -> Lookup | None:
+    """The index read whole, when the first SORT after the FILTERs and LETs following
+    ``stmts[i]`` asks, in one constant direction, for attributes of ``var`` in the
+    index's order (``SortedIndexAttributeMatcher::supportsSortCondition``: covered,
+    unidirectional, attribute accesses only)."""
+    j = i + 1
+    while j < len(stmts) and isinstance(stmts[j], (A.Filter, A.Let)):
+        j += 1
+    sort = stmts[j] if j < len(stmts) else None
+    if not isinstance(sort, A.Sort):
+        return None
+    paths = []
+    directions = set()
+    for expr, direction in sort.elements:
+        path = A.attr_path(expr, var)
+        if path is None or not isinstance(direction, A.Const):
+            return None
+        paths.append(path)
+        value = direction.value
+        directions.add(
+            value.upper() != "DESC" if isinstance(value, str) else value is None or to_bool(value)
+        )
+    if len(directions) != 1:
+        return None
+    lookup: Lookup | None = index.sorted_lookup()
+    if lookup is None or not sort_covered(paths, list(lookup.order), frozenset()):
+        return None
+    return lookup
+
+
 def sorted_by_index(
     collection: Any, var: str, stmts: list[A.Node], i: int, paths: list[str], ascending: bool
 ) -> bool:
-    """Whether the index lookup chosen for ``stmts[i]`` gives its documents in the order
-    of a SORT on the attribute ``paths`` of ``var``, all ascending or all descending (one
-    lookup of ``==`` values and bounds, read in index order or backwards): as ArangoDB's
-    ``use-index-for-sort`` rule finds, the SORT has nothing left to do."""
-    path = choose(collection, var, stmts, i)
+    """Whether the index lookup chosen for ``stmts[i]`` (in no other loop) gives its
+    documents in the order of a SORT on the attribute ``paths`` of ``var``, all ascending
+    or all descending (one lookup of ``==`` values and bounds, or the whole index, read
+    in index order or backwards): as ArangoDB's ``use-index-for-sort`` rule finds, the
+    SORT has nothing left to do."""
+    path = choose(collection, var, stmts, i, outer=True)
     if path is None or any(c.many for c in path.conditions):
         return False
     lookup = path.lookup
@@ -251,6 +299,7 @@ def index_source(
     counts: list[str] | None = None,
     lazy: bool = False,
     backwards: bool = False,
+    outer: bool = False,
 ) -> tuple[Fn, tuple[A.Node, ...], bool] | None:
     """The documents of the chosen index lookup in collection ``name`` (as the query
     uses it), per row, and the FILTER conjuncts the lookup answers exactly (None: scan the
@@ -262,9 +311,10 @@ def index_source(
     can read its matches on demand come as an iterator, not a list (the third item says
     which): the loop under a LIMIT stops reading once it has enough. With ``backwards``
     (a descending SORT the lookup answers), the index is read from its last match to its
-    first, as ArangoDB's reverse index iterator does."""
+    first, as ArangoDB's reverse index iterator does. ``outer``: the loop is in no other
+    loop (see :func:`choose`)."""
     colls = scope.inputs.colls
-    path = choose(colls[name], var, stmts, i)
+    path = choose(colls[name], var, stmts, i, outer)
     if path is None:
         return None
     fns = [scope.expr(c.value, vars) for c in path.conditions]

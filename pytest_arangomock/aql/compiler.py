@@ -321,9 +321,10 @@ class Compiler(ExpressionCompiler):
         counts = self.demand_counts if self.on_demand else None
         # read on demand unless the query writes: its writes may change what it reads
         lazy = counts is not None and not _writes(stmts)
-        backwards = st is self.index_sorted_for and self.index_backwards
+        outer = st is self.index_sorted_for
+        backwards = outer and self.index_backwards
         indexed = access.index_source(
-            self, name, st.var, level.vars, stmts, i, counts, lazy, backwards
+            self, name, st.var, level.vars, stmts, i, counts, lazy, backwards, outer
         )
         if indexed is not None:
             return indexed

@@ -521,8 +521,8 @@ def remove_filter_covered_by_index(plan: PlanState) -> bool:
     changed = False
     for i, node, index_node in _below_an_index(nodes, "FilterNode"):
         condition = defined.get(node["inVariable"]["id"])
-        if not isinstance(condition, dict):
-            continue
+        if not isinstance(condition, dict) or not index_node["condition"]:
+            continue  # an index read whole for a SORT covers no FILTER
         covered = {_key(c) for c in _conjuncts(index_node["condition"]["subNodes"][0])}
         if all(_key(c) in covered for c in _conjuncts(_resolved(condition, defined))):
             del nodes[i]

@@ -191,6 +191,21 @@ _PREFETCH_NODES = frozenset(
     )
 )
 _NODE_HEAD = ("type", "dependencies", "id", "estimatedCost", "estimatedNrItems")
+_LOOP_NODES = _PREFETCH_NODES - {"CalculationNode", "FilterNode", "SortNode"}
+
+
+def _loop_before(nodes: list[dict[str, Any]]) -> bool:
+    """Whether the main query has a loop among ``nodes`` (a subquery's do not count)."""
+    depth = 0
+    for node in nodes:
+        kind = node["type"]
+        if kind == "SubqueryStartNode":
+            depth += 1
+        elif kind == "SubqueryEndNode":
+            depth -= 1
+        elif not depth and kind in _LOOP_NODES:
+            return True
+    return False
 
 
 def _with_prefetch_flag(node: dict[str, Any]) -> dict[str, Any]:
@@ -526,7 +541,8 @@ class PlanBuilder:
             **common,
             random=False,
         )
-        path = access.choose(col, st.var, stmts, i - 1) if col is not None else None
+        outer = len(self.scopes) == 1 and not _loop_before(self.nodes[:-1])
+        path = access.choose(col, st.var, stmts, i - 1, outer) if col is not None else None
         if path is not None:
             self.index_choices[node["id"]] = self.index_choice(path, count)
         return i
@@ -592,6 +608,8 @@ class PlanBuilder:
             cost *= 0.995 - 0.05 * (len(index.fields) - 1)
         if described["type"] in ("primary", "edge"):
             cost *= 0.9
+        if not path.conditions:  # the whole index, read for a SORT
+            return IndexChoice(described, {}, frozenset(), max(1.0, count), max(1.0, count))
         condition = {
             "type": "n-ary or",
             "typeID": 63,

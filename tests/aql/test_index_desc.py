@@ -63,7 +63,14 @@ DESCENDING = [
     "FOR d IN @@c FILTER d.n >= 0 SORT d.n DESC, d.m RETURN [d.n, d.m]",
     "FOR d IN @@c FILTER d.n IN [5, 'a', 0] SORT d.n DESC RETURN d.n",
     "FOR d IN @@c FILTER d.m > 3 SORT d.m DESC LIMIT 3 RETURN d.m",  # a sparse index
+    # no FILTER an index serves: the index is read whole, in either direction
     "FOR d IN @@c SORT d.n DESC LIMIT 3 RETURN d.n",
+    "FOR d IN @@c SORT d.n LIMIT 3 RETURN d.n",
+    "FOR d IN @@c SORT d.n DESC RETURN d.n",
+    "FOR d IN @@c FILTER d.m % 3 == 1 SORT d.n DESC LIMIT 2 RETURN [d.n, d.m]",
+    "FOR d IN @@c SORT d.tag DESC, d.n DESC LIMIT 5 RETURN [d.tag, d.n]",
+    "FOR d IN @@c SORT d.m DESC LIMIT 3 RETURN d.m",  # only a sparse index: scanned
+    "FOR x IN 1..2 FOR d IN @@c SORT d.n DESC LIMIT 3 RETURN d.n",  # an inner loop
 ]
 
 
@@ -115,6 +122,9 @@ async def test_equal_values_come_in_reverse_index_order(
         ("FOR d IN @@c FILTER d.tag == 0 SORT d.n DESC LIMIT 1 RETURN d", 1, 0),
         # the SORT stays: every match is read
         ("FOR d IN @@c FILTER d.n >= 0 SORT d.n DESC, d.m LIMIT 1 RETURN d", 11, 0),
+        # the whole index, backwards: {x: 1} (m 8), [1] (m 4), [0, 9] (m 13)
+        ("FOR d IN @@c SORT d.n DESC LIMIT 2 RETURN d", 2, 0),
+        ("FOR d IN @@c FILTER d.m > 10 SORT d.n DESC LIMIT 1 RETURN d", 3, 2),
     ],
 )
 async def test_a_backward_read_counts_what_it_read(
@@ -139,6 +149,25 @@ async def test_explain_shows_the_index_read_backwards_without_a_sort(arango_db: 
     mixed = await arango_db.aql.explain(query.replace("DESC", "DESC, d.m"))
     mixed = mixed.get("plan", mixed)
     assert "SortNode" in [n["type"] for n in mixed["nodes"]]
+
+
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+async def test_explain_shows_an_index_read_whole_for_a_sort(arango_db: Any, direction: str) -> None:
+    await _collections(arango_db)
+    query = f"FOR d IN indexed FILTER d.m > 2 SORT d.n {direction} LIMIT 3 RETURN d"
+    plan = await arango_db.aql.explain(query)
+    plan = plan.get("plan", plan)
+    kinds = [n["type"] for n in plan["nodes"]]
+    assert kinds[:2] == ["SingletonNode", "IndexNode"]
+    assert "SortNode" not in kinds and "FilterNode" in kinds
+    index = plan["nodes"][1]
+    assert (index["condition"], index["ascending"]) == ({}, direction == "ASC")
+    assert index["indexes"][0]["fields"] == ["n"]
+    assert {"use-indexes", "use-index-for-sort"} <= set(plan["rules"])
+    # in an inner loop the collection is scanned and sorted
+    inner = await arango_db.aql.explain("FOR x IN 1..2 " + query)
+    inner = inner.get("plan", inner)
+    assert "IndexNode" not in [n["type"] for n in inner["nodes"]]
 
 
 def test_a_writing_query_reads_the_index_backwards_too() -> None:
@@ -168,3 +197,7 @@ def test_a_repeated_query_reads_its_own_snapshot_backwards() -> None:
     assert api.execute(db, query, None, {}).rows == ["k14", "k12", "k06"]
     api.execute(db, "INSERT {_key: 'late', n: 6} INTO items", None, {})
     assert api.execute(db, query, None, {}).rows == ["k14", "late", "k12"]
+    whole = "FOR d IN items SORT d.n DESC LIMIT 2 RETURN d._key"
+    assert api.execute(db, whole, None, {}).rows == ["k08", "k04"]
+    api.execute(db, "INSERT {_key: 'last', n: {x: 2}} INTO items", None, {})
+    assert api.execute(db, whole, None, {}).rows == ["last", "k08"]

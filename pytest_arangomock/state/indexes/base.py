@@ -189,6 +189,11 @@ class Index:
         left, in the order ``fetch`` takes their values), or None if it cannot."""
         return None
 
+    def sorted_lookup(self) -> Lookup | None:
+        """Every entry of this index in its order (``order``), for a SORT the index covers
+        and no condition it serves, or None if it keeps no order for that."""
+        return None
+
     def near_lookup(self, function: str, field: str) -> NearLookup | None:
         """How this index answers ``SORT function(doc.field, ...) LIMIT k`` (None: it cannot)."""
         return None

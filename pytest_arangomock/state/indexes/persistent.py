@@ -265,6 +265,32 @@ class PersistentIndex(Index):
             reverse=None if any(many) else reverse,
         )
 
+    def sorted_lookup(self) -> Lookup | None:
+        """Every entry, forwards or backwards (ArangoDB reads a sorted index whole for a
+        SORT it covers). Not for a sparse index (it lacks the documents with null) nor an
+        array index (a document has several entries)."""
+        if self.sparse or any("[*]" in f for f in self.fields):
+            return None
+
+        def read(backwards: bool) -> Iterator[Doc]:
+            self.operations += 1
+            docs = self.collection.docs
+            entries = self._sorted
+            for _values, key in reversed(entries) if backwards else entries:
+                doc = docs.get(key)
+                if doc is not None:
+                    yield doc
+
+        return Lookup(
+            self,
+            (),
+            float(len(self.collection.docs)),
+            lambda _vs: list(read(False)),
+            scan=lambda _vs: read(False),
+            order=tuple(self.fields),
+            reverse=lambda _vs: read(True),
+        )
+
     def _prefix(self, conditions: Mapping[str, bool]) -> list[bool]:
         """For the leading fields with a condition: whether each is an ``IN`` (dense only)."""
         if self.sparse:
