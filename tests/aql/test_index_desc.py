@@ -201,3 +201,48 @@ def test_a_repeated_query_reads_its_own_snapshot_backwards() -> None:
     assert api.execute(db, whole, None, {}).rows == ["k08", "k04"]
     api.execute(db, "INSERT {_key: 'last', n: {x: 2}} INTO items", None, {})
     assert api.execute(db, whole, None, {}).rows == ["last", "k08"]
+
+
+KEYS = ["b", "B", "a", "A", "_x", "-y", "1", "a1"]
+
+
+@pytest.mark.parametrize(
+    ("query", "rows", "scanned"),
+    [
+        # the primary index holds the keys in byte order, which SORT d._key then gives
+        (
+            "FOR d IN keyed SORT d._key RETURN d._key",
+            ["-y", "1", "A", "B", "_x", "a", "a1", "b"],
+            8,
+        ),
+        ("FOR d IN keyed SORT d._key DESC LIMIT 3 RETURN d._key", ["b", "a1", "a"], 3),
+        ("FOR d IN keyed FILTER d.n > 3 SORT d._key DESC LIMIT 2 RETURN d._key", ["a1", "_x"], 4),
+    ],
+)
+async def test_a_sort_by_key_reads_the_primary_index(
+    arango_db: Any, query: str, rows: list[str], scanned: int
+) -> None:
+    keyed = await arango_db.create_collection("keyed")
+    await keyed.insert_many([{"_key": k, "n": i} for i, k in enumerate(KEYS)])
+    got, stats = await _rows(arango_db, query.replace("keyed", "@@c"), "keyed")
+    assert got == rows
+    assert (stats.scanned_index, stats.scanned_full) == (scanned, 0)
+    plan = await arango_db.aql.explain(query)
+    plan = plan.get("plan", plan)
+    index = next(n for n in plan["nodes"] if n["type"] == "IndexNode")
+    assert index["indexes"][0]["type"] == "primary"
+    assert "SortNode" not in [n["type"] for n in plan["nodes"]]
+
+
+async def test_a_sort_by_key_in_an_inner_loop_compares_strings_as_aql_does(
+    arango_db: Any,
+) -> None:
+    keyed = await arango_db.create_collection("keyed")
+    await keyed.insert_many([{"_key": k} for k in KEYS])
+    inner, stats = await _rows(
+        arango_db, "FOR x IN 1..1 FOR d IN @@c SORT d._key RETURN d._key", "keyed"
+    )
+    cursor = await arango_db.aql.execute("FOR k IN @keys SORT k RETURN k", bind_vars={"keys": KEYS})
+    values = [x async for x in cursor]
+    assert inner == values != sorted(KEYS)
+    assert stats.scanned_full == 8

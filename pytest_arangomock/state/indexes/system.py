@@ -66,6 +66,26 @@ class PrimaryIndex(Index):
 
         return Lookup(self, (field,), 1.0, fetch, one=None if many else one, scan=scan)
 
+    def sorted_lookup(self) -> Lookup | None:
+        """Every document by ``_key``, forwards or backwards: RocksDB's primary index is
+        sorted by the key's bytes (not by AQL's string collation), so ``SORT d._key``
+        over it gives byte order, as ArangoDB answers it."""
+
+        def read(backwards: bool) -> Iterator[Doc]:
+            docs = self.collection.docs
+            keys = sorted(docs, reverse=backwards)  # code points: the keys' (ASCII) bytes
+            return map(docs.__getitem__, keys)
+
+        return Lookup(
+            self,
+            (),
+            float(len(self.collection.docs)),
+            lambda _vs: list(read(False)),
+            scan=lambda _vs: read(False),
+            order=("_key",),
+            reverse=lambda _vs: read(True),
+        )
+
 
 class EdgeIndex(Index):
     """``_from``/``_to`` lookups for edge collections: vertex id -> set of edge keys."""
