@@ -24,6 +24,7 @@ from .scope import Fn, Row, Scope
 
 __all__ = [
     "AccessPath",
+    "ascending",
     "choose",
     "covered_by_index",
     "equality_conditions",
@@ -215,6 +216,13 @@ def choose(
     return None
 
 
+def ascending(direction: Any) -> bool:
+    """A SORT element's direction as its constant value says (``"DESC"`` or falsy: no)."""
+    if isinstance(direction, str):
+        return direction.upper() != "DESC"
+    return to_bool(direction) if direction is not None else True
+
+
 def _whole_read(index: Any, var: str, stmts: list[A.Node], i: int) -> Lookup | None:
     """The index read whole, when the first SORT after the FILTERs and LETs following
     ``stmts[i]`` asks, in one constant direction, for attributes of ``var`` in the
@@ -233,10 +241,7 @@ def _whole_read(index: Any, var: str, stmts: list[A.Node], i: int) -> Lookup | N
         if path is None or not isinstance(direction, A.Const):
             return None
         paths.append(path)
-        value = direction.value
-        directions.add(
-            value.upper() != "DESC" if isinstance(value, str) else value is None or to_bool(value)
-        )
+        directions.add(ascending(direction.value))
     if len(directions) != 1:
         return None
     lookup: Lookup | None = index.sorted_lookup()

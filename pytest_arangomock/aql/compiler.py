@@ -640,11 +640,7 @@ def _measured(
     return out, last
 
 
-def _ascending(direction: Any) -> bool:
-    """A SORT element's direction as its constant value says (``"DESC"`` or falsy: no)."""
-    if isinstance(direction, str):
-        return direction.upper() != "DESC"
-    return to_bool(direction) if direction is not None else True
+_ascending = access.ascending
 
 
 def _writes(stmts: list[A.Node]) -> bool:
