@@ -246,3 +246,17 @@ async def test_a_sort_by_key_in_an_inner_loop_compares_strings_as_aql_does(
     values = [x async for x in cursor]
     assert inner == values != sorted(KEYS)
     assert stats.scanned_full == 8
+
+
+async def test_equal_values_come_in_the_order_of_their_last_write(arango_db: Any) -> None:
+    col = await arango_db.create_collection("ties")
+    await col.add_index("persistent", ["n"])
+    await col.insert_many([{"_key": k, "n": 5} for k in ("z", "m", "a")] + [{"_key": "b", "n": 9}])
+    await col.update({"_key": "z", "n": 5, "seen": True})  # a new document version
+    query = "FOR d IN @@c FILTER d.n >= 5 AND d.n < 9 SORT d.n {} RETURN d._key"
+    forwards, _ = await _rows(arango_db, query.format("ASC"), "ties")
+    backwards, _ = await _rows(arango_db, query.format("DESC"), "ties")
+    assert forwards == ["m", "a", "z"]
+    assert backwards == ["z", "a", "m"]
+    whole, _ = await _rows(arango_db, "FOR d IN @@c SORT d.n DESC LIMIT 2 RETURN d._key", "ties")
+    assert whole == ["b", "z"]

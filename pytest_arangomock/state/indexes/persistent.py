@@ -49,8 +49,11 @@ class PersistentIndex(Index):
     """Persistent (hash/skiplist alias) index: equality dict plus a sorted list for ranges.
 
     ``_by_value`` maps the AQL hash key of the tuple of field values to the document keys
-    having it (insertion-ordered); ``_sorted`` holds ``(sort keys, document key)`` pairs in
-    AQL order for range scans and prefix lookups. ``_answers`` remembers the documents of
+    having it (insertion-ordered); ``_sorted`` holds ``(sort keys, write number, document
+    key)`` entries in AQL order for range scans and prefix lookups: equal values come in the
+    order their documents were last written, as a RocksDB index key ends in the document's
+    LocalDocumentId (a new one per write). ``_written`` is each indexed document's write
+    number, to find its entries again. ``_answers`` remembers the documents of
     each equality lookup (by the hash keys of its values) until the next write: a join
     looks the same few values up once per outer row.
     """
@@ -61,7 +64,9 @@ class PersistentIndex(Index):
         self.deduplicate = bool(self.options.get("deduplicate", True))
         self.estimates = bool(self.options.get("estimates", True))
         self._by_value: dict[Any, dict[str, None]] = {}
-        self._sorted: list[tuple[tuple[Any, ...], str]] = []
+        self._sorted: list[tuple[tuple[Any, ...], int, str]] = []
+        self._written: dict[str, int] = {}
+        self._writes = 0
         self._entry_count = 0
         self._answers: dict[tuple[Any, ...], list[Doc]] = {}
         #: number of structure operations, for tests that check lookup cost stays flat
@@ -129,10 +134,12 @@ class PersistentIndex(Index):
         if self._answers:
             self._answers.clear()
         key = doc["_key"]
+        self._writes = number = self._writes + 1
         for values in self.entries(doc):
             self.operations += 1
             self._by_value.setdefault(self._hk(values), {})[key] = None
-            bisect.insort(self._sorted, (self._sk(values), key))
+            bisect.insort(self._sorted, (self._sk(values), number, key))
+            self._written[key] = number
             self._entry_count += 1
 
     def build(self, docs: list[Doc]) -> None:
@@ -142,14 +149,17 @@ class PersistentIndex(Index):
         if self._sorted or type(self).insert is not PersistentIndex.insert:
             super().build(docs)
             return
-        rows: list[tuple[tuple[Any, ...], str]] = []
+        rows: list[tuple[tuple[Any, ...], int, str]] = []
         by_value = self._by_value
-        for doc in docs:
+        written = self._written
+        for number, doc in enumerate(docs, self._writes + 1):
             self.check(doc, None)
             key = doc["_key"]
             for values in self.entries(doc):
                 by_value.setdefault(self._hk(values), {})[key] = None
-                rows.append((self._sk(values), key))
+                rows.append((self._sk(values), number, key))
+                written[key] = number
+        self._writes += len(docs)
         rows.sort()
         self._sorted = rows
         self.operations += len(rows)
@@ -159,6 +169,7 @@ class PersistentIndex(Index):
         if self._answers:
             self._answers.clear()
         key = doc["_key"]
+        number = self._written.pop(key, 0)
         for values in self.entries(doc):
             self.operations += 1
             hk = self._hk(values)
@@ -168,9 +179,9 @@ class PersistentIndex(Index):
             del keys[key]
             if not keys:
                 del self._by_value[hk]
-            item = (self._sk(values), key)
+            item = (self._sk(values), number, key)
             pos = bisect.bisect_left(self._sorted, item)
-            if pos < len(self._sorted) and self._sorted[pos][1] == key:
+            if pos < len(self._sorted) and self._sorted[pos][2] == key:
                 del self._sorted[pos]
             self._entry_count -= 1
 
@@ -178,6 +189,7 @@ class PersistentIndex(Index):
         self._answers.clear()
         self._by_value.clear()
         self._sorted.clear()
+        self._written.clear()
         self._entry_count = 0
 
     def selectivity(self) -> float | None:
@@ -276,7 +288,7 @@ class PersistentIndex(Index):
             self.operations += 1
             docs = self.collection.docs
             entries = self._sorted
-            for _values, key in reversed(entries) if backwards else entries:
+            for _values, _number, key in reversed(entries) if backwards else entries:
                 doc = docs.get(key)
                 if doc is not None:
                     yield doc
@@ -316,7 +328,7 @@ class PersistentIndex(Index):
         entries = self._sorted
         pos = bisect.bisect_left(entries, (start,))
         while pos < len(entries):
-            values, key = entries[pos]
+            values, _number, key = entries[pos]
             pos += 1
             if values[:n] != prefix:
                 break
@@ -340,7 +352,7 @@ class PersistentIndex(Index):
             pos = find(entries, (*prefix, high[0]), key=lambda e: e[0][: n + 1])
         while pos > 0:
             pos -= 1
-            values, key = entries[pos]
+            values, _number, key = entries[pos]
             if values[:n] != prefix:
                 break
             if low is not None:
@@ -355,7 +367,7 @@ class PersistentIndex(Index):
         entries = self._sorted
         pos = bisect.bisect_left(entries, (prefix,))
         while pos < len(entries) and entries[pos][0][:n] == prefix:
-            yield entries[pos][1]
+            yield entries[pos][2]
             pos += 1
 
     def _in_values(self, value: Any) -> list[Any]:
@@ -459,7 +471,7 @@ class PersistentIndex(Index):
             hk = sort_key(high)
             find = bisect.bisect_right if high_inclusive else bisect.bisect_left
             end = find(self._sorted, hk, key=first)
-        return self._docs(item[1] for item in self._sorted[start:end])
+        return self._docs(item[2] for item in self._sorted[start:end])
 
 
 def _unseen(docs: Iterable[Doc], seen: set[str]) -> Iterator[Doc]:
