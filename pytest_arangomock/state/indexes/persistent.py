@@ -456,7 +456,7 @@ class PersistentIndex(Index):
         """
         self.operations += 1
 
-        def first(item: tuple[tuple[Any, ...], str]) -> Any:
+        def first(item: tuple[tuple[Any, ...], int, str]) -> Any:
             return item[0][0]
 
         if low is UNBOUNDED:
