@@ -255,16 +255,19 @@ def sorted_by_index(
 ) -> bool:
     """Whether the index lookup chosen for ``stmts[i]`` (in no other loop) gives its
     documents in the order of a SORT on the attribute ``paths`` of ``var``, all ascending
-    or all descending (one lookup of ``==`` values and bounds, or the whole index, read
-    in index order or backwards): as ArangoDB's ``use-index-for-sort`` rule finds, the
+    or all descending (a lookup of ``==`` and ``IN`` values and bounds, or the whole index,
+    read in index order or backwards): as ArangoDB's ``use-index-for-sort`` rule finds, the
     SORT has nothing left to do."""
     path = choose(collection, var, stmts, i, outer=True)
-    if path is None or any(c.many for c in path.conditions):
+    if path is None:
         return False
     lookup = path.lookup
     if (lookup.scan if ascending else lookup.reverse) is None:
         return False
-    fixed = frozenset(lookup.fields[: len(lookup.fields) - lookup.ranged])
+    # only == fixes an attribute (Condition::getConstAttributes): an IN gives its values
+    # in turn, so a SORT must name its attribute where the index has it
+    pairs = zip(lookup.fields, path.conditions, strict=True)
+    fixed = frozenset(f for f, c in pairs if c.op == "==")
     return sort_covered(paths, list(lookup.order), fixed) if lookup.order else False
 
 

@@ -260,3 +260,36 @@ async def test_equal_values_come_in_the_order_of_their_last_write(arango_db: Any
     assert backwards == ["z", "a", "m"]
     whole, _ = await _rows(arango_db, "FOR d IN @@c SORT d.n DESC LIMIT 2 RETURN d._key", "ties")
     assert whole == ["b", "z"]
+
+
+@pytest.mark.parametrize(
+    ("query", "rows", "scanned"),
+    [
+        # IN on the sorted attribute: its values in turn, descending, each read backwards
+        (
+            "FOR d IN @@c FILTER d.n IN [5, 0, 7] SORT d.n DESC RETURN d._key",
+            ["k14", "k12", "k06", "k00", "k11"],
+            5,
+        ),
+        (
+            "FOR d IN @@c FILTER d.n IN [5, 0, 7] SORT d.n DESC LIMIT 2 RETURN d._key",
+            ["k14", "k12"],
+            2,
+        ),
+        ("FOR d IN @@c FILTER d.n IN [5, 0, 7] SORT d.n LIMIT 2 RETURN d._key", ["k11", "k00"], 2),
+        (
+            "FOR d IN @@c FILTER d.tag IN [0, 2] SORT d.tag DESC, d.n DESC LIMIT 3 RETURN d._key",
+            ["k08", "k02", "k14"],
+            3,
+        ),
+        # an IN fixes no attribute: a SORT on the next one is sorted
+        ("FOR d IN @@c FILTER d.tag IN [0, 2] SORT d.n DESC LIMIT 1 RETURN d._key", ["k08"], 10),
+    ],
+)
+async def test_an_in_lookup_reads_its_values_in_the_sorts_direction(
+    arango_db: Any, query: str, rows: list[str], scanned: int
+) -> None:
+    await _collections(arango_db)
+    got, stats = await _rows(arango_db, query, "indexed")
+    assert got == rows
+    assert stats.scanned_index == scanned

@@ -205,7 +205,8 @@ class PersistentIndex(Index):
         only; a condition's attribute path never names an array expansion).
 
         An ``IN`` is one lookup per distinct value, in ascending order as ArangoDB sorts
-        the values of an ``IN`` it looks up in an index."""
+        the values of an ``IN`` it looks up in an index (descending when it reads the
+        index backwards: ``expandInSearchValues`` reverses them)."""
         many = self._prefix(conditions)
         if not many:
             return None
@@ -224,10 +225,16 @@ class PersistentIndex(Index):
                 reverse=lambda vs: self._scan_equal(tuple(vs), backwards=True),
             )
 
-        def each(values: Sequence[Any], find: Callable[[Any], Iterable[Doc]]) -> Iterator[Doc]:
+        def each(
+            values: Sequence[Any], find: Callable[[Any], Iterable[Doc]], backwards: bool = False
+        ) -> Iterator[Doc]:
             seen: set[str] = set()
-            for combination in self._combinations(values, many):
+            combinations = self._combinations(values, many)
+            for combination in reversed(list(combinations)) if backwards else combinations:
                 yield from _unseen(find(combination), seen)
+
+        def back(combination: tuple[Any, ...]) -> Iterator[Doc]:
+            return self._scan_equal(combination, backwards=True)
 
         return Lookup(
             self,
@@ -235,6 +242,8 @@ class PersistentIndex(Index):
             estimate,
             lambda vs: list(each(vs, self._equal)),
             scan=lambda vs: each(vs, self._scan_equal),
+            order=tuple(self.fields),
+            reverse=lambda vs: each(vs, back, backwards=True),
         )
 
     def range_lookup(
@@ -262,8 +271,10 @@ class PersistentIndex(Index):
 
         def reverse(values: Sequence[Any]) -> Iterator[Doc]:
             low, high = _bounds(ops, values[k:])
-            keys = self._scan_back(self._sk(tuple(values[:k])), low, high)
-            return self._each_doc(keys, set())
+            seen: set[str] = set()
+            for combination in reversed(list(self._combinations(values[:k], many))):
+                keys = self._scan_back(self._sk(tuple(combination)), low, high)
+                yield from self._each_doc(keys, seen)
 
         fields = (*self.fields[:k], *[field] * len(ops))
         return Lookup(
@@ -274,7 +285,7 @@ class PersistentIndex(Index):
             ranged=len(ops),
             scan=scan,
             order=tuple(self.fields),
-            reverse=None if any(many) else reverse,
+            reverse=reverse,
         )
 
     def sorted_lookup(self) -> Lookup | None:
