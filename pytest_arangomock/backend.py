@@ -50,6 +50,9 @@ class BackendRequest:
     #: the body as JSON, once a step on the way parsed it (``...`` until then), so that
     #: the next step does not parse it again; not part of the request's identity
     parsed: Any = field(default=..., init=False, compare=False, repr=False)
+    #: set while a server that keeps a log of admitted requests answers it and has not
+    #: admitted it yet (kept on admission, once); not part of the request's identity
+    entering: bool = field(default=False, init=False, compare=False, repr=False)
 
     @classmethod
     def from_url(

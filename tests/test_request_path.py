@@ -19,6 +19,7 @@ from arangoasync.exceptions import DocumentGetError, DocumentInsertError
 from multidict import CIMultiDictProxy
 
 from pytest_arangomock import BackendRequest, Emulator
+from pytest_arangomock.emulator.core import RequestLog
 from pytest_arangomock.emulator.router import ROUTES, Router, complete_table
 from pytest_arangomock.state.clock import decode_rev, encode_rev
 from pytest_arangomock.state.keygen import is_valid_key
@@ -386,3 +387,37 @@ def test_every_route_pattern_matches_as_a_fresh_walk():
         for path in sorted(paths):
             for method in ("GET", "HEAD", "POST"):
                 assert router.locate(method, path) == _reference(router, method, path), path
+
+
+def _maximal_suffix(sizes: list[int], count: int, total: int) -> list[int]:
+    """What a bounded log holds after every request: the longest run of the newest whose
+    number and bytes fit (one that alone exceeds the bytes leaves nothing)."""
+    kept: list[int] = []
+    for i in range(len(sizes) - 1, -1, -1):
+        if len(kept) == count or sum(sizes[j] for j in kept) + sizes[i] > total:
+            break
+        kept.append(i)
+    return sorted(kept)
+
+
+@pytest.mark.parametrize("count", [3, 100])
+def test_the_request_log_holds_its_bounds_whenever_read(count):
+    """Sizes are taken when the log is read or every few entries: whatever the moment of
+    reading, it holds exactly the newest requests within both bounds."""
+    log = RequestLog(count, 300, 1000)
+    bodies = [b"x" * n for n in (10, 500, 20, 300, 999, 5, 0, 700, 40) * 20]
+    seen = []
+    for n, body in enumerate(bodies):
+        log.keep(BackendRequest("POST", f"/{n}", {"n": str(n)}, {"h": "v"}, body))
+        seen.append(n)
+        if n % 7 == 3:  # read now and then, in different ways
+            sizes = [min(len(bodies[i]), 300) + len(f"/{i}") + len(str(i)) + 3 for i in seen]
+            expected = [seen[i] for i in _maximal_suffix(sizes, count, 1000)]
+            assert [int(r.path[1:]) for r in log] == expected
+            assert len(log) == len(expected)
+            assert log.kept_bytes <= 1000
+            if expected:
+                assert log[-1].path == f"/{expected[-1]}"
+    log.clear()  # a plain deque operation: the next keep starts afresh
+    log.keep(BackendRequest("GET", "/after"))
+    assert [r.path for r in log] == ["/after"]
