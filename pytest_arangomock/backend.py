@@ -78,14 +78,20 @@ class BackendRequest:
             host = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
             path = parts.path or "/"
         if params:
-            for key, value in params.items():
-                if type(value) is not str:  # most drivers hand over text already
-                    value = str(int(value) if isinstance(value, bool) else value)
-                query[key] = value
+            text_params(query, params)
         if isinstance(body, str):
             body = body.encode("utf-8")
         hdrs = {k.lower(): str(v) for k, v in headers.items()} if headers else {}
         return cls(method.upper(), path, query, hdrs, body or b"", host)
+
+
+def text_params(query: dict[str, str], params: Mapping[str, object]) -> dict[str, str]:
+    """``query`` with ``params`` added as text (``True`` as ``1``, as drivers send it)."""
+    for key, value in params.items():
+        if type(value) is not str:  # most drivers hand over text already
+            value = str(int(value) if isinstance(value, bool) else value)
+        query[key] = value
+    return query
 
 
 def _plain_absolute(url: str) -> tuple[str, str] | None:

@@ -16,6 +16,7 @@ import pytest
 from arangoasync import ArangoClient
 from arangoasync.auth import Auth
 from arangoasync.exceptions import DocumentGetError, DocumentInsertError
+from arangoasync.request import Method, Request
 from multidict import CIMultiDictProxy
 
 from pytest_arangomock import BackendRequest, Emulator
@@ -421,3 +422,23 @@ def test_the_request_log_holds_its_bounds_whenever_read(count):
     log.clear()  # a plain deque operation: the next keep starts afresh
     log.keep(BackendRequest("GET", "/after"))
     assert [r.path for r in log] == ["/after"]
+
+
+async def test_an_async_session_encodes_changed_credentials_again():
+    """The session remembers the last credentials' header: a change on the same session
+    (another password, user or encoding) is encoded afresh."""
+    emulator = Emulator(root_password="pw")
+    client = InProcessHTTPClient(emulator)
+    session = client.create_session("http://arangomock:8529")
+
+    async def status(auth: Auth) -> int:
+        request = Request(Method.GET, "/_api/version", auth=auth)
+        return (await client.send_request(session, request)).status_code
+
+    assert await status(Auth("root", "pw")) == 200
+    assert await status(Auth("root", "wrong")) == 401
+    assert await status(Auth("root", "pw")) == 200
+    assert await status(Auth("nobody", "pw")) == 401
+    assert emulator.requests[-1].headers["authorization"] == "Basic " + base64.b64encode(
+        b"root:pw"
+    ).decode("ascii")
