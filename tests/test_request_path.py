@@ -20,6 +20,7 @@ from arangoasync.request import Method, Request
 from multidict import CIMultiDictProxy
 
 from pytest_arangomock import BackendRequest, Emulator
+from pytest_arangomock.emulator import context
 from pytest_arangomock.emulator.core import RequestLog
 from pytest_arangomock.emulator.router import ROUTES, Router, complete_table
 from pytest_arangomock.state.clock import decode_rev, encode_rev
@@ -442,3 +443,22 @@ async def test_an_async_session_encodes_changed_credentials_again():
     assert emulator.requests[-1].headers["authorization"] == "Basic " + base64.b64encode(
         b"root:pw"
     ).decode("ascii")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"a":1}', ' {"a": [1, 2.5]}\n', '{"a":1} x', '{"a":1}{', "", "  ", "[1,", "NaN", '"s" '],
+)
+def test_bodies_parse_as_a_full_decode_parses_them(text):
+    """The parse that skips the whitespace scans answers every text as ``decode`` does:
+    the same value, or the same error at the same place."""
+    full = json.JSONDecoder(parse_constant=context.reject_constant).decode
+    try:
+        expected: object = full(text)
+    except json.JSONDecodeError as exc:
+        expected = (exc.msg, exc.pos)
+    try:
+        got: object = context.parse_json(text)
+    except json.JSONDecodeError as exc:
+        got = (exc.msg, exc.pos)
+    assert got == expected
