@@ -12,7 +12,7 @@ Nothing here knows about ArangoDB: it is plain HTTP.
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any, TypeAlias
@@ -167,15 +167,20 @@ def answer_sync(backend: Backend, request: BackendRequest) -> BackendResponse:
     )
 
 
-async def answer(backend: Backend, request: BackendRequest) -> BackendResponse:
-    """``backend``'s answer to an asynchronous caller.
+def answer(backend: Backend, request: BackendRequest) -> Awaitable[BackendResponse]:
+    """``backend``'s answer to an asynchronous caller, to be awaited: an asynchronous
+    backend's own coroutine (no coroutine of ours around it, on every request).
 
     A synchronous backend answers inline: it never waits on I/O, so handing it to a thread
     would only add a hop.
     """
     if _kinds(backend.__class__)[1]:
-        return await backend.handle(request)  # type: ignore[union-attr]
-    return backend.handle_sync(request)  # type: ignore[union-attr]
+        return backend.handle(request)  # type: ignore[union-attr]
+    return _ready(backend.handle_sync(request))  # type: ignore[union-attr]
+
+
+async def _ready(response: BackendResponse) -> BackendResponse:
+    return response
 
 
 _KINDS: dict[type, tuple[bool, bool]] = {}
