@@ -12,7 +12,7 @@ Nothing here knows about ArangoDB: it is plain HTTP.
 from __future__ import annotations
 
 import abc
-from collections.abc import Awaitable, Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any, TypeAlias
@@ -167,7 +167,7 @@ def answer_sync(backend: Backend, request: BackendRequest) -> BackendResponse:
     )
 
 
-def answer(backend: Backend, request: BackendRequest) -> Awaitable[BackendResponse]:
+def answer(backend: Backend, request: BackendRequest) -> Coroutine[Any, Any, BackendResponse]:
     """``backend``'s answer to an asynchronous caller, to be awaited: an asynchronous
     backend's own coroutine (no coroutine of ours around it, on every request).
 
@@ -176,10 +176,11 @@ def answer(backend: Backend, request: BackendRequest) -> Awaitable[BackendRespon
     """
     if _kinds(backend.__class__)[1]:
         return backend.handle(request)  # type: ignore[union-attr]
-    return _ready(backend.handle_sync(request))  # type: ignore[union-attr]
+    return ready(backend.handle_sync(request))  # type: ignore[union-attr]
 
 
-async def _ready(response: BackendResponse) -> BackendResponse:
+async def ready(response: BackendResponse) -> BackendResponse:
+    """``response`` as an awaitable answer (for a wrapper that answers without waiting)."""
     return response
 
 
