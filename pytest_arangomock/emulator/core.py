@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import operator
 import re
 import threading
 import time
@@ -320,9 +321,11 @@ class RequestLog(deque[BackendRequest]):
     together stay under ``total_bytes`` (the oldest are dropped first). ``keep`` counts
     what it adds; anything else (``clear``, ``append``) is a plain deque operation.
 
-    ``keep`` runs on every request, reading the log is rare: the sizes of the newest
-    entries are taken (and the byte bound applied) when the log is next read, or every
-    ``SETTLE_EVERY`` entries, so a reader always sees the bounds held.
+    ``keep`` runs on every request, reading the log is rare: ``keep`` sizes the newest
+    entries (and applies the byte bound) every ``SETTLE_EVERY`` entries; a reader skips
+    the oldest entries the bound would drop, without changing the log (``keep`` runs
+    under the server lock, a reader may be on another thread), so it always sees the
+    bounds held.
     """
 
     SETTLE_EVERY = 64
@@ -355,48 +358,64 @@ class RequestLog(deque[BackendRequest]):
         if self._fresh >= self.SETTLE_EVERY:
             self._settle()
 
-    def _settle(self) -> None:
-        """Size the newest entries and drop the oldest until the bytes fit."""
+    def _all_sizes(self) -> list[int] | None:
+        """Every entry's size, oldest first; None when all are sized and within bounds."""
         fresh, sizes = self._fresh, self._sizes
         count = _deque_len(self)
         if fresh == 0 and len(sizes) == count:
-            return
-        self._fresh = 0
+            return None
         if len(sizes) + fresh != count:  # cleared, appended or popped from outside
-            sizes.clear()
-            sizes.extend(_size(r) for r in _deque_iter(self))
-            self._total = sum(sizes)
-        else:
-            newest = [_size(r) for r in islice(_deque_reversed(self), fresh)]
-            sizes.extend(reversed(newest))
-            self._total += sum(newest)
+            return [_size(r) for r in _deque_iter(self)]
+        newest = [_size(r) for r in islice(_deque_reversed(self), fresh)]
+        return [*sizes, *reversed(newest)]
+
+    def _settle(self) -> None:
+        """Size the newest entries and drop the oldest until the bytes fit."""
+        every = self._all_sizes()
+        if every is None:
+            return
+        sizes = self._sizes = deque(every)
+        self._total, self._fresh = sum(every), 0
         while sizes and self._total > self.total_bytes:
             self.popleft()
             self._total -= sizes.popleft()
 
+    def _hidden(self) -> int:
+        """How many of the oldest entries the byte bound drops at the next settling."""
+        every = self._all_sizes()
+        if every is None:
+            return 0
+        total, hidden = sum(every), 0
+        while hidden < len(every) and total > self.total_bytes:
+            total -= every[hidden]
+            hidden += 1
+        return hidden
+
     def __iter__(self) -> Iterator[BackendRequest]:
-        self._settle()
-        return _deque_iter(self)
+        hidden = self._hidden()
+        return islice(_deque_iter(self), hidden, None) if hidden else _deque_iter(self)
 
     def __reversed__(self) -> Iterator[BackendRequest]:
-        self._settle()
-        return _deque_reversed(self)
+        return islice(_deque_reversed(self), len(self))
 
     def __len__(self) -> int:
-        self._settle()
-        return _deque_len(self)
+        return _deque_len(self) - self._hidden()
 
     def __getitem__(self, index: SupportsIndex) -> BackendRequest:  # type: ignore[override]
-        self._settle()
-        return _deque_item(self, index)
+        hidden = self._hidden()
+        i, n = operator.index(index), _deque_len(self) - hidden
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("deque index out of range")
+        return _deque_item(self, i + hidden)
 
     def __contains__(self, item: object) -> bool:
-        self._settle()
-        return deque.__contains__(self, item)
+        return any(r is item or r == item for r in self)
 
     def __repr__(self) -> str:
-        self._settle()
-        return deque.__repr__(self)
+        bound = "" if self.maxlen is None else f", maxlen={self.maxlen}"
+        return f"{type(self).__name__}({list(self)!r}{bound})"
 
     @property
     def kept_bytes(self) -> int:
