@@ -12,7 +12,7 @@ Nothing here knows about ArangoDB: it is plain HTTP.
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any, TypeAlias
@@ -50,6 +50,9 @@ class BackendRequest:
     #: the body as JSON, once a step on the way parsed it (``...`` until then), so that
     #: the next step does not parse it again; not part of the request's identity
     parsed: Any = field(default=..., init=False, compare=False, repr=False)
+    #: set while a server that keeps a log of admitted requests answers it and has not
+    #: admitted it yet (kept on admission, once); not part of the request's identity
+    entering: bool = field(default=False, init=False, compare=False, repr=False)
 
     @classmethod
     def from_url(
@@ -75,14 +78,20 @@ class BackendRequest:
             host = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
             path = parts.path or "/"
         if params:
-            for key, value in params.items():
-                if type(value) is not str:  # most drivers hand over text already
-                    value = str(int(value) if isinstance(value, bool) else value)
-                query[key] = value
+            text_params(query, params)
         if isinstance(body, str):
             body = body.encode("utf-8")
         hdrs = {k.lower(): str(v) for k, v in headers.items()} if headers else {}
         return cls(method.upper(), path, query, hdrs, body or b"", host)
+
+
+def text_params(query: dict[str, str], params: Mapping[str, object]) -> dict[str, str]:
+    """``query`` with ``params`` added as text (``True`` as ``1``, as drivers send it)."""
+    for key, value in params.items():
+        if type(value) is not str:  # most drivers hand over text already
+            value = str(int(value) if isinstance(value, bool) else value)
+        query[key] = value
+    return query
 
 
 def _plain_absolute(url: str) -> tuple[str, str] | None:
@@ -158,15 +167,21 @@ def answer_sync(backend: Backend, request: BackendRequest) -> BackendResponse:
     )
 
 
-async def answer(backend: Backend, request: BackendRequest) -> BackendResponse:
-    """``backend``'s answer to an asynchronous caller.
+def answer(backend: Backend, request: BackendRequest) -> Coroutine[Any, Any, BackendResponse]:
+    """``backend``'s answer to an asynchronous caller, to be awaited: an asynchronous
+    backend's own coroutine (no coroutine of ours around it, on every request).
 
     A synchronous backend answers inline: it never waits on I/O, so handing it to a thread
     would only add a hop.
     """
     if _kinds(backend.__class__)[1]:
-        return await backend.handle(request)  # type: ignore[union-attr]
-    return backend.handle_sync(request)  # type: ignore[union-attr]
+        return backend.handle(request)  # type: ignore[union-attr]
+    return ready(backend.handle_sync(request))  # type: ignore[union-attr]
+
+
+async def ready(response: BackendResponse) -> BackendResponse:
+    """``response`` as an awaitable answer (for a wrapper that answers without waiting)."""
+    return response
 
 
 _KINDS: dict[type, tuple[bool, bool]] = {}

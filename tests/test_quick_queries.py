@@ -25,10 +25,10 @@ class _Watched(Emulator):
         super().__init__()
         self.threads: list[int] = []
 
-    def handle_sync(self, request: BackendRequest) -> BackendResponse:
+    def dispatch(self, request: BackendRequest) -> BackendResponse:
         if request.path.endswith("/_api/cursor"):
             self.threads.append(threading.get_ident())
-        return super().handle_sync(request)
+        return super().dispatch(request)
 
 
 @pytest_asyncio.fixture

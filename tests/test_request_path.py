@@ -16,9 +16,12 @@ import pytest
 from arangoasync import ArangoClient
 from arangoasync.auth import Auth
 from arangoasync.exceptions import DocumentGetError, DocumentInsertError
+from arangoasync.request import Method, Request
 from multidict import CIMultiDictProxy
 
 from pytest_arangomock import BackendRequest, Emulator
+from pytest_arangomock.emulator import context
+from pytest_arangomock.emulator.core import RequestLog
 from pytest_arangomock.emulator.router import ROUTES, Router, complete_table
 from pytest_arangomock.state.clock import decode_rev, encode_rev
 from pytest_arangomock.state.keygen import is_valid_key
@@ -386,3 +389,76 @@ def test_every_route_pattern_matches_as_a_fresh_walk():
         for path in sorted(paths):
             for method in ("GET", "HEAD", "POST"):
                 assert router.locate(method, path) == _reference(router, method, path), path
+
+
+def _maximal_suffix(sizes: list[int], count: int, total: int) -> list[int]:
+    """What a bounded log holds after every request: the longest run of the newest whose
+    number and bytes fit (one that alone exceeds the bytes leaves nothing)."""
+    kept: list[int] = []
+    for i in range(len(sizes) - 1, -1, -1):
+        if len(kept) == count or sum(sizes[j] for j in kept) + sizes[i] > total:
+            break
+        kept.append(i)
+    return sorted(kept)
+
+
+@pytest.mark.parametrize("count", [3, 100])
+def test_the_request_log_holds_its_bounds_whenever_read(count):
+    """Sizes are taken when the log is read or every few entries: whatever the moment of
+    reading, it holds exactly the newest requests within both bounds."""
+    log = RequestLog(count, 300, 1000)
+    bodies = [b"x" * n for n in (10, 500, 20, 300, 999, 5, 0, 700, 40) * 20]
+    seen = []
+    for n, body in enumerate(bodies):
+        log.keep(BackendRequest("POST", f"/{n}", {"n": str(n)}, {"h": "v"}, body))
+        seen.append(n)
+        if n % 7 == 3:  # read now and then, in different ways
+            sizes = [min(len(bodies[i]), 300) + len(f"/{i}") + len(str(i)) + 3 for i in seen]
+            expected = [seen[i] for i in _maximal_suffix(sizes, count, 1000)]
+            assert [int(r.path[1:]) for r in log] == expected
+            assert len(log) == len(expected)
+            assert log.kept_bytes <= 1000
+            if expected:
+                assert log[-1].path == f"/{expected[-1]}"
+    log.clear()  # a plain deque operation: the next keep starts afresh
+    log.keep(BackendRequest("GET", "/after"))
+    assert [r.path for r in log] == ["/after"]
+
+
+async def test_an_async_session_encodes_changed_credentials_again():
+    """The session remembers the last credentials' header: a change on the same session
+    (another password, user or encoding) is encoded afresh."""
+    emulator = Emulator(root_password="pw")
+    client = InProcessHTTPClient(emulator)
+    session = client.create_session("http://arangomock:8529")
+
+    async def status(auth: Auth) -> int:
+        request = Request(Method.GET, "/_api/version", auth=auth)
+        return (await client.send_request(session, request)).status_code
+
+    assert await status(Auth("root", "pw")) == 200
+    assert await status(Auth("root", "wrong")) == 401
+    assert await status(Auth("root", "pw")) == 200
+    assert await status(Auth("nobody", "pw")) == 401
+    assert emulator.requests[-1].headers["authorization"] == "Basic " + base64.b64encode(
+        b"root:pw"
+    ).decode("ascii")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"a":1}', ' {"a": [1, 2.5]}\n', '{"a":1} x', '{"a":1}{', "", "  ", "[1,", "NaN", '"s" '],
+)
+def test_bodies_parse_as_a_full_decode_parses_them(text):
+    """The parse that skips the whitespace scans answers every text as ``decode`` does:
+    the same value, or the same error at the same place."""
+    full = json.JSONDecoder(parse_constant=context.reject_constant).decode
+    try:
+        expected: object = full(text)
+    except json.JSONDecodeError as exc:
+        expected = (exc.msg, exc.pos)
+    try:
+        got: object = context.parse_json(text)
+    except json.JSONDecodeError as exc:
+        got = (exc.msg, exc.pos)
+    assert got == expected

@@ -125,10 +125,30 @@ def parse_json_float(text: str) -> float:
 # every shorter mantissa) and without a three-digit exponent holds no number that needs
 # checking: it takes the plain decoder. The test maps every digit to "0", "E" to "e" and
 # "+" to "-", then looks for the patterns (byte-level searches: ~5 ms a megabyte).
-_DECODE = json.JSONDecoder(
+_CHECKING = json.JSONDecoder(
     parse_constant=reject_constant, parse_int=parse_json_int, parse_float=parse_json_float
-).decode
-_DECODE_PLAIN = json.JSONDecoder(parse_constant=reject_constant).decode
+)
+_PLAIN = json.JSONDecoder(parse_constant=reject_constant)
+
+
+def _decoder(decoder: json.JSONDecoder) -> Callable[[str], Any]:
+    """``decoder.decode``, first as ``raw_decode`` of the whole text: a body a driver sent
+    has no whitespace around its value, which spares ``decode`` its two whitespace scans;
+    any other text (or an error) is left to ``decode`` itself, with its own messages."""
+    raw_decode, decode = decoder.raw_decode, decoder.decode
+
+    def parse(text: str) -> Any:
+        try:
+            value, end = raw_decode(text)
+        except ValueError:
+            return decode(text)
+        return value if end == len(text) else decode(text)
+
+    return parse
+
+
+_DECODE = _decoder(_CHECKING)
+_DECODE_PLAIN = _decoder(_PLAIN)
 _FOLD = bytearray(range(256))
 for _digit in b"0123456789":
     _FOLD[_digit] = ord("0")

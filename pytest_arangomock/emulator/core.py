@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import operator
 import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, SupportsIndex
 
 from ..aql import api as aql_api
 from ..backend import AsyncBackend, BackendRequest, BackendResponse, SyncBackend
@@ -85,9 +87,8 @@ class Emulator(SyncBackend, AsyncBackend):
         # the most recent admitted requests, oldest first, bounded in number and bytes
         self.requests = RequestLog(keep_requests, keep_body_bytes, keep_total_bytes)
         self.keep_requests = keep_requests
-        # ids of requests entered through handle_sync and not yet admitted: only those
-        # are logged (not the parts of a batch or the requests a job re-dispatches)
-        self._entering: set[int] = set()
+        # only requests entered through handle_sync are logged, when admitted (not the
+        # parts of a batch or the requests a job re-dispatches): see BackendRequest.entering
         self.internal_errors: list[str] = []
         # what every request passes before its handler, with its cache of decisions
         self.gate = Gate()
@@ -122,7 +123,7 @@ class Emulator(SyncBackend, AsyncBackend):
                 return early
         keep = self.keep_requests
         if keep:
-            self._entering.add(id(request))
+            request.entering = True  # kept when admitted (by the gate or an outer hook)
         try:
             if self.outer or not self.outer_by_header.keys().isdisjoint(request.headers):
                 early = self._outer_hooks(request)
@@ -136,11 +137,8 @@ class Emulator(SyncBackend, AsyncBackend):
                 lock.release()
         finally:
             if keep:
-                self._entering.discard(id(request))
-        if request.method == "HEAD" and response.body:
-            response = BackendResponse(response.status, response.headers, b"")
-        response.headers[QUEUE_TIME_HEADER] = server.queue_times.header
-        return response
+                request.entering = False
+        return _finished(request, response, server)
 
     async def handle(self, request: BackendRequest) -> BackendResponse:
         """Answer on a worker thread (the caller's event loop goes on meanwhile); a request
@@ -158,9 +156,18 @@ class Emulator(SyncBackend, AsyncBackend):
             if lock.acquire(blocking=False):
                 try:
                     server.queue_times.add(0.0)
-                    return self.handle_sync(request)
+                    if self.outer or not self.outer_by_header.keys().isdisjoint(request.headers):
+                        return self.handle_sync(request)
+                    # handle_sync's steps for a request no fault or outer hook can take,
+                    # with the lock this thread holds already
+                    request.entering = self.keep_requests != 0
+                    try:
+                        response = self.dispatch(request)
+                    finally:
+                        request.entering = False
                 finally:
                     lock.release()
+                return _finished(request, response, server)
         loop = asyncio.get_running_loop()
         server.lock.expect()
         return await loop.run_in_executor(_workers(), self._queued, request, time.monotonic())
@@ -214,8 +221,9 @@ class Emulator(SyncBackend, AsyncBackend):
             located = self.router.locate(request.method, request.path)
             ctx = self.gate.admit(server, request, located, self.authentication, self.dispatch)
             server.api_calls.record(request.method, located[1], located[0])
-            if self._entering:
-                self._admitted(request)
+            if request.entering:
+                request.entering = False
+                self.requests.keep(request)
             r = located[2]
             headers = request.headers
             if not self.prepare_by_header.keys().isdisjoint(headers.keys()):
@@ -244,8 +252,9 @@ class Emulator(SyncBackend, AsyncBackend):
         db = self.server.databases.get(located[0])
         if db is None:
             raise TransportError(1228, "database not found", 404)
-        if self._entering:
-            self._admitted(request)  # an async job's request, admitted before it is queued
+        if request.entering:  # an async job's request, admitted before it is queued
+            request.entering = False
+            self.requests.keep(request)
         _, path, r, params, known = located
         return Admission(db, path, r, params, known, user)
 
@@ -261,12 +270,6 @@ class Emulator(SyncBackend, AsyncBackend):
         except ArangoError as exc:
             return json_response(exc.status, exc.body(), exc.headers)
         return None
-
-    def _admitted(self, request: BackendRequest) -> None:
-        key = id(request)
-        if key in self._entering:
-            self._entering.discard(key)
-            self.requests.keep(request)
 
     # -------------------------------------------------------------- conveniences
     def reset(self) -> None:
@@ -317,43 +320,123 @@ class RequestLog(deque[BackendRequest]):
     Each kept body is cut to ``body_bytes``; the kept requests' bodies, paths and headers
     together stay under ``total_bytes`` (the oldest are dropped first). ``keep`` counts
     what it adds; anything else (``clear``, ``append``) is a plain deque operation.
+
+    ``keep`` runs on every request, reading the log is rare: ``keep`` sizes the newest
+    entries (and applies the byte bound) every ``SETTLE_EVERY`` entries; a reader skips
+    the oldest entries the bound would drop, without changing the log (``keep`` runs
+    under the server lock, a reader may be on another thread), so it always sees the
+    bounds held.
     """
+
+    SETTLE_EVERY = 64
 
     def __init__(self, count: int, body_bytes: int, total_bytes: int) -> None:
         super().__init__(maxlen=count or None)
         self.body_bytes = body_bytes
         self.total_bytes = total_bytes
-        self._sizes: deque[int] = deque()
+        self._sizes: deque[int] = deque()  # the sizes of all but the ``_fresh`` newest
         self._total = 0
+        self._fresh = 0
 
     def keep(self, request: BackendRequest) -> None:
-        body = request.body
-        if len(body) > self.body_bytes:
-            body = body[: self.body_bytes]
+        if len(request.body) > self.body_bytes:
             request = BackendRequest(
-                request.method, request.path, request.query, request.headers, body, request.host
+                request.method,
+                request.path,
+                request.query,
+                request.headers,
+                request.body[: self.body_bytes],
+                request.host,
             )
-        size = _size(request)
-        sizes = self._sizes
-        if len(sizes) != len(self):  # cleared or appended to from outside
-            sizes = self._sizes = deque(_size(r) for r in self)
-            self._total = sum(sizes)
-        total = self._total + size
-        if len(sizes) == self.maxlen or total > self.total_bytes:
-            while sizes and (len(sizes) == self.maxlen or total > self.total_bytes):
-                self.popleft()
-                total -= sizes.popleft()
-            if size > self.total_bytes:
-                self._total = total - size
-                return
+        if _deque_len(self) == self.maxlen:  # appending drops the oldest
+            if self._sizes:
+                self._total -= self._sizes.popleft()
+            else:
+                self._fresh -= 1
         self.append(request)
-        sizes.append(size)
-        self._total = total
+        self._fresh += 1
+        if self._fresh >= self.SETTLE_EVERY:
+            self._settle()
+
+    def _all_sizes(self) -> list[int] | None:
+        """Every entry's size, oldest first; None when all are sized and within bounds."""
+        fresh, sizes = self._fresh, self._sizes
+        count = _deque_len(self)
+        if fresh == 0 and len(sizes) == count:
+            return None
+        if len(sizes) + fresh != count:  # cleared, appended or popped from outside
+            return [_size(r) for r in _deque_iter(self)]
+        newest = [_size(r) for r in islice(_deque_reversed(self), fresh)]
+        return [*sizes, *reversed(newest)]
+
+    def _settle(self) -> None:
+        """Size the newest entries and drop the oldest until the bytes fit."""
+        every = self._all_sizes()
+        if every is None:
+            return
+        sizes = self._sizes = deque(every)
+        self._total, self._fresh = sum(every), 0
+        while sizes and self._total > self.total_bytes:
+            self.popleft()
+            self._total -= sizes.popleft()
+
+    def _hidden(self) -> int:
+        """How many of the oldest entries the byte bound drops at the next settling."""
+        every = self._all_sizes()
+        if every is None:
+            return 0
+        total, hidden = sum(every), 0
+        while hidden < len(every) and total > self.total_bytes:
+            total -= every[hidden]
+            hidden += 1
+        return hidden
+
+    def __iter__(self) -> Iterator[BackendRequest]:
+        hidden = self._hidden()
+        return islice(_deque_iter(self), hidden, None) if hidden else _deque_iter(self)
+
+    def __reversed__(self) -> Iterator[BackendRequest]:
+        return islice(_deque_reversed(self), len(self))
+
+    def __len__(self) -> int:
+        return _deque_len(self) - self._hidden()
+
+    def __getitem__(self, index: SupportsIndex) -> BackendRequest:  # type: ignore[override]
+        hidden = self._hidden()
+        i, n = operator.index(index), _deque_len(self) - hidden
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("deque index out of range")
+        return _deque_item(self, i + hidden)
+
+    def __contains__(self, item: object) -> bool:
+        return any(r is item or r == item for r in self)
+
+    def __repr__(self) -> str:
+        bound = "" if self.maxlen is None else f", maxlen={self.maxlen}"
+        return f"{type(self).__name__}({list(self)!r}{bound})"
 
     @property
     def kept_bytes(self) -> int:
         """What the kept requests hold (bodies, paths, queries and headers)."""
         return sum(_size(r) for r in self)
+
+
+_deque_len = deque.__len__
+_deque_iter = deque.__iter__
+_deque_item = deque.__getitem__
+_deque_reversed = deque.__reversed__
+
+
+def _finished(
+    request: BackendRequest, response: BackendResponse, server: Server
+) -> BackendResponse:
+    """What every answer gets on its way out: no body for HEAD, the queue-time header."""
+    if request.method == "HEAD" and response.body:
+        response = BackendResponse(response.status, response.headers, b"")
+    response.headers[QUEUE_TIME_HEADER] = server.queue_times.header
+    return response
 
 
 def _size(request: BackendRequest) -> int:

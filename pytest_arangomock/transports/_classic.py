@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
-from ..backend import BackendRequest, BackendResponse
+from ..backend import BackendRequest, BackendResponse, text_params
 
 __all__ = ["SessionStub", "backend_request", "inflate", "response_text", "response_url"]
 
@@ -33,6 +33,40 @@ class SessionStub:
         self.verify: Any = True
         self.headers: dict[str, str] = {}
         self.closed = False
+        # the last headers and credentials sent through this session and what they became:
+        # a driver sends the same ones on every request of a connection
+        self._sent_headers: dict[str, str] | None = None
+        self._lowered: dict[str, str] = {}
+        self._sent_auth: tuple[str, str] | None = None
+        self._authorization = ""
+        # the host's length when it is a bare http(s) origin (its URLs are host + path)
+        scheme, sep, rest = self.host.partition("://")
+        plain = sep and scheme in ("http", "https") and "/" not in rest
+        self._origin_len = len(self.host) if plain else 0
+
+    def path_of(self, url: str) -> str | None:
+        """The path of ``url`` when it is this host's origin and a path with nothing an
+        HTTP client would treat specially (query, fragment, stripped characters)."""
+        n = self._origin_len
+        if n and url.startswith(self.host) and url.startswith("/", n) and not _ODD.search(url):
+            return url[n:]
+        return None
+
+    def lowered(self, headers: Mapping[str, Any]) -> dict[str, str]:
+        """``headers`` with lower-case names and text values (a new dict each time)."""
+        if headers != self._sent_headers:
+            lowered = {k.lower(): str(v) for k, v in headers.items()}
+            if type(headers) is not dict or not all(type(v) is str for v in headers.values()):
+                return lowered  # equality alone would not tell the same text apart
+            self._sent_headers, self._lowered = dict(headers), lowered
+        return self._lowered.copy()
+
+    def authorization(self, auth: tuple[str, str]) -> str:
+        """The ``Authorization`` value for Basic ``auth``, encoded again when it changes."""
+        if auth != self._sent_auth:
+            self._authorization = basic_authorization(auth[0], auth[1])
+            self._sent_auth = (auth[0], auth[1])
+        return self._authorization
 
     def close(self) -> None:
         self.closed = True
@@ -59,6 +93,7 @@ def inflate(headers: dict[str, str], body: bytes) -> bytes:
 
 
 def backend_request(
+    session: SessionStub,
     method: str,
     url: str,
     headers: Mapping[str, str] | None,
@@ -66,28 +101,37 @@ def backend_request(
     data: Any,
     auth: tuple[str, str] | None,
 ) -> BackendRequest:
-    """The :class:`BackendRequest` for one call of the drivers' ``send_request``."""
-    hdrs = {k.lower(): str(v) for k, v in headers.items()} if headers else {}
+    """The :class:`BackendRequest` for one call of the drivers' ``send_request`` on
+    ``session`` (the request's host is the session's)."""
+    hdrs = session.lowered(headers) if headers else {}
     if auth is not None:
-        hdrs["authorization"] = basic_authorization(auth[0], auth[1])
+        hdrs["authorization"] = session.authorization(auth)
     if data is not None and not isinstance(data, (str, bytes)):
         # requests_toolbelt's MultipartEncoder: its boundary is in its content type
         hdrs["content-type"] = getattr(data, "content_type", hdrs.get("content-type", ""))
         data = data.to_string()
-    req = BackendRequest.from_url(method, url, None, data, params)
-    req.headers = hdrs  # already what from_url would make of them
+    path = session.path_of(url)
+    if path is not None:  # what from_url makes of it, without parsing the URL again
+        body = data.encode("utf-8") if isinstance(data, str) else data or b""
+        query = text_params({}, params) if params else {}
+        req = BackendRequest(method.upper(), path, query, hdrs, body, session.host)
+    else:
+        req = BackendRequest.from_url(method, url, None, data, params)
+        req.headers = hdrs  # already what from_url would make of them
+        req.host = session.host
     if "content-encoding" in hdrs:
         req.body = inflate(hdrs, req.body)
     return req
 
 
 def basic_authorization(username: str, password: str) -> str:
-    """The ``Authorization`` value for Basic credentials, encoded per request: no
-    process-wide store of passwords (about 1 us)."""
+    """The ``Authorization`` value for Basic credentials (no process-wide store of
+    passwords: a session remembers the last credentials its driver sent)."""
     token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
     return f"Basic {token}"
 
 
+_ODD = re.compile(r"[?#\t\n\r]")
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
 
 

@@ -48,8 +48,7 @@ class InProcessAioArangoHTTPClient(HTTPClient):
         data: Any = None,
         auth: tuple[str, str] | None = None,
     ) -> Response:
-        breq = backend_request(method, url, headers, params, data, auth)
-        breq.host = session.host
+        breq = backend_request(session, method, url, headers, params, data, auth)
         try:
             bresp = await answer(self.backend, breq)
         except HostDownError as exc:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from arangoasync.auth import Auth
 from arangoasync.exceptions import ClientConnectionError
 from arangoasync.http import HTTPClient
 from arangoasync.request import Method, Request
@@ -27,13 +28,25 @@ __all__ = ["InProcessHTTPClient"]
 
 
 class _Session:
-    """What ``create_session`` returns: the host it stands for and an open flag."""
+    """What ``create_session`` returns: the host it stands for, an open flag, and the last
+    credentials sent through it with their header value (a connection sends the same
+    ones on every request)."""
 
-    __slots__ = ("closed", "host")
+    __slots__ = ("_authorization", "_sent_auth", "closed", "host")
 
     def __init__(self, host: str) -> None:
         self.host = host.rstrip("/")
         self.closed = False
+        self._sent_auth: tuple[str, str, str] | None = None
+        self._authorization = ""
+
+    def authorization(self, auth: Auth) -> str:
+        """The ``Authorization`` value for ``auth``, encoded again when it changes."""
+        sent = (auth.username, auth.password, auth.encoding)
+        if sent != self._sent_auth:
+            self._authorization = basic_auth(auth)
+            self._sent_auth = sent
+        return self._authorization
 
 
 def _body(data: Any) -> bytes:
@@ -42,6 +55,8 @@ def _body(data: Any) -> bytes:
     Most calls serialise their payload first; a few (``db.echo()``) hand over a dict, which
     aiohttp form-encodes (``ping=1``) while keeping the driver's JSON content type.
     """
+    if data is None:
+        return b""
     if isinstance(data, str):
         return data.encode("utf-8")
     if isinstance(data, Mapping):
@@ -69,7 +84,7 @@ class InProcessHTTPClient(HTTPClient):
     async def send_request(self, session: Any, request: Request) -> Response:
         headers = request.normalized_headers()
         if request.auth is not None:
-            headers["authorization"] = basic_auth(request.auth)
+            headers["authorization"] = session.authorization(request.auth)
         params = request.normalized_params()
         breq = BackendRequest(
             request.method._name_,  # Enum's documented sunder name: .name is a Python property

@@ -56,8 +56,7 @@ class InProcessSyncHTTPClient(HTTPClient):
         data: Any = None,
         auth: tuple[str, str] | None = None,
     ) -> Response:
-        breq = backend_request(method, url, headers, params, data, auth)
-        breq.host = session.host
+        breq = backend_request(session, method, url, headers, params, data, auth)
         try:
             bresp = answer_sync(self.backend, breq)
         except HostDownError as exc:
