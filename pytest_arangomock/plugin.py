@@ -426,6 +426,17 @@ def _database_name(node: pytest.Item) -> str:
 _RUN_KEY = pytest.StashKey["Run"]()
 _DB_NAME_KEY = pytest.StashKey[str]()
 
+
+def _forget_run(node: pytest.Item) -> None:
+    """Let go of the test's run when its fixtures end: pytest keeps every item (and its
+    stash) until the session ends, and a run holds its emulator's whole state."""
+    stash = node.stash
+    if _RUN_KEY in stash:
+        del stash[_RUN_KEY]
+    if _DB_NAME_KEY in stash:
+        del stash[_DB_NAME_KEY]
+
+
 #: fixtures that share this test's run with ``arango_db``: when a test asks for any of them,
 #: ``arango_db`` takes the run and database from the fixture chain instead of its shortcut
 _SHARING = frozenset(
@@ -603,8 +614,11 @@ def _arangomock_run(
     if failure:  # outside the except block: no chained traceback in the report
         pytest.fail(failure, pytrace=False)
     node.stash[_RUN_KEY] = run
-    yield run
-    failure = run.finish() or ""
+    try:
+        yield run
+        failure = run.finish() or ""
+    finally:
+        _forget_run(node)
     if failure:
         pytest.fail(failure, pytrace=False)
 
@@ -733,18 +747,19 @@ def arango_db(request: pytest.FixtureRequest) -> Iterator[Any]:
         return
     run = EmulatorRun(_new_emulator(node, settings))
     node.stash[_RUN_KEY] = run
+    created: str | None = None
     try:
-        with run.database(lambda: _database_name(node)) as name:
-            node.stash[_DB_NAME_KEY] = name
-            restore = _marker_options(node).get("restore")
-            if restore:
-                _restore(request.config.rootpath / str(restore), run, name)
-            # the in-process client holds no connection: nothing to close afterwards
-            client = ArangoClient(hosts=DEFAULT_HOST, http_client=InProcessHTTPClient(run.faults))
-            yield _database_now(client, name, password)
-    finally:
-        run.emulator.close()
-    failure = run.finish() or ""
+        created = node.stash[_DB_NAME_KEY] = run.new_database()
+        restore = _marker_options(node).get("restore")
+        if restore:
+            _restore(request.config.rootpath / str(restore), run, created)
+        # the in-process client holds no connection: nothing to close afterwards
+        client = ArangoClient(hosts=DEFAULT_HOST, http_client=InProcessHTTPClient(run.faults))
+        yield _database_now(client, created, password)
+        failure = run.finish() or ""
+    finally:  # a fixture asked for later (getfixturevalue) may have handed out the emulator
+        run.end(created, seen=not _SHARING.isdisjoint(request.fixturenames))
+        _forget_run(node)
     if failure:
         pytest.fail(failure, pytrace=False)
 

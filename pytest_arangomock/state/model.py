@@ -350,11 +350,21 @@ class Database:
         if col is not None:
             col.release()
 
-    def release(self) -> None:
-        """Let go of every collection's data, view and analyzer (the database was dropped)."""
+    def release(self) -> list[Collection]:
+        """Let go of every collection's data, view and analyzer (the database was dropped);
+        the collections that were built are returned."""
         cols = self.collections
-        for col in cols.built() if isinstance(cols, _Collections) else cols.values():
+        built = cols.built() if isinstance(cols, _Collections) else list(cols.values())
+        for col in built:
             col.release()
         self.collections = {}
         self.views = {}
         self.analyzers = {}
+        return built
+
+    def discard(self) -> None:
+        """``release``, and also part each collection from its indexes (each index points
+        back at its collection): only for a server nobody reads again, since a query or
+        transaction still running on a merely dropped collection reads its index list."""
+        for col in self.release():
+            col.indexes = []
