@@ -366,10 +366,12 @@ class Users(MutableMapping[str, User]):
 
 
 def ensure_root(users: Users, password: str) -> None:
-    """Create ``root`` with full access to everything, as a fresh server has it."""
-    root = User.new(ROOT, password)
-    root.grant_database("*", RW)
-    root.grant_collection("*", "*", RW)
+    """Create ``root`` with full access to everything, as a fresh server has it: rw on
+    ``_system`` and on ``*``, each with rw on every collection. Every test's server makes
+    one, so the record is built in one step rather than grant by grant."""
+    grants = {SYSTEM: DatabaseGrant(RW, {"*": RW}), "*": DatabaseGrant(RW, {"*": RW})}
+    root = User(ROOT, "", grants=grants)
+    root.password_hash = hash_password(password, root.salt)
     users[ROOT] = root
 
 
