@@ -35,13 +35,21 @@ class Security:
     remembers decisions compares one integer instead of being told to forget them.
     """
 
-    __slots__ = ("epoch", "jwt_secret", "mode", "signing_secret")
+    __slots__ = ("_signing", "epoch", "jwt_secret", "mode")
 
     def __init__(self, jwt_secret: str | None = None) -> None:
         self.jwt_secret = jwt_secret  # the configured secret (superuser tokens)
-        self.signing_secret = jwt_secret or secrets.token_hex(32)  # signs session tokens
+        self._signing = jwt_secret
         self.mode = DEFAULT_MODE  # or READ_ONLY_MODE (PUT /_admin/server/mode)
         self.epoch = 0
+
+    @property
+    def signing_secret(self) -> str:
+        """What signs session tokens: the configured secret, else a random one drawn when
+        the first token is made or checked (most servers never make one)."""
+        if self._signing is None:
+            self._signing = secrets.token_hex(32)
+        return self._signing
 
     def advance(self) -> None:
         self.epoch += 1
