@@ -20,11 +20,12 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
 import pytest_asyncio
@@ -35,7 +36,7 @@ from .settings import MODES, RECORD_MODES, Redaction, RunOptions, Settings
 if TYPE_CHECKING:
     from .backends.faults import FaultsBackend
     from .backends.live import LiveBackend
-    from .backends.runs import Run
+    from .backends.runs import EmulatorRun, Run
     from .emulator import Emulator
     from .serve import SwitchBackend
 
@@ -426,6 +427,17 @@ def _database_name(node: pytest.Item) -> str:
 _RUN_KEY = pytest.StashKey["Run"]()
 _DB_NAME_KEY = pytest.StashKey[str]()
 
+
+def _forget_run(node: pytest.Item) -> None:
+    """Let go of the test's run when its fixtures end: pytest keeps every item (and its
+    stash) until the session ends, and a run holds its emulator's whole state."""
+    stash = node.stash
+    if _RUN_KEY in stash:
+        del stash[_RUN_KEY]
+    if _DB_NAME_KEY in stash:
+        del stash[_DB_NAME_KEY]
+
+
 #: fixtures that share this test's run with ``arango_db``: when a test asks for any of them,
 #: ``arango_db`` takes the run and database from the fixture chain instead of its shortcut
 _SHARING = frozenset(
@@ -511,11 +523,34 @@ def _skip_emulator(settings: Settings) -> None:
     )
 
 
+class _Kit(NamedTuple):
+    """What emulate mode's fixtures build from (see ``_emulate_kit``)."""
+
+    client: Any  # arangoasync.ArangoClient
+    auth: Any  # arangoasync.auth.Auth
+    emulator: type[Emulator]
+    run: type[EmulatorRun]
+    transport: Any  # transports.arangoasync.InProcessHTTPClient
+
+
+@functools.cache
+def _emulate_kit() -> _Kit:
+    """The classes emulate mode's fixtures build from. They load when the first test asks
+    for them (pytest starts without the emulator and the driver) and are kept here: import
+    statements in a fixture cost a few microseconds in every test."""
+    from arangoasync import ArangoClient
+    from arangoasync.auth import Auth
+
+    from .backends.runs import EmulatorRun
+    from .emulator import Emulator
+    from .transports.arangoasync import InProcessHTTPClient
+
+    return _Kit(ArangoClient, Auth, Emulator, EmulatorRun, InProcessHTTPClient)
+
+
 def _new_emulator(node: pytest.Item, settings: Settings) -> Emulator:
     """The emulator a test gets: the session's server options and the test's own faults."""
-    from .emulator import Emulator  # the emulator loads when the first test asks for it
-
-    emulator = Emulator(
+    emulator = _emulate_kit().emulator(
         root_password=settings.emulator_password, vector_index=settings.vector_index
     )
     for mark in node.iter_markers("arango_fault"):  # faults for this test only
@@ -603,8 +638,11 @@ def _arangomock_run(
     if failure:  # outside the except block: no chained traceback in the report
         pytest.fail(failure, pytrace=False)
     node.stash[_RUN_KEY] = run
-    yield run
-    failure = run.finish() or ""
+    try:
+        yield run
+        failure = run.finish() or ""
+    finally:
+        _forget_run(node)
     if failure:
         pytest.fail(failure, pytrace=False)
 
@@ -692,9 +730,7 @@ def _database_now(client: Any, name: str, password: str) -> Any:
     driver sends no request and the coroutine ends at its first step. This lets
     ``arango_db`` be a plain fixture, which pytest-asyncio sets up about 0.3 ms faster
     than an async one and which suits a test of any loop scope."""
-    from arangoasync.auth import Auth
-
-    step = client.db(name, auth=Auth("root", password))
+    step = client.db(name, auth=_emulate_kit().auth("root", password))
     try:
         step.send(None)
     except StopIteration as done:
@@ -718,11 +754,6 @@ def arango_db(request: pytest.FixtureRequest) -> Iterator[Any]:
     chain of fixtures (each costs set-up and tear-down in every test). Otherwise they come
     from the chain, so that every fixture of the test sees the same backend.
     """
-    from arangoasync import ArangoClient
-
-    from .backends.runs import EmulatorRun
-    from .transports.arangoasync import InProcessHTTPClient
-
     node = request.node
     assert isinstance(node, pytest.Item)
     settings = _settings(request.config)
@@ -731,20 +762,22 @@ def arango_db(request: pytest.FixtureRequest) -> Iterator[Any]:
         name: str = request.getfixturevalue("arango_database_name")
         yield _database_now(request.getfixturevalue("arango_client"), name, password)
         return
-    run = EmulatorRun(_new_emulator(node, settings))
+    kit = _emulate_kit()
+    run = kit.run(_new_emulator(node, settings))
     node.stash[_RUN_KEY] = run
+    created: str | None = None
     try:
-        with run.database(lambda: _database_name(node)) as name:
-            node.stash[_DB_NAME_KEY] = name
-            restore = _marker_options(node).get("restore")
-            if restore:
-                _restore(request.config.rootpath / str(restore), run, name)
-            # the in-process client holds no connection: nothing to close afterwards
-            client = ArangoClient(hosts=DEFAULT_HOST, http_client=InProcessHTTPClient(run.faults))
-            yield _database_now(client, name, password)
-    finally:
-        run.emulator.close()
-    failure = run.finish() or ""
+        created = node.stash[_DB_NAME_KEY] = run.new_database()
+        restore = _marker_options(node).get("restore")
+        if restore:
+            _restore(request.config.rootpath / str(restore), run, created)
+        # the in-process client holds no connection: nothing to close afterwards
+        client = kit.client(hosts=DEFAULT_HOST, http_client=kit.transport(run.faults))
+        yield _database_now(client, created, password)
+        failure = run.finish() or ""
+    finally:  # a fixture asked for later (getfixturevalue) may have handed out the emulator
+        run.end(created, seen=not _SHARING.isdisjoint(request.fixturenames))
+        _forget_run(node)
     if failure:
         pytest.fail(failure, pytrace=False)
 

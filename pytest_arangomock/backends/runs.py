@@ -125,13 +125,34 @@ class EmulatorRun(Run):
     @contextlib.contextmanager
     def database(self, name: Callable[[], str]) -> Iterator[str]:
         """A uniquely numbered database created straight in the state, dropped after."""
+        chosen = self.new_database()
+        try:
+            yield chosen
+        finally:
+            self.drop(chosen)
+
+    def new_database(self) -> str:
+        """A uniquely numbered database created straight in the state, left in place."""
         chosen = f"test_{next(_db_counter)}"
         server = self.emulator.server
         with server.lock:
             server.create_database(chosen)
-        try:
-            yield chosen
-        finally:
-            with server.lock:
-                if chosen in server.databases:
-                    server.drop_database(chosen)
+        return chosen
+
+    def drop(self, database: str) -> None:
+        """Drop ``database`` if it is still there."""
+        server = self.emulator.server
+        with server.lock:
+            if database in server.databases:
+                server.drop_database(database)
+
+    def end(self, database: str | None, *, seen: bool) -> None:
+        """Stop the emulator's server tasks after the test. An emulator the test never
+        ``seen`` (no fixture handed it out) is discarded whole, which frees its state at
+        once; one it saw stays readable, without the test's database."""
+        emulator = self.emulator
+        emulator.close()
+        if not seen:
+            emulator.server.discard()
+        elif database is not None:
+            self.drop(database)

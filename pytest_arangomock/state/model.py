@@ -6,6 +6,7 @@ builds a new dict, so readers (handlers, AQL) may hand stored documents out with
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,15 @@ SYSTEM_COLLECTIONS = (
     "_queues",
 )
 SYSTEM_DB_COLLECTIONS = ("_statistics", "_statistics15", "_statisticsRaw", "_users")
+# the system collections of another database and of ``_system``, in creation order and as
+# a set (made once: every test makes a database, and its server a ``_system``)
+_SYSTEM_NAMES = {
+    system: (names, frozenset(names))
+    for system, names in (
+        (False, SYSTEM_COLLECTIONS),
+        (True, SYSTEM_COLLECTIONS + SYSTEM_DB_COLLECTIONS),
+    )
+}
 
 
 class Collection:
@@ -182,11 +192,13 @@ class _Collections(dict[str, Collection]):
 
     __slots__ = ("_db", "_first", "_order", "_pending")
 
-    def __init__(self, db: Database, pending: tuple[str, ...], first_tick: int) -> None:
+    def __init__(
+        self, db: Database, pending: tuple[tuple[str, ...], frozenset[str]], first_tick: int
+    ) -> None:
         super().__init__()
         self._db = db
-        self._pending = frozenset(pending)
-        self._order = pending  # in creation order, each with two ticks from ``first_tick``
+        # in creation order, each with two ticks from ``first_tick``; and as a set
+        self._order, self._pending = pending
         self._first = first_tick
 
     def _build(self) -> None:
@@ -273,15 +285,19 @@ class Database:
         }
         if options:
             self.options.update(options)
-        system = SYSTEM_COLLECTIONS + (SYSTEM_DB_COLLECTIONS if name == "_system" else ())
-        first = server.clock.reserve(2 * len(system))  # a collection id and an object id each
+        system = _SYSTEM_NAMES[name == "_system"]
+        first = server.clock.reserve(2 * len(system[0]))  # a collection id, an object id each
         self.collections: dict[str, Collection] = _Collections(self, system, first)
-        #: query tracking settings and the slow-query log of this database
-        self.query_tracking = QueryTracking()
         #: views by name (typed in state.views); they share the collections' namespace
         self.views: dict[str, View] = {}
         #: this database's custom analyzers by short name (typed in state.analyzers)
         self.analyzers: dict[str, Analyzer] = {}
+
+    @functools.cached_property
+    def query_tracking(self) -> QueryTracking:
+        """Query tracking settings and the slow-query log of this database (made when a
+        query or its settings first need them)."""
+        return QueryTracking()
 
     @property
     def is_system(self) -> bool:
@@ -350,11 +366,21 @@ class Database:
         if col is not None:
             col.release()
 
-    def release(self) -> None:
-        """Let go of every collection's data, view and analyzer (the database was dropped)."""
+    def release(self) -> list[Collection]:
+        """Let go of every collection's data, view and analyzer (the database was dropped);
+        the collections that were built are returned."""
         cols = self.collections
-        for col in cols.built() if isinstance(cols, _Collections) else cols.values():
+        built = cols.built() if isinstance(cols, _Collections) else list(cols.values())
+        for col in built:
             col.release()
         self.collections = {}
         self.views = {}
         self.analyzers = {}
+        return built
+
+    def discard(self) -> None:
+        """``release``, and also part each collection from its indexes (each index points
+        back at its collection): only for a server nobody reads again, since a query or
+        transaction still running on a merely dropped collection reads its index list."""
+        for col in self.release():
+            col.indexes = []

@@ -141,6 +141,17 @@ class Server:
         self.transactions.drop_database(db)
         db.release()
 
+    def discard(self) -> None:
+        """Let go of every database at once, for a server that is never read again (a
+        test's own emulator after the test). A database points back at its server and an
+        index at its collection; without those cycles the whole state is freed as soon as
+        its emulator is, not by a later pass of the cycle collector, which every test's
+        leftovers would otherwise make run more often."""
+        with self.lock:
+            databases, self.databases = self.databases, {}
+            for db in databases.values():
+                db.discard()
+
     # ----------------------------------------------------------------- backups
     def copy_data(self) -> tuple[dict[str, Database], Users]:
         """Deep copies of the databases and users (a hot backup)."""

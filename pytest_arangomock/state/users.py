@@ -35,13 +35,21 @@ class Security:
     remembers decisions compares one integer instead of being told to forget them.
     """
 
-    __slots__ = ("epoch", "jwt_secret", "mode", "signing_secret")
+    __slots__ = ("_signing", "epoch", "jwt_secret", "mode")
 
     def __init__(self, jwt_secret: str | None = None) -> None:
         self.jwt_secret = jwt_secret  # the configured secret (superuser tokens)
-        self.signing_secret = jwt_secret or secrets.token_hex(32)  # signs session tokens
+        self._signing = jwt_secret
         self.mode = DEFAULT_MODE  # or READ_ONLY_MODE (PUT /_admin/server/mode)
         self.epoch = 0
+
+    @property
+    def signing_secret(self) -> str:
+        """What signs session tokens: the configured secret, else a random one drawn when
+        the first token is made or checked (most servers never make one)."""
+        if self._signing is None:
+            self._signing = secrets.token_hex(32)
+        return self._signing
 
     def advance(self) -> None:
         self.epoch += 1
@@ -366,10 +374,12 @@ class Users(MutableMapping[str, User]):
 
 
 def ensure_root(users: Users, password: str) -> None:
-    """Create ``root`` with full access to everything, as a fresh server has it."""
-    root = User.new(ROOT, password)
-    root.grant_database("*", RW)
-    root.grant_collection("*", "*", RW)
+    """Create ``root`` with full access to everything, as a fresh server has it: rw on
+    ``_system`` and on ``*``, each with rw on every collection. Every test's server makes
+    one, so the record is built in one step rather than grant by grant."""
+    grants = {SYSTEM: DatabaseGrant(RW, {"*": RW}), "*": DatabaseGrant(RW, {"*": RW})}
+    root = User(ROOT, "", grants=grants)
+    root.password_hash = hash_password(password, root.salt)
     users[ROOT] = root
 
 

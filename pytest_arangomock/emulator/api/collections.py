@@ -112,13 +112,9 @@ def _merge_order(keys: tuple[str, ...]) -> tuple[str, ...]:
 def generate_ok(payload: dict[str, Any], code: int = 200) -> dict[str, Any]:
     """``{"error": false, "code": N}`` merged with ``payload`` the way ``generateOk`` orders it."""
     body: dict[str, Any] = {"error": False, "code": code}
-    for key in merge_order(list(payload)):
+    for key in _merge_order(tuple(payload)):
         body[key] = payload[key]
     return body
-
-
-def _vpack_sorted(keys: list[str]) -> list[str]:
-    return sorted(keys, key=lambda k: k.encode("utf-8"))
 
 
 # ----------------------------------------------------------------- representation
@@ -157,10 +153,16 @@ def short_info(col: Collection) -> dict[str, Any]:
 
 
 def properties(col: Collection) -> dict[str, Any]:
-    """id, name, status, type followed by the properties in velocypack key order."""
-    props: dict[str, Any] = {
-        "cacheEnabled": bool(col.properties.get("cacheEnabled", False)),
-        "computedValues": col.properties.get("computedValues"),
+    """id, name, status, type followed by the properties in velocypack key order (byte-wise,
+    as the literal is written: a test checks it); every collection answer builds this."""
+    props = col.properties
+    return {
+        "id": col.id,
+        "name": col.name,
+        "status": 3,
+        "type": col.type,
+        "cacheEnabled": bool(props.get("cacheEnabled", False)),
+        "computedValues": props.get("computedValues"),
         "globallyUniqueId": guid(col),
         "internalValidatorType": 0,
         "isSmartChild": False,
@@ -172,13 +174,9 @@ def properties(col: Collection) -> dict[str, Any]:
         "supportsRBAC": True,
         "syncByRevision": True,
         "usesRevisionsAsDocumentIds": True,
-        "waitForSync": bool(col.properties.get("waitForSync", False)),
-        "writeConcern": col.properties.get("writeConcern", 1),
+        "waitForSync": bool(props.get("waitForSync", False)),
+        "writeConcern": props.get("writeConcern", 1),
     }
-    body = _base(col)
-    for key in _vpack_sorted(list(props)):
-        body[key] = props[key]
-    return body
 
 
 def _with_properties(col: Collection, **extra: Any) -> dict[str, Any]:

@@ -15,6 +15,7 @@ that overstays it is canceled even if the script catches the error.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -110,18 +111,24 @@ class JsEngine:
         self.keep_messages = keep_messages
         self.messages: list[tuple[str, str]] = []
         self.frames: list[Frame] = []
-        self.ops: dict[str, Op] = {
+        self._context: Any = None
+        self._entries: dict[str, Any] = {}  # entry points by name, looked up once
+        self._depth = 0
+        self._deadline = 0.0
+        self._canceled = False
+
+    @functools.cached_property
+    def ops(self) -> dict[str, Op]:
+        """The host operations scripts reach through the bridge, made when a script first
+        calls one: bound to the engine, they would make every unused engine a reference
+        cycle that only the cycle collector frees."""
+        return {
             "request": self._request,
             "log": self._log,
             "time": lambda _: time.time(),
             "sleep": self._sleep,
             "database": lambda _: self._frame().database,
         }
-        self._context: Any = None
-        self._entries: dict[str, Any] = {}  # entry points by name, looked up once
-        self._depth = 0
-        self._deadline = 0.0
-        self._canceled = False
 
     # ------------------------------------------------------------------ engine
     @property
