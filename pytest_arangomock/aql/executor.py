@@ -297,6 +297,9 @@ def _snapshot(ctx: QueryContext) -> Any:
 
 #: member types a result value carries as they are
 _SETTLED = frozenset((str, int, bool, type(None)))
+#: up to this many members, a result value's members are checked one by one (callgrind:
+#: about a fifth fewer instructions for a two-member array; map() wins from six members)
+_SHORT = 5
 
 
 def _output(v: Any) -> Any:
@@ -313,7 +316,14 @@ def _output(v: Any) -> Any:
             return int(v)
         return v
     if t is dict or t is list:
-        if _SETTLED.issuperset(map(type, v.values() if t is dict else v)):
+        members = v.values() if t is dict else v
+        if len(v) <= _SHORT:  # a loop of its own costs less than map() on few members
+            for x in members:
+                if type(x) not in _SETTLED:
+                    break
+            else:
+                return v
+        elif _SETTLED.issuperset(map(type, members)):
             return v  # no member to change (the types collected in C, not one by one)
         out: Any = None  # the copy, made at the first member that changes
         for k, x in v.items() if t is dict else enumerate(v):

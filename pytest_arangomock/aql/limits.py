@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from ..base.errors import ArangoError
@@ -51,23 +49,36 @@ def nesting_of(tree: Any) -> int:
     return deepest
 
 
-@contextmanager
-def deep_stack() -> Iterator[None]:
-    """Run the body with room for :data:`MAX_EXPRESSION_NESTING` levels of recursion; a
-    ``RecursionError`` inside answers 1524."""
-    global _depth, _saved
-    with _LOCK:
-        if _depth == 0:
-            _saved = sys.getrecursionlimit()
-            if _saved < _FRAMES:
-                sys.setrecursionlimit(_FRAMES)
-        _depth += 1
-    try:
-        yield
-    except RecursionError:
-        raise too_deep() from None
-    finally:
+class _DeepStack:
+    """The section :func:`deep_stack` opens (a class, not a generator: every response's
+    JSON encoding runs in one, and a generator-based context manager costs several
+    calls more per section)."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        global _depth, _saved
+        with _LOCK:
+            if _depth == 0:
+                _saved = sys.getrecursionlimit()
+                if _saved < _FRAMES:
+                    sys.setrecursionlimit(_FRAMES)
+            _depth += 1
+
+    def __exit__(self, kind: type[BaseException] | None, exc: Any, tb: Any) -> None:
+        global _depth
         with _LOCK:
             _depth -= 1
             if _depth == 0 and sys.getrecursionlimit() == max(_saved, _FRAMES):
                 sys.setrecursionlimit(_saved)
+        if kind is not None and issubclass(kind, RecursionError):
+            raise too_deep() from None
+
+
+_SECTION = _DeepStack()
+
+
+def deep_stack() -> _DeepStack:
+    """A section with room for :data:`MAX_EXPRESSION_NESTING` levels of recursion (use
+    it in ``with``); a ``RecursionError`` inside answers 1524."""
+    return _SECTION
