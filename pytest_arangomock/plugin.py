@@ -527,7 +527,6 @@ class _Kit(NamedTuple):
     """What emulate mode's fixtures build from (see ``_emulate_kit``)."""
 
     client: Any  # arangoasync.ArangoClient
-    auth: Any  # arangoasync.auth.Auth
     emulator: type[Emulator]
     run: type[EmulatorRun]
     transport: Any  # transports.arangoasync.InProcessHTTPClient
@@ -539,13 +538,20 @@ def _emulate_kit() -> _Kit:
     for them (pytest starts without the emulator and the driver) and are kept here: import
     statements in a fixture cost a few microseconds in every test."""
     from arangoasync import ArangoClient
-    from arangoasync.auth import Auth
 
     from .backends.runs import EmulatorRun
     from .emulator import Emulator
     from .transports.arangoasync import InProcessHTTPClient
 
-    return _Kit(ArangoClient, Auth, Emulator, EmulatorRun, InProcessHTTPClient)
+    return _Kit(ArangoClient, Emulator, EmulatorRun, InProcessHTTPClient)
+
+
+@functools.cache
+def _auth_class() -> Any:
+    """arangoasync's ``Auth``, without the emulator (replay and live modes use it too)."""
+    from arangoasync.auth import Auth
+
+    return Auth
 
 
 def _new_emulator(node: pytest.Item, settings: Settings) -> Emulator:
@@ -730,7 +736,7 @@ def _database_now(client: Any, name: str, password: str) -> Any:
     driver sends no request and the coroutine ends at its first step. This lets
     ``arango_db`` be a plain fixture, which pytest-asyncio sets up about 0.3 ms faster
     than an async one and which suits a test of any loop scope."""
-    step = client.db(name, auth=_emulate_kit().auth("root", password))
+    step = client.db(name, auth=_auth_class()("root", password))
     try:
         step.send(None)
     except StopIteration as done:
