@@ -145,6 +145,17 @@ async def test_recent_aql_queries(sys_db, db):
     assert await db.aql.history() == history  # root administrates _system
 
 
+async def test_recent_aql_queries_bind_size_boundary(sys_db, db):
+    """The 1 KiB bound applies to the bind parameters' compact JSON text."""
+    under = {"big": "y" * 1000}  # {"big":"y...y"} is 1,010 bytes
+    over = {"big": "y" * 1020}  # 1,030 bytes
+    await db.aql.execute("RETURN LENGTH(@big)", bind_vars=under)
+    await db.aql.execute("RETURN LENGTH(@big) + 1", bind_vars=over)
+    recorded = {q["query"]: q["bindVars"] for q in (await sys_db.aql.history())["queries"]}
+    assert recorded["RETURN LENGTH(@big)"] == under
+    assert recorded["RETURN LENGTH(@big) + 1"] == {}
+
+
 def test_recent_aql_queries_raw(raw):
     status, body, _ = raw("GET", "/_db/shop/_admin/server/aql-queries")
     assert status == 200

@@ -12,6 +12,7 @@ import orjson
 from ..aql.limits import deep_stack
 from ..backend import BackendRequest, BackendResponse
 from ..base.errors import ArangoError
+from ..base.jsontext import compact
 from . import auth as _auth
 
 if TYPE_CHECKING:
@@ -21,31 +22,15 @@ _TRUE = frozenset(("true", "1", "yes", "on", "y"))
 JSON_TYPE = "application/json; charset=utf-8"
 
 
-# the encoder for what orjson refuses: compact JSON as ArangoDB sends it (UTF-8, no ASCII
-# escaping, no NaN)
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-
 def dumps(value: Any) -> bytes:
-    """``value`` as ArangoDB encodes JSON: compact, UTF-8, members in their order.
-
-    orjson writes every response (a cursor's first batch: about 9,400 instructions against
-    the standard library's 71,600, callgrind); what it refuses, the standard library
-    writes as before: integers past 64 bits, values nested past 255 levels (encoded with
-    more stack; one deeper than AQL can build is 1524), strings with lone surrogates.
-    """
+    """``value`` as ArangoDB encodes JSON (:func:`base.jsontext.compact`); a value nested
+    deeper than Python's default recursion limit is encoded with more stack, one deeper than
+    AQL can build answers 1524."""
     try:
-        return orjson.dumps(value)
-    except orjson.JSONEncodeError:
-        pass
-    try:
-        text = _ENCODER.encode(value)
+        return compact(value)
     except RecursionError:
         with deep_stack():
-            text = _ENCODER.encode(value)
-    # a lone surrogate (from a ``\ud800`` escape) goes out as its three bytes, as a parser
-    # that writes every escaped code point in UTF-8's form stores it, never as an error
-    return text.encode("utf-8", "surrogatepass")
+            return compact(value)
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> BackendResponse:

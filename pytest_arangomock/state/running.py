@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections import deque
 from typing import Any
 
+from ..base.jsontext import compact
 from .queries import QueryTracking
 
 __all__ = ["MEMORY_CHUNK", "RecentQueries", "RunningQueries", "RunningQuery", "iso_time"]
@@ -145,8 +145,6 @@ class RunningQueries:
         return True
 
 
-_compact = json.JSONEncoder(separators=(",", ":")).encode
-
 #: ``--server.aql-recording-memory-limit``'s default (25 MiB for all records)
 RECORDING_MEMORY_LIMIT = 25 << 20
 #: bind parameters this large or larger are recorded as ``{}``
@@ -169,7 +167,7 @@ class RecentQueries:
     def record(self, query: str, database: str, bind_vars: dict[str, Any] | None) -> None:
         if not self.enabled:
             return
-        encoded = _compact(bind_vars) if bind_vars else ""
+        encoded = compact(bind_vars) if bind_vars else b""  # its UTF-8 bytes, as stored
         kept = bind_vars if bind_vars and len(encoded) < RECORDED_BIND_VARS_LIMIT else {}
         size = _RECORD_OVERHEAD + len(query) + len(database) + (len(encoded) if kept else 0)
         # the time stamp is formatted when the records are listed, not for every query
