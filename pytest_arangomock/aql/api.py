@@ -15,7 +15,7 @@ from .executor import bind_parameters, in_phase, phase, run
 from .limits import deep_stack
 from .parser import parse_query
 from .plan import PlanBuilder, deterministic, rule_run
-from .profile import NodeStats, QueryProfile
+from .profile import NodeStats, profile_for
 
 __all__ = ["QueryResult", "evaluate_expression", "execute", "explain", "parse"]
 
@@ -56,7 +56,8 @@ def execute(
         server.clock.next_id(), db.name, user, query, binds, opts.get("stream") is True
     )
     queries = server.running_queries
-    tracked = queries.register(running, db.query_tracking)
+    # listed from the query's first interruption point (or its compilation) on
+    tracked = queries.register(running, db.query_tracking, now=False)
     exit_code = 0
     try:
         result = _execute(db, query, binds, opts, user, access, running if tracked else None)
@@ -79,7 +80,7 @@ def _execute(
     access: Access | None,
     running: RunningQuery | None,
 ) -> QueryResult:
-    profile = QueryProfile(running)
+    profile = profile_for(opts, running)
     profile.done("initializing")
     try:
         ast = parse_query(query)

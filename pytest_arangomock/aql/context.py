@@ -179,6 +179,9 @@ class QueryContext:
         lock get their turn before the query goes on (a request still on its way to a
         worker thread gets the interpreter, which would let it run only every 5 ms)."""
         self.check_interrupt()
+        running = self.running
+        if running is not None and running.pending is not None:
+            running.publish()  # from here on another request may list or kill it
         lock = self.lock
         if lock is not None:
             if lock.contended:
@@ -193,6 +196,9 @@ class QueryContext:
         if lock is None or not lock.owned():
             yield
             return
+        running = self.running
+        if running is not None:
+            running.publish()  # another request may list or kill it meanwhile
         saved = lock._release_save()
         try:
             yield

@@ -14,7 +14,7 @@ from . import interrupt
 from .compiler import Compiler
 from .context import STAT_FIELDS, Access, QueryContext
 from .prepared import Prepared, QueryCache, cache_of, sources
-from .profile import QueryProfile
+from .profile import PhaseStates, QueryProfile
 from .scope import Runner
 from .writes import undo
 
@@ -97,7 +97,7 @@ def run(
     the phases from the binding of parameters on (the end of ``parsing``); ``running``
     is the query's entry in the list of running queries (its kill flag)."""
     started = time.perf_counter()
-    prof = profile if profile is not None else QueryProfile()
+    prof = profile if profile is not None else PhaseStates()
     full_count = bool(options.get("fullCount"))
     level: Any = options.get("profile")
     measured = type(level) in (int, float) and level >= 2  # per-node stats: compiled anew
@@ -107,6 +107,8 @@ def run(
         prof.done("parsing")
         reused = cache.checkout(text, full_count, bind_vars) if cache is not None else None
         if reused is None:
+            if running is not None:
+                running.publish()  # compiling, it may hand the server lock over
             ctx = QueryContext(db, options, user, access)
         else:
             ctx = reused.ctx

@@ -3,6 +3,7 @@
 ``RecordingContext`` records warnings the way a query would; ``FakeContext`` adds a database
 and dispatches CALL/APPLY back into the registry. ``call``/``ok`` give each call a fresh
 recording context; ``run`` calls with a context of the test's own (the ``ctx`` fixture).
+``compiles`` lists the queries compiled during a test (a repeated one is not compiled again).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from pytest_arangomock import Emulator
+from pytest_arangomock.aql.compiler import Compiler
 from pytest_arangomock.aql.functions.library import load_all
 
 REGISTRY = load_all()
@@ -45,6 +47,21 @@ class FakeContext(RecordingContext):
     @property
     def user(self) -> str | None:
         return "root"
+
+
+@pytest.fixture
+def compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The queries compiled from here on (the main query of each compilation)."""
+    seen: list[str] = []
+    original = Compiler.query
+
+    def counting(self: Compiler, query: Any, scope: dict[str, int]) -> Any:
+        if self.depth == 0 and not scope:
+            seen.append(self.ctx.query_text)
+        return original(self, query, scope)
+
+    monkeypatch.setattr(Compiler, "query", counting)
+    return seen
 
 
 @pytest.fixture

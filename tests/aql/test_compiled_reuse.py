@@ -13,26 +13,10 @@ import pytest
 
 from pytest_arangomock import ArangoError
 from pytest_arangomock.aql import api
-from pytest_arangomock.aql.compiler import Compiler
 from pytest_arangomock.state import documents as D
 from pytest_arangomock.state.indexes import create_index
 
 from ._engine import err, fill, fresh_db, q
-
-
-@pytest.fixture
-def compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The queries compiled from here on (the main query of each compilation)."""
-    seen: list[str] = []
-    original = Compiler.query
-
-    def counting(self: Compiler, query: Any, scope: dict[str, int]) -> Any:
-        if self.depth == 0 and not scope:
-            seen.append(self.ctx.query_text)
-        return original(self, query, scope)
-
-    monkeypatch.setattr(Compiler, "query", counting)
-    return seen
 
 
 def _items(n: int = 20) -> Any:
