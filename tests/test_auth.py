@@ -212,6 +212,24 @@ async def test_aql_checks_collection_grants(shop, client):
     assert await writer.collection("orders").count() == 2
 
 
+async def test_a_repeated_query_sees_every_grant_change(shop, sys_db, client):
+    query = "FOR d IN orders FILTER d._key == @k RETURN d"
+    reader = await client.db("shop", auth=Auth("reader", "pw"))
+    stranger = await client.db("shop", auth=Auth("stranger", "pw"))
+    for _ in range(2):  # the second run reuses the first's compilation and permission
+        assert [d async for d in await reader.aql.execute(query, bind_vars={"k": "1"})] == []
+    with pytest.raises(AQLQueryExecuteError) as exc:  # another user: checked for itself
+        await stranger.aql.execute(query, bind_vars={"k": "1"})
+    assert (exc.value.http_code, exc.value.error_code) == (401, 11)
+    await sys_db.update_permission("reader", "none", "shop", "orders")
+    with pytest.raises(AQLQueryExecuteError) as exc:
+        await reader.aql.execute(query, bind_vars={"k": "1"})
+    assert (exc.value.http_code, exc.value.error_code) == (403, 11)
+    assert exc.value.error_message == "AQL: forbidden: orders [read] (while parsing)"
+    await sys_db.update_permission("reader", "ro", "shop", "orders")
+    assert [d async for d in await reader.aql.execute(query, bind_vars={"k": "1"})] == []
+
+
 async def test_read_only_mode_blocks_writes_until_switched_back(shop, sys_db, client):
     writer = await client.db("shop", auth=Auth("writer", "pw"))
     orders = writer.collection("orders")

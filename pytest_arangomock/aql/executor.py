@@ -51,7 +51,9 @@ def declared_parameters(query: A.Query) -> dict[str, bool]:
 
 def bind_parameters(query: A.Query, bind_vars: dict[str, Any]) -> None:
     """1551 for a declared parameter without value, 1552 for a value nobody uses, 1553 types."""
-    declared = declared_parameters(query)
+    declared = query.__dict__.get(_DECLARED)
+    if declared is None:
+        declared = declared_parameters(query)
     for key, datasource in declared.items():
         if key not in bind_vars:
             raise ArangoError(1551, f"no value specified for declared bind parameter '{key}'", 400)
@@ -259,8 +261,8 @@ def _execute(
                 writer = _snapshot(ctx)
             rows_iter = runner(row)
             prof.done("instantiating executors")
-            rows = [_output(v) for v in rows_iter]
-            ctx.check_deadline()
+            rows = list(map(_output, rows_iter))
+            ctx.check_interrupt()  # killed or past maxRuntime while its last rows came
         except ArangoError as exc:
             in_phase(exc, "executing")
             raise

@@ -22,6 +22,7 @@ ArangoDB's user-visible plan cache (``usePlanCache``), which it does not change.
 from __future__ import annotations
 
 import json
+import operator
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -37,6 +38,7 @@ MAX_VARIANTS = 256
 MAX_IDLE = 4
 
 _Key = tuple[Any, ...]
+_ID = operator.attrgetter("id")  # an index's id (read in C, not by a comprehension)
 
 
 def _exact(value: Any) -> Any:
@@ -86,7 +88,7 @@ class Prepared:
         db = self.compiler.ctx.db
         for name, col, ids in self.sources:
             now = db.get_collection(name)
-            if now is not col or [ix.id for ix in now.indexes] != ids:
+            if now is not col or list(map(_ID, now.indexes)) != ids:
                 return False
         return True
 
@@ -113,7 +115,7 @@ def sources(compiler: Compiler) -> tuple[tuple[str, Any, list[str]], ...] | None
         col = db.get_collection(name)
         if col is None:
             return None
-        out.append((name, col, [ix.id for ix in col.indexes]))
+        out.append((name, col, list(map(_ID, col.indexes))))
     return tuple(out)
 
 
@@ -134,6 +136,9 @@ def _variant(
         tuple(_exact(get(binds, k)) for k in values),
         tuple(kind(get(binds, k)) for k, kind in kinds),
     )
+
+
+_NO_SHAPE: tuple[tuple[str, ...], tuple[Any, ...]] = ((), ())
 
 
 class QueryCache:
@@ -159,7 +164,12 @@ class QueryCache:
         shape = self.shapes.get((text, full_count))
         if shape is None:
             return None
-        key = _variant(text, full_count, shape, binds)
+        # no bind value the compilation depended on: the key is at hand
+        key = (
+            (text, full_count, shape)
+            if shape == _NO_SHAPE
+            else _variant(text, full_count, shape, binds)
+        )
         with self.lock:
             idle = self.variants.get(key)
             if not idle:

@@ -109,11 +109,16 @@ def _options(body: dict[str, Any]) -> dict[str, Any]:
     given = body.get("options")
     opts = given if isinstance(given, dict) else {}
     stream = body.get("stream") is True or opts.get("stream") is True
-    merged = {
-        k: v
-        for k, v in opts.items()
-        if k not in ("count", "batchSize", "ttl", "stream") and not (stream and k == "fullCount")
-    }
+    merged = (
+        {
+            k: v
+            for k, v in opts.items()
+            if k not in ("count", "batchSize", "ttl", "stream")
+            and not (stream and k == "fullCount")
+        }
+        if opts
+        else {}
+    )
     merged["stream"] = stream
     if not stream:
         merged["count"] = body.get("count") is True
@@ -136,17 +141,57 @@ def run_query(
     pairs the query touched."""
     if granted is None:
         granted = set()  # DOCUMENT() asks on every call: check once
+    user, db_name = ctx.user, ctx.db.name
+    users = ctx.server.users
+    reads = _read_grants(ctx.server)
 
     def access(collection: str, writes: bool) -> None:
-        if (collection, writes) not in granted:
-            ctx.require_collection(collection, RW if writes else RO)
-            granted.add((collection, writes))
+        if (collection, writes) in granted:
+            return
+        if not writes:
+            record = reads.get((user, db_name, collection), _MISSING)
+            if record is not _MISSING and (user is None or users.get(user) is record):
+                granted.add((collection, writes))
+                return
+        ctx.require_collection(collection, RW if writes else RO)
+        granted.add((collection, writes))
+        if not writes:
+            reads[user, db_name, collection] = None if user is None else users.get(user)
 
     try:
         return aql.execute(ctx.db, query, bind_vars, options, user=ctx.user, access=access)
     except ArangoError as exc:
         exc.message = decorated_message(exc)
         raise
+
+
+_MISSING = object()
+#: the server's attribute holding the read permissions queries were found to have
+_READ_GRANTS = "_aql_read_grants"
+
+
+class _ReadGrants:
+    """The (user, database, collection) triples whose read permission a query was found
+    to have, with the user's record then, valid for one security epoch: every change of a
+    user, a grant or the server mode advances it (``state/users.py``), as it does for the
+    admission's own decisions, so nothing is forgotten by hand."""
+
+    __slots__ = ("epoch", "passed", "security")
+
+    def __init__(self, security: Any) -> None:
+        self.security = security
+        self.epoch = security.epoch
+        self.passed: dict[tuple[str | None, str, str], Any] = {}
+
+
+def _read_grants(server: Any) -> dict[tuple[str | None, str, str], Any]:
+    """The read permissions found in the server's current security epoch."""
+    security = server.security
+    found: _ReadGrants | None = server.__dict__.get(_READ_GRANTS)
+    if found is None or found.security is not security or found.epoch != security.epoch:
+        found = _ReadGrants(security)
+        server.__dict__[_READ_GRANTS] = found
+    return found.passed
 
 
 def _profile(result: Any) -> dict[str, float]:
@@ -169,28 +214,38 @@ def create_cursor(ctx: Context) -> BackendResponse:
     if bind_vars is not None and not isinstance(bind_vars, dict):
         raise ArangoError(17, "expecting object for <bindVars>", 400)
     options = _options(body)
-    batch_size = _batch_size(body)
-    ctx.server.recent_queries.record(query, ctx.db.name, bind_vars)
+    batch_size = DEFAULT_BATCH_SIZE if body.get("batchSize") is None else _batch_size(body)
+    server = ctx.server
+    server.recent_queries.record(query, ctx.db.name, bind_vars)
     # a streaming query ignores ``count`` (the handler's option parsing drops it, so its
     # "cannot use 'count' option" check never fires) and ``fullCount``
     stream = options["stream"]
-    cache_key = _cache_key(ctx, query, bind_vars, options)
+    cache_key = (
+        None
+        if server.query_cache.values["mode"] == "off"
+        else _cache_key(ctx, query, bind_vars, options)
+    )
     hit = _cache_lookup(ctx, cache_key) if cache_key is not None else None
     plan_key = None
     if hit is not None:
         rows, extra = hit.rows, {**hit.extra, "stats": dict(hit.extra["stats"])}
     else:
-        plan = plan_cache.prepare(ctx, query, bind_vars, options)
+        plan = (
+            plan_cache.prepare(ctx, query, bind_vars, options)
+            if options.get("usePlanCache") is True
+            else None
+        )
         touched: set[tuple[str, bool]] = set()
         result = run_query(ctx, query, bind_vars, options, touched)
         # the query's run from its start to its finalization, as the engine measured it
         elapsed = result.execution_time
-        quick.note(ctx.server, query, stream, elapsed)
+        quick.note(server, query, stream, elapsed)
         extra = _extra(ctx, query, bind_vars, options, result)
         rows = result.rows
         if cache_key is not None:
             _cache_store(ctx, cache_key, query, bind_vars, touched, rows, extra, elapsed)
-        plan_key = plan_cache.settle(ctx, plan, touched, result.warnings)
+        if plan is not None:
+            plan_key = plan_cache.settle(ctx, plan, touched, result.warnings)
     count = len(rows) if options.get("count") else None
     if not stream and len(rows) <= batch_size:
         # all in one batch: no cursor is kept and none is named, as in ArangoDB
@@ -237,13 +292,13 @@ def _extra(
     full_count = result.full_count if options.get("fullCount") else None
     stats = _stats(result.stats, full_count)
     stats["executionTime"] = result.execution_time
-    level = options.get("profile")
-    level = (
-        2
-        if isinstance(level, (int, float)) and not isinstance(level, bool) and level >= 2
-        else (1 if level else 0)
-    )
     extra: dict[str, Any] = {"warnings": result.warnings, "stats": stats}
+    level = options.get("profile")
+    if not level:
+        return extra
+    level = (
+        2 if isinstance(level, (int, float)) and not isinstance(level, bool) and level >= 2 else 1
+    )
     if level >= 2:
         info = aql.explain(ctx.db, query, bind_vars, options)
         measured = result.node_stats
