@@ -15,7 +15,7 @@ from .executor import bind_parameters, in_phase, phase, run
 from .limits import deep_stack
 from .parser import parse_query
 from .plan import PlanBuilder, deterministic, rule_run
-from .profile import NodeStats, profile_for
+from .profile import NodeStats, elapsed, profile_for
 
 __all__ = ["QueryResult", "evaluate_expression", "execute", "explain", "parse"]
 
@@ -101,7 +101,7 @@ def _execute(
         stats,
         full_count,
         profile.timers,
-        profile.elapsed(),
+        elapsed(profile),
         outcome.node_stats,
     )
 

@@ -14,7 +14,7 @@ from . import interrupt
 from .compiler import Compiler
 from .context import STAT_FIELDS, Access, QueryContext
 from .prepared import Prepared, QueryCache, cache_of, sources
-from .profile import PhaseStates, QueryProfile
+from .profile import Phases, PhaseStates
 from .scope import Runner
 from .writes import undo
 
@@ -91,7 +91,7 @@ def run(
     user: str | None,
     text: str = "",
     access: Access | None = None,
-    profile: QueryProfile | None = None,
+    profile: Phases | None = None,
     running: RunningQuery | None = None,
 ) -> tuple[list[Any], Outcome]:
     """Compile ``query`` (or take its compiled form from the last executions, see
@@ -243,7 +243,7 @@ def decorated_message(exc: ArangoError, prefix: str = "AQL: ") -> str:
 
 
 def _execute(
-    plan: _Plan, binds: dict[str, Any], ctx: QueryContext, started: float, prof: QueryProfile
+    plan: _Plan, binds: dict[str, Any], ctx: QueryContext, started: float, prof: Phases
 ) -> list[Any]:
     prof.done("loading collections")  # WITH collections checked, the write lock held
     writer = None

@@ -11,9 +11,32 @@ from typing import Any
 from ..base.jsontext import compact
 from .queries import QueryTracking
 
-__all__ = ["MEMORY_CHUNK", "RecentQueries", "RunningQueries", "RunningQuery", "iso_time"]
+__all__ = [
+    "EXECUTION_STATES",
+    "MEMORY_CHUNK",
+    "RecentQueries",
+    "RunningQueries",
+    "RunningQuery",
+    "iso_time",
+]
 
 MEMORY_CHUNK = 32768  # ArangoDB reports peak memory in increments of 32 KB
+
+#: ArangoDB's query execution states (QueryExecutionState), in the order a query goes
+#: through them
+EXECUTION_STATES = (
+    "initializing",
+    "parsing",
+    "optimizing ast",
+    "loading collections",
+    "instantiating plan",
+    "optimizing plan",
+    "instantiating executors",
+    "executing",
+    "finalizing",
+)
+# the state after each finished phase ("": none finished yet)
+_AFTER = dict(zip(("", *EXECUTION_STATES), (*EXECUTION_STATES, "finished"), strict=True))
 
 
 def iso_time(stamp: float) -> str:
@@ -32,14 +55,15 @@ class RunningQuery:
     __slots__ = (
         "bind_vars",
         "database",
+        "ended",
         "id",
         "killed",
         "modifies",
         "peak_memory",
         "pending",
+        "phase_done",
         "query",
         "started",
-        "state",
         "stream",
         "user",
         "warnings",
@@ -61,13 +85,25 @@ class RunningQuery:
         self.bind_vars = bind_vars
         self.stream = stream
         self.started = time.monotonic()
-        self.state = "initializing"
+        #: the last phase the query finished ("": none yet); its state is the next one
+        self.phase_done = ""
+        #: its final state once it ended ("finished", "killed"), for the slow-query log
+        self.ended = ""
         self.killed = False
         self.modifies = False
         self.peak_memory = 0
         self.warnings = 0
         #: the list the query joins at its first interruption point (see ``register``)
         self.pending: RunningQueries | None = None
+
+    @property
+    def state(self) -> str:
+        """ArangoDB's execution state: the phase after the last one the query finished."""
+        return self.ended or _AFTER[self.phase_done]
+
+    @state.setter
+    def state(self, value: str) -> None:
+        self.ended = value
 
     def publish(self) -> None:
         """Join the list of running queries now, if registered to join it later."""
