@@ -12,10 +12,10 @@ from . import ast as A
 from .compiler import Compiler
 from .context import Access, QueryContext
 from .executor import bind_parameters, in_phase, phase, run
-from .limits import deep_stack
+from .limits import DEEP_STACK, deep_stack
 from .parser import parse_query
 from .plan import PlanBuilder, deterministic, rule_run
-from .profile import NodeStats, elapsed, profile_for
+from .profile import NodeStats, PhaseStates, QueryProfile, elapsed
 
 __all__ = ["QueryResult", "evaluate_expression", "execute", "explain", "parse"]
 
@@ -80,14 +80,14 @@ def _execute(
     access: Access | None,
     running: RunningQuery | None,
 ) -> QueryResult:
-    profile = profile_for(opts, running)
+    profile = QueryProfile(running) if opts.get("profile") else PhaseStates(running)
     profile.done("initializing")
     try:
         ast = parse_query(query)
     except ArangoError as exc:
         in_phase(exc, "parsing")
         raise
-    with deep_stack():
+    with DEEP_STACK:
         rows, outcome = run(db, ast, binds, opts, user, query, access, profile, running)
     stats = outcome.stats
     full_count = outcome.full_count

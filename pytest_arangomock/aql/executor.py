@@ -170,12 +170,8 @@ class _Plan:
         self.text = text
         self.full_count = full_count
 
-    def runner(self, binds: dict[str, Any]) -> Runner:
-        """The runner with this execution's inputs (compiled now when not reused)."""
-        kept = self.keep
-        if kept is not None:
-            kept.bind(binds)
-            return kept.runner
+    def compile(self) -> Runner:
+        """The runner compiled now (kept for the next executions when it may be)."""
         compiler = self.compiler
         warned = len(compiler.ctx.warnings)
         runner = compiler.query(self.query, {})
@@ -193,8 +189,11 @@ class _Plan:
     def done(self, ctx: QueryContext) -> Outcome:
         """The execution's outcome; the compiled query goes back to the cache."""
         outcome = Outcome(ctx)
-        if self.keep is not None and self.cache is not None:
-            self.cache.checkin(self.keep)
+        keep = self.keep
+        if keep is not None:
+            cache = self.cache
+            if cache is not None:
+                cache.checkin(keep)
         return outcome
 
 
@@ -249,7 +248,12 @@ def _execute(
     writer = None
     try:
         try:
-            runner = plan.runner(binds)
+            kept = plan.keep
+            if kept is not None:  # this execution's inputs for the compiled stages
+                kept.bind(binds)
+                runner = kept.runner
+            else:
+                runner = plan.compile()
         except ArangoError as exc:
             in_phase(exc, "parsing")
             raise

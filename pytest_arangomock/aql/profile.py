@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from ..state.running import EXECUTION_STATES
 
-__all__ = ["PHASES", "NodeStats", "PhaseStates", "Phases", "QueryProfile", "elapsed", "profile_for"]
+__all__ = ["PHASES", "NodeStats", "PhaseStates", "Phases", "QueryProfile", "elapsed"]
 
 # ArangoDB's query execution states, in the order its profile lists them.
 PHASES = EXECUTION_STATES
@@ -78,11 +78,6 @@ class PhaseStates:
 def elapsed(phases: Phases) -> float:
     """Seconds since the query started."""
     return time.perf_counter() - phases.started
-
-
-def profile_for(options: dict[str, Any], state: StateHolder | None) -> Phases:
-    """Timed phases when the answer reports them (``profile`` set), states only otherwise."""
-    return QueryProfile(state) if options.get("profile") else PhaseStates(state)
 
 
 BATCH = 1000  # rows one execute call of an ArangoDB block hands on (the default batch)

@@ -21,7 +21,7 @@ from ...state.cursors import Cursor
 from ...state.queries import CachedResult, QueryCacheProperties
 from ...state.users import RO, RW
 from .. import auth, quick
-from ..context import Context
+from ..context import Context, json_response
 from ..router import AUTH, DB_RO, route
 from . import plan_cache
 
@@ -258,7 +258,7 @@ def create_cursor(ctx: Context) -> BackendResponse:
         payload["extra"] = extra
         payload["error"] = False
         payload["code"] = 201
-        return ctx.json(201, payload)
+        return json_response(201, payload)
     cursor = Cursor(
         id=ctx.server.clock.next_id(),
         db_name=ctx.db.name,
