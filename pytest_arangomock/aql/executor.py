@@ -135,7 +135,9 @@ def run(
         rows = _execute(plan, bind_vars, ctx, started, prof)
         return rows, plan.done(ctx)
     with lock:
-        previous = interrupt.enter(ctx)
+        thread = interrupt.THREAD
+        previous = getattr(thread, "query", None)  # interrupt.enter, inline
+        thread.query = ctx
         try:
             snapshot = _read_snapshot(ctx)
             try:
@@ -145,7 +147,7 @@ def run(
                 if snapshot is not None:
                     db.server.transactions.end_read(snapshot)
         finally:
-            interrupt.leave(previous)
+            thread.query = previous
 
 
 class _Plan:
