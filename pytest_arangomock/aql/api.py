@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..base.errors import ArangoError
@@ -11,26 +10,13 @@ from ..state.running import RunningQuery
 from . import ast as A
 from .compiler import Compiler
 from .context import Access, QueryContext
-from .executor import bind_parameters, in_phase, phase, run
+from .executor import QueryResult, bind_parameters, in_phase, phase, run
 from .limits import DEEP_STACK, deep_stack
 from .parser import parse_query
 from .plan import PlanBuilder, deterministic, rule_run
-from .profile import NodeStats, PhaseStates, QueryProfile, elapsed
+from .profile import PhaseStates, QueryProfile, elapsed
 
 __all__ = ["QueryResult", "evaluate_expression", "execute", "explain", "parse"]
-
-
-@dataclass
-class QueryResult:
-    rows: list[Any]
-    warnings: list[dict[str, Any]] = field(default_factory=list)
-    stats: dict[str, Any] = field(default_factory=dict)
-    full_count: int | None = None
-    # seconds per phase in ArangoDB's order, and the run's total (``extra.profile``)
-    profile: dict[str, float] = field(default_factory=dict)
-    execution_time: float = 0.0
-    #: per-node measurements of a level-2 profile
-    node_stats: NodeStats | None = None
 
 
 def execute(
@@ -88,22 +74,15 @@ def _execute(
         in_phase(exc, "parsing")
         raise
     with DEEP_STACK:
-        rows, outcome = run(db, ast, binds, opts, user, query, access, profile, running)
-    stats = outcome.stats
-    full_count = outcome.full_count
+        result = run(db, ast, binds, opts, user, query, access, profile, running)
+    full_count = result.full_count
     if full_count is not None:
-        full_count = full_count if _has_limit(ast) else len(rows)
-        stats["fullCount"] = full_count
+        full_count = full_count if _has_limit(ast) else len(result.rows)
+        result.stats["fullCount"] = result.full_count = full_count
     profile.done("finalizing")
-    return QueryResult(
-        rows,
-        outcome.warnings,
-        stats,
-        full_count,
-        profile.timers,
-        elapsed(profile),
-        outcome.node_stats,
-    )
+    result.profile = profile.timers
+    result.execution_time = elapsed(profile)
+    return result
 
 
 def _has_limit(ast: A.Query) -> bool:
@@ -274,5 +253,5 @@ def evaluate_expression(
     declared = set(_bind_names(ast))
     binds = {k: v for k, v in binds.items() if k in declared}
     with deep_stack():
-        rows, _ = run(db, ast, binds, {}, None, text)
+        rows = run(db, ast, binds, {}, None, text).rows
     return rows[0] if rows else None

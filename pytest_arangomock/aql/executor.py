@@ -14,15 +14,15 @@ from . import interrupt
 from .compiler import Compiler
 from .context import STAT_FIELDS, Access, QueryContext
 from .prepared import Prepared, QueryCache, cache_of, sources
-from .profile import Phases, PhaseStates
+from .profile import NodeStats, Phases, PhaseStates
 from .scope import Runner
 from .writes import undo
 
 __all__ = [
     "STAT_FIELDS",
     "Access",
-    "Outcome",
     "QueryContext",
+    "QueryResult",
     "bind_parameters",
     "decorated_message",
     "run",
@@ -64,22 +64,41 @@ def bind_parameters(query: A.Query, bind_vars: dict[str, Any]) -> None:
             raise ArangoError(1552, f"bind parameter '{key}' was not declared in the query", 400)
 
 
-class Outcome:
+class QueryResult:
     """What an execution leaves for its answer, taken out of the query context before the
-    compiled query serves the next execution."""
+    compiled query serves the next execution; ``execute`` adds the profile and times."""
 
-    __slots__ = ("full_count", "node_stats", "stats", "warnings")
+    __slots__ = (
+        "execution_time",
+        "full_count",
+        "node_stats",
+        "profile",
+        "rows",
+        "stats",
+        "warnings",
+    )
 
-    def __init__(self, ctx: QueryContext) -> None:
+    def __init__(self, rows: list[Any], ctx: QueryContext | None = None) -> None:
+        self.rows = rows
+        #: seconds per phase in ArangoDB's order (``extra.profile``), and the run's total
+        self.profile: dict[str, float] = {}
+        self.execution_time = 0.0
+        if ctx is None:
+            self.warnings: list[dict[str, Any]] = []
+            self.stats: dict[str, Any] = {}
+            self.full_count: int | None = None
+            self.node_stats: NodeStats | None = None
+            return
         self.warnings = ctx.warnings
         stats = ctx.stats
         # the counters hold the statistics' fields only: a copy in their order is the
         # answer's (anything else there is left out)
         copied = stats.copy()
-        self.stats: dict[str, Any] = (
+        self.stats = (
             copied if len(copied) == len(STAT_FIELDS) else {k: stats[k] for k in STAT_FIELDS}
         )
         self.full_count = None if ctx.full_count is None else ctx.full_count[0]
+        #: per-node measurements of a level-2 profile
         self.node_stats = ctx.node_stats
 
 
@@ -93,7 +112,7 @@ def run(
     access: Access | None = None,
     profile: Phases | None = None,
     running: RunningQuery | None = None,
-) -> tuple[list[Any], Outcome]:
+) -> QueryResult:
     """Compile ``query`` (or take its compiled form from the last executions, see
     ``aql/prepared.py``) and run it; undo its writes if anything fails. ``profile`` times
     the phases from the binding of parameters on (the end of ``parsing``); ``running``
@@ -132,8 +151,7 @@ def run(
     server = getattr(db, "server", None)
     lock = getattr(server, "lock", None)
     if lock is None:
-        rows = _execute(plan, bind_vars, ctx, started, prof)
-        return rows, plan.done(ctx)
+        return plan.done(_execute(plan, bind_vars, ctx, started, prof), ctx)
     with lock:
         thread = interrupt.THREAD
         previous = getattr(thread, "query", None)  # interrupt.enter, inline
@@ -141,8 +159,7 @@ def run(
         try:
             snapshot = _read_snapshot(ctx)
             try:
-                rows = _execute(plan, bind_vars, ctx, started, prof)
-                return rows, plan.done(ctx)
+                return plan.done(_execute(plan, bind_vars, ctx, started, prof), ctx)
             finally:
                 if snapshot is not None:
                     db.server.transactions.end_read(snapshot)
@@ -188,9 +205,9 @@ class _Plan:
                 self.keep = Prepared(compiler, runner, self.text, self.full_count, used)
         return runner
 
-    def done(self, ctx: QueryContext) -> Outcome:
-        """The execution's outcome; the compiled query goes back to the cache."""
-        outcome = Outcome(ctx)
+    def done(self, rows: list[Any], ctx: QueryContext) -> QueryResult:
+        """The execution's result; the compiled query goes back to the cache."""
+        outcome = QueryResult(rows, ctx)
         keep = self.keep
         if keep is not None:
             cache = self.cache
