@@ -64,6 +64,7 @@ class RunningQuery:
         "phase_done",
         "query",
         "started",
+        "started_wall",
         "stream",
         "user",
         "warnings",
@@ -85,6 +86,7 @@ class RunningQuery:
         self.bind_vars = bind_vars
         self.stream = stream
         self.started = time.monotonic()
+        self.started_wall = 0.0  # the wall clock at the start, read when first shown
         #: the last phase the query finished ("": none yet); its state is the next one
         self.phase_done = ""
         #: its final state once it ended ("finished", "killed"), for the slow-query log
@@ -115,6 +117,13 @@ class RunningQuery:
     def run_time(self) -> float:
         return time.monotonic() - self.started
 
+    def wall_start(self) -> float:
+        """The wall clock at the query's start: derived from its monotonic start when first
+        asked (most queries are never shown: one clock read less each), the same after."""
+        if not self.started_wall:
+            self.started_wall = time.time() - (time.monotonic() - self.started)
+        return self.started_wall
+
     def entry(
         self, tracking: QueryTracking, run_time: float, exit_code: int | None
     ) -> dict[str, Any]:
@@ -126,8 +135,7 @@ class RunningQuery:
             "user": self.user or "",
             "query": truncated(self.query, int(values["maxQueryStringLength"])),
             "bindVars": self.bind_vars if values["trackBindVars"] else {},
-            # the wall clock at the start, read now (one clock read less per query)
-            "started": iso_time(time.time() - (time.monotonic() - self.started)),
+            "started": iso_time(self.wall_start()),
             "runTime": run_time,
             "peakMemoryUsage": -(-self.peak_memory // MEMORY_CHUNK) * MEMORY_CHUNK,
             "state": self.state,

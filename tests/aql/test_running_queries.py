@@ -64,6 +64,9 @@ def test_a_repeated_loop_is_listed_and_killed_once_others_wait(
     assert entry["state"] == "executing" and entry["bindVars"] == {"n": 10**7}
     assert entry["user"] == "root" and entry["database"] == "_system"
     assert int(before) <= _started(entry) <= time.time()
+    again = _listed(raw, text)  # listed again: the same query, the same start
+    assert (again["id"], again["started"]) == (entry["id"], entry["started"])
+    assert again["runTime"] >= entry["runTime"]
     _kill_and_join(raw, entry, thread)
     assert answer["status"] == 410 and answer["body"]["errorNum"] == 1500
     assert raw("GET", "/_api/query/current")[1] == []
