@@ -152,19 +152,29 @@ def run(
     lock = getattr(server, "lock", None)
     if lock is None:
         return plan.done(_execute(plan, bind_vars, ctx, started, prof), ctx)
+    if lock.owned():  # the request's own hold (re-entering would only count a level)
+        return _under_lock(plan, bind_vars, ctx, started, prof)
     with lock:
-        thread = interrupt.THREAD
-        previous = getattr(thread, "query", None)  # interrupt.enter, inline
-        thread.query = ctx
+        return _under_lock(plan, bind_vars, ctx, started, prof)
+
+
+def _under_lock(
+    plan: _Plan, binds: dict[str, Any], ctx: QueryContext, started: float, prof: Phases
+) -> QueryResult:
+    """The execution with the server lock held: the thread's current query, reading a
+    snapshot of its own."""
+    thread = interrupt.THREAD
+    previous = getattr(thread, "query", None)  # interrupt.enter, inline
+    thread.query = ctx
+    try:
+        snapshot = _read_snapshot(ctx)
         try:
-            snapshot = _read_snapshot(ctx)
-            try:
-                return plan.done(_execute(plan, bind_vars, ctx, started, prof), ctx)
-            finally:
-                if snapshot is not None:
-                    db.server.transactions.end_read(snapshot)
+            return plan.done(_execute(plan, binds, ctx, started, prof), ctx)
         finally:
-            thread.query = previous
+            if snapshot is not None:
+                ctx.db.server.transactions.end_read(snapshot)
+    finally:
+        thread.query = previous
 
 
 class _Plan:
