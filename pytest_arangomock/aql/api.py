@@ -36,53 +36,43 @@ def execute(
     opts = options or {}
     binds = dict(bind_vars or {})
     server = getattr(db, "server", None)
-    if server is None:
-        return _execute(db, query, binds, opts, user, access, None)
-    running = RunningQuery(
-        server.clock.next_id(), db.name, user, query, binds, opts.get("stream") is True
-    )
-    queries = server.running_queries
-    # listed from the query's first interruption point (or its compilation) on
-    tracked = queries.register(running, db.query_tracking, now=False)
+    running: RunningQuery | None = None
+    queries: Any = None
+    if server is not None:
+        queries = server.running_queries
+        running = RunningQuery(
+            server.clock.next_id(), db.name, user, query, binds, opts.get("stream") is True
+        )
+        # listed from the query's first interruption point (or its compilation) on
+        if not queries.register(running, db.query_tracking, now=False):
+            running = None  # tracking is off: its id is taken all the same
     exit_code = 0
     try:
-        result = _execute(db, query, binds, opts, user, access, running if tracked else None)
-        running.warnings = len(result.warnings)
+        profile = QueryProfile(running) if opts.get("profile") else PhaseStates(running)
+        profile.done("initializing")
+        try:
+            ast = parse_query(query)
+        except ArangoError as exc:
+            in_phase(exc, "parsing")
+            raise
+        with DEEP_STACK:
+            result = run(db, ast, binds, opts, user, query, access, profile, running)
+        full_count = result.full_count
+        if full_count is not None:
+            full_count = full_count if _has_limit(ast) else len(result.rows)
+            result.stats["fullCount"] = result.full_count = full_count
+        profile.done("finalizing")
+        result.profile = profile.timers
+        result.execution_time = elapsed(profile)
+        if running is not None:
+            running.warnings = len(result.warnings)
         return result
     except ArangoError as exc:
         exit_code = exc.num
         raise
     finally:
-        if tracked:
+        if running is not None:
             queries.finish(running, db.query_tracking, exit_code)
-
-
-def _execute(
-    db: Any,
-    query: str,
-    binds: dict[str, Any],
-    opts: dict[str, Any],
-    user: str | None,
-    access: Access | None,
-    running: RunningQuery | None,
-) -> QueryResult:
-    profile = QueryProfile(running) if opts.get("profile") else PhaseStates(running)
-    profile.done("initializing")
-    try:
-        ast = parse_query(query)
-    except ArangoError as exc:
-        in_phase(exc, "parsing")
-        raise
-    with DEEP_STACK:
-        result = run(db, ast, binds, opts, user, query, access, profile, running)
-    full_count = result.full_count
-    if full_count is not None:
-        full_count = full_count if _has_limit(ast) else len(result.rows)
-        result.stats["fullCount"] = result.full_count = full_count
-    profile.done("finalizing")
-    result.profile = profile.timers
-    result.execution_time = elapsed(profile)
-    return result
 
 
 def _has_limit(ast: A.Query) -> bool:
