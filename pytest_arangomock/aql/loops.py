@@ -13,6 +13,7 @@ pass through it itself (no wrapper generator per stage).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain
 from typing import Any, Protocol
 
 from ..base.errors import ArangoError
@@ -104,25 +105,24 @@ class ForStage:
                     looked += 1
                     n = len(items)
                     found += n
-                    for piece in (items,) if n <= PIECE else _sliced(items, ctx):
-                        for item in piece:
-                            r[slot] = item
-                            if pred is not None:
-                                v = pred(r)
-                                if not (v is True or (v is not False and to_bool(v))):
-                                    rejected += 1
-                                    continue
-                            if emit is not None:
-                                try:
-                                    out = emit(r)
-                                except ArangoError as exc:
-                                    exc.__dict__[_EMITTED] = True
-                                    raise
-                                yield out
-                            elif copy:
-                                yield r.copy()
-                            else:
-                                yield r
+                    for item in items if n <= PIECE else chain.from_iterable(_sliced(items, ctx)):
+                        r[slot] = item
+                        if pred is not None:
+                            v = pred(r)
+                            if not (v is True or (v is not False and to_bool(v))):
+                                rejected += 1
+                                continue
+                        if emit is not None:
+                            try:
+                                out = emit(r)
+                            except ArangoError as exc:
+                                exc.__dict__[_EMITTED] = True
+                                raise
+                            yield out
+                        elif copy:
+                            yield r.copy()
+                        else:
+                            yield r
             except ArangoError as exc:
                 if not exc.__dict__.pop(_EMITTED, False):
                     tag(exc, tags)
@@ -204,6 +204,8 @@ def _checked(items: Any) -> list[Any]:
 
 
 def _sliced(items: list[Any], ctx: QueryContext) -> Iterator[list[Any]]:
+    """A long list in pieces, an interruption point before each (read through
+    ``chain``, which costs a short list nothing)."""
     for start in range(0, len(items), PIECE):
         ctx.checkpoint()
         yield items[start : start + PIECE]

@@ -171,3 +171,35 @@ def test_an_error_names_the_nodes_it_passed_through() -> None:
         " [node #5: CalculationNode] [node #6: FilterNode] [node #7: CalculationNode]"
         " [node #8: ReturnNode] (while executing)"
     )
+
+
+def _types(value: Any) -> Any:
+    """``value`` with every number replaced by its type's name (``1 == 1.0`` in Python)."""
+    if isinstance(value, list):
+        return [_types(x) for x in value]
+    if isinstance(value, dict):
+        return {k: _types(x) for k, x in value.items()}
+    return type(value).__name__ if isinstance(value, (int, float)) else value
+
+
+def test_results_come_out_as_arangodb_writes_numbers() -> None:
+    db = fresh_db()
+    fill(db, "d", [{"_key": "a", "x": 2.0, "y": 0.5, "z": [1.0, {"w": 3.0}]}])
+    # results of one type whose members are all settled are kept; any double is looked at
+    cases = {
+        "FOR v IN [[1, 'a'], [2, null]] RETURN v": [["int", "a"], ["int", None]],
+        "FOR v IN [[1, 2.0], [3, 4]] RETURN v": [["int", "int"], ["int", "int"]],
+        "FOR v IN [{a: 1}, {a: 1.0, b: 0.5}] RETURN v": [{"a": "int"}, {"a": "int", "b": "float"}],
+        "FOR v IN [1, [2.0], {c: 3.0}, 4.5, 5.0] RETURN v": [
+            "int",
+            ["int"],
+            {"c": "int"},
+            "float",
+            "int",
+        ],
+        "FOR d IN d RETURN [d.x, d.y, d.z]": [["int", "float", ["int", {"w": "int"}]]],
+        "FOR d IN d RETURN {x: d.x, z: d.z}": [{"x": "int", "z": ["int", {"w": "int"}]}],
+        "FOR v IN [SQRT(-1), 1 / 3, 4 / 2] RETURN [v]": [[None], ["float"], ["int"]],
+    }
+    for query, want in cases.items():
+        assert _types(q(db, query)) == want, query
