@@ -203,3 +203,35 @@ def test_results_come_out_as_arangodb_writes_numbers() -> None:
     }
     for query, want in cases.items():
         assert _types(q(db, query)) == want, query
+
+
+def test_literals_of_attribute_accesses_read_each_value_as_aql_does() -> None:
+    db = fresh_db()
+    fill(db, "d", [{"_key": "a", "x": 1, "y": {"z": 2}}, {"_key": "b", "x": [3]}])
+    rows = q(
+        db,
+        "FOR d IN d FOR e IN [{x: 9}, 'text', null] RETURN [[d.x, e.x], [d.x, d.y, e.x],"
+        " {a: d.x, b: e.x}, {a: d.y, b: e.x, c: d.missing}, [e.x, d.x, d._key, e.x]]",
+    )
+    assert rows[0] == [
+        [1, 9],
+        [1, {"z": 2}, 9],
+        {"a": 1, "b": 9},
+        {"a": {"z": 2}, "b": 9, "c": None},
+        [9, 1, "a", 9],
+    ]
+    assert rows[1][:4] == [
+        [1, None],
+        [1, {"z": 2}, None],
+        {"a": 1, "b": None},
+        {"a": {"z": 2}, "b": None, "c": None},
+    ]
+    assert rows[5] == [
+        [[3], None],
+        [[3], None, None],
+        {"a": [3], "b": None},
+        {"a": None, "b": None, "c": None},
+        [None, [3], "b", None],
+    ]
+    # the same name twice: the first value is kept, as in any object literal
+    assert q(db, "FOR d IN d FILTER d._key == 'a' RETURN {a: d.x, a: d._key}") == [{"a": 1}]
