@@ -69,6 +69,8 @@ JOINS = [
     "FOR o IN orders FOR c IN customers FILTER c.g == o.g FOR u IN uniq FILTER u.g == c.g"
     " RETURN [o.n, c.name, u.v]",
     "FOR o IN orders FOR c IN customers FILTER c.g == o.g RETURN DISTINCT c.name",
+    "FOR v IN [1, {g: 0}, null, 'g', {g: 2.0}] FOR c IN customers FILTER c.g == v.g"
+    " RETURN [v, c.name]",
     "FOR o IN orders FOR c IN customers FILTER c.g == o.g RETURN UNSET(c, '_rev')",
 ]
 
