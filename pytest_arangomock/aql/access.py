@@ -11,7 +11,7 @@ order) that can serve the equality, ``IN`` or range conditions is used.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,7 @@ from ..base.errors import ArangoError
 from ..base.values import to_bool
 from ..state.indexes import Lookup
 from . import ast as A
+from .loops import ByValue
 from .optimizer import _sort_covered as sort_covered
 from .scope import Fn, Row, Scope
 
@@ -308,7 +309,7 @@ def index_source(
     lazy: bool = False,
     backwards: bool = False,
     outer: bool = False,
-) -> tuple[Fn, tuple[A.Node, ...], bool] | None:
+) -> tuple[Fn | ByValue, tuple[A.Node, ...], bool] | None:
     """The documents of the chosen index lookup in collection ``name`` (as the query
     uses it), per row, and the FILTER conjuncts the lookup answers exactly (None: scan the
     collection). As ArangoDB's ``remove-filter-covered-by-index`` rule does, those
@@ -337,7 +338,9 @@ def index_source(
     # cursor, created for the first input row and rearmed for every further one (an inner
     # loop or a subquery runs it once per outer row)
     first = [path.lookup]
-    state = scope.per_run(lambda: _IndexRun(first.pop() if first else path.relookup(colls[name])))
+    state = scope.per_run(
+        lambda: _IndexRun(first.pop() if first else path.relookup(colls[name]), lookups)
+    )
     covered = tuple(c.node for c in path.conditions)
 
     def counted(found: list[Any], run: _IndexRun) -> list[Any]:
@@ -373,15 +376,7 @@ def index_source(
         return by_list, covered, False
 
     if len(fns) == 1 and path.lookup.one is not None:
-        value = fns[0]
-
-        def by_value(r: Row) -> list[Any]:
-            run = state[0]
-            one = run.lookup.one
-            assert one is not None
-            return counted(one(value(r)), run)
-
-        return by_value, covered, False
+        return ByValue(fns[0], state, scope.attr_gets.get(fns[0])), covered, False
 
     def by_index(r: Row) -> list[Any]:
         run = state[0]
@@ -391,13 +386,35 @@ def index_source(
 
 
 class _IndexRun:
-    """One execution's index lookup and whether its cursor was created yet."""
+    """One execution's index lookup and whether its cursor was created yet; ``lookups``
+    says what a lookup counts (-1: nothing, the loop counts what it reads; 0: the index
+    entries; 1: the documents read from the collection too)."""
 
-    __slots__ = ("created", "lookup")
+    __slots__ = ("created", "lookup", "lookups")
 
-    def __init__(self, lookup: Lookup) -> None:
+    def __init__(self, lookup: Lookup, lookups: int) -> None:
         self.lookup = lookup
+        self.lookups = lookups
         self.created = False
+
+    def one(self) -> Callable[[Any], list[Any]]:
+        one = self.lookup.one
+        assert one is not None  # the same index type as at compile time
+        return one
+
+    def looked_up(self, stats: dict[str, Any], lookups: int, found: int) -> None:
+        """Count ``lookups`` lookups by a loop (one cursor, rearmed for all but the
+        first input row of the execution) that found ``found`` documents in all."""
+        if self.lookups >= 0:
+            stats["scannedIndex"] += found
+            if self.lookups:
+                stats["documentLookups"] += found
+        if not self.created:
+            self.created = True
+            stats["cursorsCreated"] += 1
+            lookups -= 1
+        if lookups:
+            stats["cursorsRearmed"] += lookups
 
     def opened(self, stats: dict[str, Any]) -> None:
         """Count the cursor: created for the first input row, rearmed for every other."""

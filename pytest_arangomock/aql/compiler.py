@@ -21,7 +21,7 @@ from . import access, nearest, traversal, writes
 from . import ast as A
 from .collect import aggregate_fns, compile_collect
 from .expressions import ExpressionCompiler
-from .loops import ForStage
+from .loops import ByValue, ForStage, tag
 from .nodes import statement_nodes
 from .profile import NodeStats
 from .scope import Fn, Level, Row, Runner, Stage
@@ -98,9 +98,29 @@ class Compiler(ExpressionCompiler):
                     preds += self.unanswered(flt.expr, stage.covered, level)
                     tags += self.plan_nodes(flt, level)
                     i += 1
-                stage = stage.build(preds)
+                nxt = stmts[i] if i < len(stmts) else None
+                emit = None
+                if (
+                    isinstance(nxt, A.Return)
+                    and not nxt.distinct
+                    and not counts
+                    and self.ctx.node_stats is None
+                ):
+                    # the RETURN right after: the loop hands on result values
+                    emit = self.expr(nxt.expr, level.vars)
+                    final_tags = self.plan_nodes(nxt, level)
+                    final = iter
+                copy = not all(isinstance(s, _STREAMING) for s in stmts[i:])
+                loop = stage.build(preds, tags, emit, final_tags, copy)
                 if counts:
-                    stage = _read_on_demand(stage, self.ctx.stats, counts)
+                    loop = _read_on_demand(loop, self.ctx.stats, counts)
+                stages.append(loop)
+                stage_tags.append(tags)
+                if final is not None:
+                    break
+                if i == len(stmts):
+                    final = _drain
+                continue
             if stage is not None:
                 stages.append(_tagged(stage, tags) if tags else stage)
                 stage_tags.append(tags)
@@ -302,7 +322,7 @@ class Compiler(ExpressionCompiler):
 
     def for_source(
         self, st: A.For, level: Level, stmts: list[A.Node], i: int
-    ) -> tuple[Fn, tuple[A.Node, ...], bool]:
+    ) -> tuple[Fn | ByValue, tuple[A.Node, ...], bool]:
         """The loop's items per row, the FILTER conjuncts an index lookup answered, and
         whether the items come as an iterator read on demand (not a list)."""
         expr = st.expr
@@ -597,16 +617,6 @@ def _row_sort_key(keys: list[tuple[Fn, bool]]) -> Fn:
     return lambda r: tuple(f(r) for f in fns)
 
 
-def _tag(exc: ArangoError, tags: list[tuple[int, str]]) -> None:
-    """Name the nodes an error passed through, as ArangoDB's execution blocks do (a SORT
-    block reports twice: once while fetching its input, once while sorting)."""
-    seen: list[tuple[int, str]] = exc.__dict__.setdefault("aql_nodes", [])
-    for tag in tags:
-        seen.append(tag)
-        if tag[1] == "SortNode":
-            seen.append(tag)
-
-
 def _tagged(
     run: Callable[[Iterable[Row]], Iterable[_Out]], tags: list[tuple[int, str]]
 ) -> Callable[[Iterable[Row]], Iterator[_Out]]:
@@ -616,7 +626,7 @@ def _tagged(
         try:
             yield from run(rows)
         except ArangoError as exc:
-            _tag(exc, tags)
+            tag(exc, tags)
             raise
 
     return tagged
@@ -641,6 +651,10 @@ def _measured(
 
 
 _ascending = access.ascending
+
+#: statements that are done with a row before they ask for the next one (none keeps a
+#: row): a FOR before only these hands on its input row, not a copy per item
+_STREAMING = (A.For, A.Let, A.LetDestructure, A.Filter, A.Limit, A.Return)
 
 
 def _writes(stmts: list[A.Node]) -> bool:

@@ -409,9 +409,13 @@ class PersistentIndex(Index):
         return list(self._equal(tuple(values)))
 
     def _one(self, value: Any) -> list[Doc]:
-        """:meth:`_equal` for the first field alone, the remembered answer found inline."""
+        """:meth:`_equal` for the first field alone, the remembered answer found inline
+        (a string or a number is its own key; an integer whose key is its double, past
+        2**53, is not found here and goes the long way)."""
         t = type(value)
-        found = self._answers.get((value if t is str or t is float else hash_key(value),))
+        found = self._answers.get(
+            (value if t is str or t is int or t is float else hash_key(value),)
+        )
         return self._equal((value,)) if found is None else found
 
     def _equal(self, values: tuple[Any, ...]) -> list[Doc]:
