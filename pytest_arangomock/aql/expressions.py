@@ -340,13 +340,7 @@ class ExpressionCompiler:
             self.folding(e)
             value = [self.expr(x, vars)([]) for x in e.items]
             return lambda r: value
-        fns = [self.expr(x, vars) for x in e.items]
-        return _attrs_of(None, self.attrs(fns)) or _array_of(fns)
-
-    def attrs(self, fns: list[Fn]) -> list[tuple[int, str]] | None:
-        """The (slot, attribute) of each of ``fns`` when all are ``var.attr`` accesses."""
-        gets = [self.attr_gets.get(f) for f in fns]
-        return None if None in gets else gets  # type: ignore[return-value]
+        return _array_of([self.expr(x, vars) for x in e.items])
 
     def x_ObjectLit(self, e: A.ObjectLit, vars: dict[str, int]) -> Fn:
         parts: list[tuple[Any, Fn]] = []
@@ -382,8 +376,7 @@ class ExpressionCompiler:
         if not dynamic:
             static = [(k, f) for k, f in parts]
             if len({k for k, _ in static}) == len(static):
-                names = [k for k, _ in static]
-                return _attrs_of(names, self.attrs([f for _, f in static])) or _object_of(static)
+                return _object_of(static)
 
         def build(r: Row) -> dict[str, Any]:
             out: dict[str, Any] = {}
@@ -763,58 +756,6 @@ def _array_of(fns: list[Fn]) -> Fn:
         f0, f1, f2 = fns
         return lambda r: [f0(r), f1(r), f2(r)]
     return lambda r: [f(r) for f in fns]
-
-
-def _attrs_of(names: list[str] | None, gets: list[tuple[int, str]] | None) -> Fn | None:
-    """An array (``names`` None) or object literal of two or three ``var.attr`` accesses,
-    read straight from the row in one function (None for any other literal)."""
-    if gets is None or len(gets) not in (2, 3):
-        return None
-    (s0, k0), (s1, k1) = gets[:2]
-    if len(gets) == 2:
-        if names is None:
-
-            def array2(r: Row) -> list[Any]:
-                a, b = r[s0], r[s1]
-                return [
-                    a.get(k0) if type(a) is dict else None,
-                    b.get(k1) if type(b) is dict else None,
-                ]
-
-            return array2
-        n0, n1 = names
-
-        def object2(r: Row) -> dict[str, Any]:
-            a, b = r[s0], r[s1]
-            return {
-                n0: a.get(k0) if type(a) is dict else None,
-                n1: b.get(k1) if type(b) is dict else None,
-            }
-
-        return object2
-    s2, k2 = gets[2]
-    if names is None:
-
-        def array3(r: Row) -> list[Any]:
-            a, b, c = r[s0], r[s1], r[s2]
-            return [
-                a.get(k0) if type(a) is dict else None,
-                b.get(k1) if type(b) is dict else None,
-                c.get(k2) if type(c) is dict else None,
-            ]
-
-        return array3
-    n0, n1, n2 = names
-
-    def object3(r: Row) -> dict[str, Any]:
-        a, b, c = r[s0], r[s1], r[s2]
-        return {
-            n0: a.get(k0) if type(a) is dict else None,
-            n1: b.get(k1) if type(b) is dict else None,
-            n2: c.get(k2) if type(c) is dict else None,
-        }
-
-    return object3
 
 
 def _object_of(parts: list[tuple[Any, Fn]]) -> Fn:
