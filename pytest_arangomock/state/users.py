@@ -7,6 +7,7 @@ to the ``*`` wildcard and to the ``_system`` grant, as ArangoDB's ``auth::User``
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -101,8 +102,19 @@ def _merged(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+@functools.lru_cache(maxsize=1024)
 def hash_password(password: str, salt: str = "") -> str:
+    """The stored digest of ``password`` under ``salt``. Remembered per process: every
+    test's server checks root's password on its first requests, and a digest computed
+    in a test that just started costs tens of microseconds (OpenSSL's state is cold)."""
     return hashlib.sha256((salt + password).encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def _root_salt() -> str:
+    """root's salt, drawn once per process: every test makes a server, and so a root
+    record (the salt is never shown; a digest under it is remembered, see above)."""
+    return secrets.token_hex(4)
 
 
 @dataclass
@@ -378,8 +390,8 @@ def ensure_root(users: Users, password: str) -> None:
     ``_system`` and on ``*``, each with rw on every collection. Every test's server makes
     one, so the record is built in one step rather than grant by grant."""
     grants = {SYSTEM: DatabaseGrant(RW, {"*": RW}), "*": DatabaseGrant(RW, {"*": RW})}
-    root = User(ROOT, "", grants=grants)
-    root.password_hash = hash_password(password, root.salt)
+    salt = _root_salt()
+    root = User(ROOT, hash_password(password, salt), salt=salt, grants=grants)
     users[ROOT] = root
 
 

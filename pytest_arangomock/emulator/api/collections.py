@@ -227,7 +227,8 @@ def valid_collection_name(name: str, allow_system: bool) -> bool:
 def check_collection_name(name: str, allow_system: bool) -> None:
     if not valid_collection_name(name, allow_system):
         raise ArangoError(1208, "illegal name: collection name invalid", 400)
-    if unicodedata.normalize("NFC", name) != name:
+    # ASCII text is always in NFC: most names never reach the Unicode tables
+    if not name.isascii() and unicodedata.normalize("NFC", name) != name:
         raise ArangoError(1208, "collection name is not properly UTF-8 NFC-normalized", 400)
 
 
