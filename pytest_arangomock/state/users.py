@@ -102,19 +102,27 @@ def _merged(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-@functools.lru_cache(maxsize=1024)
 def hash_password(password: str, salt: str = "") -> str:
-    """The stored digest of ``password`` under ``salt``. Remembered per process: every
-    test's server checks root's password on its first requests, and a digest computed
-    in a test that just started costs tens of microseconds (OpenSSL's state is cold)."""
+    """The stored digest of ``password`` under ``salt``. Digests under root's salt are
+    remembered (see :func:`_root_digest`); no other user's password is kept."""
+    if salt and salt == _root_salt():
+        return _root_digest(password)
     return hashlib.sha256((salt + password).encode("utf-8")).hexdigest()
 
 
 @functools.cache
 def _root_salt() -> str:
     """root's salt, drawn once per process: every test makes a server, and so a root
-    record (the salt is never shown; a digest under it is remembered, see above)."""
+    record (the salt is never shown)."""
     return secrets.token_hex(4)
+
+
+@functools.lru_cache(maxsize=4)
+def _root_digest(password: str) -> str:
+    """root's digest, remembered for the few passwords a process gives root: every test's
+    server checks root's password on its first requests, and a digest computed in a test
+    that has just started costs tens of microseconds (OpenSSL's state is cold)."""
+    return hashlib.sha256((_root_salt() + password).encode("utf-8")).hexdigest()
 
 
 @dataclass
