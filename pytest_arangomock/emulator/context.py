@@ -273,7 +273,13 @@ class Context:
             request = self.request
             parsed = request.parsed
             if parsed is ...:
-                parsed = parse_body(request)
+                if len(raw) <= MAX_NESTING:  # too short to nest past the limit
+                    try:
+                        parsed = _orjson_loads(raw)
+                    except orjson.JSONDecodeError:  # parse_body answers what orjson refuses
+                        parsed = parse_body(request)
+                else:
+                    parsed = parse_body(request)
             else:
                 request.parsed = ...
             self._body = parsed
