@@ -160,7 +160,8 @@ def answer_sync(backend: Backend, request: BackendRequest) -> BackendResponse:
     An asynchronous-only backend cannot answer here: running its coroutine on a private
     event loop would hide which loop its connections belong to.
     """
-    if _kinds(backend.__class__)[0]:
+    kinds = _KINDS.get(backend.__class__) or _kinds(backend.__class__)
+    if kinds[0]:
         return backend.handle_sync(request)  # type: ignore[union-attr]
     raise TypeError(
         f"{type(backend).__name__} answers asynchronous callers only; use an asynchronous driver"
@@ -174,7 +175,8 @@ def answer(backend: Backend, request: BackendRequest) -> Coroutine[Any, Any, Bac
     A synchronous backend answers inline: it never waits on I/O, so handing it to a thread
     would only add a hop.
     """
-    if _kinds(backend.__class__)[1]:
+    kinds = _KINDS.get(backend.__class__) or _kinds(backend.__class__)
+    if kinds[1]:
         return backend.handle(request)  # type: ignore[union-attr]
     return ready(backend.handle_sync(request))  # type: ignore[union-attr]
 
@@ -188,8 +190,9 @@ _KINDS: dict[type, tuple[bool, bool]] = {}
 
 
 def _kinds(kind: type) -> tuple[bool, bool]:
-    """Whether instances of ``kind`` are (sync, async) backends, asked once per class: an
-    ``isinstance`` against an abstract base class runs Python code on every request."""
+    """Whether instances of ``kind`` are (sync, async) backends, asked once per class (the
+    callers read ``_KINDS`` first): an ``isinstance`` against an abstract base class runs
+    Python code on every request."""
     found = _KINDS.get(kind)
     if found is None:
         found = _KINDS[kind] = (issubclass(kind, SyncBackend), issubclass(kind, AsyncBackend))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 from urllib.parse import unquote
 
 import jwt
@@ -462,3 +463,77 @@ def test_bodies_parse_as_a_full_decode_parses_them(text):
     except json.JSONDecodeError as exc:
         got = (exc.msg, exc.pos)
     assert got == expected
+
+
+def _checked_parse(text: str) -> object:
+    """What the standard library's decoder with velocypack's number checks makes of
+    ``text``: the value (with its type), or ``"out of range"``."""
+    checking = json.JSONDecoder(
+        parse_constant=context.reject_constant,
+        parse_int=context.parse_json_int,
+        parse_float=context.parse_json_float,
+    )
+    try:
+        value = checking.decode(text)
+    except context.NumberOutOfRange:
+        return "out of range"
+    return value, type(value[0])
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "18446744073709551615",  # the largest uint64: exact
+        "18446744073709551616",  # one past it: a double
+        "-9223372036854775808",  # the smallest int64: exact
+        "-9223372036854775809",  # one below it: a double
+        "1" + "0" * 308,  # the largest power of ten a double holds
+        "1" + "0" * 309,  # past the largest double
+        "123456789012345678901234567890123",
+        "1.7976931348623157e308",
+        "1.7976931348623159e308",
+        "1e400",
+        "-1e400",
+        "1e-400",  # underflow is 0, as atof gives
+        "2.5e-324",
+        "0e99999",
+        "-0.0",
+        "1e0000000000000000000308",
+        "1e0000000000000000000309",
+        "17976931348623158e292",
+    ],
+)
+def test_body_numbers_keep_velocypacks_ranges(number):
+    """orjson parses bodies without a scan for long numbers: each number is kept exactly as
+    the checking decoder keeps it (same value, same type) or refused as out of range."""
+    text = f"[{number}]"
+    try:
+        value = context.parse_json(text)
+        got: object = (value, type(value[0]))
+    except context.NumberOutOfRange:
+        got = "out of range"
+    assert got == _checked_parse(text)
+
+
+def test_body_numbers_of_every_length_keep_velocypacks_ranges():
+    """Integers and decimals of 1..400 digits and exponents around a double's range parse
+    as the checking decoder parses them (a seeded sweep, reproducible)."""
+    rng = random.Random(17)
+    for digits in range(1, 401):
+        mantissa = str(rng.randint(1, 9)) + "".join(
+            rng.choice("0123456789") for _ in range(digits - 1)
+        )
+        for text in (
+            mantissa,
+            "-" + mantissa,
+            f"{mantissa}.{rng.randint(0, 10**12)}",
+            f"{mantissa}e{rng.randint(-400, 400)}",
+            f"-{mantissa}E+{max(0, 310 - digits + rng.randint(-3, 3))}",
+        ):
+            body = f"[{text}]"
+            try:
+                value = context.parse_json(body)
+                got: object = (value, type(value[0]))
+            except context.NumberOutOfRange:
+                got = "out of range"
+            assert got == _checked_parse(body), text

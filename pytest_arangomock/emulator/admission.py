@@ -20,7 +20,7 @@ from typing import NamedTuple
 from ..backend import BackendRequest, BackendResponse
 from ..base.errors import ArangoError
 from ..state import Database, Server
-from ..state.users import NONE, RO, RW, Security, User
+from ..state.users import NONE, RO, RW, Security, User, Users
 from . import auth
 from .auth import TransportError, level_of, unauthorized
 from .context import Context
@@ -98,9 +98,11 @@ class Gate:
     """The admission function of one emulator and its cache of decisions."""
 
     def __init__(self) -> None:
-        self._decisions: dict[_Key, tuple[str, User]] = {}
-        # the settings and epoch the decisions were taken under (a reset brings new ones)
+        self._decisions: dict[_Key, str] = {}
+        # the settings, user store and epoch the decisions were taken under (a reset
+        # brings new ones)
         self._security: Security | None = None
+        self._users: Users | None = None
         self._epoch = -1
 
     def admit(
@@ -118,14 +120,19 @@ class Gate:
         key: _Key | None = None
         if db is not None and r is not None and r.handler is not None:
             security = server.security
-            if security.epoch != self._epoch or security is not self._security:
+            if (
+                security.epoch != self._epoch
+                or security is not self._security
+                or server.users is not self._users
+            ):
                 self._decisions.clear()
                 self._security, self._epoch = security, security.epoch
+                self._users = server.users
             credentials = request.headers.get("authorization") if authentication else None
             key = (authentication, credentials, db_name, r.access, params.get("collection"))
             hit = self._decisions.get(key)
-            if hit is not None and server.users.get(hit[0]) is hit[1]:
-                return Context(server, request, db, hit[0], params, dispatch)
+            if hit is not None:  # the user and their grants are as they were (same epoch)
+                return Context(server, request, db, hit, params, dispatch)
         user, stable = identify(server, request, located, authentication)
         if db is None:
             raise TransportError(1228, "database not found", 404)
@@ -163,7 +170,7 @@ class Gate:
             return
         if len(self._decisions) >= _CACHE_SIZE:
             self._decisions.clear()
-        self._decisions[key] = (user, record)
+        self._decisions[key] = user
 
 
 def _check_access(ctx: Context, access: str) -> None:

@@ -19,13 +19,21 @@ if TYPE_CHECKING:
     from ..state import Database, Server
 
 _TRUE = frozenset(("true", "1", "yes", "on", "y"))
+# what drivers send for a boolean parameter, read without stripping and folding case
+_FLAG_TEXT = {"true": True, "false": False, "1": True, "0": False}
 JSON_TYPE = "application/json; charset=utf-8"
+_orjson_dumps = orjson.dumps
+_orjson_loads = orjson.loads
 
 
 def dumps(value: Any) -> bytes:
-    """``value`` as ArangoDB encodes JSON (:func:`base.jsontext.compact`); a value nested
-    deeper than Python's default recursion limit is encoded with more stack, one deeper than
-    AQL can build answers 1524."""
+    """``value`` as ArangoDB encodes JSON (:func:`base.jsontext.compact`, whose orjson
+    answers most values at once here); a value nested deeper than Python's default
+    recursion limit is encoded with more stack, one deeper than AQL can build answers 1524."""
+    try:
+        return _orjson_dumps(value)
+    except orjson.JSONEncodeError:  # what compact leaves to the standard library
+        pass
     try:
         return compact(value)
     except RecursionError:
@@ -119,16 +127,11 @@ def parse_json_float(text: str) -> float:
     return value
 
 
-# shared decoders, strict as velocypack's parser: no NaN/Infinity, numbers that fit.
-# The checking one calls Python for every number (twice the time of the plain one). A
-# body without 19 digits in a row (int64 and uint64 hold every shorter integer, a double
-# every shorter mantissa) and without a three-digit exponent holds no number that needs
-# checking: it takes the plain decoder. The test maps every digit to "0", "E" to "e" and
-# "+" to "-", then looks for the patterns (byte-level searches: ~5 ms a megabyte).
+# the standard library's decoder, strict as velocypack's parser: no NaN/Infinity, numbers
+# that fit (it calls Python for every number). It answers what orjson refuses.
 _CHECKING = json.JSONDecoder(
     parse_constant=reject_constant, parse_int=parse_json_int, parse_float=parse_json_float
 )
-_PLAIN = json.JSONDecoder(parse_constant=reject_constant)
 
 
 def _decoder(decoder: json.JSONDecoder) -> Callable[[str], Any]:
@@ -148,57 +151,49 @@ def _decoder(decoder: json.JSONDecoder) -> Callable[[str], Any]:
 
 
 _DECODE = _decoder(_CHECKING)
-_DECODE_PLAIN = _decoder(_PLAIN)
-_FOLD = bytearray(range(256))
-for _digit in b"0123456789":
-    _FOLD[_digit] = ord("0")
-_FOLD[ord("E")], _FOLD[ord("+")] = ord("e"), ord("-")
-_FOLD_TABLE = bytes(_FOLD)
-_LONG_RUN = b"0" * 19
 
 
-def _plain_numbers(raw: bytes) -> bool:
-    """No number in ``raw`` can be out of velocypack's range or beyond int64/uint64."""
-    folded = raw.translate(_FOLD_TABLE)
-    return _LONG_RUN not in folded and b"e000" not in folded and b"e-000" not in folded
+def parse_json(data: str | bytes) -> Any:
+    """``data`` (text, or its UTF-8 bytes) parsed as ArangoDB parses a JSON body; raises
+    ``json.JSONDecodeError`` or :class:`NumberOutOfRange` (both ``ValueError``),
+    ``UnicodeDecodeError`` for bytes that are not UTF-8, or ``RecursionError`` when nested
+    very deeply.
 
-
-def parse_json(text: str, raw: bytes | None = None) -> Any:
-    """``text`` (``raw``: its UTF-8 bytes, if at hand) parsed as ArangoDB parses a JSON
-    body; raises ``json.JSONDecodeError`` or :class:`NumberOutOfRange` (both
-    ``ValueError``), or ``RecursionError`` when nested very deeply."""
-    if _plain_numbers(text.encode("utf-8") if raw is None else raw):
-        # orjson parses what the standard library parses, to the same values (tested); what
-        # it refuses (malformed text, lone surrogates, deep nesting) gets the standard
-        # library's answer and message
-        try:
-            return orjson.loads(text if raw is None else raw)
-        except orjson.JSONDecodeError:
-            return _DECODE_PLAIN(text)
-    return _DECODE(text)
+    orjson keeps numbers as velocypack does (integers exact from -2**63 to 2**64-1, a
+    double beyond, an error past the largest double) and parses what the standard library
+    parses, to the same values (both tested); what it refuses (malformed text, lone
+    surrogates, numbers out of range, deep nesting) gets the standard library's answer
+    and message, with velocypack's number checks.
+    """
+    try:
+        return _orjson_loads(data)
+    except orjson.JSONDecodeError:
+        pass
+    return _DECODE(data if isinstance(data, str) else data.decode("utf-8"))
 
 
 def parse_body(request: BackendRequest) -> Any:
     """``request``'s non-empty body parsed as ArangoDB parses JSON, or ArangoDB's error
-    for it (413, 400/600 with velocypack's message)."""
+    for it (413, 400/600 with velocypack's message); read as the bytes that came (orjson
+    checks their UTF-8), decoded to text only for what orjson refuses."""
     raw = request.body
     if len(raw) > MAX_BODY_SIZE:
         raise ArangoError(413, "request body too large", 413)
     try:
-        text = raw.decode("utf-8")
+        parsed = parse_json(raw)
     except UnicodeDecodeError:
         raise ArangoError(600, "VPackError error: Invalid UTF-8 sequence", 400) from None
-    try:
-        parsed = parse_json(text, raw)
     except json.JSONDecodeError as exc:
-        raise ArangoError(600, vpack_error_message(exc, text), 400) from None
+        message = vpack_error_message(exc, raw.decode("utf-8"))
+        raise ArangoError(600, message, 400) from None
     except NumberOutOfRange:
         raise ArangoError(600, NUMBER_OUT_OF_RANGE, 400) from None
     except RecursionError:
         raise ArangoError(600, "VPackError error: Nesting too deep", 400) from None
+    # "[" and "{" are single bytes in UTF-8: counted in the bytes as in the text
     if (
-        len(text) > MAX_NESTING
-        and text.count("[") + text.count("{") > MAX_NESTING
+        len(raw) > MAX_NESTING
+        and raw.count(b"[") + raw.count(b"{") > MAX_NESTING
         and (nesting_depth(parsed) > MAX_NESTING)
     ):
         raise ArangoError(600, "VPackError error: Nesting too deep", 400)
@@ -248,10 +243,11 @@ class Context:
 
     def flag(self, name: str, default: bool = False) -> bool:
         """A boolean query parameter, read the way ArangoDB reads them."""
-        value = self.request.query.get(name)
+        value = self.query.get(name)
         if value is None:
             return default
-        return value.strip().lower() in _TRUE
+        known = _FLAG_TEXT.get(value)
+        return value.strip().lower() in _TRUE if known is None else known
 
     def int_param(self, name: str, default: int | None = None) -> int | None:
         value = self.request.query.get(name)
@@ -277,7 +273,13 @@ class Context:
             request = self.request
             parsed = request.parsed
             if parsed is ...:
-                parsed = parse_body(request)
+                if len(raw) <= MAX_NESTING:  # too short to nest past the limit
+                    try:
+                        parsed = _orjson_loads(raw)
+                    except orjson.JSONDecodeError:  # parse_body answers what orjson refuses
+                        parsed = parse_body(request)
+                else:
+                    parsed = parse_body(request)
             else:
                 request.parsed = ...
             self._body = parsed

@@ -371,11 +371,17 @@ class RequestLog(deque[BackendRequest]):
 
     def _settle(self) -> None:
         """Size the newest entries and drop the oldest until the bytes fit."""
-        every = self._all_sizes()
-        if every is None:
-            return
-        sizes = self._sizes = deque(every)
-        self._total, self._fresh = sum(every), 0
+        fresh, sizes = self._fresh, self._sizes
+        if len(sizes) + fresh == _deque_len(self):  # only appended by keep: size the newest
+            newest = [_size(r) for r in islice(_deque_reversed(self), fresh)]
+            newest.reverse()
+            sizes.extend(newest)
+            self._total += sum(newest)
+        else:  # cleared, appended or popped from outside: size everything again
+            every = [_size(r) for r in _deque_iter(self)]
+            sizes = self._sizes = deque(every)
+            self._total = sum(every)
+        self._fresh = 0
         while sizes and self._total > self.total_bytes:
             self.popleft()
             self._total -= sizes.popleft()

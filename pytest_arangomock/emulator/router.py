@@ -44,6 +44,8 @@ class Route:
     emulated: bool = True
     segments: tuple[str, ...] = field(default=())
     param_positions: tuple[tuple[int, str], ...] = field(default=())
+    #: whether the pattern's last segment is a parameter (``.../{key}``)
+    last_is_param: bool = field(default=False)
 
     def __post_init__(self) -> None:
         self.segments = tuple(s for s in self.pattern.split("/") if s)
@@ -51,6 +53,8 @@ class Route:
         self.param_positions = tuple(
             (i, seg[1:-1]) for i, seg in enumerate(self.segments) if seg.startswith("{")
         )
+        last = len(self.segments) - 1
+        self.last_is_param = bool(self.param_positions) and self.param_positions[-1][0] == last
 
 
 ROUTES: list[Route] = []
@@ -195,6 +199,11 @@ class Router:
         if found is None:
             db_name, path = split_database(full_path)
             r, params, known = self.match(method, path)
+            if r is not None and r.last_is_param:
+                # a path ending in a parameter (a document key) is mostly new each time:
+                # remembering it would cost more than the match, which the head cache
+                # already makes one step
+                return db_name, path, r, params, known
             found = (db_name, path, r, tuple(params.items()), known)
             recent = self._recent
             if len(recent) >= _RECENT_PATHS:

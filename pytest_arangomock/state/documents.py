@@ -264,7 +264,8 @@ def _validate_schema(
 
 # ---------------------------------------------------------------------- builders
 def _build_insert(col: Collection, key: str, body: Doc, opts: WriteOptions) -> Doc:
-    doc = _head(col, key, body)
+    # a document's head is its key and id; an edge's also its validated _from and _to
+    doc = _head(col, key, body) if col.type == EDGE else {"_key": key, "_id": f"{col.name}/{key}"}
     if opts.is_restore:
         doc["_rev"] = _new_rev(col, body, opts)
     else:
@@ -365,7 +366,9 @@ def _check_body(body: Any) -> Doc:
 # ------------------------------------------------------------------- public API
 def insert_document_ex(col: Collection, body: Any, opts: WriteOptions) -> InsertOutcome:
     """Insert ``body``; with an overwrite mode, replace/update/ignore an existing key."""
-    doc = _check_body(body)
+    if not isinstance(body, dict):
+        raise ArangoError(1227, status=400)  # _check_body
+    doc: Doc = body
     key = doc.get("_key", _NO_KEY)
     key = generate_key(col) if key is _NO_KEY else check_user_key(col, key, opts.is_restore)
     existing = col.docs.get(key)

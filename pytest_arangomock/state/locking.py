@@ -45,7 +45,12 @@ class ServerLock:
         if self._owner == me:  # re-entry: only this thread makes or unmakes itself owner
             self._count += 1
             return True
-        return self._acquire(blocking, False)  # a free lock, or wait for its turn
+        with self._mutex:  # a free lock, taken here: no further call on every request
+            if self._owner is None:
+                self._owner = me
+                self._count = 1
+                return True
+        return self._acquire(blocking, False)  # wait for its turn
 
     def _acquire(self, blocking: bool, first: bool) -> bool:
         me = _get_ident()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from ...backend import BackendResponse
@@ -165,7 +165,15 @@ def _sync_status(
     ctx: Context, col: Collection, opts: WriteOptions, wrote: bool, sync_code: int
 ) -> int:
     """ArangoDB answers ``sync_code`` once a write had to be synced, else 202."""
-    if ctx.query and ctx.flag("waitForSync"):
+    wait = bool(ctx.query) and ctx.flag("waitForSync")
+    return _written_status(col, opts, wrote, wait, sync_code)
+
+
+def _written_status(
+    col: Collection, opts: WriteOptions, wrote: bool, wait_for_sync: bool, sync_code: int
+) -> int:
+    """:func:`_sync_status` with the request's ``waitForSync`` already read."""
+    if wait_for_sync:
         return sync_code
     if wrote and col.properties.get("waitForSync") and not opts.is_restore:
         return sync_code
@@ -200,17 +208,8 @@ class _Batch:
         return ctx.json(status, body, headers)
 
 
-def _location(db_name: str, cname: str, key: str) -> str:
-    """``/_db/<db>/_api/document/<collection>/<key>``, database and key percent-encoded."""
-    return f"/_db/{_quoted(db_name)}/_api/document/{cname}/{_quoted(key)}"
-
-
 # what ``quote(text, safe="")`` leaves as it is: most names and keys need no quoting
-_UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]*")
-
-
-def _quoted(text: str) -> str:
-    return text if _UNQUOTED.fullmatch(text) else quote(text, safe="")
+_unquoted = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
 
 
 def _single_response(
@@ -218,8 +217,12 @@ def _single_response(
 ) -> BackendResponse:
     if silent or result is None:
         return ctx.json(status, {})
-    location = _location(ctx.db.name, cname, result["_key"])
-    headers = {"content-type": JSON_TYPE, "etag": f'"{result["_rev"]}"', "location": location}
+    # Location: /_db/<db>/_api/document/<collection>/<key>, database and key percent-encoded
+    key, rev = result["_key"], result["_rev"]
+    db = ctx.db.name
+    location = f"/_db/{db if _unquoted(db) else quote(db, safe='')}/_api/document/{cname}/"
+    location += key if _unquoted(key) else quote(key, safe="")
+    headers = {"content-type": JSON_TYPE, "etag": f'"{rev}"', "location": location}
     return BackendResponse(status, headers, dumps(result))
 
 
@@ -250,25 +253,57 @@ def _insert_one(
     ), True
 
 
+class _InsertQuery(NamedTuple):
+    """What an insert's query string asks for."""
+
+    opts: WriteOptions
+    return_new: bool
+    return_old: bool
+    silent: bool
+    wait_for_sync: bool
+
+
+_PLAIN_INSERT = _InsertQuery(_DEFAULTS, False, False, False, False)
+# a driver sends the same query string with every insert: its reading per query string
+_INSERT_QUERIES: dict[tuple[tuple[str, str], ...], _InsertQuery] = {}
+
+
+def _insert_query(ctx: Context) -> _InsertQuery:
+    """The insert options of ``ctx``'s query string, read once per distinct query string
+    (bounded, as option values are free text)."""
+    query = ctx.query
+    if not query:  # every option has its default
+        return _PLAIN_INSERT
+    key = tuple(query.items())
+    found = _INSERT_QUERIES.get(key)
+    if found is not None:
+        return found
+    mode = "replace" if ctx.flag("overwrite") else None
+    if query.get("overwriteMode") in ("ignore", "replace", "update", "conflict"):
+        mode = query["overwriteMode"]
+    if mode == "update":
+        keep_null = ctx.flag("keepNull", False)
+        opts = _write_options(ctx, mode, keep_null, ctx.flag("mergeObjects", True))
+    else:
+        opts = _write_options(ctx, mode)
+    found = _InsertQuery(
+        opts,
+        ctx.flag("returnNew"),
+        ctx.flag("returnOld") and mode in ("update", "replace"),
+        ctx.flag("silent"),
+        ctx.flag("waitForSync"),
+    )
+    if len(_INSERT_QUERIES) >= _MAX_OPTIONS:
+        _INSERT_QUERIES.clear()
+    _INSERT_QUERIES[key] = found
+    return found
+
+
 def _insert(ctx: Context, cname: str) -> BackendResponse:
     """Create one document (object body) or many (array body) in ``cname``."""
     body = ctx.body()
     col = ctx.db.collection(cname)
-    opts = _DEFAULTS
-    return_new = return_old = silent = False
-    mode: str | None = None
-    if ctx.query:  # else every option has its default
-        mode = "replace" if ctx.flag("overwrite") else None
-        if ctx.query.get("overwriteMode") in ("ignore", "replace", "update", "conflict"):
-            mode = ctx.query["overwriteMode"]
-        if mode == "update":
-            keep_null = ctx.flag("keepNull", False)
-            opts = _write_options(ctx, mode, keep_null, ctx.flag("mergeObjects", True))
-        else:
-            opts = _write_options(ctx, mode)
-        return_new = ctx.flag("returnNew")
-        return_old = ctx.flag("returnOld") and mode in ("update", "replace")
-        silent = ctx.flag("silent")
+    opts, return_new, return_old, silent, wait_for_sync = _insert_query(ctx)
     if isinstance(body, list):
         batch = _Batch(silent)
 
@@ -278,12 +313,13 @@ def _insert(ctx: Context, cname: str) -> BackendResponse:
             return result
 
         batch.run(body, item)
-        return batch.response(ctx, _sync_status(ctx, col, opts, batch.wrote, 201))
+        status = _written_status(col, opts, batch.wrote, wait_for_sync, 201)
+        return batch.response(ctx, status)
     try:
         result, wrote = _insert_one(col, body, opts, return_old, return_new)
     except RevisionConflict as exc:
         return _conflict(exc, col, False)
-    status = _sync_status(ctx, col, opts, wrote, 201)
+    status = _written_status(col, opts, wrote, wait_for_sync, 201)
     return _single_response(ctx, cname, status, result, silent)
 
 
