@@ -22,18 +22,12 @@ _TRUE = frozenset(("true", "1", "yes", "on", "y"))
 # what drivers send for a boolean parameter, read without stripping and folding case
 _FLAG_TEXT = {"true": True, "false": False, "1": True, "0": False}
 JSON_TYPE = "application/json; charset=utf-8"
-_orjson_dumps = orjson.dumps
-_orjson_loads = orjson.loads
 
 
 def dumps(value: Any) -> bytes:
-    """``value`` as ArangoDB encodes JSON (:func:`base.jsontext.compact`, whose orjson
-    answers most values at once here); a value nested deeper than Python's default
-    recursion limit is encoded with more stack, one deeper than AQL can build answers 1524."""
-    try:
-        return _orjson_dumps(value)
-    except orjson.JSONEncodeError:  # what compact leaves to the standard library
-        pass
+    """``value`` as ArangoDB encodes JSON (:func:`base.jsontext.compact`); a value nested
+    deeper than Python's default recursion limit is encoded with more stack, one deeper
+    than AQL can build answers 1524."""
     try:
         return compact(value)
     except RecursionError:
@@ -166,7 +160,7 @@ def parse_json(data: str | bytes) -> Any:
     and message, with velocypack's number checks.
     """
     try:
-        return _orjson_loads(data)
+        return orjson.loads(data)
     except orjson.JSONDecodeError:
         pass
     return _DECODE(data if isinstance(data, str) else data.decode("utf-8"))
@@ -273,13 +267,7 @@ class Context:
             request = self.request
             parsed = request.parsed
             if parsed is ...:
-                if len(raw) <= MAX_NESTING:  # too short to nest past the limit
-                    try:
-                        parsed = _orjson_loads(raw)
-                    except orjson.JSONDecodeError:  # parse_body answers what orjson refuses
-                        parsed = parse_body(request)
-                else:
-                    parsed = parse_body(request)
+                parsed = parse_body(request)
             else:
                 request.parsed = ...
             self._body = parsed
