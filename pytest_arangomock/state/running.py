@@ -103,10 +103,6 @@ class RunningQuery:
         """ArangoDB's execution state: the phase after the last one the query finished."""
         return self.ended or _AFTER[self.phase_done]
 
-    @state.setter
-    def state(self, value: str) -> None:
-        self.ended = value
-
     def publish(self) -> None:
         """Join the list of running queries now, if registered to join it later."""
         queries = self.pending
@@ -188,7 +184,7 @@ class RunningQueries:
         threshold = values["slowStreamingQueryThreshold" if query.stream else "slowQueryThreshold"]
         if run_time < threshold:
             return
-        query.state = "killed" if exit_code == 1500 else "finished"
+        query.ended = "killed" if exit_code == 1500 else "finished"
         with self._lock:
             slow = tracking.slow
             slow.append(query.entry(tracking, run_time, exit_code))
