@@ -36,13 +36,14 @@ class Security:
     remembers decisions compares one integer instead of being told to forget them.
     """
 
-    __slots__ = ("_signing", "epoch", "jwt_secret", "mode")
+    __slots__ = ("_remembered", "_signing", "epoch", "jwt_secret", "mode")
 
     def __init__(self, jwt_secret: str | None = None) -> None:
         self.jwt_secret = jwt_secret  # the configured secret (superuser tokens)
         self._signing = jwt_secret
         self.mode = DEFAULT_MODE  # or READ_ONLY_MODE (PUT /_admin/server/mode)
         self.epoch = 0
+        self._remembered: dict[str, dict[Any, Any]] = {}
 
     @property
     def signing_secret(self) -> str:
@@ -54,6 +55,15 @@ class Security:
 
     def advance(self) -> None:
         self.epoch += 1
+        self._remembered.clear()
+
+    def remembered(self, name: str) -> dict[Any, Any]:
+        """A store named ``name`` for decisions taken in the current epoch: emptied when
+        the epoch advances."""
+        found = self._remembered.get(name)
+        if found is None:
+            found = self._remembered[name] = {}
+        return found
 
     def set_mode(self, mode: str) -> None:
         if mode != self.mode:

@@ -166,32 +166,15 @@ def run_query(
 
 
 _MISSING = object()
-#: the server's attribute holding the read permissions queries were found to have
-_READ_GRANTS = "_aql_read_grants"
-
-
-class _ReadGrants:
-    """The (user, database, collection) triples whose read permission a query was found
-    to have, with the user's record then, valid for one security epoch: every change of a
-    user, a grant or the server mode advances it (``state/users.py``), as it does for the
-    admission's own decisions, so nothing is forgotten by hand."""
-
-    __slots__ = ("epoch", "passed", "security")
-
-    def __init__(self, security: Any) -> None:
-        self.security = security
-        self.epoch = security.epoch
-        self.passed: dict[tuple[str | None, str, str], Any] = {}
 
 
 def _read_grants(server: Any) -> dict[tuple[str | None, str, str], Any]:
-    """The read permissions found in the server's current security epoch."""
-    security = server.security
-    found: _ReadGrants | None = server.__dict__.get(_READ_GRANTS)
-    if found is None or found.security is not security or found.epoch != security.epoch:
-        found = _ReadGrants(security)
-        server.__dict__[_READ_GRANTS] = found
-    return found.passed
+    """The (user, database, collection) triples whose read permission a query was found
+    to have in the current security epoch, with the user's record then: every change of
+    a user, a grant or the server mode advances the epoch (``state/users.py``), as for the
+    admission's own decisions."""
+    grants: dict[tuple[str | None, str, str], Any] = server.security.remembered("aql reads")
+    return grants
 
 
 def _profile(result: Any) -> dict[str, float]:
