@@ -376,7 +376,7 @@ def index_source(
         return by_list, covered, False
 
     if len(fns) == 1 and path.lookup.one is not None:
-        return ByValue(fns[0], state, scope.attr_gets.get(fns[0])), covered, False
+        return ByValue(fns[0], state), covered, False
 
     def by_index(r: Row) -> list[Any]:
         run = state[0]

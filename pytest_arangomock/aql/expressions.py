@@ -60,8 +60,6 @@ class ExpressionCompiler:
         #: the statistics named in ``demand_counts`` to the loop
         self.on_demand = False
         self.demand_counts: list[str] = []
-        #: the compiled ``var.attr`` accesses: the function -> (the variable's slot, attr)
-        self.attr_gets: dict[Fn, tuple[int, str]] = {}
 
     @property
     def binds(self) -> dict[str, Any]:
@@ -265,7 +263,6 @@ class ExpressionCompiler:
                 v = r[slot]
                 return v.get(key) if type(v) is dict else None
 
-            self.attr_gets[get_var] = (slot, key)
             return get_var
 
         def get(r: Row) -> Any:

@@ -42,14 +42,11 @@ class ByValue:
     inner loop of a join): the loop computes the value, asks the index and counts the
     statistics of all its lookups once, when it ends."""
 
-    __slots__ = ("attr", "runs", "value")
+    __slots__ = ("runs", "value")
 
-    def __init__(
-        self, value: Fn, runs: Sequence[IndexRun], attr: tuple[int, str] | None = None
-    ) -> None:
+    def __init__(self, value: Fn, runs: Sequence[IndexRun]) -> None:
         self.value = value
         self.runs = runs  # refilled for every execution
-        self.attr = attr  # (slot, attribute) when the value is ``var.attr``, read inline
 
 
 class ForStage:
@@ -86,11 +83,8 @@ class ForStage:
         pred = _all(preds)
         after = emit_tags or []
         source = self.source
-        vslot, vkey = -1, ""
         if isinstance(source, ByValue):
             value, runs = source.value, source.runs
-            if source.attr is not None:
-                vslot, vkey = source.attr
         else:
             value, runs = source, None
 
@@ -104,11 +98,7 @@ class ForStage:
             looked = found = rejected = 0
             try:
                 for r in rows:
-                    if vslot < 0:
-                        items = find(value(r))
-                    else:  # ``var.attr`` as the compiled access reads it
-                        d = r[vslot]
-                        items = find(d.get(vkey) if type(d) is dict else None)
+                    items = find(value(r))
                     ctx.ticks += 1
                     if not ctx.ticks & TICKS_MASK:
                         ctx.checkpoint()

@@ -63,8 +63,6 @@ class Scope(Protocol):
     nslots: int  # the width of a row so far
     # collection name -> the write statement (INSERT, UPDATE...) that modified it
     modified: dict[str, str]
-    # the compiled ``var.attr`` accesses: the function -> (the variable's slot, attribute)
-    attr_gets: dict[Fn, tuple[int, str]]
 
     def expr(self, e: A.Expr, vars: dict[str, int]) -> Fn:
         """Compile an expression over the variables ``vars`` (name -> slot)."""
